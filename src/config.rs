@@ -1,0 +1,362 @@
+//! `config.toml`: read in two steps.
+//!
+//! First a raw serde struct that mirrors the file exactly and refuses unknown
+//! keys (so a typo is an error naming the key, the line and the allowed keys,
+//! not a silently ignored setting). Then a validated [`Config`]: defaults
+//! filled in, the base URL parsed, the site's folders resolved. Later stages
+//! only ever see [`Config`].
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Diagnostic, Error, Result};
+
+/// The file name of a site's configuration.
+pub const CONFIG_FILE: &str = "config.toml";
+
+/// `config.toml` exactly as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: Option<String>,
+    description: Option<String>,
+    base_url: Option<String>,
+    language: Option<String>,
+    theme: Option<String>,
+    #[serde(default)]
+    markdown: MarkdownConfig,
+    taxonomies: Option<Vec<RawTaxonomy>>,
+    #[serde(default)]
+    branch: BranchConfig,
+    #[serde(default)]
+    feeds: FeedConfig,
+    relative_urls: Option<bool>,
+    #[serde(default)]
+    extra: toml::Table,
+    #[cfg(feature = "federation")]
+    federation: Option<crate::federation::sources::RawFederationConfig>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTaxonomy {
+    name: String,
+    paginate_by: Option<usize>,
+    #[serde(default = "yes")]
+    feed: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The `[markdown]` table.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MarkdownConfig {
+    /// Highlight fenced code blocks with syntect (CSS classes, not inline styles).
+    pub highlight_code: bool,
+    /// The highlighting theme written to `syntax.css`.
+    pub highlight_theme: String,
+    /// An optional second theme, used when the reader prefers a dark scheme.
+    pub highlight_theme_dark: Option<String>,
+    /// Curly quotes, en and em dashes, ellipses.
+    pub smart_punctuation: bool,
+    /// Open links to other sites in a new tab.
+    pub external_links_target_blank: bool,
+    /// Add `rel="nofollow"` to links to other sites.
+    pub external_links_no_follow: bool,
+    /// Add a `#` link to every heading, so a section can be linked to.
+    pub insert_anchor_links: bool,
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> Self {
+        MarkdownConfig {
+            highlight_code: true,
+            highlight_theme: "base16-ocean.dark".into(),
+            highlight_theme_dark: None,
+            smart_punctuation: false,
+            external_links_target_blank: false,
+            external_links_no_follow: false,
+            insert_anchor_links: true,
+        }
+    }
+}
+
+/// The `[branch]` table: who publishes this site.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BranchConfig {
+    /// The branch's name, e.g. "Riverside Mutual Aid".
+    pub name: Option<String>,
+    /// Where it is, e.g. "Riverside, Millbrook".
+    pub locality: Option<String>,
+    /// How to reach it: an email address or a URL.
+    pub contact: Option<String>,
+}
+
+/// The `[feeds]` table: what the site publishes for feed readers and hubs.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FeedConfig {
+    /// Formats to write: any of "atom", "rss", "json".
+    pub formats: Vec<String>,
+    /// How many entries each feed carries.
+    pub limit: usize,
+    /// Full content in feed entries, or only the summary.
+    pub full_content: bool,
+}
+
+impl Default for FeedConfig {
+    fn default() -> Self {
+        FeedConfig { formats: vec!["atom".into(), "rss".into(), "json".into()], limit: 20, full_content: true }
+    }
+}
+
+/// One taxonomy (tags, categories, ...).
+#[derive(Debug, Clone, Serialize)]
+pub struct TaxonomyConfig {
+    /// The name used in front matter and templates, e.g. "tags".
+    pub name: String,
+    /// The URL segment, e.g. "tags".
+    pub slug: String,
+    /// Terms with more pages than this are split into pagers.
+    pub paginate_by: Option<usize>,
+    /// Whether each term gets a feed.
+    pub feed: bool,
+}
+
+/// The folders of a site.
+#[derive(Debug, Clone)]
+pub struct SitePaths {
+    /// The site folder (holds `config.toml`).
+    pub root: PathBuf,
+    /// `content/`.
+    pub content: PathBuf,
+    /// The site's own `templates/`.
+    pub templates: PathBuf,
+    /// The site's own `static/`.
+    pub static_dir: PathBuf,
+    /// `themes/<theme>/`, when a theme is set.
+    pub theme: Option<PathBuf>,
+}
+
+/// The validated configuration every later stage reads.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The site's title.
+    pub title: String,
+    /// One sentence about the site.
+    pub description: String,
+    /// Absolute URL without a trailing slash, e.g. `https://riverside.example.org`.
+    pub base_url: String,
+    /// The site's language code, e.g. `en`.
+    pub language: String,
+    /// The theme's name, when set.
+    pub theme: Option<String>,
+    /// Markdown settings.
+    pub markdown: MarkdownConfig,
+    /// Taxonomies in declaration order.
+    pub taxonomies: Vec<TaxonomyConfig>,
+    /// Who publishes the site.
+    pub branch: BranchConfig,
+    /// Feed settings.
+    pub feeds: FeedConfig,
+    /// Write relative URLs into HTML.
+    pub relative_urls: bool,
+    /// The free `[extra]` table for themes.
+    pub extra: toml::Table,
+    /// Folders of the site.
+    pub paths: SitePaths,
+    /// The federation settings (`[federation]`), when the site follows others.
+    #[cfg(feature = "federation")]
+    pub federation: Option<crate::federation::sources::RawFederationConfig>,
+}
+
+impl Config {
+    /// Reads and validates `SITE_DIR/config.toml`.
+    pub fn load(site_root: &Path) -> Result<Config> {
+        let path = site_root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            let d = Diagnostic::in_file(&path, format!("could not read the site configuration: {e}"));
+            if e.kind() == std::io::ErrorKind::NotFound {
+                d.with_help(
+                    "run branchpress in a site folder (one holding config.toml), \
+                     or name the folder: `branchpress build my-site`; \
+                     `branchpress init my-site` creates a new one",
+                )
+            } else {
+                d
+            }
+        })?;
+        Config::parse(site_root, &path, &text)
+    }
+
+    /// Parses the text of a `config.toml` found at `path`.
+    pub fn parse(site_root: &Path, path: &Path, text: &str) -> Result<Config> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| toml_diagnostic(path, text, &e, 0))?;
+        raw.validate(site_root, path)
+    }
+
+    /// The URL of the site root, with a trailing slash.
+    pub fn home_url(&self) -> String {
+        format!("{}/", self.base_url)
+    }
+}
+
+impl RawConfig {
+    fn validate(self, root: &Path, path: &Path) -> Result<Config> {
+        let base_url = normalise_base_url(self.base_url.as_deref().unwrap_or("/")).map_err(|msg| {
+            Diagnostic::in_file(path, msg).with_help(
+                "write the address the site will be published at, e.g. base_url = \"https://riverside.example.org\"",
+            )
+        })?;
+        let taxonomies = match self.taxonomies {
+            None => vec![taxonomy("tags", None, true), taxonomy("categories", None, true)],
+            Some(list) => list.into_iter().map(|t| taxonomy(&t.name, t.paginate_by, t.feed)).collect(),
+        };
+        check_feed_formats(path, &self.feeds)?;
+        let theme_dir = self.theme.as_ref().map(|t| find_theme(root, t));
+        if let (Some(name), Some(dir)) = (&self.theme, &theme_dir)
+            && !dir.is_dir()
+        {
+            return Err(Diagnostic::in_file(path, format!("the theme `{name}` was not found at {}", dir.display()))
+                .with_help("put the theme in themes/<name>/ inside the site folder, or remove the `theme` line")
+                .into());
+        }
+        let title = self.title.unwrap_or_default();
+        Ok(Config {
+            description: self.description.unwrap_or_default(),
+            base_url,
+            language: self.language.unwrap_or_else(|| "en".into()),
+            theme: self.theme,
+            markdown: self.markdown,
+            taxonomies,
+            branch: BranchConfig {
+                name: self.branch.name.or_else(|| (!title.is_empty()).then(|| title.clone())),
+                ..self.branch
+            },
+            title,
+            feeds: self.feeds,
+            relative_urls: self.relative_urls.unwrap_or(false),
+            extra: self.extra,
+            paths: SitePaths {
+                root: root.to_path_buf(),
+                content: root.join("content"),
+                templates: root.join("templates"),
+                static_dir: root.join("static"),
+                theme: theme_dir,
+            },
+            #[cfg(feature = "federation")]
+            federation: self.federation,
+        })
+    }
+}
+
+fn taxonomy(name: &str, paginate_by: Option<usize>, feed: bool) -> TaxonomyConfig {
+    TaxonomyConfig { name: name.to_owned(), slug: crate::output::urls::slugify(name), paginate_by, feed }
+}
+
+fn check_feed_formats(path: &Path, feeds: &FeedConfig) -> Result<()> {
+    for f in &feeds.formats {
+        if !matches!(f.as_str(), "atom" | "rss" | "json") {
+            return Err(Diagnostic::in_file(path, format!("unknown feed format `{f}` in [feeds] formats"))
+                .with_help("use any of \"atom\", \"rss\", \"json\"")
+                .into());
+        }
+    }
+    Ok(())
+}
+
+/// A theme is looked up in the site's `themes/` folder first, then in the
+/// `themes/` folder beside the site (so the example site and sites created
+/// next to a branchpress checkout find the bundled themes).
+fn find_theme(root: &Path, name: &str) -> PathBuf {
+    let own = root.join("themes").join(name);
+    if own.is_dir() {
+        return own;
+    }
+    let beside = root.parent().map(|p| p.join("themes").join(name));
+    match beside {
+        Some(p) if p.is_dir() => p,
+        _ => own,
+    }
+}
+
+/// Parses and normalises a base URL: an absolute http(s) URL, or `/` for a
+/// site that only ever uses root-relative links.
+pub fn normalise_base_url(raw: &str) -> std::result::Result<String, String> {
+    let trimmed = raw.trim().trim_end_matches('/');
+    if trimmed.is_empty() {
+        return Ok(String::new());
+    }
+    let url = url::Url::parse(trimmed).map_err(|e| format!("base_url `{raw}` is not a valid URL: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("base_url `{raw}` must start with http:// or https://"));
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// Turns a TOML error into a diagnostic at the right line of `path`.
+/// `line_offset` is the number of lines before the TOML text in the file
+/// (non-zero for front matter).
+pub fn toml_diagnostic(path: &Path, text: &str, err: &toml::de::Error, line_offset: usize) -> Error {
+    let message = err.message().trim().to_owned();
+    let mut d = match err.span() {
+        Some(span) => {
+            let (line, col) = crate::error::line_col(text, span.start);
+            Diagnostic::new(message.clone()).at(path, line + line_offset, col).with_source_line(text, line)
+        }
+        None => Diagnostic::in_file(path, message.clone()),
+    };
+    if message.contains("unknown field") {
+        d = d.with_help("check the spelling; your own settings go under the [extra] table");
+    }
+    d.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config> {
+        Config::parse(Path::new("/site"), Path::new("/site/config.toml"), text)
+    }
+
+    #[test]
+    fn defaults_fill_in() {
+        let c = parse("title = \"T\"\nbase_url = \"https://x.org/\"\n").unwrap();
+        assert_eq!(c.base_url, "https://x.org");
+        assert_eq!(c.language, "en");
+        let names: Vec<_> = c.taxonomies.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["tags", "categories"]);
+        assert_eq!(c.branch.name.as_deref(), Some("T"));
+        assert!(c.markdown.highlight_code);
+    }
+
+    #[test]
+    fn unknown_key_names_key_line_and_allowed_keys() {
+        let err = parse("title = \"T\"\n\ntitel = \"x\"\n").unwrap_err();
+        let d = &err.diagnostics[0];
+        assert!(d.message.contains("titel"), "{d:?}");
+        assert!(d.message.contains("`title`"), "{d:?}");
+        let loc = d.location.as_ref().unwrap();
+        assert_eq!((loc.line, loc.column), (3, 1));
+        assert_eq!(d.source_line.as_deref(), Some("titel = \"x\""));
+    }
+
+    #[test]
+    fn unknown_markdown_key_is_refused() {
+        let err = parse("[markdown]\nhighlight = true\n").unwrap_err();
+        assert!(err.diagnostics[0].message.contains("highlight_code"));
+        assert_eq!(err.diagnostics[0].location.as_ref().unwrap().line, 2);
+    }
+
+    #[test]
+    fn base_url_must_be_http() {
+        let err = parse("base_url = \"ftp://x.org\"\n").unwrap_err();
+        assert!(err.diagnostics[0].message.contains("http"));
+    }
+}

@@ -1,0 +1,213 @@
+//! The content tree: every page and section, who belongs to whom, and in
+//! which order. The library is the only owner of content; later stages read
+//! it and refer to items by [`PageId`] and [`SectionId`].
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::page::{FileInfo, Page, PageId};
+use crate::content::section::{Section, SectionId, SortBy};
+use crate::content::walk::{self, Asset, ContentFiles};
+use crate::error::{Diagnostic, Error, Result, partition_results};
+use crate::output::urls;
+
+/// Every page and section of a site, linked and sorted.
+#[derive(Debug, Default)]
+pub struct Library {
+    /// Pages, in file path order.
+    pub pages: Vec<Page>,
+    /// Sections, in file path order; the home page is first.
+    pub sections: Vec<Section>,
+    /// Each section's pages, in the section's order.
+    pub section_pages: Vec<Vec<PageId>>,
+    /// Each section's direct subsections, by weight then path.
+    pub subsections: Vec<Vec<SectionId>>,
+    /// Non-Markdown files outside bundles.
+    pub assets: Vec<Asset>,
+    page_index: HashMap<String, PageId>,
+    section_index: HashMap<String, SectionId>,
+}
+
+impl Library {
+    /// Reads and parses everything under `content/`. Drafts are left out
+    /// unless `include_drafts`. Every broken file is reported, not only the first.
+    pub fn load(config: &Config, include_drafts: bool) -> Result<Library> {
+        let files =
+            if config.paths.content.is_dir() { walk::walk(&config.paths.content)? } else { ContentFiles::default() };
+        let sections = partition_results(files.sections.into_par_iter().map(|f| load_section(f, config)).collect());
+        let pages =
+            partition_results(files.pages.into_par_iter().map(|(f, assets)| load_page(f, assets, config)).collect());
+        let (sections, pages) = match (sections, pages) {
+            (Ok(s), Ok(p)) => (s, p),
+            (s, p) => {
+                let mut all = Vec::new();
+                all.extend(s.err().map(|e| e.diagnostics).unwrap_or_default());
+                all.extend(p.err().map(|e| e.diagnostics).unwrap_or_default());
+                return Err(Error::many(all));
+            }
+        };
+        let sections = sections.into_iter().filter(|s| include_drafts || !s.draft).collect();
+        let pages = pages.into_iter().filter(|p| include_drafts || !p.draft).collect();
+        Library::assemble(config, sections, pages, files.assets)
+    }
+
+    /// Links pages and sections together, sorts them, and refuses two items
+    /// that would write the same URL.
+    pub fn assemble(
+        config: &Config,
+        mut sections: Vec<Section>,
+        mut pages: Vec<Page>,
+        assets: Vec<Asset>,
+    ) -> Result<Library> {
+        if !sections.iter().any(Section::is_home) {
+            sections.insert(0, default_home(config));
+        }
+        sections.sort_by(|a, b| a.file.components.cmp(&b.file.components));
+        let section_index: HashMap<String, SectionId> =
+            sections.iter().enumerate().map(|(i, s)| (s.file.relative.clone(), i)).collect();
+        let by_components: HashMap<&[String], SectionId> =
+            sections.iter().enumerate().map(|(i, s)| (s.file.components.as_slice(), i)).collect();
+        let mut section_pages = vec![Vec::new(); sections.len()];
+        for (id, page) in pages.iter_mut().enumerate() {
+            let owner = nearest_section(&by_components, &page.file.components);
+            page.section = sections[owner].file.relative.clone();
+            section_pages[owner].push(id);
+        }
+        let mut subsections = vec![Vec::new(); sections.len()];
+        for (id, s) in sections.iter().enumerate().skip(1) {
+            let parent = nearest_section(&by_components, &s.file.components[..s.file.components.len() - 1]);
+            subsections[parent].push(id);
+        }
+        for subs in &mut subsections {
+            subs.sort_by(|&a, &b| cmp_weight(sections[a].weight, sections[b].weight).then(a.cmp(&b)));
+        }
+        for (sid, list) in section_pages.iter_mut().enumerate() {
+            sort_pages(&pages, list, sections[sid].sort_by);
+        }
+        let page_index = pages.iter().enumerate().map(|(i, p)| (p.file.relative.clone(), i)).collect();
+        drop(by_components);
+        let library = Library { pages, sections, section_pages, subsections, assets, page_index, section_index };
+        library.check_unique_urls()?;
+        Ok(library)
+    }
+
+    /// The page at `relative` (`news/food-bank.md`), if any.
+    pub fn page_by_relative(&self, relative: &str) -> Option<PageId> {
+        self.page_index.get(relative).copied()
+    }
+
+    /// The section at `relative` (`news/_index.md`), if any.
+    pub fn section_by_relative(&self, relative: &str) -> Option<SectionId> {
+        self.section_index.get(relative).copied()
+    }
+
+    /// Two items that would write the same URL are an error naming both files.
+    fn check_unique_urls(&self) -> Result<()> {
+        let mut seen: HashMap<&str, &Path> = HashMap::new();
+        let mut problems = Vec::new();
+        let items = self
+            .sections
+            .iter()
+            .map(|s| (s.path.as_str(), s.file.path.as_path()))
+            .chain(self.pages.iter().map(|p| (p.path.as_str(), p.file.path.as_path())))
+            .chain(self.pages.iter().flat_map(|p| p.aliases.iter().map(|a| (a.as_str(), p.file.path.as_path()))));
+        for (path, file) in items {
+            if let Some(first) = seen.insert(path, file) {
+                problems.push(
+                    Diagnostic::in_file(file, format!("this would be published at {path}, like {}", first.display()))
+                        .with_help("give one of them another `slug` in its front matter, or rename the file"),
+                );
+            }
+        }
+        if problems.is_empty() { Ok(()) } else { Err(Error::many(problems)) }
+    }
+}
+
+fn load_section(file: FileInfo, config: &Config) -> Result<Section> {
+    let text = read_text(&file.path)?;
+    Section::parse(file, &text, config)
+}
+
+fn load_page(file: FileInfo, assets: Vec<std::path::PathBuf>, config: &Config) -> Result<Page> {
+    let text = read_text(&file.path)?;
+    let mut page = Page::parse(file, &text, config)?;
+    page.assets = assets;
+    Ok(page)
+}
+
+fn read_text(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, "read this file", &e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        Diagnostic::in_file(
+            path,
+            format!("this file is not UTF-8 text (byte {} is invalid)", e.utf8_error().valid_up_to()),
+        )
+        .with_help("save it as UTF-8 in your editor")
+        .into()
+    })
+}
+
+fn default_home(config: &Config) -> Section {
+    let file = FileInfo {
+        path: config.paths.content.join("_index.md"),
+        relative: "_index.md".into(),
+        components: Vec::new(),
+        name: "_index".into(),
+        bundle_dir: None,
+    };
+    Section {
+        file,
+        title: None,
+        description: None,
+        sort_by: SortBy::Date,
+        paginate_by: None,
+        template: None,
+        page_template: None,
+        draft: false,
+        weight: None,
+        extra: serde_json::Value::Null,
+        path: "/".into(),
+        permalink: urls::permalink(&config.base_url, "/"),
+        body: String::new(),
+        body_line: 1,
+    }
+}
+
+/// The section that owns an item in `components`: the deepest folder, at or
+/// above it, that has an `_index.md` (the home section at worst).
+fn nearest_section(by_components: &HashMap<&[String], SectionId>, components: &[String]) -> SectionId {
+    (0..=components.len()).rev().find_map(|n| by_components.get(&components[..n]).copied()).unwrap_or(0)
+}
+
+fn cmp_weight(a: Option<i64>, b: Option<i64>) -> Ordering {
+    match (a, b) {
+        (Some(a), Some(b)) => a.cmp(&b),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+}
+
+/// Sorts a section's pages; ties fall back to the file path so the order
+/// never depends on the walk.
+pub fn sort_pages(pages: &[Page], list: &mut [PageId], sort_by: SortBy) {
+    let title = |id: PageId| pages[id].title.as_deref().unwrap_or("").to_lowercase();
+    list.sort_by(|&a, &b| {
+        let (pa, pb) = (&pages[a], &pages[b]);
+        let primary = match sort_by {
+            SortBy::Date => match (&pa.date, &pb.date) {
+                (Some(x), Some(y)) => y.timestamp.cmp(&x.timestamp),
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (None, None) => Ordering::Equal,
+            },
+            SortBy::Weight => cmp_weight(pa.weight, pb.weight),
+            SortBy::Title => title(a).cmp(&title(b)),
+        };
+        primary.then_with(|| pa.file.relative.cmp(&pb.file.relative))
+    });
+}

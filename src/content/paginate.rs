@@ -1,0 +1,60 @@
+//! Pagination: splits a list of pages into pagers at `/news/`, `/news/page/2/`, ...
+
+use std::ops::Range;
+
+/// One page of a paginated list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pager {
+    /// 1-based number.
+    pub index: usize,
+    /// Site path: the list's own path for the first, `<path>page/N/` after.
+    pub path: String,
+    /// Which items of the list it shows.
+    pub range: Range<usize>,
+}
+
+/// Splits `count` items of the list at `base_path` (ending in `/`) into
+/// pagers of `per_pager` items. There is always at least one pager.
+pub fn paginate(base_path: &str, count: usize, per_pager: Option<usize>) -> Vec<Pager> {
+    let per = per_pager.filter(|&n| n > 0).unwrap_or(count.max(1));
+    let number = count.div_ceil(per).max(1);
+    (0..number)
+        .map(|i| Pager {
+            index: i + 1,
+            path: pager_path(base_path, i + 1),
+            range: (i * per).min(count)..((i + 1) * per).min(count),
+        })
+        .collect()
+}
+
+/// The path of pager `index` (1-based) of the list at `base_path`.
+pub fn pager_path(base_path: &str, index: usize) -> String {
+    if index <= 1 { base_path.to_owned() } else { format!("{base_path}page/{index}/") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_into_pagers_with_clean_paths() {
+        let p = paginate("/news/", 25, Some(10));
+        assert_eq!(p.len(), 3);
+        assert_eq!(p[0].path, "/news/");
+        assert_eq!(p[1].path, "/news/page/2/");
+        assert_eq!(p[2].range, 20..25);
+    }
+
+    #[test]
+    fn empty_or_unpaginated_lists_have_one_pager() {
+        assert_eq!(paginate("/news/", 0, Some(10)).len(), 1);
+        let one = paginate("/news/", 7, None);
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].range, 0..7);
+    }
+
+    #[test]
+    fn exact_multiples_have_no_empty_pager() {
+        assert_eq!(paginate("/", 20, Some(10)).len(), 2);
+    }
+}

@@ -1,0 +1,84 @@
+//! Taxonomies (tags, categories): a read-only view over the library that
+//! groups pages by term.
+
+use std::collections::BTreeMap;
+
+use crate::config::{Config, TaxonomyConfig};
+use crate::content::library::{Library, sort_pages};
+use crate::content::page::PageId;
+use crate::content::section::SortBy;
+use crate::output::urls;
+
+/// One term of a taxonomy, e.g. the tag "housing".
+#[derive(Debug, Clone)]
+pub struct Term {
+    /// The name as first written (terms that slugify alike are one term).
+    pub name: String,
+    /// URL segment.
+    pub slug: String,
+    /// Site path, e.g. `/tags/housing/`.
+    pub path: String,
+    /// Its pages, newest first.
+    pub pages: Vec<PageId>,
+    /// Every spelling used for the term (for `check`'s case warning).
+    pub spellings: Vec<String>,
+}
+
+/// A taxonomy with its terms.
+#[derive(Debug, Clone)]
+pub struct Taxonomy {
+    /// Its configuration.
+    pub config: TaxonomyConfig,
+    /// Site path of the list page, e.g. `/tags/`.
+    pub path: String,
+    /// Terms sorted by name.
+    pub terms: Vec<Term>,
+}
+
+impl Taxonomy {
+    /// The term with this name or slug.
+    pub fn term(&self, name: &str) -> Option<&Term> {
+        let slug = urls::slugify(name);
+        self.terms.iter().find(|t| t.slug == slug)
+    }
+}
+
+/// Builds every configured taxonomy from the library's pages.
+pub fn build_taxonomies(config: &Config, library: &Library) -> Vec<Taxonomy> {
+    config.taxonomies.iter().map(|t| build_one(t, library)).collect()
+}
+
+fn build_one(config: &TaxonomyConfig, library: &Library) -> Taxonomy {
+    let mut by_slug: BTreeMap<String, Term> = BTreeMap::new();
+    let tax_path = urls::folder_path([config.slug.as_str()]);
+    for (id, page) in library.pages.iter().enumerate() {
+        let Some((_, terms)) = page.taxonomies.iter().find(|(n, _)| *n == config.name) else {
+            continue;
+        };
+        for name in terms {
+            let slug = urls::slugify(name);
+            if slug.is_empty() {
+                continue;
+            }
+            let term = by_slug.entry(slug.clone()).or_insert_with(|| Term {
+                name: name.clone(),
+                path: urls::folder_path([config.slug.as_str(), slug.as_str()]),
+                slug,
+                pages: Vec::new(),
+                spellings: Vec::new(),
+            });
+            if term.pages.last() != Some(&id) {
+                term.pages.push(id);
+            }
+            if !term.spellings.contains(name) {
+                term.spellings.push(name.clone());
+            }
+        }
+    }
+    let mut terms: Vec<Term> = by_slug.into_values().collect();
+    for t in &mut terms {
+        sort_pages(&library.pages, &mut t.pages, SortBy::Date);
+    }
+    terms.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.slug.cmp(&b.slug)));
+    Taxonomy { config: config.clone(), path: tax_path, terms }
+}

@@ -1,0 +1,14 @@
+//! branchpress: a static site generator for a federation of local branches.
+//!
+//! The build is a pipeline, one module per stage:
+//! [`config`] and [`content`] load, [`markdown`] and [`render`] render,
+//! [`output`] writes. [`build`] runs the stages in order.
+
+pub mod config;
+pub mod content;
+pub mod error;
+#[cfg(feature = "federation")]
+pub mod federation;
+pub mod markdown;
+pub mod output;
+pub mod render;

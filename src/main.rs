@@ -1,0 +1,3 @@
+//! The `branchpress` command.
+
+fn main() {}

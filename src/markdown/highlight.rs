@@ -1,0 +1,150 @@
+//! Code highlighting with syntect, as CSS classes (not inline styles), so a
+//! theme can colour code for light and dark schemes from one stylesheet.
+//!
+//! Loading the syntax set is the expensive part (tens of milliseconds), so a
+//! [`Highlighter`] loads it at most once, on first use or when asked to
+//! [`Highlighter::preload`] on a spare thread, and shares it across the
+//! rendering threads. There is no global: the build owns the highlighter and
+//! passes it down.
+
+use std::sync::OnceLock;
+
+use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
+use syntect::parsing::{SyntaxReference, SyntaxSet};
+use syntect::util::LinesWithEndings;
+use two_face::theme::EmbeddedLazyThemeSet;
+
+/// The class prefix of highlighted tokens (`hl-keyword`), so they never
+/// clash with a theme's own classes.
+pub const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
+/// Highlights fenced code blocks.
+#[derive(Default)]
+pub struct Highlighter {
+    enabled: bool,
+    syntaxes: OnceLock<SyntaxSet>,
+}
+
+/// What became of a code block.
+pub enum Highlighted {
+    /// Highlighted HTML (the inside of `<code>`).
+    Html(String),
+    /// The language is not known: the caller renders plain code and warns.
+    UnknownLanguage,
+    /// Highlighting is off or no language was given.
+    Plain,
+}
+
+impl Highlighter {
+    /// A highlighter; when `enabled` is false it never loads anything.
+    pub fn new(enabled: bool) -> Self {
+        Highlighter { enabled, syntaxes: OnceLock::new() }
+    }
+
+    /// Loads the syntax set now (call it from a spare thread early in a build).
+    pub fn preload(&self) {
+        if self.enabled {
+            self.syntaxes();
+        }
+    }
+
+    fn syntaxes(&self) -> &SyntaxSet {
+        self.syntaxes.get_or_init(two_face::syntax::extra_newlines)
+    }
+
+    /// Highlights `code` written in `lang` (the info string's first word).
+    pub fn highlight(&self, lang: &str, code: &str) -> Highlighted {
+        if !self.enabled || is_plain(lang) {
+            return Highlighted::Plain;
+        }
+        let set = self.syntaxes();
+        match find_syntax(set, lang) {
+            Some(syntax) => match highlight_with(set, syntax, code) {
+                Some(html) => Highlighted::Html(html),
+                None => Highlighted::Plain,
+            },
+            None => Highlighted::UnknownLanguage,
+        }
+    }
+}
+
+fn is_plain(lang: &str) -> bool {
+    matches!(lang, "" | "text" | "txt" | "plain" | "plaintext" | "none")
+}
+
+fn find_syntax<'a>(set: &'a SyntaxSet, lang: &str) -> Option<&'a SyntaxReference> {
+    set.find_syntax_by_token(lang)
+        .or_else(|| set.find_syntax_by_name(lang))
+        .or_else(|| set.find_syntax_by_token(&lang.to_lowercase()))
+}
+
+fn highlight_with(set: &SyntaxSet, syntax: &SyntaxReference, code: &str) -> Option<String> {
+    let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
+    for line in LinesWithEndings::from(code) {
+        generator.parse_html_for_line_which_includes_newline(line).ok()?;
+    }
+    Some(generator.finalize())
+}
+
+/// The names of the highlighting themes a site may choose.
+pub fn theme_names() -> Vec<&'static str> {
+    EmbeddedLazyThemeSet::theme_names().iter().map(|t| t.as_name()).collect()
+}
+
+/// The stylesheet for `light` (and, inside a `prefers-color-scheme: dark`
+/// query, `dark`). An unknown theme name is an error listing the known ones.
+pub fn stylesheet(light: &str, dark: Option<&str>) -> Result<String, String> {
+    let themes = two_face::theme::extra();
+    let css_for = |name: &str| -> Result<String, String> {
+        let id = EmbeddedLazyThemeSet::theme_names()
+            .iter()
+            .find(|t| t.as_name() == name)
+            .ok_or_else(|| format!("unknown highlight theme `{name}`; known themes: {}", theme_names().join(", ")))?;
+        css_for_theme_with_class_style(themes.get(*id), CLASS_STYLE).map_err(|e| e.to_string())
+    };
+    let mut css = css_for(light)?;
+    if let Some(dark) = dark {
+        css.push_str("\n@media (prefers-color-scheme: dark) {\n");
+        css.push_str(&css_for(dark)?);
+        css.push_str("}\n");
+    }
+    Ok(css)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_languages_get_classes() {
+        let h = Highlighter::new(true);
+        for lang in ["rust", "toml", "typescript", "Dockerfile", "bash", "yaml"] {
+            match h.highlight(lang, "let x = 1;\n") {
+                Highlighted::Html(html) => assert!(html.contains("class=\"hl-"), "{lang}: {html}"),
+                _ => panic!("{lang} should be known"),
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_language_is_reported_not_failed() {
+        let h = Highlighter::new(true);
+        assert!(matches!(h.highlight("klingon", "x"), Highlighted::UnknownLanguage));
+        assert!(matches!(h.highlight("text", "x"), Highlighted::Plain));
+    }
+
+    #[test]
+    fn disabled_highlighter_never_loads() {
+        let h = Highlighter::new(false);
+        assert!(matches!(h.highlight("rust", "x"), Highlighted::Plain));
+        assert!(h.syntaxes.get().is_none());
+    }
+
+    #[test]
+    fn stylesheet_for_two_themes() {
+        let css = stylesheet("InspiredGitHub", Some("base16-ocean.dark")).unwrap();
+        assert!(css.contains(".hl-"));
+        assert!(css.contains("prefers-color-scheme: dark"));
+        assert!(stylesheet("nope", None).unwrap_err().contains("base16-ocean.dark"));
+    }
+}

@@ -1,0 +1,3 @@
+//! The output side of the build: URLs, where files go, and how they are written.
+
+pub mod urls;

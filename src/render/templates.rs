@@ -1,0 +1,149 @@
+//! Loading Tera templates (the theme's first, then the site's own, file by
+//! file) and turning Tera's errors into diagnostics that name the template
+//! file, the line and what is missing.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use tera::Tera;
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::content::walk::is_ignored_name;
+use crate::error::{Diagnostic, Error, Result};
+
+/// Templates that exist even when neither the site nor its theme has them.
+const BUILT_IN: &[(&str, &str)] = &[(
+    "404.html",
+    "<!doctype html>\n<html lang=\"{{ config.language }}\">\n<head><meta charset=\"utf-8\"><title>Page not found</title></head>\n<body><main><h1>Page not found</h1><p><a href=\"{{ get_url(path='/') | safe }}\">Go to the home page</a></p></main></body>\n</html>\n",
+)];
+
+/// One template's text and where it came from.
+#[derive(Debug, Clone)]
+pub struct TemplateSource {
+    /// Its name in Tera, e.g. `partials/card.html`.
+    pub name: String,
+    /// The file, or none for a built-in template.
+    pub path: Option<PathBuf>,
+    /// Its text.
+    pub text: String,
+}
+
+/// Every template of a site, after the site's overrides were applied.
+#[derive(Debug, Clone, Default)]
+pub struct TemplateSources {
+    by_name: BTreeMap<String, TemplateSource>,
+}
+
+impl TemplateSources {
+    /// Reads the built-in templates, then the theme's, then the site's.
+    pub fn load(config: &Config) -> Result<TemplateSources> {
+        let mut by_name = BTreeMap::new();
+        for (name, text) in BUILT_IN {
+            let src = TemplateSource { name: (*name).to_owned(), path: None, text: (*text).to_owned() };
+            by_name.insert(src.name.clone(), src);
+        }
+        let dirs = config.paths.theme.iter().map(|t| t.join("templates")).chain([config.paths.templates.clone()]);
+        for dir in dirs {
+            for src in read_dir(&dir)? {
+                by_name.insert(src.name.clone(), src);
+            }
+        }
+        Ok(TemplateSources { by_name })
+    }
+
+    /// Whether a template of this name exists.
+    pub fn contains(&self, name: &str) -> bool {
+        self.by_name.contains_key(name)
+    }
+
+    /// The template of this name.
+    pub fn get(&self, name: &str) -> Option<&TemplateSource> {
+        self.by_name.get(name)
+    }
+
+    /// All templates, by name.
+    pub fn iter(&self) -> impl Iterator<Item = &TemplateSource> {
+        self.by_name.values()
+    }
+
+    /// Parses every template into `tera` (whose functions and filters must
+    /// already be registered: Tera checks the names while loading).
+    pub fn add_to(&self, tera: &mut Tera) -> Result<()> {
+        tera.add_raw_templates(self.by_name.values().map(|s| (s.name.as_str(), s.text.as_str())))
+            .map_err(|e| Error::from(self.diagnostic(&e, None)))
+    }
+
+    /// A diagnostic for a Tera error, located in the template file, with
+    /// the content file being rendered named in the message.
+    pub fn diagnostic(&self, err: &tera::Error, rendering: Option<&Path>) -> Diagnostic {
+        let while_rendering = rendering.map(|p| format!(" (while rendering {})", p.display())).unwrap_or_default();
+        match err.kind() {
+            tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+                let span = report.span();
+                let message = format!("{}{while_rendering}", report.message());
+                let d = Diagnostic::new(message);
+                match self.get(report.filename()) {
+                    Some(src) => {
+                        let shown =
+                            src.path.clone().unwrap_or_else(|| PathBuf::from(format!("(built-in) {}", src.name)));
+                        d.at(&shown, span.start_line, span.start_col + 1).with_source_line(&src.text, span.start_line)
+                    }
+                    None => d.at(Path::new(report.filename()), span.start_line, span.start_col + 1),
+                }
+                .with_help(help_for(report.message()))
+            }
+            other => {
+                let d = Diagnostic::new(format!("{}{while_rendering}", flatten(&other.to_string())));
+                match rendering {
+                    Some(p) => d.at(p, 0, 0),
+                    None => d,
+                }
+            }
+        }
+    }
+}
+
+fn help_for(message: &str) -> String {
+    if message.contains("not found") || message.contains("not defined") {
+        "check the spelling; to use a value only when it exists, wrap it in {% if ... %}".to_owned()
+    } else {
+        "see docs/templates.md for what templates can use".to_owned()
+    }
+}
+
+fn flatten(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Reads every template file under `dir` (none if it does not exist).
+fn read_dir(dir: &Path) -> Result<Vec<TemplateSource>> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    let walker = WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = entry.map_err(|e| {
+            let io = e.into_io_error().unwrap_or_else(|| std::io::Error::other("filesystem loop"));
+            Error::io(dir, "read the templates folder", &io)
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.into_path();
+        let name = path
+            .strip_prefix(dir)
+            .unwrap_or(&path)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, "read this template", &e))?;
+        out.push(TemplateSource { name, path: Some(path), text });
+    }
+    Ok(out)
+}
