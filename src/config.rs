@@ -226,6 +226,10 @@ impl RawConfig {
                 .with_help("put the theme in themes/<name>/ inside the site folder, or remove the `theme` line")
                 .into());
         }
+        let mut extra = self.extra;
+        if let Some(dir) = &theme_dir {
+            merge_theme_extra(&mut extra, dir)?;
+        }
         let title = self.title.unwrap_or_default();
         Ok(Config {
             description: self.description.unwrap_or_default(),
@@ -241,7 +245,7 @@ impl RawConfig {
             title,
             feeds: self.feeds,
             relative_urls: self.relative_urls.unwrap_or(false),
-            extra: self.extra,
+            extra,
             paths: SitePaths {
                 root: root.to_path_buf(),
                 content: root.join("content"),
@@ -253,6 +257,24 @@ impl RawConfig {
             federation: self.federation,
         })
     }
+}
+
+/// Fills in the theme's `[extra]` defaults (from its `theme.toml`) for
+/// every key the site's own `[extra]` does not set.
+fn merge_theme_extra(extra: &mut toml::Table, theme_dir: &Path) -> Result<()> {
+    let path = theme_dir.join("theme.toml");
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io(&path, "read the theme description", &e)),
+    };
+    let mut table: toml::Table = toml::from_str(&text).map_err(|e| toml_diagnostic(&path, &text, &e, 0))?;
+    if let Some(toml::Value::Table(defaults)) = table.remove("extra") {
+        for (key, value) in defaults {
+            extra.entry(key).or_insert(value);
+        }
+    }
+    Ok(())
 }
 
 fn taxonomy(name: &str, paginate_by: Option<usize>, feed: bool) -> TaxonomyConfig {

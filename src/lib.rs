@@ -4,11 +4,15 @@
 //! [`config`] and [`content`] load, [`markdown`] and [`render`] render,
 //! [`output`] writes. [`build`] runs the stages in order.
 
+pub mod build;
+pub mod cli;
 pub mod config;
 pub mod content;
 pub mod error;
 #[cfg(feature = "federation")]
 pub mod federation;
+pub mod init;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod report;

@@ -1,3 +1,7 @@
 //! The `branchpress` command.
 
-fn main() {}
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    branchpress::cli::run(branchpress::cli::Cli::parse())
+}

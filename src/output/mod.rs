@@ -1,3 +1,5 @@
 //! The output side of the build: URLs, where files go, and how they are written.
 
+pub mod sink;
+pub mod static_files;
 pub mod urls;

@@ -1,4 +1,9 @@
-//! Rendering templates: the theme's and the site's templates, the values
-//! they see, and the list of files a build renders.
+//! Rendering: Markdown bodies to HTML ([`bodies`]), the values templates see
+//! ([`values`], [`functions`]), the templates themselves ([`templates`]) and
+//! the list of HTML files to produce ([`jobs`]).
 
+pub mod bodies;
+pub mod functions;
+pub mod jobs;
 pub mod templates;
+pub mod values;

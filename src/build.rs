@@ -1,0 +1,247 @@
+//! The build: runs the stages in order and writes the result.
+//!
+//! load (config, content) -> Markdown -> template values -> templates ->
+//! write (HTML, static files, stylesheets). Each stage lives in its own
+//! module; this one only sequences them, times them and reports.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use tera::Tera;
+
+use crate::config::Config;
+use crate::content::library::Library;
+use crate::content::taxonomy::{self, Taxonomy};
+use crate::error::{Diagnostic, Error, Result};
+use crate::markdown::highlight::{self, Highlighter};
+use crate::output::sink::{Sink, StagingDir};
+use crate::output::static_files::{self, StaticFiles};
+use crate::output::urls;
+use crate::render::bodies;
+use crate::render::functions::{self, FunctionData};
+use crate::render::jobs::{self, Renderer};
+use crate::render::templates::TemplateSources;
+use crate::render::values::SiteValues;
+
+/// Most template errors reported for one build; the same mistake in a
+/// template otherwise repeats once per page.
+const MAX_REPORTED_ERRORS: usize = 20;
+
+/// How to build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Where to write (default: `SITE_DIR/public`).
+    pub output_dir: Option<PathBuf>,
+    /// Replaces `base_url` from config.toml (previews, mirrors).
+    pub base_url: Option<String>,
+    /// Include pages and sections marked `draft = true`.
+    pub drafts: bool,
+}
+
+/// How long each stage took.
+#[derive(Debug, Clone, Default)]
+pub struct Timings {
+    /// Reading config and content.
+    pub load: Duration,
+    /// Markdown and highlighting.
+    pub markdown: Duration,
+    /// Templates, including writing the HTML.
+    pub render: Duration,
+    /// Static files and stylesheets.
+    pub copy: Duration,
+}
+
+/// What a build did.
+#[derive(Debug, Clone, Default)]
+pub struct BuildReport {
+    /// Pages rendered.
+    pub pages: usize,
+    /// Sections rendered.
+    pub sections: usize,
+    /// Files written, HTML and static.
+    pub files: usize,
+    /// Problems that did not stop the build.
+    pub warnings: Vec<Diagnostic>,
+    /// Per stage.
+    pub timings: Timings,
+    /// Where the output went.
+    pub output_dir: PathBuf,
+}
+
+/// Reads `config.toml`, with command-line overrides applied.
+pub fn load_config(site_dir: &Path, options: &BuildOptions) -> Result<Config> {
+    let mut config = Config::load(site_dir)?;
+    if let Some(base) = &options.base_url {
+        config.base_url = crate::config::normalise_base_url(base)
+            .map_err(|msg| Error::from(Diagnostic::new(format!("--base-url: {msg}"))))?;
+    }
+    Ok(config)
+}
+
+/// Builds the site in `site_dir` into its output folder. On any error the
+/// previous output is left exactly as it was.
+pub fn build(site_dir: &Path, options: &BuildOptions) -> Result<BuildReport> {
+    let config = load_config(site_dir, options)?;
+    let output_dir = options.output_dir.clone().unwrap_or_else(|| site_dir.join("public"));
+    refuse_dangerous_output(&config, &output_dir)?;
+    let staging = StagingDir::create(&output_dir)?;
+    let mut report = render_site(config, options.drafts, &staging)?;
+    staging.commit()?;
+    report.output_dir = output_dir;
+    Ok(report)
+}
+
+/// The output folder is replaced wholesale, so it must never be the site
+/// folder itself or one of its sources.
+fn refuse_dangerous_output(config: &Config, output: &Path) -> Result<()> {
+    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let out = canonical(output);
+    let paths = &config.paths;
+    let precious = [&paths.root, &paths.content, &paths.templates, &paths.static_dir];
+    if precious.iter().any(|p| {
+        let p = canonical(p);
+        p == out || p.starts_with(&out)
+    }) {
+        return Err(Diagnostic::new(format!(
+            "the output folder {} holds the site's own files; a build replaces the output folder completely",
+            output.display()
+        ))
+        .with_help("choose another --output-dir, e.g. public")
+        .into());
+    }
+    Ok(())
+}
+
+/// Renders the whole site into `sink`.
+pub fn render_site(config: Config, drafts: bool, sink: &dyn Sink) -> Result<BuildReport> {
+    let config = Arc::new(config);
+    let highlighter = Highlighter::new(config.markdown.highlight_code);
+    let started = Instant::now();
+    let (loaded, ()) = rayon::join(|| load(&config, drafts), || highlighter.preload());
+    let Loaded { library, taxonomies, sources, static_files } = loaded?;
+    let mut timings = Timings { load: started.elapsed(), ..Timings::default() };
+
+    let t = Instant::now();
+    let content_urls = Arc::new(bodies::content_urls(&library));
+    let (bodies, mut warnings) = bodies::render(&config, &library, &highlighter, &content_urls)?;
+    timings.markdown = t.elapsed();
+
+    let t = Instant::now();
+    let values = Arc::new(SiteValues::build(&config, &library, &bodies, &taxonomies));
+    // The HTML now lives in the values; free the second copy before rendering.
+    drop(bodies);
+    let tera = templates(&config, &sources, &values, &static_files, content_urls)?;
+    let renderer = Renderer {
+        tera: &tera,
+        sources: &sources,
+        values: &values,
+        config: &config,
+        library: &library,
+        taxonomies: &taxonomies,
+    };
+    let jobs = jobs::plan(&library, &taxonomies);
+    let results: Vec<std::result::Result<(), Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| {
+            let file = renderer.render(job)?;
+            write_html(sink, &file.path, &file.html)
+        })
+        .collect();
+    collect_errors(results)?;
+    timings.render = t.elapsed();
+
+    let t = Instant::now();
+    let copied: Vec<Result<()>> = static_files.par_iter().map(|(to, from)| sink.copy(to, from)).collect();
+    crate::error::partition_results(copied)?;
+    if config.markdown.highlight_code {
+        write_stylesheet(&config, sink)?;
+    }
+    timings.copy = t.elapsed();
+    warnings.sort_by_cached_key(ToString::to_string);
+    Ok(BuildReport {
+        pages: library.pages.len(),
+        sections: library.sections.len(),
+        files: jobs.len() + static_files.len(),
+        warnings,
+        timings,
+        output_dir: PathBuf::new(),
+    })
+}
+
+struct Loaded {
+    library: Library,
+    taxonomies: Vec<Taxonomy>,
+    sources: TemplateSources,
+    static_files: StaticFiles,
+}
+
+fn load(config: &Config, drafts: bool) -> Result<Loaded> {
+    let (library, sources) = rayon::join(|| Library::load(config, drafts), || TemplateSources::load(config));
+    let library = library?;
+    let sources = sources?;
+    let taxonomies = taxonomy::build_taxonomies(config, &library);
+    let static_files = static_files::collect(config, &library)?;
+    Ok(Loaded { library, taxonomies, sources, static_files })
+}
+
+fn templates(
+    config: &Arc<Config>,
+    sources: &TemplateSources,
+    values: &Arc<SiteValues>,
+    static_files: &StaticFiles,
+    content_urls: Arc<std::collections::HashMap<String, String>>,
+) -> Result<Tera> {
+    let mut tera = Tera::new();
+    functions::register(
+        &mut tera,
+        FunctionData {
+            values: values.clone(),
+            base_url: config.base_url.clone(),
+            static_files: static_files.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            content_urls,
+            config: config.clone(),
+        },
+    );
+    sources.add_to(&mut tera)?;
+    tera.global_context().insert_value("config", values.config.clone());
+    Ok(tera)
+}
+
+fn write_html(sink: &dyn Sink, path: &str, html: &str) -> std::result::Result<(), Diagnostic> {
+    let file = urls::output_file(path);
+    let file = file.to_string_lossy().replace('\\', "/");
+    sink.write(&file, html.as_bytes())
+        .map_err(|e| e.diagnostics.into_iter().next().unwrap_or_else(|| Diagnostic::new("write failed")))
+}
+
+/// Keeps distinct errors only, at most [`MAX_REPORTED_ERRORS`] of them.
+fn collect_errors(results: Vec<std::result::Result<(), Diagnostic>>) -> Result<()> {
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    let mut more = 0;
+    for d in results.into_iter().filter_map(std::result::Result::err) {
+        let same = |e: &Diagnostic| e.location == d.location && e.message == d.message;
+        if errors.iter().any(same) {
+            continue;
+        }
+        if errors.len() < MAX_REPORTED_ERRORS {
+            errors.push(d);
+        } else {
+            more += 1;
+        }
+    }
+    if more > 0 {
+        errors.push(Diagnostic::new(format!("... and {more} more errors like these")));
+    }
+    if errors.is_empty() { Ok(()) } else { Err(Error::many(errors)) }
+}
+
+fn write_stylesheet(config: &Config, sink: &dyn Sink) -> Result<()> {
+    let md = &config.markdown;
+    let css = highlight::stylesheet(&md.highlight_theme, md.highlight_theme_dark.as_deref()).map_err(|msg| {
+        Diagnostic::in_file(&config.paths.root.join(crate::config::CONFIG_FILE), msg)
+            .with_help(format!("highlight_theme can be one of: {}", highlight::theme_names().join(", ")))
+    })?;
+    sink.write("syntax.css", css.as_bytes())
+}

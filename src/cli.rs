@@ -1,0 +1,91 @@
+//! The command line: parses arguments and runs one command. Output for the
+//! editor goes to stderr (progress, problems) and stdout (results).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+
+use crate::build::{self, BuildOptions};
+use crate::report;
+
+/// branchpress: build a branch's website from a folder of Markdown.
+#[derive(Debug, Parser)]
+#[command(name = "branchpress", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new site folder with a config, a theme and a first page.
+    Init {
+        /// The folder to create.
+        site_dir: PathBuf,
+    },
+    /// Build the site into static files (default: SITE_DIR/public).
+    Build {
+        /// The site folder (holding config.toml).
+        #[arg(default_value = ".")]
+        site_dir: PathBuf,
+        /// Build options.
+        #[command(flatten)]
+        options: BuildArgs,
+    },
+}
+
+/// Options shared by commands that build.
+#[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    /// Where to write the site.
+    #[arg(long, short = 'o')]
+    pub output_dir: Option<PathBuf>,
+    /// Use this base URL instead of the one in config.toml.
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// Include drafts.
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+impl BuildArgs {
+    fn options(&self) -> BuildOptions {
+        BuildOptions { output_dir: self.output_dir.clone(), base_url: self.base_url.clone(), drafts: self.drafts }
+    }
+}
+
+/// Runs the parsed command and says how it went.
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Init { site_dir } => match crate::init::create(&site_dir) {
+            Ok(()) => {
+                println!(
+                    "Created a new site in {}.\nBuild it with: branchpress build {}",
+                    site_dir.display(),
+                    site_dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&e),
+        },
+        Command::Build { site_dir, options } => {
+            let started = Instant::now();
+            match build::build(&site_dir, &options.options()) {
+                Ok(r) => {
+                    eprint!("{}", report::format_build(&r, started.elapsed()));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&e),
+            }
+        }
+    }
+}
+
+fn fail(err: &crate::error::Error) -> ExitCode {
+    eprint!("{}", report::format_error(err));
+    ExitCode::FAILURE
+}

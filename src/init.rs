@@ -1,0 +1,101 @@
+//! `branchpress init`: a new site folder a volunteer can build at once.
+//!
+//! The default theme is compiled into the binary and copied into the new
+//! site's `themes/commons/`, so a site made anywhere builds without a
+//! branchpress checkout beside it, and the branch owns (and may edit) its copy.
+
+use std::path::Path;
+
+use crate::error::{Diagnostic, Error, Result};
+
+/// The files of the default theme, by path inside `themes/commons/`.
+pub const COMMONS_THEME: &[(&str, &[u8])] = &[
+    ("README.md", include_bytes!("../themes/commons/README.md")),
+    ("static/commons.css", include_bytes!("../themes/commons/static/commons.css")),
+    ("static/favicon.svg", include_bytes!("../themes/commons/static/favicon.svg")),
+    ("templates/404.html", include_bytes!("../themes/commons/templates/404.html")),
+    ("templates/base.html", include_bytes!("../themes/commons/templates/base.html")),
+    ("templates/index.html", include_bytes!("../themes/commons/templates/index.html")),
+    ("templates/page.html", include_bytes!("../themes/commons/templates/page.html")),
+    ("templates/partials/page-card.html", include_bytes!("../themes/commons/templates/partials/page-card.html")),
+    ("templates/partials/page-list.html", include_bytes!("../themes/commons/templates/partials/page-list.html")),
+    ("templates/partials/pagination.html", include_bytes!("../themes/commons/templates/partials/pagination.html")),
+    ("templates/partials/tags.html", include_bytes!("../themes/commons/templates/partials/tags.html")),
+    ("templates/section.html", include_bytes!("../themes/commons/templates/section.html")),
+    ("templates/taxonomy_list.html", include_bytes!("../themes/commons/templates/taxonomy_list.html")),
+    ("templates/taxonomy_term.html", include_bytes!("../themes/commons/templates/taxonomy_term.html")),
+    ("theme.toml", include_bytes!("../themes/commons/theme.toml")),
+];
+
+const CONFIG: &str = r#"# Your site's settings. Every key is explained in the branchpress README.
+title = "Our branch"
+description = "News, guides and best practice from our branch."
+# The address the site will be published at.
+base_url = "https://example.org"
+language = "en"
+theme = "commons"
+
+[branch]
+name = "Our branch"
+locality = "Our town"
+contact = "hello@example.org"
+
+[markdown]
+highlight_code = true
+smart_punctuation = true
+"#;
+
+const HOME: &str =
+    "+++\ntitle = \"Welcome\"\n+++\nThis is the home page. Edit `content/_index.md` to change this text.\n";
+const NEWS: &str = "+++\ntitle = \"News\"\nsort_by = \"date\"\npaginate_by = 10\n+++\n";
+const FIRST_POST: &str = "+++\ntitle = \"Our new website\"\ndate = DATE\ntags = [\"announcements\"]\n+++\nWe have a new website. Every article is a Markdown file in `content/`.\n";
+
+/// Creates `site_dir` with a config, the default theme and a first article.
+/// Refuses a folder that already has files in it.
+pub fn create(site_dir: &Path) -> Result<()> {
+    if site_dir.exists() && std::fs::read_dir(site_dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
+        return Err(Diagnostic::in_file(site_dir, "this folder already exists and is not empty")
+            .with_help("choose a new folder name: branchpress init my-branch-site")
+            .into());
+    }
+    let today = jiff::Zoned::now().date().to_string();
+    let first_post = FIRST_POST.replace("DATE", &today);
+    let mut files: Vec<(String, &[u8])> = vec![
+        ("config.toml".into(), CONFIG.as_bytes()),
+        ("content/_index.md".into(), HOME.as_bytes()),
+        ("content/news/_index.md".into(), NEWS.as_bytes()),
+        ("content/news/our-new-website.md".into(), first_post.as_bytes()),
+        ("static/.keep".into(), b""),
+        ("templates/.keep".into(), b""),
+    ];
+    files.extend(COMMONS_THEME.iter().map(|(p, bytes)| (format!("themes/commons/{p}"), *bytes)));
+    for (path, bytes) in files {
+        let file = site_dir.join(path);
+        if let Some(dir) = file.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, "create this folder", &e))?;
+        }
+        std::fs::write(&file, bytes).map_err(|e| Error::io(&file, "write this file", &e))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The embedded theme must list every file of themes/commons/.
+    #[test]
+    fn embedded_theme_matches_the_folder() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/commons");
+        let mut on_disk: Vec<String> = walkdir::WalkDir::new(&dir)
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.path().strip_prefix(&dir).unwrap().to_string_lossy().replace('\\', "/"))
+            .collect();
+        on_disk.sort();
+        let mut embedded: Vec<String> = COMMONS_THEME.iter().map(|(p, _)| (*p).to_owned()).collect();
+        embedded.sort();
+        assert_eq!(embedded, on_disk, "update COMMONS_THEME in src/init.rs");
+    }
+}

@@ -1,0 +1,60 @@
+//! Files copied to the output as they are: the theme's `static/`, the
+//! site's `static/` (which wins over the theme's, file by file), loose files
+//! in `content/`, and each page bundle's files beside its page.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::content::library::Library;
+use crate::content::walk::is_ignored_name;
+use crate::error::{Error, Result};
+
+/// Output path (`images/logo.svg`) to the file it is copied from.
+pub type StaticFiles = BTreeMap<String, PathBuf>;
+
+/// Everything to copy, later sources overriding earlier ones.
+pub fn collect(config: &Config, library: &Library) -> Result<StaticFiles> {
+    let mut files = StaticFiles::new();
+    if let Some(theme) = &config.paths.theme {
+        add_folder(&mut files, &theme.join("static"))?;
+    }
+    add_folder(&mut files, &config.paths.static_dir)?;
+    for asset in &library.assets {
+        files.insert(asset.relative.clone(), asset.path.clone());
+    }
+    for page in &library.pages {
+        let Some(bundle) = &page.file.bundle_dir else { continue };
+        for asset in &page.assets {
+            let out = crate::render::values::asset_path(page, asset);
+            files.insert(out.trim_start_matches('/').to_owned(), bundle.join(asset));
+        }
+    }
+    Ok(files)
+}
+
+fn add_folder(files: &mut StaticFiles, dir: &Path) -> Result<()> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    let walker = WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = entry.map_err(|e| {
+            let io = e.into_io_error().unwrap_or_else(|| std::io::Error::other("filesystem loop"));
+            Error::io(dir, "read this folder", &io)
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.into_path();
+        let relative = path.strip_prefix(dir).unwrap_or(&path);
+        let key = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        files.insert(key, path);
+    }
+    Ok(())
+}

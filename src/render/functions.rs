@@ -1,0 +1,180 @@
+//! The functions and filters templates call (`get_url`, `get_section`,
+//! `date`, `slice`, ...). They read the site's prebuilt [`SiteValues`];
+//! none of them touch the filesystem except `get_url(cachebust=true)`,
+//! which hashes a static file once and remembers it.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use tera::{Kwargs, State, Tera, TeraResult, Value};
+
+use crate::config::Config;
+use crate::output::urls;
+use crate::render::values::SiteValues;
+
+/// What the functions need besides the values.
+pub struct FunctionData {
+    /// The site's values.
+    pub values: Arc<SiteValues>,
+    /// `base_url` without a trailing slash.
+    pub base_url: String,
+    /// Output path (`commons.css`) to source file, for `cachebust`.
+    pub static_files: HashMap<String, PathBuf>,
+    /// Content file (`news/x.md`) to permalink, for `@/` paths.
+    pub content_urls: Arc<HashMap<String, String>>,
+    /// Smart punctuation etc. for the `markdown` filter.
+    pub config: Arc<Config>,
+}
+
+/// Registers every branchpress function and filter (before templates are added).
+pub fn register(tera: &mut Tera, data: FunctionData) {
+    let data = Arc::new(data);
+    let hashes: Arc<Mutex<HashMap<String, String>>> = Arc::default();
+
+    let d = data.clone();
+    tera.register_function("get_url", move |kw: Kwargs, _: &State| get_url(&d, &hashes, &kw));
+    let d = data.clone();
+    tera.register_function("get_page", move |kw: Kwargs, _: &State| {
+        let path: &str = kw.must_get("path")?;
+        d.values.page(path).cloned().ok_or_else(|| not_found("page", path, "get_page(path=\"news/food-bank.md\")"))
+    });
+    let d = data.clone();
+    tera.register_function("get_section", move |kw: Kwargs, _: &State| {
+        let path: &str = kw.must_get("path")?;
+        let path =
+            if path.ends_with(".md") { path.to_owned() } else { format!("{}/_index.md", path.trim_matches('/')) };
+        d.values
+            .section(&path)
+            .cloned()
+            .ok_or_else(|| not_found("section", &path, "get_section(path=\"news/_index.md\")"))
+    });
+    let d = data.clone();
+    tera.register_function("get_taxonomy", move |kw: Kwargs, _: &State| {
+        let kind: &str = kw.must_get("kind")?;
+        let t = d.values.taxonomy(kind).ok_or_else(|| unknown_taxonomy(kind))?;
+        Ok::<_, tera::Error>(crate::render::values::map([
+            ("taxonomy", t.taxonomy.clone()),
+            ("items", Value::from(t.terms.clone())),
+        ]))
+    });
+    let d = data.clone();
+    tera.register_function("get_taxonomy_url", move |kw: Kwargs, _: &State| {
+        let kind: &str = kw.must_get("kind")?;
+        let name: &str = kw.must_get("name")?;
+        let t = d.values.taxonomy(kind).ok_or_else(|| unknown_taxonomy(kind))?;
+        let term =
+            t.term(name).ok_or_else(|| tera::Error::message(format!("no page uses the {kind} term `{name}`")))?;
+        Ok::<_, tera::Error>(term.get_from_path("permalink").cloned().unwrap_or_else(Value::none))
+    });
+    tera.register_function("now", tera_contrib::dates::now);
+    tera.register_filter("date", tera_contrib::dates::date);
+    tera.register_filter("slice", slice);
+    tera.register_filter("slugify", |s: &str, _: Kwargs, _: &State| urls::slugify(s));
+    let d = data;
+    tera.register_filter("markdown", move |s: &str, kw: Kwargs, _: &State| markdown_filter(&d, s, &kw));
+}
+
+fn not_found(what: &str, path: &str, example: &str) -> tera::Error {
+    tera::Error::message(format!(
+        "there is no {what} `{path}` in content/ (paths are relative to content/, like {example})"
+    ))
+}
+
+fn unknown_taxonomy(kind: &str) -> tera::Error {
+    tera::Error::message(format!("there is no taxonomy `{kind}`; taxonomies are listed in config.toml"))
+}
+
+/// `get_url(path, cachebust)`: the absolute URL of a site path, a content
+/// file (`@/news/x.md`) or a static file.
+fn get_url(data: &FunctionData, hashes: &Mutex<HashMap<String, String>>, kw: &Kwargs) -> TeraResult<Value> {
+    let path: &str = kw.must_get("path")?;
+    let cachebust: bool = kw.get("cachebust")?.unwrap_or(false);
+    if let Some(rest) = path.strip_prefix("@/") {
+        let (file, anchor) = rest.split_once('#').map_or((rest, None), |(f, a)| (f, Some(a)));
+        let url = data
+            .content_urls
+            .get(file)
+            .ok_or_else(|| not_found("file", file, "get_url(path=\"@/news/food-bank.md\")"))?;
+        return Ok(Value::from(match anchor {
+            Some(a) => format!("{url}#{a}"),
+            None => url.clone(),
+        }));
+    }
+    if path.starts_with("http://") || path.starts_with("https://") {
+        return Ok(Value::from(path));
+    }
+    let trimmed = path.trim_start_matches('/');
+    let mut url = urls::permalink(&data.base_url, &format!("/{trimmed}"));
+    if cachebust {
+        let file = data.static_files.get(trimmed).ok_or_else(|| {
+            tera::Error::message(format!("get_url(cachebust=true): there is no static file `{trimmed}`"))
+        })?;
+        let mut known = hashes.lock().map_err(|_| tera::Error::message("cachebust hash table poisoned"))?;
+        let hash = match known.get(trimmed) {
+            Some(h) => h.clone(),
+            None => {
+                let bytes =
+                    std::fs::read(file).map_err(|e| tera::Error::message(format!("{}: {e}", file.display())))?;
+                let h = format!("{:016x}", fnv1a(&bytes));
+                known.insert(trimmed.to_owned(), h.clone());
+                h
+            }
+        };
+        url.push_str("?h=");
+        url.push_str(&hash[..12]);
+    }
+    Ok(Value::from(url))
+}
+
+/// FNV-1a: a stable, dependency-free hash for cache-busting query strings
+/// (not for security).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// `slice(start=0, end=5)` on arrays (negative indexes count from the end).
+fn slice(value: &Value, kw: Kwargs, _: &State) -> TeraResult<Value> {
+    let items = value
+        .as_array()
+        .ok_or_else(|| tera::Error::message(format!("slice: expected a list, got {}", value.name())))?;
+    let len = items.len() as i64;
+    let clamp = |i: i64| if i < 0 { (len + i).max(0) } else { i.min(len) } as usize;
+    let start = clamp(kw.get::<i64>("start")?.unwrap_or(0));
+    let end = clamp(kw.get::<i64>("end")?.unwrap_or(len));
+    Ok(Value::from(if start < end { &items[start..end] } else { &[][..] }))
+}
+
+/// `markdown`: renders a string (a description, a front matter field).
+fn markdown_filter(data: &FunctionData, text: &str, kw: &Kwargs) -> TeraResult<Value> {
+    let inline: bool = kw.get("inline")?.unwrap_or(false);
+    let highlighter = crate::markdown::highlight::Highlighter::new(false);
+    let ctx = crate::markdown::MarkdownContext {
+        config: &data.config.markdown,
+        base_url: &data.base_url,
+        highlighter: &highlighter,
+        resolver: data.content_urls.as_ref(),
+        file: std::path::Path::new("(template)"),
+        body_line: 1,
+    };
+    let out = crate::markdown::render(text, &ctx);
+    if let Some(e) = out.errors.first() {
+        return Err(tera::Error::message(format!("markdown filter: {}", e.message)));
+    }
+    let mut html = out.rendered.html;
+    if inline {
+        html = html.trim().trim_start_matches("<p>").trim_end_matches("</p>").to_owned();
+    }
+    Ok(Value::safe_string(&html))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnv_is_stable() {
+        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+    }
+}

@@ -1,0 +1,238 @@
+//! The list of HTML files a build renders, and rendering one of them.
+//!
+//! [`plan`] turns the loaded site into [`Job`]s (a page, one pager of a
+//! section, a taxonomy page, a redirect for an alias, the 404 page);
+//! [`Renderer::render`] renders one job to `(output path, HTML)`. Jobs are
+//! independent, so the build renders them in parallel.
+
+use tera::{Context, Tera, Value};
+
+use crate::config::Config;
+use crate::content::library::Library;
+use crate::content::page::PageId;
+use crate::content::paginate::{self, Pager};
+use crate::content::section::SectionId;
+use crate::content::taxonomy::Taxonomy;
+use crate::error::Diagnostic;
+use crate::output::urls;
+use crate::render::templates::TemplateSources;
+use crate::render::values::{SiteValues, paginator_value};
+
+/// One HTML file to render.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Job {
+    /// A page.
+    Page(PageId),
+    /// One pager of a section (pager 1 is the section's own URL).
+    Section {
+        /// The section.
+        section: SectionId,
+        /// The pager, from 1.
+        pager: usize,
+    },
+    /// The list of all terms of a taxonomy (`/tags/`).
+    TaxonomyList(usize),
+    /// One pager of a term (`/tags/housing/`).
+    Term {
+        /// Index of the taxonomy in config order.
+        taxonomy: usize,
+        /// Index of the term.
+        term: usize,
+        /// The pager, from 1.
+        pager: usize,
+    },
+    /// A redirect page at `from` pointing to `to` (aliases, `/page/1/`).
+    Redirect {
+        /// The old site path.
+        from: String,
+        /// The URL to go to.
+        to: String,
+    },
+    /// `/404.html`.
+    NotFound,
+}
+
+/// Every job of a site, in a stable order.
+pub fn plan(library: &Library, taxonomies: &[Taxonomy]) -> Vec<Job> {
+    let mut jobs: Vec<Job> = (0..library.pages.len()).map(Job::Page).collect();
+    for (id, section) in library.sections.iter().enumerate() {
+        let pagers = section_pagers(library, id);
+        jobs.extend((1..=pagers.len()).map(|pager| Job::Section { section: id, pager }));
+        if section.paginate_by.is_some() {
+            // Zola and Hugo both answer `/news/page/1/`; send it to `/news/`.
+            jobs.push(Job::Redirect { from: format!("{}page/1/", section.path), to: section.permalink.clone() });
+        }
+    }
+    for (t, taxonomy) in taxonomies.iter().enumerate() {
+        jobs.push(Job::TaxonomyList(t));
+        for (term_id, term) in taxonomy.terms.iter().enumerate() {
+            let pagers = paginate::paginate(&term.path, term.pages.len(), taxonomy.config.paginate_by);
+            jobs.extend((1..=pagers.len()).map(|pager| Job::Term { taxonomy: t, term: term_id, pager }));
+        }
+    }
+    for page in &library.pages {
+        for alias in &page.aliases {
+            jobs.push(Job::Redirect { from: alias.clone(), to: page.permalink.clone() });
+        }
+    }
+    jobs.push(Job::NotFound);
+    jobs
+}
+
+fn section_pagers(library: &Library, id: SectionId) -> Vec<Pager> {
+    let section = &library.sections[id];
+    paginate::paginate(&section.path, library.section_pages[id].len(), section.paginate_by)
+}
+
+/// Everything rendering needs, shared by all jobs.
+pub struct Renderer<'a> {
+    /// Templates with functions registered.
+    pub tera: &'a Tera,
+    /// The template sources, for error locations.
+    pub sources: &'a TemplateSources,
+    /// The site's values.
+    pub values: &'a SiteValues,
+    /// The configuration.
+    pub config: &'a Config,
+    /// The content.
+    pub library: &'a Library,
+    /// The taxonomies.
+    pub taxonomies: &'a [Taxonomy],
+}
+
+/// A rendered HTML file.
+pub struct RenderedFile {
+    /// The site path it serves (`/news/x/`).
+    pub path: String,
+    /// The HTML.
+    pub html: String,
+}
+
+impl Renderer<'_> {
+    /// Renders one job.
+    pub fn render(&self, job: &Job) -> Result<RenderedFile, Diagnostic> {
+        match job {
+            Job::Page(id) => self.page(*id),
+            Job::Section { section, pager } => self.section(*section, *pager),
+            Job::TaxonomyList(t) => self.taxonomy_list(*t),
+            Job::Term { taxonomy, term, pager } => self.term(*taxonomy, *term, *pager),
+            Job::Redirect { from, to } => Ok(RenderedFile { path: from.clone(), html: redirect_html(to) }),
+            Job::NotFound => {
+                let mut ctx = self.context("/404.html");
+                ctx.insert_value("page", Value::none());
+                self.template("404.html", "/404.html", ctx, None)
+            }
+        }
+    }
+
+    fn context(&self, path: &str) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert_value("current_path", Value::from(path));
+        ctx.insert_value("current_url", Value::from(urls::permalink(&self.config.base_url, path)));
+        ctx.insert_value("lang", Value::from(self.config.language.as_str()));
+        ctx
+    }
+
+    fn template(
+        &self,
+        name: &str,
+        path: &str,
+        ctx: Context,
+        file: Option<&std::path::Path>,
+    ) -> Result<RenderedFile, Diagnostic> {
+        if !self.sources.contains(name) {
+            let d = Diagnostic::new(format!("the template `{name}` does not exist"));
+            let d = match file {
+                Some(f) => {
+                    Diagnostic { location: Some(crate::error::Location { path: f.into(), line: 0, column: 0 }), ..d }
+                }
+                None => d,
+            };
+            return Err(d.with_help(format!(
+                "create templates/{name}, or set a theme that has it (theme = \"commons\" in config.toml)"
+            )));
+        }
+        let html = self.tera.render(name, &ctx).map_err(|e| self.sources.diagnostic(&e, file))?;
+        Ok(RenderedFile { path: path.to_owned(), html })
+    }
+
+    fn page(&self, id: PageId) -> Result<RenderedFile, Diagnostic> {
+        let page = &self.library.pages[id];
+        let section = self.library.section_by_relative(&page.section).map(|s| &self.library.sections[s]);
+        let name = page
+            .template
+            .as_deref()
+            .or_else(|| section.and_then(|s| s.page_template.as_deref()))
+            .unwrap_or("page.html");
+        let mut ctx = self.context(&page.path);
+        ctx.insert_value("page", self.values.pages[id].clone());
+        self.template(name, &page.path, ctx, Some(&page.file.path))
+    }
+
+    fn section(&self, id: SectionId, pager: usize) -> Result<RenderedFile, Diagnostic> {
+        let section = &self.library.sections[id];
+        let default = if section.is_home() { "index.html" } else { "section.html" };
+        let name = section.template.as_deref().unwrap_or(default);
+        let pagers = section_pagers(self.library, id);
+        let this = &pagers[pager - 1];
+        let mut ctx = self.context(&this.path);
+        ctx.insert_value("section", self.values.sections[id].clone());
+        let paginator = match section.paginate_by {
+            Some(per) => {
+                let all: Vec<Value> =
+                    self.library.section_pages[id].iter().map(|&p| self.values.pages[p].clone()).collect();
+                paginator_value(self.config, &pagers, this, &all, per)
+            }
+            None => Value::none(),
+        };
+        ctx.insert_value("paginator", paginator);
+        self.template(name, &this.path, ctx, Some(&section.file.path))
+    }
+
+    fn taxonomy_list(&self, t: usize) -> Result<RenderedFile, Diagnostic> {
+        let values = &self.values.taxonomies[t];
+        let path = &self.taxonomies[t].path;
+        let mut ctx = self.context(path);
+        ctx.insert_value("taxonomy", values.taxonomy.clone());
+        ctx.insert_value("terms", Value::from(values.terms.clone()));
+        self.template("taxonomy_list.html", path, ctx, None)
+    }
+
+    fn term(&self, t: usize, term_id: usize, pager: usize) -> Result<RenderedFile, Diagnostic> {
+        let taxonomy = &self.taxonomies[t];
+        let term = &taxonomy.terms[term_id];
+        let values = &self.values.taxonomies[t];
+        let pagers = paginate::paginate(&term.path, term.pages.len(), taxonomy.config.paginate_by);
+        let this = &pagers[pager - 1];
+        let mut ctx = self.context(&this.path);
+        ctx.insert_value("taxonomy", values.taxonomy.clone());
+        ctx.insert_value("term", values.terms[term_id].clone());
+        let paginator = match taxonomy.config.paginate_by {
+            Some(per) => {
+                let all: Vec<Value> = term.pages.iter().map(|&p| self.values.pages[p].clone()).collect();
+                paginator_value(self.config, &pagers, this, &all, per)
+            }
+            None => Value::none(),
+        };
+        ctx.insert_value("paginator", paginator);
+        self.template("taxonomy_term.html", &this.path, ctx, None)
+    }
+}
+
+/// A page that sends the reader (and search engines) to `to`.
+pub fn redirect_html(to: &str) -> String {
+    let to = pulldown_cmark_escape_attr(to);
+    format!(
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved</title>\n\
+         <link rel=\"canonical\" href=\"{to}\">\n<meta name=\"robots\" content=\"noindex\">\n\
+         <meta http-equiv=\"refresh\" content=\"0; url={to}\">\n</head>\n\
+         <body><p>This page has moved to <a href=\"{to}\">{to}</a>.</p></body>\n</html>\n"
+    )
+}
+
+fn pulldown_cmark_escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    // escape_html covers &, <, >, and quotes.
+    let _ = pulldown_cmark_escape::escape_html(&mut out, s);
+    out
+}

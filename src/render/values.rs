@@ -1,0 +1,325 @@
+//! The values templates see, built once per build.
+//!
+//! Every page, section and taxonomy term becomes a Tera [`Value`] exactly
+//! once. Tera values are reference-counted, so a section's `pages` list, a
+//! term's `pages`, `get_page` and the page's own context all share one copy:
+//! listing 10,000 pages on a pager costs pointer copies, not re-serialising.
+
+use std::collections::HashMap;
+
+use tera::Value;
+use tera::value::Map;
+
+use crate::config::{Config, TaxonomyConfig};
+use crate::content::library::Library;
+use crate::content::page::Page;
+use crate::content::paginate::Pager;
+use crate::content::section::Section;
+use crate::content::taxonomy::{Taxonomy, Term};
+use crate::markdown::Rendered;
+use crate::markdown::toc::Heading;
+use crate::output::urls;
+use crate::render::bodies::Bodies;
+
+/// Template values of a whole site.
+pub struct SiteValues {
+    /// `config`.
+    pub config: Value,
+    /// One per page, in library order.
+    pub pages: Vec<Value>,
+    /// One per section, in library order (with their `pages`).
+    pub sections: Vec<Value>,
+    /// One per taxonomy, in config order.
+    pub taxonomies: Vec<TaxonomyValues>,
+    page_index: HashMap<String, usize>,
+    section_index: HashMap<String, usize>,
+}
+
+/// A taxonomy's values.
+pub struct TaxonomyValues {
+    /// `taxonomy`: `{name, slug, paginate_by, feed, permalink}`.
+    pub taxonomy: Value,
+    /// One `term` per term, in the taxonomy's order.
+    pub terms: Vec<Value>,
+    /// Term slug to index in `terms`.
+    by_slug: HashMap<String, usize>,
+    /// The taxonomy's name (`tags`).
+    pub name: String,
+}
+
+impl SiteValues {
+    /// Builds every value from the loaded site and its rendered bodies.
+    pub fn build(config: &Config, library: &Library, bodies: &Bodies, taxonomies: &[Taxonomy]) -> SiteValues {
+        let neighbours = neighbours(library);
+        let pages: Vec<Value> = library
+            .pages
+            .iter()
+            .zip(&bodies.pages)
+            .zip(&neighbours)
+            .map(|((page, body), (prev, next))| {
+                let prev = prev.map(|id| page_link(&library.pages[id]));
+                let next = next.map(|id| page_link(&library.pages[id]));
+                page_value(config, page, body, prev, next)
+            })
+            .collect();
+        let sections = library
+            .sections
+            .iter()
+            .enumerate()
+            .map(|(id, s)| {
+                let list: Vec<Value> = library.section_pages[id].iter().map(|&p| pages[p].clone()).collect();
+                let subs = library.subsections[id].iter().map(|&s| library.sections[s].file.relative.clone());
+                section_value(s, &bodies.sections[id], Value::from(list), Value::from(subs.collect::<Vec<_>>()))
+            })
+            .collect();
+        let taxonomies = taxonomies.iter().map(|t| taxonomy_values(config, t, &pages)).collect();
+        SiteValues {
+            config: config_value(config),
+            pages,
+            sections,
+            taxonomies,
+            page_index: index_by(library.pages.iter().map(|p| p.file.relative.as_str())),
+            section_index: index_by(library.sections.iter().map(|s| s.file.relative.as_str())),
+        }
+    }
+
+    /// The page value for `news/food-bank.md`.
+    pub fn page(&self, relative: &str) -> Option<&Value> {
+        self.page_index.get(relative.trim_start_matches('/')).map(|&i| &self.pages[i])
+    }
+
+    /// The section value for `news/_index.md`.
+    pub fn section(&self, relative: &str) -> Option<&Value> {
+        self.section_index.get(relative.trim_start_matches('/')).map(|&i| &self.sections[i])
+    }
+
+    /// The values of the taxonomy called `name`.
+    pub fn taxonomy(&self, name: &str) -> Option<&TaxonomyValues> {
+        self.taxonomies.iter().find(|t| t.name == name)
+    }
+}
+
+impl TaxonomyValues {
+    /// The term whose name slugifies like `name`.
+    pub fn term(&self, name: &str) -> Option<&Value> {
+        self.by_slug.get(&urls::slugify(name)).map(|&i| &self.terms[i])
+    }
+}
+
+fn index_by<'a>(keys: impl Iterator<Item = &'a str>) -> HashMap<String, usize> {
+    keys.enumerate().map(|(i, k)| (k.to_owned(), i)).collect()
+}
+
+/// A map value from `(key, value)` pairs, keys in the given order.
+pub fn map(entries: impl IntoIterator<Item = (&'static str, Value)>) -> Value {
+    let mut m = Map::new();
+    for (k, v) in entries {
+        m.insert(k.into(), v);
+    }
+    Value::from(m)
+}
+
+fn text(s: &str) -> Value {
+    Value::from(s)
+}
+
+fn opt_text(s: Option<&str>) -> Value {
+    s.map(Value::from).unwrap_or_else(Value::none)
+}
+
+fn json(v: &serde_json::Value) -> Value {
+    match v {
+        serde_json::Value::Null => map([]),
+        other => Value::from_serializable(other),
+    }
+}
+
+/// The previous and next page of each page, in its section's order.
+fn neighbours(library: &Library) -> Vec<(Option<usize>, Option<usize>)> {
+    let mut out = vec![(None, None); library.pages.len()];
+    for list in &library.section_pages {
+        for (i, &id) in list.iter().enumerate() {
+            let prev = i.checked_sub(1).map(|j| list[j]);
+            out[id] = (prev, list.get(i + 1).copied());
+        }
+    }
+    out
+}
+
+fn page_link(page: &Page) -> Value {
+    map([
+        ("title", opt_text(page.title.as_deref())),
+        ("permalink", text(&page.permalink)),
+        ("path", text(&page.path)),
+        ("date", opt_text(page.date.as_ref().map(|d| d.to_template_string()).as_deref())),
+    ])
+}
+
+fn toc_value(headings: &[Heading]) -> Value {
+    Value::from(
+        headings
+            .iter()
+            .map(|h| {
+                map([
+                    ("level", Value::from(h.level)),
+                    ("id", text(&h.id)),
+                    ("title", text(&h.title)),
+                    ("permalink", text(&h.permalink)),
+                    ("children", toc_value(&h.children)),
+                ])
+            })
+            .collect::<Vec<_>>(),
+    )
+}
+
+fn page_value(config: &Config, page: &Page, body: &Rendered, prev: Option<Value>, next: Option<Value>) -> Value {
+    let taxonomies: Map = config
+        .taxonomies
+        .iter()
+        .filter_map(|t| {
+            let terms = page.taxonomies.iter().find(|(n, _)| *n == t.name)?;
+            Some((t.name.clone().into(), Value::from(terms.1.clone())))
+        })
+        .collect();
+    let assets: Vec<Value> =
+        page.assets.iter().map(|a| text(&urls::permalink(&config.base_url, &asset_path(page, a)))).collect();
+    let prev = prev.unwrap_or_else(Value::none);
+    let next = next.unwrap_or_else(Value::none);
+    map([
+        ("title", opt_text(page.title.as_deref())),
+        ("description", opt_text(page.description.as_deref())),
+        ("content", Value::safe_string(&body.html)),
+        ("summary", body.summary.as_deref().map(Value::safe_string).unwrap_or_else(Value::none)),
+        ("date", opt_text(page.date.as_ref().map(|d| d.to_template_string()).as_deref())),
+        ("updated", opt_text(page.updated.as_ref().map(|d| d.to_template_string()).as_deref())),
+        ("permalink", text(&page.permalink)),
+        ("path", text(&page.path)),
+        ("slug", text(&page.slug)),
+        ("relative_path", text(&page.file.relative)),
+        ("draft", Value::from(page.draft)),
+        ("weight", page.weight.map(Value::from).unwrap_or_else(Value::none)),
+        ("authors", Value::from(page.authors.clone())),
+        ("taxonomies", Value::from(taxonomies)),
+        ("extra", json(&page.extra)),
+        ("assets", Value::from(assets)),
+        ("toc", toc_value(&body.toc)),
+        ("word_count", Value::from(body.word_count)),
+        ("reading_time", Value::from(body.reading_time)),
+        ("section", text(&page.section)),
+        ("previous", prev.clone()),
+        ("next", next.clone()),
+        ("lower", next),
+        ("higher", prev),
+    ])
+}
+
+/// The site path of a bundle asset: beside the page (`/news/x/map.svg`).
+pub fn asset_path(page: &Page, asset: &std::path::Path) -> String {
+    let mut path = page.path.clone();
+    let parts: Vec<String> = asset.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    path.push_str(&parts.join("/"));
+    path
+}
+
+fn section_value(section: &Section, body: &Rendered, pages: Value, subsections: Value) -> Value {
+    map([
+        ("title", opt_text(section.title.as_deref())),
+        ("description", opt_text(section.description.as_deref())),
+        ("content", Value::safe_string(&body.html)),
+        ("permalink", text(&section.permalink)),
+        ("path", text(&section.path)),
+        ("relative_path", text(&section.file.relative)),
+        ("extra", json(&section.extra)),
+        ("pages", pages),
+        ("subsections", subsections),
+        ("word_count", Value::from(body.word_count)),
+        ("reading_time", Value::from(body.reading_time)),
+        ("toc", toc_value(&body.toc)),
+    ])
+}
+
+fn taxonomy_value(config: &Config, t: &TaxonomyConfig, path: &str) -> Value {
+    map([
+        ("name", text(&t.name)),
+        ("slug", text(&t.slug)),
+        ("paginate_by", t.paginate_by.map(Value::from).unwrap_or_else(Value::none)),
+        ("feed", Value::from(t.feed)),
+        ("permalink", text(&urls::permalink(&config.base_url, path))),
+        ("path", text(path)),
+    ])
+}
+
+fn term_value(config: &Config, term: &Term, pages: &[Value]) -> Value {
+    let list: Vec<Value> = term.pages.iter().map(|&p| pages[p].clone()).collect();
+    map([
+        ("name", text(&term.name)),
+        ("slug", text(&term.slug)),
+        ("permalink", text(&urls::permalink(&config.base_url, &term.path))),
+        ("path", text(&term.path)),
+        ("page_count", Value::from(list.len())),
+        ("pages", Value::from(list)),
+    ])
+}
+
+fn taxonomy_values(config: &Config, t: &Taxonomy, pages: &[Value]) -> TaxonomyValues {
+    TaxonomyValues {
+        taxonomy: taxonomy_value(config, &t.config, &t.path),
+        terms: t.terms.iter().map(|term| term_value(config, term, pages)).collect(),
+        by_slug: t.terms.iter().enumerate().map(|(i, term)| (term.slug.clone(), i)).collect(),
+        name: t.config.name.clone(),
+    }
+}
+
+fn config_value(config: &Config) -> Value {
+    let taxonomies: Vec<Value> = config
+        .taxonomies
+        .iter()
+        .map(|t| {
+            map([
+                ("name", text(&t.name)),
+                ("slug", text(&t.slug)),
+                ("paginate_by", t.paginate_by.map(Value::from).unwrap_or_else(Value::none)),
+                ("feed", Value::from(t.feed)),
+            ])
+        })
+        .collect();
+    let branch = &config.branch;
+    map([
+        ("title", text(&config.title)),
+        ("description", text(&config.description)),
+        ("base_url", text(&config.base_url)),
+        ("language", text(&config.language)),
+        ("theme", opt_text(config.theme.as_deref())),
+        (
+            "branch",
+            map([
+                ("name", opt_text(branch.name.as_deref())),
+                ("locality", opt_text(branch.locality.as_deref())),
+                ("contact", opt_text(branch.contact.as_deref())),
+            ]),
+        ),
+        ("taxonomies", Value::from(taxonomies)),
+        ("markdown", Value::from_serializable(&config.markdown)),
+        ("feeds", Value::from_serializable(&config.feeds)),
+        ("extra", Value::from_serializable(&config.extra)),
+    ])
+}
+
+/// `paginator` for one pager of a list of page values.
+pub fn paginator_value(config: &Config, pagers: &[Pager], pager: &Pager, all: &[Value], per: usize) -> Value {
+    let url = |p: &Pager| text(&urls::permalink(&config.base_url, &p.path));
+    let at = |i: usize| pagers.get(i).map(url).unwrap_or_else(Value::none);
+    let index = pager.index;
+    map([
+        ("pages", Value::from(&all[pager.range.clone()])),
+        ("current_index", Value::from(index)),
+        ("number_pagers", Value::from(pagers.len())),
+        ("paginate_by", Value::from(per)),
+        ("total_pages", Value::from(all.len())),
+        ("first", at(0)),
+        ("last", at(pagers.len() - 1)),
+        ("previous", if index >= 2 { at(index - 2) } else { Value::none() }),
+        ("next", at(index)),
+        ("base_url", pagers.first().map(url).unwrap_or_else(Value::none)),
+    ])
+}

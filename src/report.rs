@@ -1,0 +1,97 @@
+//! Telling the editor what happened, on the terminal.
+//!
+//! Every problem is printed the way compilers print them, so an editor (and
+//! their text editor) can jump to it:
+//!
+//! ```text
+//! error: content/news/food-bank.md:3:9: `date` is not a date: ...
+//!   3 | date = 2026-13-01
+//!   help: write dates as 2026-03-14 or 2026-03-14T18:30:00+01:00
+//! ```
+
+use std::fmt::Write as _;
+
+use crate::build::BuildReport;
+use crate::error::{Diagnostic, Error};
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// Stops the build.
+    Error,
+    /// Worth fixing, but the site was built.
+    Warning,
+}
+
+/// One diagnostic, formatted for the terminal.
+pub fn format_diagnostic(level: Level, d: &Diagnostic) -> String {
+    let label = match level {
+        Level::Error => "error",
+        Level::Warning => "warning",
+    };
+    let mut out = format!("{label}: {d}\n");
+    if let (Some(line), Some(loc)) = (&d.source_line, &d.location) {
+        let number = loc.line.to_string();
+        let _ = writeln!(out, "  {number} | {line}");
+        if loc.column > 0 {
+            let pad = " ".repeat(number.len() + 3 + line.chars().take(loc.column - 1).count());
+            let _ = writeln!(out, "  {pad}^");
+        }
+    }
+    if let Some(help) = &d.help {
+        let _ = writeln!(out, "  help: {help}");
+    }
+    out
+}
+
+/// Every diagnostic of a failed command, and a closing line.
+pub fn format_error(err: &Error) -> String {
+    let mut out: String = err.diagnostics.iter().map(|d| format_diagnostic(Level::Error, d)).collect();
+    let n = err.diagnostics.len();
+    let _ = writeln!(out, "{n} problem{} found; nothing was changed in the output folder.", plural(n));
+    out
+}
+
+/// Warnings, then a one-line summary of a successful build.
+pub fn format_build(report: &BuildReport, elapsed: std::time::Duration) -> String {
+    let mut out: String = report.warnings.iter().map(|d| format_diagnostic(Level::Warning, d)).collect();
+    let _ = writeln!(
+        out,
+        "Built {} page{} and {} section{} ({} files) into {} in {} ms{}.",
+        report.pages,
+        plural(report.pages),
+        report.sections,
+        plural(report.sections),
+        report.files,
+        report.output_dir.display(),
+        elapsed.as_millis(),
+        match report.warnings.len() {
+            0 => String::new(),
+            n => format!(", {n} warning{}", plural(n)),
+        }
+    );
+    out
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn diagnostics_show_place_source_caret_and_help() {
+        let d = Diagnostic::new("`date` is not a date")
+            .at(Path::new("content/a.md"), 3, 8)
+            .with_source_line("+++\ntitle = \"x\"\ndate = 2026-13-01\n", 3)
+            .with_help("write dates as 2026-03-14");
+        let text = format_diagnostic(Level::Error, &d);
+        assert_eq!(
+            text,
+            "error: content/a.md:3:8: `date` is not a date\n  3 | date = 2026-13-01\n             ^\n  help: write dates as 2026-03-14\n"
+        );
+    }
+}
