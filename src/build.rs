@@ -60,6 +60,8 @@ pub struct BuildReport {
     pub pages: usize,
     /// Sections rendered.
     pub sections: usize,
+    /// Taxonomy terms rendered.
+    pub terms: usize,
     /// Files written, HTML and static.
     pub files: usize,
     /// Problems that did not stop the build.
@@ -163,6 +165,7 @@ pub fn render_site(config: Config, drafts: bool, sink: &dyn Sink) -> Result<Buil
     Ok(BuildReport {
         pages: library.pages.len(),
         sections: library.sections.len(),
+        terms: taxonomies.iter().map(|t| t.terms.len()).sum(),
         files: jobs.len() + static_files.len(),
         warnings,
         timings,

@@ -50,6 +50,9 @@ pub struct BuildArgs {
     /// Include drafts.
     #[arg(long)]
     pub drafts: bool,
+    /// Also print how long each stage of the build took.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 impl BuildArgs {
@@ -77,6 +80,9 @@ pub fn run(cli: Cli) -> ExitCode {
             match build::build(&site_dir, &options.options()) {
                 Ok(r) => {
                     eprint!("{}", report::format_build(&r, started.elapsed()));
+                    if options.timings {
+                        eprint!("{}", report::format_timings(&r.timings));
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(&e),

@@ -47,8 +47,28 @@ smart_punctuation = true
 
 const HOME: &str =
     "+++\ntitle = \"Welcome\"\n+++\nThis is the home page. Edit `content/_index.md` to change this text.\n";
-const NEWS: &str = "+++\ntitle = \"News\"\nsort_by = \"date\"\npaginate_by = 10\n+++\n";
-const FIRST_POST: &str = "+++\ntitle = \"Our new website\"\ndate = DATE\ntags = [\"announcements\"]\n+++\nWe have a new website. Every article is a Markdown file in `content/`.\n";
+/// The three kinds of writing a branch publishes, each a section with one
+/// sample article: (folder, section front matter, article file, article).
+const SECTIONS: &[(&str, &str, &str, &str)] = &[
+    (
+        "news",
+        "+++\ntitle = \"News\"\ndescription = \"What is happening in our branch.\"\nsort_by = \"date\"\npaginate_by = 10\n+++\n",
+        "our-new-website.md",
+        "+++\ntitle = \"Our new website\"\ndate = DATE\ntags = [\"announcements\"]\n+++\nWe have a new website. Every article is a Markdown file in `content/`.\n",
+    ),
+    (
+        "guides",
+        "+++\ntitle = \"Guides\"\ndescription = \"How we do things, step by step.\"\nsort_by = \"title\"\n+++\n",
+        "running-a-meeting.md",
+        "+++\ntitle = \"Running a meeting\"\ndate = DATE\ntags = [\"meetings\"]\n+++\n## Before\n\nBook a room and tell people.\n\n## On the day\n\nStart on time.\n",
+    ),
+    (
+        "practice",
+        "+++\ntitle = \"Best practice\"\ndescription = \"What worked for us, and what did not.\"\nsort_by = \"date\"\n+++\n",
+        "what-we-learned.md",
+        "+++\ntitle = \"What we learned from our first year\"\ndate = DATE\ntags = [\"meetings\"]\n+++\nShort meetings brought more people back.\n",
+    ),
+];
 
 /// Creates `site_dir` with a config, the default theme and a first article.
 /// Refuses a folder that already has files in it.
@@ -59,16 +79,17 @@ pub fn create(site_dir: &Path) -> Result<()> {
             .into());
     }
     let today = jiff::Zoned::now().date().to_string();
-    let first_post = FIRST_POST.replace("DATE", &today);
-    let mut files: Vec<(String, &[u8])> = vec![
-        ("config.toml".into(), CONFIG.as_bytes()),
-        ("content/_index.md".into(), HOME.as_bytes()),
-        ("content/news/_index.md".into(), NEWS.as_bytes()),
-        ("content/news/our-new-website.md".into(), first_post.as_bytes()),
-        ("static/.keep".into(), b""),
-        ("templates/.keep".into(), b""),
+    let mut files: Vec<(String, Vec<u8>)> = vec![
+        ("config.toml".into(), CONFIG.into()),
+        ("content/_index.md".into(), HOME.into()),
+        ("static/.keep".into(), Vec::new()),
+        ("templates/.keep".into(), Vec::new()),
     ];
-    files.extend(COMMONS_THEME.iter().map(|(p, bytes)| (format!("themes/commons/{p}"), *bytes)));
+    for (folder, section, article_file, article) in SECTIONS {
+        files.push((format!("content/{folder}/_index.md"), section.as_bytes().to_vec()));
+        files.push((format!("content/{folder}/{article_file}"), article.replace("DATE", &today).into_bytes()));
+    }
+    files.extend(COMMONS_THEME.iter().map(|(p, bytes)| (format!("themes/commons/{p}"), bytes.to_vec())));
     for (path, bytes) in files {
         let file = site_dir.join(path);
         if let Some(dir) = file.parent() {

@@ -57,11 +57,13 @@ pub fn format_build(report: &BuildReport, elapsed: std::time::Duration) -> Strin
     let mut out: String = report.warnings.iter().map(|d| format_diagnostic(Level::Warning, d)).collect();
     let _ = writeln!(
         out,
-        "Built {} page{} and {} section{} ({} files) into {} in {} ms{}.",
+        "Built {} page{}, {} section{} and {} taxonomy term{} ({} files) into {} in {} ms{}.",
         report.pages,
         plural(report.pages),
         report.sections,
         plural(report.sections),
+        report.terms,
+        plural(report.terms),
         report.files,
         report.output_dir.display(),
         elapsed.as_millis(),
@@ -71,6 +73,18 @@ pub fn format_build(report: &BuildReport, elapsed: std::time::Duration) -> Strin
         }
     );
     out
+}
+
+/// Time per stage, one line each.
+pub fn format_timings(t: &crate::build::Timings) -> String {
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+    format!(
+        "  load {:.0} ms, markdown {:.0} ms, templates and HTML {:.0} ms, static files {:.0} ms\n",
+        ms(t.load),
+        ms(t.markdown),
+        ms(t.render),
+        ms(t.copy)
+    )
 }
 
 fn plural(n: usize) -> &'static str {

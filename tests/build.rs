@@ -1,0 +1,162 @@
+//! The `build` command on fixture sites: what it writes, and how it fails.
+
+mod common;
+
+use common::{BASIC, Site, snapshot};
+
+#[test]
+fn builds_clean_urls_sections_taxonomies_bundles_and_redirects() {
+    let site = Site::new(BASIC);
+    let run = site.run(&["build"]).success();
+    assert!(run.stderr.contains("Built 4 pages, 2 sections and 2 taxonomy terms"), "{}", run.stderr);
+
+    // Pages at clean URLs, content rendered, internal link resolved with its anchor.
+    let first = site.output("news/first/index.html");
+    assert!(first.contains("<h1>First</h1>"));
+    assert!(first.contains("href=\"https://test.example.org/news/second/#details\""), "{first}");
+    // Date from the file name prefix; previous/next in the section's date order (newest first).
+    let second = site.output("news/second/index.html");
+    assert!(second.contains("prev=Third") && second.contains("next=First"), "{second}");
+    assert!(second.contains("<h2 id=\"details\""), "{second}");
+
+    // Pagination: 3 dated pages, 2 per pager, newest first.
+    let news = site.output("news/index.html");
+    assert!(news.contains("<li>Third|2026-03-01</li><li>Second|2026-02-01</li>"), "{news}");
+    assert!(news.contains("pager 1/2 next=https://test.example.org/news/page/2/"), "{news}");
+    let page2 = site.output("news/page/2/index.html");
+    assert!(page2.contains("<li>First|2026-01-10</li>") && page2.contains("pager 2/2"), "{page2}");
+    assert!(site.output("news/page/1/index.html").contains("url=https://test.example.org/news/"));
+
+    // Taxonomies: terms merged by slug ("Food" and "food"), list and term pages.
+    let tags = site.output("tags/index.html");
+    assert!(tags.contains("<li>Food=2</li>") && tags.contains("<li>housing=1</li>"), "{tags}");
+    let food = site.output("tags/food/index.html");
+    assert!(food.contains("<li>Second</li><li>First</li>"), "{food}");
+    assert!(first.contains("href=\"https://test.example.org/tags/food/\""), "{first}");
+
+    // Home lists subsections through get_section.
+    let home = site.output("index.html");
+    assert!(home.contains("<a href=\"https://test.example.org/news/\">News</a>"), "{home}");
+
+    // Bundle asset beside its page, static file at the root, cache-busted URL.
+    assert!(site.public().join("guides/bundle/map.svg").is_file());
+    assert!(site.output("guides/bundle/index.html").contains("src=\"map.svg\""));
+    assert_eq!(site.output("site.css"), "body{}");
+    assert!(first.contains("https://test.example.org/site.css?h="), "{first}");
+
+    // Alias redirect, 404 page, syntax stylesheet; the draft is left out.
+    assert!(site.output("old/second/index.html").contains("https://test.example.org/news/second/"));
+    assert!(site.output("404.html").contains("Page not found"));
+    assert!(site.output("syntax.css").contains(".hl-"));
+    assert!(!site.public().join("news/draft").exists());
+}
+
+#[test]
+fn drafts_are_built_on_request() {
+    let site = Site::new(BASIC);
+    site.run(&["build", "--drafts"]).success();
+    assert!(site.output("news/draft/index.html").contains("Not yet"));
+}
+
+#[test]
+fn output_dir_and_base_url_options() {
+    let site = Site::new(BASIC);
+    let out = site.path().join("elsewhere");
+    site.run(&["build", ".", "--output-dir", "elsewhere", "--base-url", "http://127.0.0.1:8080/"]).success();
+    let first = std::fs::read_to_string(out.join("news/first/index.html")).unwrap();
+    assert!(first.contains("http://127.0.0.1:8080/news/second/#details"), "{first}");
+    assert!(!site.public().exists());
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let site = Site::new(BASIC);
+    site.run(&["build"]).success();
+    let once = snapshot(&site.public());
+    site.run(&["build"]).success();
+    let twice = snapshot(&site.public());
+    assert!(once.len() > 15);
+    assert_eq!(once.keys().collect::<Vec<_>>(), twice.keys().collect::<Vec<_>>());
+    for (path, bytes) in &once {
+        assert!(twice[path] == *bytes, "{path} differs between builds");
+    }
+}
+
+#[test]
+fn site_templates_override_the_theme_file_by_file() {
+    let site = Site::new(&[
+        ("config.toml", "title = \"T\"\nbase_url = \"https://t.example\"\ntheme = \"mine\"\n"),
+        ("content/a.md", "+++\ntitle = \"A\"\n+++\nBody\n"),
+        ("themes/mine/templates/base.html", "THEME-BASE[{% block content %}{% endblock content %}]"),
+        (
+            "themes/mine/templates/page.html",
+            "{% extends \"base.html\" %}{% block content %}theme page {{ page.title }}{% endblock content %}",
+        ),
+        (
+            "themes/mine/templates/index.html",
+            "{% extends \"base.html\" %}{% block content %}theme index{% endblock content %}",
+        ),
+        ("themes/mine/templates/taxonomy_list.html", ""),
+        ("themes/mine/templates/taxonomy_term.html", ""),
+        ("themes/mine/static/theme.css", "theme"),
+        ("themes/mine/static/both.css", "from theme"),
+        ("static/both.css", "from site"),
+        (
+            "templates/page.html",
+            "{% extends \"base.html\" %}{% block content %}site page {{ page.title }}{% endblock content %}",
+        ),
+    ]);
+    site.run(&["build"]).success();
+    assert_eq!(site.output("a/index.html"), "THEME-BASE[site page A]");
+    assert_eq!(site.output("index.html"), "THEME-BASE[theme index]");
+    assert_eq!(site.output("theme.css"), "theme");
+    assert_eq!(site.output("both.css"), "from site");
+}
+
+#[test]
+fn init_creates_a_site_that_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    common::run_in(dir.path(), &["init", "my-branch"]).success();
+    let site = dir.path().join("my-branch");
+    common::run_in(&site, &["build"]).success();
+    for kind in ["news", "guides", "practice"] {
+        assert!(site.join("public").join(kind).join("index.html").is_file(), "{kind}");
+    }
+    let again = common::run_in(dir.path(), &["init", "my-branch"]).failure();
+    assert!(again.stderr.contains("not empty"), "{}", again.stderr);
+}
+
+#[test]
+fn help_is_available_for_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    for cmd in [vec!["--help"], vec!["build", "--help"], vec!["init", "--help"]] {
+        let run = common::run_in(dir.path(), &cmd).success();
+        assert!(run.stdout.contains("Usage"), "{}", run.stdout);
+    }
+}
+
+/// The templates the shared benchmark generator writes must build unchanged.
+#[test]
+fn benchmark_generator_site_builds_unchanged() {
+    let generator = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_site.py");
+    if !generator.is_file() {
+        eprintln!("skipped: {} not found", generator.display());
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let status = std::process::Command::new("python3")
+        .arg(&generator)
+        .args(["40"])
+        .arg(&site)
+        .args(["--flavour", "branchpress"])
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("python3");
+    assert!(status.success());
+    common::run_in(&site, &["build"]).success();
+    let home = std::fs::read_to_string(site.join("public/index.html")).unwrap();
+    assert!(home.matches("<li><a href=").count() >= 10, "{home}");
+    let tags = std::fs::read_to_string(site.join("public/tags/index.html")).unwrap();
+    assert!(tags.contains("#"), "{tags}");
+}
