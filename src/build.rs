@@ -131,9 +131,7 @@ pub fn render_site(config: Config, drafts: bool, sink: &dyn Sink) -> Result<Buil
     timings.markdown = t.elapsed();
 
     let t = Instant::now();
-    let values = Arc::new(SiteValues::build(&config, &library, &bodies, &taxonomies));
-    // The HTML now lives in the values; free the second copy before rendering.
-    drop(bodies);
+    let values = Arc::new(SiteValues::build(&config, &library, bodies, &taxonomies));
     let tera = templates(&config, &sources, &values, &static_files, content_urls)?;
     let renderer = Renderer {
         tera: &tera,

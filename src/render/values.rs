@@ -49,27 +49,31 @@ pub struct TaxonomyValues {
 
 impl SiteValues {
     /// Builds every value from the loaded site and its rendered bodies.
-    pub fn build(config: &Config, library: &Library, bodies: &Bodies, taxonomies: &[Taxonomy]) -> SiteValues {
+    /// Takes the bodies by value so each one is freed as soon as its value
+    /// holds the HTML (the peak memory of a large build is this hand-over).
+    pub fn build(config: &Config, library: &Library, bodies: Bodies, taxonomies: &[Taxonomy]) -> SiteValues {
         let neighbours = neighbours(library);
+        let Bodies { pages: page_bodies, sections: section_bodies } = bodies;
         let pages: Vec<Value> = library
             .pages
             .iter()
-            .zip(&bodies.pages)
+            .zip(page_bodies)
             .zip(&neighbours)
             .map(|((page, body), (prev, next))| {
                 let prev = prev.map(|id| page_link(&library.pages[id]));
                 let next = next.map(|id| page_link(&library.pages[id]));
-                page_value(config, page, body, prev, next)
+                page_value(config, page, &body, prev, next)
             })
             .collect();
         let sections = library
             .sections
             .iter()
+            .zip(section_bodies)
             .enumerate()
-            .map(|(id, s)| {
+            .map(|(id, (s, body))| {
                 let list: Vec<Value> = library.section_pages[id].iter().map(|&p| pages[p].clone()).collect();
                 let subs = library.subsections[id].iter().map(|&s| library.sections[s].file.relative.clone());
-                section_value(s, &bodies.sections[id], Value::from(list), Value::from(subs.collect::<Vec<_>>()))
+                section_value(s, &body, Value::from(list), Value::from(subs.collect::<Vec<_>>()))
             })
             .collect();
         let taxonomies = taxonomies.iter().map(|t| taxonomy_values(config, t, &pages)).collect();
