@@ -24,8 +24,22 @@ use super::sources::{FederationConfig, Source, SourceLocation};
 /// Builds the network index from the cache in `cache_dir` and local sources; never fails.
 pub fn load_index(config: &FederationConfig, cache_dir: &Path, now: Timestamp) -> (NetworkIndex, Vec<Warning>) {
     let mut warnings = Vec::new();
-    let inputs =
-        config.sources.iter().map(|source| load_source(source, config, cache_dir, now, &mut warnings)).collect();
+    let mut inputs = Vec::with_capacity(config.sources.len());
+    for source in &config.sources {
+        let loaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut source_warnings = Vec::new();
+            let input = load_source(source, config, cache_dir, now, &mut source_warnings);
+            (input, source_warnings)
+        }));
+        match loaded {
+            Ok((input, source_warnings)) => {
+                inputs.push(input);
+                warnings.extend(source_warnings);
+            }
+            // A bug or a library tripping on hostile input: skip the source, keep the build.
+            Err(_) => warnings.push(Warning::new(source, "internal error while reading this source; skipped")),
+        }
+    }
     (merge::merge(inputs), warnings)
 }
 

@@ -77,7 +77,7 @@ pub fn fetch(
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(source) = config.sources.get(i) else { break };
-                    let (report, warnings) = run.source(source);
+                    let (report, warnings) = run.source_guarded(source);
                     let done = done.fetch_add(1, Ordering::Relaxed) + 1;
                     progress(ProgressEvent::Finished { report: &report, done, total });
                     if let Ok(mut results) = results.lock() {
@@ -116,6 +116,23 @@ struct Outcome {
 }
 
 impl Run<'_> {
+    /// [`Run::source`], with a panic (a bug, or a library tripping on hostile input) turned into a failure line.
+    fn source_guarded(&self, source: &Source) -> SourceResult {
+        let started = Instant::now();
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.source(source))).unwrap_or_else(|_| {
+            let report = SourceReport {
+                id: source.id.clone(),
+                label: printable(&source.label()),
+                status: FetchStatus::FailedNoCache { error: "internal error while reading this source".to_owned() },
+                entries: 0,
+                parsed: false,
+                feed_url: None,
+                elapsed: started.elapsed(),
+            };
+            (report, Vec::new())
+        })
+    }
+
     fn source(&self, source: &Source) -> (SourceReport, Vec<Warning>) {
         let started = Instant::now();
         let cache = SourceCache::new(self.cache_dir, &source.id);
