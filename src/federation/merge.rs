@@ -1,6 +1,308 @@
-//! Merging entries from every source into one network index.
+//! Entries from every source → one [`NetworkIndex`]: the merge stage of federation.
+//!
+//! Steps, in order:
+//!
+//! 1. per source, keep the entries its filter allows (sections → kind, any
+//!    of its tags), newest first, at most its `limit`;
+//! 2. dedup across sources: two copies are the same entry when they share
+//!    an id (ids without a scheme are scoped to their origin feed, since
+//!    "1" means nothing across feeds) or a [`canonical_link`]. An entry
+//!    reached both directly and through a hub that republished it appears
+//!    once; the copy whose source *is* its origin wins, else the newest;
+//! 3. sort newest first (published, then updated, then id) and keep the
+//!    newest [`MAX_INDEX_ENTRIES`];
+//! 4. turn the kept entries into [`NetworkEntry`] values through the
+//!    sanitize stage, credit each to its origin branch (and to the followed
+//!    source that is that branch, when there is one), and build the
+//!    per-kind and per-tag lists and the per-branch summaries.
+//!
+//! No I/O: it takes parsed entries and returns plain, serializable data.
 
+use std::collections::{BTreeMap, HashMap};
+
+use jiff::Timestamp;
+use serde::Serialize;
 use url::Url;
+
+use super::parse::{Attribution, EntryKind, RemoteEntry};
+use super::sanitize::{SafeHtml, plain_text, sanitize_html};
+use super::sources::{SourceFilter, SourceId};
+
+/// Most entries kept in the index, newest first.
+pub const MAX_INDEX_ENTRIES: usize = 1000;
+
+/// The whole network as templates see it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct NetworkIndex {
+    /// Entries, newest first, deduplicated, at most [`MAX_INDEX_ENTRIES`].
+    pub entries: Vec<NetworkEntry>,
+    /// One summary per followed source, in config order.
+    pub branches: Vec<BranchSummary>,
+    /// Indices into `entries` per kind ("news", "guides", "practice", "unknown").
+    pub by_kind: BTreeMap<String, Vec<usize>>,
+    /// Indices into `entries` per lowercase tag.
+    pub by_tag: BTreeMap<String, Vec<usize>>,
+}
+
+/// One entry of the network, sanitized and credited.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NetworkEntry {
+    /// The entry id.
+    pub id: String,
+    /// Plain text.
+    pub title: String,
+    /// Absolute http/https link.
+    pub link: Option<String>,
+    /// When published (or first seen).
+    pub published: Timestamp,
+    /// When last updated.
+    pub updated: Timestamp,
+    /// Sanitized summary.
+    pub summary: Option<SafeHtml>,
+    /// Sanitized content.
+    pub content: Option<SafeHtml>,
+    /// Author names, plain text.
+    pub authors: Vec<String>,
+    /// Tags, plain text.
+    pub tags: Vec<String>,
+    /// News, guides, practice or unknown.
+    pub kind: EntryKind,
+    /// The branch that wrote it.
+    pub origin: Origin,
+    /// The followed source it was taken from.
+    pub via: SourceId,
+    /// True when `via` is not the origin (a hub relayed it).
+    pub relayed: bool,
+}
+
+/// The branch credited with an entry.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Origin {
+    /// Its name, plain text.
+    pub name: Option<String>,
+    /// Its home page.
+    pub home_url: Option<String>,
+    /// Its feed.
+    pub feed_url: Option<String>,
+    /// The followed source that is this branch, if we follow it.
+    pub branch_id: Option<SourceId>,
+}
+
+/// How a followed source stands, for the network pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BranchStatus {
+    /// Its last fetch worked.
+    Ok,
+    /// Its last fetch failed; entries are from an older fetch.
+    Stale,
+    /// Nothing could be read for it.
+    Unavailable,
+    /// Read from a local file.
+    Local,
+}
+
+/// One followed source, summarised.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BranchSummary {
+    /// Its id (cache directory and page slug).
+    pub id: SourceId,
+    /// Its name, plain text.
+    pub name: String,
+    /// Its home page.
+    pub home_url: Option<String>,
+    /// The feed followed.
+    pub feed_url: Option<String>,
+    /// Where it is, from `branch.json`.
+    pub locality: Option<String>,
+    /// Entries in the index credited to it.
+    pub entry_count: usize,
+    /// Entries in the index it relayed for other branches.
+    pub relayed_count: usize,
+    /// Newest update among its entries.
+    pub last_updated: Option<Timestamp>,
+    /// How it stands.
+    pub status: BranchStatus,
+    /// Its last error, plain text.
+    pub last_error: Option<String>,
+}
+
+/// What merge needs from one source.
+#[derive(Debug, Clone)]
+pub struct SourceInput {
+    /// Its summary so far (counts and `last_updated` are filled by merge).
+    pub branch: BranchSummary,
+    /// URLs that identify it as an origin (its feed, home page, configured URL).
+    pub identity_urls: Vec<String>,
+    /// Its filter.
+    pub filter: SourceFilter,
+    /// Its parsed entries, in any order.
+    pub entries: Vec<RemoteEntry>,
+}
+
+/// A candidate entry during dedup.
+struct Candidate {
+    entry: RemoteEntry,
+    via: usize,
+    via_id: SourceId,
+    origin_source: Option<usize>,
+}
+
+impl Candidate {
+    fn is_direct(&self) -> bool {
+        self.origin_source == Some(self.via)
+    }
+}
+
+/// Merges every source's entries into the index.
+pub fn merge(inputs: Vec<SourceInput>) -> NetworkIndex {
+    let identities = identity_map(&inputs);
+    let mut branches = Vec::with_capacity(inputs.len());
+    let mut slots: Vec<Candidate> = Vec::new();
+    let mut keys: HashMap<String, usize> = HashMap::new();
+    for (via, input) in inputs.into_iter().enumerate() {
+        let mut branch = input.branch;
+        let entries = select(input.entries, &input.filter);
+        branch.last_updated = entries.iter().map(|e| e.updated).max();
+        for entry in entries {
+            let origin_source = origin_source(&entry.origin, &identities);
+            let via_id = branch.id.clone();
+            add_candidate(&mut slots, &mut keys, Candidate { entry, via, via_id, origin_source });
+        }
+        branches.push(branch);
+    }
+    slots.sort_by(|a, b| newest_first(&a.entry, &b.entry));
+    slots.truncate(MAX_INDEX_ENTRIES);
+    build_index(slots, branches)
+}
+
+/// The entries `filter` allows, newest first, at most its limit.
+pub fn select(mut entries: Vec<RemoteEntry>, filter: &SourceFilter) -> Vec<RemoteEntry> {
+    entries.retain(|e| filter.sections.is_empty() || filter.sections.contains(&e.kind));
+    entries.retain(|e| filter.tags.is_empty() || e.tags.iter().any(|t| filter.tags.contains(&t.to_lowercase())));
+    entries.sort_by(newest_first);
+    entries.truncate(filter.limit);
+    entries
+}
+
+fn newest_first(a: &RemoteEntry, b: &RemoteEntry) -> std::cmp::Ordering {
+    b.published.cmp(&a.published).then(b.updated.cmp(&a.updated)).then_with(|| a.id.cmp(&b.id))
+}
+
+/// Canonical identity URL → index of the source it identifies (first wins).
+fn identity_map(inputs: &[SourceInput]) -> HashMap<String, usize> {
+    let mut map = HashMap::new();
+    for (i, input) in inputs.iter().enumerate() {
+        for url in input.identity_urls.iter().filter_map(|u| Url::parse(u).ok()) {
+            map.entry(canonical_link(&url)).or_insert(i);
+        }
+    }
+    map
+}
+
+fn origin_source(origin: &Attribution, identities: &HashMap<String, usize>) -> Option<usize> {
+    [&origin.feed_url, &origin.home_url]
+        .into_iter()
+        .flatten()
+        .filter_map(|u| Url::parse(u).ok())
+        .find_map(|u| identities.get(&canonical_link(&u)).copied())
+}
+
+/// The keys under which two copies of one entry meet.
+fn dedup_keys(entry: &RemoteEntry) -> Vec<String> {
+    let mut keys = Vec::with_capacity(2);
+    if entry.id.contains(':') {
+        keys.push(format!("id {}", entry.id));
+    } else {
+        let scope = entry.origin.feed_url.as_deref().or(entry.origin.home_url.as_deref()).unwrap_or("");
+        keys.push(format!("id {scope} {}", entry.id));
+    }
+    if let Some(link) = entry.link.as_deref().and_then(|l| Url::parse(l).ok()) {
+        keys.push(format!("link {}", canonical_link(&link)));
+    }
+    keys
+}
+
+fn add_candidate(slots: &mut Vec<Candidate>, keys: &mut HashMap<String, usize>, candidate: Candidate) {
+    let candidate_keys = dedup_keys(&candidate.entry);
+    let slot = match candidate_keys.iter().find_map(|k| keys.get(k).copied()) {
+        Some(slot) => {
+            if preferred(&candidate, &slots[slot]) {
+                slots[slot] = candidate;
+            }
+            slot
+        }
+        None => {
+            slots.push(candidate);
+            slots.len() - 1
+        }
+    };
+    for key in candidate_keys {
+        keys.entry(key).or_insert(slot);
+    }
+}
+
+/// True if `new` should replace `old`: the origin's own copy, else the newer one.
+fn preferred(new: &Candidate, old: &Candidate) -> bool {
+    match (new.is_direct(), old.is_direct()) {
+        (true, false) => true,
+        (false, true) => false,
+        _ => new.entry.updated > old.entry.updated,
+    }
+}
+
+fn build_index(slots: Vec<Candidate>, mut branches: Vec<BranchSummary>) -> NetworkIndex {
+    let mut index = NetworkIndex::default();
+    for (i, candidate) in slots.into_iter().enumerate() {
+        let entry = network_entry(candidate, &branches);
+        if let Some(branch) = entry.origin.branch_id.as_ref().and_then(|id| branches.iter_mut().find(|b| &b.id == id)) {
+            branch.entry_count += 1;
+        }
+        if entry.relayed
+            && let Some(branch) = branches.iter_mut().find(|b| b.id == entry.via)
+        {
+            branch.relayed_count += 1;
+        }
+        index.by_kind.entry(entry.kind.as_str().to_owned()).or_default().push(i);
+        for tag in &entry.tags {
+            let list = index.by_tag.entry(tag.to_lowercase()).or_default();
+            if list.last() != Some(&i) {
+                list.push(i);
+            }
+        }
+        index.entries.push(entry);
+    }
+    index.branches = branches;
+    index
+}
+
+fn network_entry(candidate: Candidate, branches: &[BranchSummary]) -> NetworkEntry {
+    let Candidate { entry, via, via_id, origin_source } = candidate;
+    let base = entry.base_url.as_deref().and_then(|b| Url::parse(b).ok());
+    let html = |h: &Option<String>| h.as_deref().map(|h| sanitize_html(h, base.as_ref())).filter(|h| !h.is_empty());
+    let origin_branch = origin_source.and_then(|i| branches.get(i));
+    let origin = Origin {
+        name: entry.origin.branch_name.as_deref().map(plain_text).or_else(|| origin_branch.map(|b| b.name.clone())),
+        home_url: entry.origin.home_url.clone(),
+        feed_url: entry.origin.feed_url.clone(),
+        branch_id: origin_branch.map(|b| b.id.clone()),
+    };
+    NetworkEntry {
+        title: plain_text(&entry.title),
+        summary: html(&entry.summary_html),
+        content: html(&entry.content_html),
+        authors: entry.authors.iter().map(|a| plain_text(a)).filter(|a| !a.is_empty()).collect(),
+        tags: entry.tags.iter().map(|t| plain_text(t)).filter(|t| !t.is_empty()).collect(),
+        via: via_id,
+        relayed: origin_source != Some(via),
+        link: entry.link,
+        published: entry.published,
+        updated: entry.updated,
+        kind: entry.kind,
+        origin,
+        id: entry.id,
+    }
+}
 
 /// Query parameters that only track clicks; they never change what a link points at.
 fn is_tracking_param(name: &str) -> bool {
@@ -37,6 +339,137 @@ pub fn canonical_link(url: &Url) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    fn attribution(name: &str, host: &str) -> Attribution {
+        Attribution {
+            branch_name: Some(name.into()),
+            home_url: Some(format!("https://{host}/")),
+            feed_url: Some(format!("https://{host}/atom.xml")),
+        }
+    }
+
+    fn entry(id: &str, link: &str, day: u8, origin: Attribution) -> RemoteEntry {
+        let at = ts(&format!("2025-05-{day:02}T00:00:00Z"));
+        RemoteEntry {
+            id: id.into(),
+            title: format!("Entry {id}"),
+            link: Some(link.into()),
+            published: at,
+            updated: at,
+            summary_html: Some("<p onclick=\"x()\">hi <a href=\"/a\">a</a></p>".into()),
+            content_html: None,
+            base_url: Some(link.into()),
+            authors: vec![],
+            tags: vec!["Housing".into()],
+            kind: EntryKind::News,
+            origin,
+        }
+    }
+
+    fn input(name: &str, host: &str, entries: Vec<RemoteEntry>) -> SourceInput {
+        SourceInput {
+            branch: BranchSummary {
+                id: SourceId::slug_of(name).unwrap(),
+                name: name.into(),
+                home_url: Some(format!("https://{host}/")),
+                feed_url: Some(format!("https://{host}/atom.xml")),
+                locality: None,
+                entry_count: 0,
+                relayed_count: 0,
+                last_updated: None,
+                status: BranchStatus::Ok,
+                last_error: None,
+            },
+            identity_urls: vec![format!("https://{host}/atom.xml"), format!("https://{host}/")],
+            filter: SourceFilter { sections: vec![], tags: vec![], limit: 50 },
+            entries,
+        }
+    }
+
+    #[test]
+    fn entry_via_hub_and_direct_appears_once_credited_to_origin() {
+        let hilltop = attribution("Hilltop", "hilltop.example");
+        let relayed = entry("tag:hilltop,2025:rent", "https://hilltop.example/rent/", 2, hilltop.clone());
+        let hub_own = entry("tag:hub,2025:own", "https://hub.example/own/", 3, attribution("Hub", "hub.example"));
+        let direct = entry("tag:hilltop,2025:rent", "https://hilltop.example/rent/", 2, hilltop.clone());
+        // The hub comes first in config order: the direct copy must still win.
+        let index = merge(vec![
+            input("Hub", "hub.example", vec![relayed, hub_own]),
+            input("Hilltop", "hilltop.example", vec![direct]),
+        ]);
+        assert_eq!(index.entries.len(), 2);
+        let rent = index.entries.iter().find(|e| e.id == "tag:hilltop,2025:rent").unwrap();
+        assert_eq!(rent.via.as_str(), "hilltop");
+        assert!(!rent.relayed);
+        assert_eq!(rent.origin.branch_id.as_ref().map(SourceId::as_str), Some("hilltop"));
+        assert_eq!(index.branches[0].entry_count, 1, "hub: its own entry");
+        assert_eq!(index.branches[1].entry_count, 1, "hilltop: the rent entry");
+
+        // Without the direct source, the hub's copy is kept and credited to Hilltop.
+        let relayed = entry("tag:hilltop,2025:rent", "https://hilltop.example/rent/", 2, hilltop);
+        let index = merge(vec![input("Hub", "hub.example", vec![relayed])]);
+        let rent = &index.entries[0];
+        assert!(rent.relayed);
+        assert_eq!(rent.origin.name.as_deref(), Some("Hilltop"));
+        assert_eq!(rent.origin.branch_id, None);
+        assert_eq!(index.branches[0].relayed_count, 1);
+    }
+
+    #[test]
+    fn canonical_link_dedups_copies_with_different_ids() {
+        let origin = attribution("Valley", "valley.example");
+        let a = entry("urn:a", "https://valley.example/p/1/?utm_source=hub&utm_medium=feed", 1, origin.clone());
+        let b = entry("urn:b", "https://VALLEY.example/p/1#top", 1, origin.clone());
+        let same_short_id_elsewhere = entry("1", "https://other.example/1", 1, attribution("O", "other.example"));
+        let short_id = entry("1", "https://valley.example/short", 1, origin);
+        let index = merge(vec![
+            input("Valley", "valley.example", vec![a, short_id]),
+            input("Hub", "hub.example", vec![b, same_short_id_elsewhere]),
+        ]);
+        assert_eq!(index.entries.len(), 3, "{:#?}", index.entries.iter().map(|e| &e.id).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn filters_limit_and_sort_newest_first() {
+        let origin = attribution("Hilltop", "hilltop.example");
+        let mut entries: Vec<RemoteEntry> = (1..=5)
+            .map(|d| entry(&format!("tag:h:{d}"), &format!("https://h.example/{d}"), d, origin.clone()))
+            .collect();
+        entries[4].kind = EntryKind::Guides;
+        entries[3].tags = vec!["food".into()];
+        let mut source = input("Hilltop", "hilltop.example", entries.clone());
+        source.filter = SourceFilter { sections: vec![EntryKind::News], tags: vec!["housing".into()], limit: 2 };
+        let index = merge(vec![source]);
+        let ids: Vec<&str> = index.entries.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["tag:h:3", "tag:h:2"], "day 5 is a guide, day 4 lacks the tag, limit 2");
+        assert_eq!(index.by_kind["news"], [0, 1]);
+        assert_eq!(index.by_tag["housing"], [0, 1]);
+        assert_eq!(index.branches[0].last_updated, Some(ts("2025-05-03T00:00:00Z")));
+
+        let index = merge(vec![input("Hilltop", "hilltop.example", entries)]);
+        let days: Vec<i8> = index.entries.iter().map(|e| e.published.to_zoned(jiff::tz::TimeZone::UTC).day()).collect();
+        assert_eq!(days, [5, 4, 3, 2, 1]);
+    }
+
+    #[test]
+    fn entries_are_sanitized_and_totals_bounded() {
+        let origin = attribution("Big", "big.example");
+        let entries =
+            (0..1200).map(|i| entry(&format!("tag:b:{i}"), &format!("https://big.example/{i}"), 1, origin.clone()));
+        let mut source = input("Big", "big.example", entries.collect());
+        source.filter.limit = 5000;
+        let index = merge(vec![source]);
+        assert_eq!(index.entries.len(), MAX_INDEX_ENTRIES);
+        let summary = index.entries[0].summary.as_ref().unwrap().as_str();
+        assert!(!summary.contains("onclick"), "{summary}");
+        assert!(summary.contains("href=\"https://big.example/a\"") && summary.contains("nofollow"), "{summary}");
+        let json = serde_json::to_value(&index).unwrap();
+        assert!(json["entries"][0]["summary"].is_string());
+    }
 
     fn canon(s: &str) -> String {
         canonical_link(&Url::parse(s).unwrap())

@@ -1,0 +1,173 @@
+//! Untrusted remote text → safe values: the sanitize stage of federation.
+//!
+//! Everything a followed branch sends is hostile until it passes here. This
+//! module is the only place a [`SafeHtml`] can be made, so any HTML that
+//! reaches a template has been through it:
+//!
+//! - HTML goes through an ammonia allow-list: no `script`, `style`,
+//!   `iframe`, `object`, `embed` or `form`, no event-handler or `style`
+//!   attributes, only `http`, `https` and `mailto` URLs (so no
+//!   `javascript:` or `data:`); relative URLs are resolved against the
+//!   entry's base, or dropped when there is none; links get
+//!   `rel="nofollow noopener"`;
+//! - sizes are bounded: the input is cut at a character boundary before
+//!   parsing and the output is kept under [`MAX_HTML_BYTES`];
+//! - plain text (titles, names, tags) loses control and bidi-override
+//!   characters and is capped.
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+use url::Url;
+
+/// Largest sanitized HTML kept per field (summary or content), in bytes.
+pub const MAX_HTML_BYTES: usize = 200 * 1024;
+/// Longest plain text kept (a title or a name), in characters.
+pub const MAX_TEXT_CHARS: usize = 300;
+
+/// HTML that went through [`sanitize_html`]; only this module can make one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct SafeHtml(String);
+
+impl SafeHtml {
+    /// The markup, safe to insert into a page unescaped.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// True when nothing is left after sanitizing.
+    pub fn is_empty(&self) -> bool {
+        self.0.trim().is_empty()
+    }
+}
+
+/// Cleans untrusted HTML; relative URLs are resolved against `base`, or dropped without one.
+pub fn sanitize_html(html: &str, base: Option<&Url>) -> SafeHtml {
+    let mut input_len = html.len().min(MAX_HTML_BYTES);
+    loop {
+        let cleaned = clean(cut_at_char_boundary(html, input_len), base);
+        // Escaping and added attributes can grow the text; cut the input further until it fits.
+        if cleaned.len() <= MAX_HTML_BYTES || input_len == 0 {
+            return SafeHtml(cleaned);
+        }
+        input_len = input_len * MAX_HTML_BYTES / cleaned.len() * 9 / 10;
+    }
+}
+
+fn clean(html: &str, base: Option<&Url>) -> String {
+    let mut builder = ammonia::Builder::default();
+    builder.url_schemes(HashSet::from(["http", "https", "mailto"])).link_rel(Some("nofollow noopener")).url_relative(
+        match base {
+            Some(base) => ammonia::UrlRelative::RewriteWithBase(base.clone()),
+            None => ammonia::UrlRelative::Deny,
+        },
+    );
+    builder.clean(html).to_string()
+}
+
+/// The longest prefix of `text` of at most `max` bytes that ends on a character boundary.
+fn cut_at_char_boundary(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// Untrusted text for display: control and bidi-override characters dropped,
+/// whitespace collapsed, capped at [`MAX_TEXT_CHARS`] characters.
+pub fn plain_text(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = 0;
+    for word in text.split(|c: char| c.is_whitespace() || c.is_control()).filter(|w| !w.is_empty()) {
+        let word: String = word.chars().filter(|c| !is_invisible_format(*c)).collect();
+        if word.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+            chars += 1;
+        }
+        for c in word.chars() {
+            if chars == MAX_TEXT_CHARS {
+                return out.trim_end().to_owned();
+            }
+            out.push(c);
+            chars += 1;
+        }
+    }
+    out
+}
+
+/// Bidi controls and zero-width characters that can disguise text.
+fn is_invisible_format(c: char) -> bool {
+    matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> Url {
+        Url::parse("https://hilltop.example/posts/rent/").unwrap()
+    }
+
+    fn safe(html: &str) -> String {
+        sanitize_html(html, Some(&base())).as_str().to_owned()
+    }
+
+    #[test]
+    fn dangerous_elements_are_removed() {
+        let out = safe(
+            "<p>a</p><script>alert(1)</script><style>p{}</style><iframe src=\"https://x\"></iframe>\
+             <object data=\"x\"></object><embed src=\"x\"><form action=\"/x\"><input name=\"q\"></form>",
+        );
+        assert_eq!(out, "<p>a</p>");
+    }
+
+    #[test]
+    fn event_handlers_and_bad_schemes_are_removed() {
+        let out = safe(
+            "<img src=\"x.png\" onerror=\"alert(1)\" style=\"color:red\">\
+             <a href=\"javascript:alert(1)\">j</a><a href=\"data:text/html,x\">d</a><img src=\"data:image/png;base64,AA\">",
+        );
+        for bad in ["onerror", "javascript", "data:", "style", "alert"] {
+            assert!(!out.contains(bad), "{bad} in {out}");
+        }
+        assert!(out.contains("https://hilltop.example/posts/rent/x.png"), "{out}");
+    }
+
+    #[test]
+    fn relative_urls_are_resolved_and_links_get_rel() {
+        let out = safe("<a href=\"../other/\">o</a> <a href=\"https://a.example/\" rel=\"me\">a</a>");
+        assert_eq!(
+            out,
+            "<a href=\"https://hilltop.example/posts/other/\" rel=\"nofollow noopener\">o</a> \
+             <a href=\"https://a.example/\" rel=\"nofollow noopener\">a</a>"
+        );
+        let no_base = sanitize_html("<a href=\"/x\">x</a>", None);
+        assert!(!no_base.as_str().contains("href"), "{no_base:?}");
+    }
+
+    #[test]
+    fn sizes_are_bounded_and_cut_safely() {
+        let huge = format!("<p>{}</p>", "é<".repeat(MAX_HTML_BYTES));
+        let out = sanitize_html(&huge, None);
+        assert!(out.as_str().len() <= MAX_HTML_BYTES);
+        assert!(out.as_str().starts_with("<p>é&lt;") && out.as_str().ends_with("</p>"));
+        let deep = "<div>".repeat(50_000);
+        assert!(sanitize_html(&deep, None).as_str().len() <= MAX_HTML_BYTES);
+    }
+
+    #[test]
+    fn plain_text_drops_controls_and_bidi_and_caps() {
+        assert_eq!(plain_text(" a\u{0}b \u{202e}evil\u{202c}\n c "), "a b evil c");
+        assert_eq!(plain_text(&"x".repeat(1000)).chars().count(), MAX_TEXT_CHARS);
+        assert!(plain_text(&"x ".repeat(1000)).chars().count() <= MAX_TEXT_CHARS);
+        assert_eq!(plain_text("\u{200b}"), "");
+    }
+}
