@@ -19,9 +19,9 @@ use crate::markdown::highlight::{self, Highlighter};
 use crate::output::sink::{Sink, StagingDir};
 use crate::output::static_files::{self, StaticFiles};
 use crate::output::urls;
-use crate::render::bodies;
+use crate::render::bodies::{self, BodyCache};
 use crate::render::functions::{self, FunctionData};
-use crate::render::jobs::{self, Renderer};
+use crate::render::jobs::{self, Job, Renderer};
 use crate::render::templates::TemplateSources;
 use crate::render::values::SiteValues;
 
@@ -45,7 +45,7 @@ pub struct BuildOptions {
 pub struct Timings {
     /// Reading config and content.
     pub load: Duration,
-    /// Markdown and highlighting.
+    /// Markdown and highlighting (and template values).
     pub markdown: Duration,
     /// Templates, including writing the HTML.
     pub render: Duration,
@@ -116,55 +116,116 @@ fn refuse_dangerous_output(config: &Config, output: &Path) -> Result<()> {
     Ok(())
 }
 
+/// A site loaded and ready to render: content, Markdown done, template
+/// values built, templates parsed. `build` renders all of it once; `serve`
+/// keeps the previous one to render only what changed.
+pub struct Prepared {
+    /// The configuration.
+    pub config: Arc<Config>,
+    /// The content.
+    pub library: Library,
+    /// Taxonomies and their terms.
+    pub taxonomies: Vec<Taxonomy>,
+    /// Template texts, for error locations and dependency tracking.
+    pub sources: TemplateSources,
+    /// Files copied as they are.
+    pub static_files: StaticFiles,
+    /// What templates see.
+    pub values: Arc<SiteValues>,
+    /// The templates, with functions registered.
+    pub tera: Tera,
+    /// Problems that do not stop the build.
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Prepared {
+    /// Loads, renders the Markdown (reusing `cache` where bodies did not
+    /// change) and builds the template values. Times go into `timings`.
+    pub fn load(
+        config: Config,
+        drafts: bool,
+        highlighter: &Highlighter,
+        cache: &mut BodyCache,
+        timings: &mut Timings,
+    ) -> Result<Prepared> {
+        let config = Arc::new(config);
+        let started = Instant::now();
+        let (loaded, ()) = rayon::join(|| load(&config, drafts), || highlighter.preload());
+        let Loaded { library, taxonomies, sources, static_files } = loaded?;
+        timings.load = started.elapsed();
+
+        let t = Instant::now();
+        let content_urls = Arc::new(bodies::content_urls(&library));
+        let (bodies, warnings) = bodies::render(&config, &library, highlighter, &content_urls, cache)?;
+        timings.markdown = t.elapsed();
+
+        let values = Arc::new(SiteValues::build(&config, &library, bodies, &taxonomies));
+        let tera = templates(&config, &sources, &values, &static_files, content_urls)?;
+        Ok(Prepared { config, library, taxonomies, sources, static_files, values, tera, warnings })
+    }
+
+    /// The renderer over this site.
+    pub fn renderer(&self) -> Renderer<'_> {
+        Renderer {
+            tera: &self.tera,
+            sources: &self.sources,
+            values: &self.values,
+            config: &self.config,
+            library: &self.library,
+            taxonomies: &self.taxonomies,
+        }
+    }
+
+    /// Every HTML job of the site.
+    pub fn jobs(&self) -> Vec<Job> {
+        jobs::plan(&self.library, &self.taxonomies)
+    }
+
+    /// Renders `jobs` in parallel into `sink`; every distinct error is reported.
+    pub fn render_jobs(&self, jobs: &[Job], sink: &dyn Sink) -> Result<()> {
+        let renderer = self.renderer();
+        let results: Vec<std::result::Result<(), Diagnostic>> = jobs
+            .par_iter()
+            .map(|job| {
+                let file = renderer.render(job)?;
+                write_html(sink, &file.path, &file.html)
+            })
+            .collect();
+        collect_errors(results)
+    }
+
+    /// Copies the static files and writes the highlighting stylesheet.
+    pub fn write_assets(&self, sink: &dyn Sink) -> Result<()> {
+        let copied: Vec<Result<()>> = self.static_files.par_iter().map(|(to, from)| sink.copy(to, from)).collect();
+        crate::error::partition_results(copied)?;
+        if self.config.markdown.highlight_code {
+            write_stylesheet(&self.config, sink)?;
+        }
+        Ok(())
+    }
+}
+
 /// Renders the whole site into `sink`.
 pub fn render_site(config: Config, drafts: bool, sink: &dyn Sink) -> Result<BuildReport> {
-    let config = Arc::new(config);
     let highlighter = Highlighter::new(config.markdown.highlight_code);
-    let started = Instant::now();
-    let (loaded, ()) = rayon::join(|| load(&config, drafts), || highlighter.preload());
-    let Loaded { library, taxonomies, sources, static_files } = loaded?;
-    let mut timings = Timings { load: started.elapsed(), ..Timings::default() };
+    let mut timings = Timings::default();
+    let site = Prepared::load(config, drafts, &highlighter, &mut BodyCache::default(), &mut timings)?;
 
     let t = Instant::now();
-    let content_urls = Arc::new(bodies::content_urls(&library));
-    let (bodies, mut warnings) = bodies::render(&config, &library, &highlighter, &content_urls)?;
-    timings.markdown = t.elapsed();
-
-    let t = Instant::now();
-    let values = Arc::new(SiteValues::build(&config, &library, bodies, &taxonomies));
-    let tera = templates(&config, &sources, &values, &static_files, content_urls)?;
-    let renderer = Renderer {
-        tera: &tera,
-        sources: &sources,
-        values: &values,
-        config: &config,
-        library: &library,
-        taxonomies: &taxonomies,
-    };
-    let jobs = jobs::plan(&library, &taxonomies);
-    let results: Vec<std::result::Result<(), Diagnostic>> = jobs
-        .par_iter()
-        .map(|job| {
-            let file = renderer.render(job)?;
-            write_html(sink, &file.path, &file.html)
-        })
-        .collect();
-    collect_errors(results)?;
+    let jobs = site.jobs();
+    site.render_jobs(&jobs, sink)?;
     timings.render = t.elapsed();
 
     let t = Instant::now();
-    let copied: Vec<Result<()>> = static_files.par_iter().map(|(to, from)| sink.copy(to, from)).collect();
-    crate::error::partition_results(copied)?;
-    if config.markdown.highlight_code {
-        write_stylesheet(&config, sink)?;
-    }
+    site.write_assets(sink)?;
     timings.copy = t.elapsed();
+    let mut warnings = site.warnings;
     warnings.sort_by_cached_key(ToString::to_string);
     Ok(BuildReport {
-        pages: library.pages.len(),
-        sections: library.sections.len(),
-        terms: taxonomies.iter().map(|t| t.terms.len()).sum(),
-        files: jobs.len() + static_files.len(),
+        pages: site.library.pages.len(),
+        sections: site.library.sections.len(),
+        terms: site.taxonomies.iter().map(|t| t.terms.len()).sum(),
+        files: jobs.len() + site.static_files.len(),
         warnings,
         timings,
         output_dir: PathBuf::new(),

@@ -36,6 +36,24 @@ pub enum Command {
         #[command(flatten)]
         options: BuildArgs,
     },
+    /// Preview the site while you edit it: rebuilds on every save and reloads the browser.
+    Serve {
+        /// The site folder (holding config.toml).
+        #[arg(default_value = ".")]
+        site_dir: PathBuf,
+        /// The port to listen on (the next free one is used if it is taken).
+        #[arg(long, short = 'p', default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on. Anything but 127.0.0.1 lets other computers see the preview.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in your web browser.
+        #[arg(long)]
+        open: bool,
+        /// Include drafts.
+        #[arg(long)]
+        drafts: bool,
+    },
 }
 
 /// Options shared by commands that build.
@@ -75,6 +93,12 @@ pub fn run(cli: Cli) -> ExitCode {
             }
             Err(e) => fail(&e),
         },
+        Command::Serve { site_dir, port, bind, open, drafts } => {
+            match crate::serve::run(&crate::serve::ServeOptions { site_dir, port, bind, open, drafts }) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&e),
+            }
+        }
         Command::Build { site_dir, options } => {
             let started = Instant::now();
             match build::build(&site_dir, &options.options()) {

@@ -16,3 +16,4 @@ pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod report;
+pub mod serve;

@@ -2,7 +2,8 @@
 //! HTML, in parallel, with every error of every file collected.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
@@ -20,6 +21,45 @@ pub struct Bodies {
     pub sections: Vec<Rendered>,
 }
 
+/// Bodies rendered by an earlier build of the same site, reused when
+/// neither the text nor anything it depends on changed: the `[markdown]`
+/// settings, the base URL and the permalinks `@/` links resolve to.
+/// The default cache keeps nothing (a one-off build would only pay for
+/// the copies); [`BodyCache::keeping`] is for `serve`.
+#[derive(Default)]
+pub struct BodyCache {
+    keep: bool,
+    context: u64,
+    entries: HashMap<PathBuf, CachedBody>,
+}
+
+struct CachedBody {
+    text: u64,
+    rendered: Rendered,
+    warnings: Vec<Diagnostic>,
+}
+
+impl BodyCache {
+    /// A cache that remembers every body it sees.
+    pub fn keeping() -> BodyCache {
+        BodyCache { keep: true, ..BodyCache::default() }
+    }
+}
+
+fn hash_of(value: impl Hash) -> u64 {
+    let mut h = DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// Everything outside a body that its HTML depends on.
+fn context_hash(config: &Config, urls: &HashMap<String, String>) -> u64 {
+    let mut sorted: Vec<_> = urls.iter().collect();
+    sorted.sort_unstable();
+    let settings = serde_json::to_string(&config.markdown).unwrap_or_default();
+    hash_of((settings, &config.base_url, sorted))
+}
+
 /// Content file (`news/x.md`) to permalink, for `@/` links.
 pub fn content_urls(library: &Library) -> HashMap<String, String> {
     let pages = library.pages.iter().map(|p| (p.file.relative.clone(), p.permalink.clone()));
@@ -27,15 +67,33 @@ pub fn content_urls(library: &Library) -> HashMap<String, String> {
     pages.chain(sections).collect()
 }
 
-/// Renders every body. Errors (a link to a missing page) fail the build,
-/// all of them reported; warnings are returned beside the bodies.
+/// Renders every body, reusing `cache` where possible (and refilling it).
+/// Errors (a link to a missing page) fail the build, all of them reported;
+/// warnings are returned beside the bodies.
 pub fn render(
     config: &Config,
     library: &Library,
     highlighter: &Highlighter,
     urls: &HashMap<String, String>,
+    cache: &mut BodyCache,
 ) -> Result<(Bodies, Vec<Diagnostic>)> {
-    let one = |body: &str, file: &Path, body_line: usize| {
+    let context = context_hash(config, urls);
+    if cache.context != context {
+        cache.entries.clear();
+        cache.context = context;
+    }
+    let keep = cache.keep;
+    let old = &cache.entries;
+    let one = |body: &str, file: &Path, body_line: usize| -> (u64, markdown::Outcome) {
+        let text = hash_of((body, body_line));
+        if let Some(hit) = old.get(file).filter(|c| c.text == text) {
+            let outcome = markdown::Outcome {
+                rendered: hit.rendered.clone(),
+                errors: Vec::new(),
+                warnings: hit.warnings.clone(),
+            };
+            return (text, outcome);
+        }
         let ctx = MarkdownContext {
             config: &config.markdown,
             base_url: &config.base_url,
@@ -44,16 +102,24 @@ pub fn render(
             file,
             body_line,
         };
-        markdown::render(body, &ctx)
+        (text, markdown::render(body, &ctx))
     };
     let pages: Vec<_> = library.pages.par_iter().map(|p| one(&p.body, &p.file.path, p.body_line)).collect();
     let sections: Vec<_> = library.sections.par_iter().map(|s| one(&s.body, &s.file.path, s.body_line)).collect();
+    let files = library.pages.iter().map(|p| &p.file.path).chain(library.sections.iter().map(|s| &s.file.path));
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
-    let mut take = |outcomes: Vec<markdown::Outcome>| -> Vec<Rendered> {
+    let mut fresh = HashMap::with_capacity(pages.len() + sections.len());
+    let mut files = files.cloned();
+    let mut take = |outcomes: Vec<(u64, markdown::Outcome)>| -> Vec<Rendered> {
         outcomes
             .into_iter()
-            .map(|o| {
+            .map(|(text, o)| {
+                let file = files.next().unwrap_or_default();
+                if keep && o.errors.is_empty() {
+                    let cached = CachedBody { text, rendered: o.rendered.clone(), warnings: o.warnings.clone() };
+                    fresh.insert(file, cached);
+                }
                 errors.extend(o.errors);
                 warnings.extend(o.warnings);
                 o.rendered
@@ -61,5 +127,6 @@ pub fn render(
             .collect()
     };
     let bodies = Bodies { pages: take(pages), sections: take(sections) };
+    cache.entries = fresh;
     if errors.is_empty() { Ok((bodies, warnings)) } else { Err(Error::many(errors)) }
 }

@@ -109,6 +109,43 @@ pub struct RenderedFile {
 }
 
 impl Renderer<'_> {
+    /// The template a job renders with (none for redirects).
+    pub fn template_for(&self, job: &Job) -> Option<&str> {
+        Some(match job {
+            Job::Page(id) => {
+                let page = &self.library.pages[*id];
+                let section = self.library.section_by_relative(&page.section).map(|s| &self.library.sections[s]);
+                page.template
+                    .as_deref()
+                    .or_else(|| section.and_then(|s| s.page_template.as_deref()))
+                    .unwrap_or("page.html")
+            }
+            Job::Section { section, .. } => {
+                let section = &self.library.sections[*section];
+                let default = if section.is_home() { "index.html" } else { "section.html" };
+                section.template.as_deref().unwrap_or(default)
+            }
+            Job::TaxonomyList(_) => "taxonomy_list.html",
+            Job::Term { .. } => "taxonomy_term.html",
+            Job::Redirect { .. } => return None,
+            Job::NotFound => "404.html",
+        })
+    }
+
+    /// The site path a job writes, without rendering it.
+    pub fn path_of(&self, job: &Job) -> String {
+        match job {
+            Job::Page(id) => self.library.pages[*id].path.clone(),
+            Job::Section { section, pager } => paginate::pager_path(&self.library.sections[*section].path, *pager),
+            Job::TaxonomyList(t) => self.taxonomies[*t].path.clone(),
+            Job::Term { taxonomy, term, pager } => {
+                paginate::pager_path(&self.taxonomies[*taxonomy].terms[*term].path, *pager)
+            }
+            Job::Redirect { from, .. } => from.clone(),
+            Job::NotFound => "/404.html".to_owned(),
+        }
+    }
+
     /// Renders one job.
     pub fn render(&self, job: &Job) -> Result<RenderedFile, Diagnostic> {
         match job {
@@ -158,12 +195,7 @@ impl Renderer<'_> {
 
     fn page(&self, id: PageId) -> Result<RenderedFile, Diagnostic> {
         let page = &self.library.pages[id];
-        let section = self.library.section_by_relative(&page.section).map(|s| &self.library.sections[s]);
-        let name = page
-            .template
-            .as_deref()
-            .or_else(|| section.and_then(|s| s.page_template.as_deref()))
-            .unwrap_or("page.html");
+        let name = self.template_for(&Job::Page(id)).unwrap_or("page.html");
         let mut ctx = self.context(&page.path);
         ctx.insert_value("page", self.values.pages[id].clone());
         self.template(name, &page.path, ctx, Some(&page.file.path))
@@ -171,8 +203,7 @@ impl Renderer<'_> {
 
     fn section(&self, id: SectionId, pager: usize) -> Result<RenderedFile, Diagnostic> {
         let section = &self.library.sections[id];
-        let default = if section.is_home() { "index.html" } else { "section.html" };
-        let name = section.template.as_deref().unwrap_or(default);
+        let name = self.template_for(&Job::Section { section: id, pager }).unwrap_or("section.html");
         let pagers = section_pagers(self.library, id);
         let this = &pagers[pager - 1];
         let mut ctx = self.context(&this.path);

@@ -67,6 +67,34 @@ impl TemplateSources {
         self.by_name.values()
     }
 
+    /// Whether the template `name`, or any template it extends, includes or
+    /// imports, calls a function that reads other content (`get_page`,
+    /// `get_section`, `get_taxonomy`, `get_network`). `serve` re-renders
+    /// such templates whenever any content changes.
+    pub fn uses_lookups(&self, name: &str) -> bool {
+        const LOOKUPS: &[&str] = &["get_page", "get_section", "get_taxonomy(", "get_network"];
+        let mut seen: Vec<&str> = Vec::new();
+        let mut todo = vec![name];
+        while let Some(next) = todo.pop() {
+            if seen.contains(&next) {
+                continue;
+            }
+            seen.push(next);
+            let Some(src) = self.by_name.get(next) else { continue };
+            if LOOKUPS.iter().any(|f| src.text.contains(f)) {
+                return true;
+            }
+            todo.extend(references(&src.text));
+        }
+        false
+    }
+
+    /// A fingerprint of every template's name and text.
+    pub fn same_as(&self, other: &TemplateSources) -> bool {
+        self.by_name.len() == other.by_name.len()
+            && self.by_name.iter().zip(&other.by_name).all(|((a, x), (b, y))| a == b && x.text == y.text)
+    }
+
     /// Parses every template into `tera` (whose functions and filters must
     /// already be registered: Tera checks the names while loading).
     pub fn add_to(&self, tera: &mut Tera) -> Result<()> {
@@ -102,6 +130,26 @@ impl TemplateSources {
             }
         }
     }
+}
+
+/// The templates a template names in `extends`, `include` and `import` tags.
+fn references(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for tag in text.split("{%").skip(1) {
+        let tag = tag.split("%}").next().unwrap_or("").trim_start_matches('-').trim();
+        let mut words = tag.splitn(2, char::is_whitespace);
+        if matches!(words.next(), Some("extends" | "include" | "import"))
+            && let Some(rest) = words.next()
+        {
+            let rest = rest.trim_start();
+            if let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'')
+                && let Some(name) = rest[1..].split(quote).next()
+            {
+                out.push(name);
+            }
+        }
+    }
+    out
 }
 
 fn help_for(message: &str) -> String {
@@ -146,4 +194,32 @@ fn read_dir(dir: &Path) -> Result<Vec<TemplateSource>> {
         out.push(TemplateSource { name, path: Some(path), text });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_extended_included_and_imported_templates() {
+        let text = "{% extends \"base.html\" %}{%- include 'partials/a.html' -%}{% import \"m.html\" as m %}{% if x %}";
+        assert_eq!(references(text), vec!["base.html", "partials/a.html", "m.html"]);
+    }
+
+    #[test]
+    fn lookups_are_found_through_extends_and_include() {
+        let mut by_name = BTreeMap::new();
+        for (name, text) in [
+            ("page.html", "{% extends \"base.html\" %}"),
+            ("base.html", "{% include \"side.html\" %}"),
+            ("side.html", "{% set s = get_section(path=\"news/_index.md\") %}"),
+            ("plain.html", "{{ get_url(path='x') }} {{ get_taxonomy_url(kind='tags', name='a') }}"),
+        ] {
+            by_name
+                .insert(name.to_owned(), TemplateSource { name: name.to_owned(), path: None, text: text.to_owned() });
+        }
+        let sources = TemplateSources { by_name };
+        assert!(sources.uses_lookups("page.html"));
+        assert!(!sources.uses_lookups("plain.html"));
+    }
 }

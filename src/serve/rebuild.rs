@@ -1,0 +1,253 @@
+//! Incremental rebuilds for the preview.
+//!
+//! Every rebuild loads the site again (cheap: Markdown bodies come from a
+//! [`BodyCache`] unless they changed), builds the template values, and then
+//! renders only the files whose inputs changed:
+//!
+//! - a page whose value changed (its text, title, date, neighbours, ...);
+//! - a section's pagers when the section's value changed (it holds its pages);
+//! - a term's pagers, and its taxonomy's list, when the term changed;
+//! - any file whose template (or a template it extends, includes or imports)
+//!   looks up other content with `get_page`/`get_section`/`get_taxonomy`,
+//!   whenever anything changed;
+//! - everything, when the config, a template, the set of pages or terms, or a
+//!   cache-busted static file changed.
+//!
+//! Values are compared, not guessed from file events, so the result is what
+//! a full build would produce; a test holds it to that.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::build::{BuildOptions, Prepared, Timings, load_config};
+use crate::error::{Diagnostic, Result};
+use crate::markdown::highlight::Highlighter;
+use crate::output::sink::MemoryOutput;
+use crate::output::urls;
+use crate::render::bodies::BodyCache;
+use crate::render::jobs::Job;
+
+/// The output, by path relative to the output root.
+pub type Files = BTreeMap<String, Arc<Vec<u8>>>;
+
+/// What one rebuild did.
+pub struct Update {
+    /// The whole output after the rebuild.
+    pub files: Arc<Files>,
+    /// Output paths added, changed or removed.
+    pub changed: Vec<String>,
+    /// Permalinks of pages that did not exist before.
+    pub new_pages: Vec<String>,
+    /// HTML files rendered (the rest were kept).
+    pub rendered: usize,
+    /// Wall time of the rebuild.
+    pub elapsed: Duration,
+    /// Problems that did not stop the build.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The preview's site, rebuilt on demand.
+pub struct Preview {
+    site_dir: PathBuf,
+    options: BuildOptions,
+    highlighter: Highlighter,
+    highlight_enabled: Option<bool>,
+    cache: BodyCache,
+    last: Option<Last>,
+}
+
+struct Last {
+    site: Prepared,
+    settings: String,
+    statics: Vec<(String, Option<SystemTime>, u64)>,
+    files: Arc<Files>,
+}
+
+impl Preview {
+    /// A preview of `site_dir` served at `base_url`.
+    pub fn new(site_dir: &Path, base_url: &str, drafts: bool) -> Preview {
+        Preview {
+            site_dir: site_dir.to_path_buf(),
+            options: BuildOptions { output_dir: None, base_url: Some(base_url.to_owned()), drafts },
+            highlighter: Highlighter::new(false),
+            highlight_enabled: None,
+            cache: BodyCache::keeping(),
+            last: None,
+        }
+    }
+
+    /// Rebuilds what changed since the last successful rebuild. On error the
+    /// previous output stays as it was.
+    pub fn rebuild(&mut self) -> Result<Update> {
+        let started = Instant::now();
+        let config = load_config(&self.site_dir, &self.options)?;
+        let settings = settings_text(&config.paths.root, config.paths.theme.as_deref());
+        if self.highlight_enabled != Some(config.markdown.highlight_code) {
+            self.highlighter = Highlighter::new(config.markdown.highlight_code);
+            self.highlight_enabled = Some(config.markdown.highlight_code);
+        }
+        let mut timings = Timings::default();
+        let site = Prepared::load(config, self.options.drafts, &self.highlighter, &mut self.cache, &mut timings)?;
+        let statics = static_stamps(&site);
+        let jobs = site.jobs();
+        let plan = match &self.last {
+            Some(last) if !needs_everything(last, &site, &settings, &statics) => select(last, &site, &jobs, &statics),
+            _ => Plan { jobs: jobs.clone(), assets: true, everything: true },
+        };
+
+        let out = MemoryOutput::default();
+        site.render_jobs(&plan.jobs, &out)?;
+        if plan.assets {
+            site.write_assets(&out)?;
+        }
+        let rendered = plan.jobs.len();
+        let fresh = out.into_files();
+
+        let renderer = site.renderer();
+        let mut produced: HashSet<String> = jobs.iter().map(|j| output_key(&renderer.path_of(j))).collect();
+        produced.extend(site.static_files.keys().cloned());
+        if site.config.markdown.highlight_code {
+            produced.insert("syntax.css".to_owned());
+        }
+        let mut files: Files = match &self.last {
+            Some(last) if !plan.everything => {
+                last.files.iter().filter(|(k, _)| produced.contains(*k)).map(|(k, v)| (k.clone(), v.clone())).collect()
+            }
+            _ => Files::new(),
+        };
+        files.extend(fresh);
+
+        let previous = self.last.as_ref().map(|l| l.files.as_ref());
+        let changed = changed_paths(previous, &files);
+        let new_pages = match &self.last {
+            Some(last) => site
+                .library
+                .pages
+                .iter()
+                .filter(|p| last.site.library.page_by_relative(&p.file.relative).is_none())
+                .map(|p| p.permalink.clone())
+                .collect(),
+            None => Vec::new(),
+        };
+        let files = Arc::new(files);
+        let warnings = site.warnings.clone();
+        self.last = Some(Last { site, settings, statics, files: files.clone() });
+        Ok(Update { files, changed, new_pages, rendered, elapsed: started.elapsed(), warnings })
+    }
+}
+
+/// The output key of a site path (`/news/x/` -> `news/x/index.html`).
+fn output_key(path: &str) -> String {
+    urls::output_file(path).to_string_lossy().replace('\\', "/")
+}
+
+/// The text of `config.toml` and the theme's `theme.toml`: a change in
+/// either can change any file.
+fn settings_text(root: &Path, theme: Option<&Path>) -> String {
+    let mut text = std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
+    if let Some(theme) = theme {
+        text.push('\0');
+        text.push_str(&std::fs::read_to_string(theme.join("theme.toml")).unwrap_or_default());
+    }
+    text
+}
+
+fn static_stamps(site: &Prepared) -> Vec<(String, Option<SystemTime>, u64)> {
+    site.static_files
+        .iter()
+        .map(|(key, path)| {
+            let meta = std::fs::metadata(path).ok();
+            (key.clone(), meta.as_ref().and_then(|m| m.modified().ok()), meta.map_or(0, |m| m.len()))
+        })
+        .collect()
+}
+
+/// What to render.
+struct Plan {
+    jobs: Vec<Job>,
+    /// Copy static files and write stylesheets too.
+    assets: bool,
+    /// Every file is rendered again; nothing is kept from the last output.
+    everything: bool,
+}
+
+fn needs_everything(
+    last: &Last,
+    site: &Prepared,
+    settings: &str,
+    statics: &[(String, Option<SystemTime>, u64)],
+) -> bool {
+    let old = &last.site;
+    let cachebusted = site.sources.iter().any(|s| s.text.contains("cachebust"));
+    last.settings != settings
+        || !old.sources.same_as(&site.sources)
+        || (cachebusted && last.statics != statics)
+        || relatives(old.library.pages.iter().map(|p| &p.file.relative))
+            != relatives(site.library.pages.iter().map(|p| &p.file.relative))
+        || relatives(old.library.sections.iter().map(|s| &s.file.relative))
+            != relatives(site.library.sections.iter().map(|s| &s.file.relative))
+        || old.taxonomies.len() != site.taxonomies.len()
+        || old
+            .taxonomies
+            .iter()
+            .zip(&site.taxonomies)
+            .any(|(a, b)| a.terms.len() != b.terms.len() || a.terms.iter().zip(&b.terms).any(|(x, y)| x.slug != y.slug))
+}
+
+fn relatives<'a>(items: impl Iterator<Item = &'a String>) -> BTreeSet<&'a String> {
+    items.collect()
+}
+
+/// The jobs whose inputs changed, when the site's shape did not.
+fn select(last: &Last, site: &Prepared, jobs: &[Job], statics: &[(String, Option<SystemTime>, u64)]) -> Plan {
+    let (old, new) = (&last.site.values, &site.values);
+    let library = &site.library;
+    let page_changed: Vec<bool> =
+        library.pages.iter().enumerate().map(|(i, p)| old.page(&p.file.relative) != Some(&new.pages[i])).collect();
+    let section_changed: Vec<bool> = library
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| old.section(&s.file.relative) != Some(&new.sections[i]))
+        .collect();
+    let term_changed: Vec<Vec<bool>> = new
+        .taxonomies
+        .iter()
+        .zip(&old.taxonomies)
+        .map(|(n, o)| n.terms.iter().zip(&o.terms).map(|(a, b)| a != b).collect())
+        .collect();
+    let anything = page_changed.iter().chain(&section_changed).chain(term_changed.iter().flatten()).any(|c| *c);
+    let renderer = site.renderer();
+    let selected = jobs
+        .iter()
+        .filter(|job| {
+            let looks_up = anything && renderer.template_for(job).is_some_and(|name| site.sources.uses_lookups(name));
+            looks_up
+                || match job {
+                    Job::Page(id) => page_changed[*id],
+                    Job::Section { section, .. } => section_changed[*section],
+                    Job::TaxonomyList(t) => term_changed[*t].iter().any(|c| *c),
+                    Job::Term { taxonomy, term, .. } => term_changed[*taxonomy][*term],
+                    Job::Redirect { .. } => true,
+                    Job::NotFound => false,
+                }
+        })
+        .cloned()
+        .collect();
+    Plan { jobs: selected, assets: last.statics != statics, everything: false }
+}
+
+fn changed_paths(old: Option<&Files>, new: &Files) -> Vec<String> {
+    let empty = Files::new();
+    let old = old.unwrap_or(&empty);
+    let mut changed: Vec<String> = new
+        .iter()
+        .filter(|(k, v)| old.get(*k).is_none_or(|o| !Arc::ptr_eq(o, v) && o != *v))
+        .map(|(k, _)| k.clone())
+        .collect();
+    changed.extend(old.keys().filter(|k| !new.contains_key(*k)).cloned());
+    changed.sort();
+    changed
+}

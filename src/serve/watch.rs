@@ -1,0 +1,88 @@
+//! Watching the site's files, with a short debounce.
+//!
+//! Editors save in bursts (write a temporary file, rename it over the old
+//! one, touch a backup). The watcher waits until the burst has been quiet for
+//! [`QUIET`] before it reports one change, so a burst is one rebuild, and the
+//! editor's own temporary and backup files never count.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use notify::{RecommendedWatcher, RecursiveMode, Watcher};
+
+use crate::content::walk::is_ignored_name;
+use crate::error::{Diagnostic, Result};
+
+/// How long a burst of saves must be quiet before the rebuild starts:
+/// long enough for write-then-rename, short enough not to be noticed.
+pub const QUIET: Duration = Duration::from_millis(30);
+/// The longest a rebuild waits for a burst that never goes quiet.
+const MAX_WAIT: Duration = Duration::from_millis(500);
+
+/// Watches a site and reports batches of changed paths.
+pub struct SiteWatcher {
+    _watcher: RecommendedWatcher,
+    events: Receiver<notify::Result<notify::Event>>,
+    ignored: Vec<PathBuf>,
+}
+
+impl SiteWatcher {
+    /// Watches `root` (and `theme`, when it lives outside the site),
+    /// ignoring the output and cache folders under `ignored`.
+    pub fn new(root: &Path, theme: Option<&Path>, ignored: Vec<PathBuf>) -> Result<SiteWatcher> {
+        let (tx, events) = channel();
+        let mut watcher = notify::recommended_watcher(tx).map_err(|e| watch_error(root, &e))?;
+        watcher.watch(root, RecursiveMode::Recursive).map_err(|e| watch_error(root, &e))?;
+        if let Some(theme) = theme.filter(|t| !t.starts_with(root)) {
+            watcher.watch(theme, RecursiveMode::Recursive).map_err(|e| watch_error(theme, &e))?;
+        }
+        Ok(SiteWatcher { _watcher: watcher, events, ignored })
+    }
+
+    /// Blocks until something relevant changed, then returns the batch.
+    /// None when the watcher stopped.
+    pub fn next_batch(&self) -> Option<Vec<PathBuf>> {
+        let mut batch = Vec::new();
+        loop {
+            let event = self.events.recv().ok()?;
+            self.collect(event, &mut batch);
+            if !batch.is_empty() {
+                break;
+            }
+        }
+        let started = Instant::now();
+        while started.elapsed() < MAX_WAIT {
+            match self.events.recv_timeout(QUIET) {
+                Ok(event) => self.collect(event, &mut batch),
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        batch.sort();
+        batch.dedup();
+        Some(batch)
+    }
+
+    fn collect(&self, event: notify::Result<notify::Event>, batch: &mut Vec<PathBuf>) {
+        let Ok(event) = event else { return };
+        if matches!(event.kind, notify::EventKind::Access(_)) {
+            return;
+        }
+        batch.extend(event.paths.into_iter().filter(|p| self.is_relevant(p)));
+    }
+
+    fn is_relevant(&self, path: &Path) -> bool {
+        if self.ignored.iter().any(|i| path.starts_with(i)) {
+            return false;
+        }
+        let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+        !is_ignored_name(&name) && !path.components().any(|c| c.as_os_str() == ".git")
+    }
+}
+
+fn watch_error(path: &Path, e: &notify::Error) -> crate::error::Error {
+    Diagnostic::in_file(path, format!("could not watch this folder for changes: {e}"))
+        .with_help("on Linux, raise fs.inotify.max_user_watches if the site is very large")
+        .into()
+}
