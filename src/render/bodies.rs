@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -16,9 +17,9 @@ use crate::markdown::{self, MarkdownContext, Rendered};
 /// The rendered Markdown of every page and section, by id.
 pub struct Bodies {
     /// One per page, in library order.
-    pub pages: Vec<Rendered>,
+    pub pages: Vec<Arc<Rendered>>,
     /// One per section, in library order.
-    pub sections: Vec<Rendered>,
+    pub sections: Vec<Arc<Rendered>>,
 }
 
 /// Bodies rendered by an earlier build of the same site, reused when
@@ -35,7 +36,15 @@ pub struct BodyCache {
 
 struct CachedBody {
     text: u64,
-    rendered: Rendered,
+    rendered: Arc<Rendered>,
+    warnings: Vec<Diagnostic>,
+}
+
+/// One body rendered, or taken from the cache.
+struct Done {
+    text: u64,
+    rendered: Arc<Rendered>,
+    errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
 }
 
@@ -84,15 +93,10 @@ pub fn render(
     }
     let keep = cache.keep;
     let old = &cache.entries;
-    let one = |body: &str, file: &Path, body_line: usize| -> (u64, markdown::Outcome) {
+    let one = |body: &str, file: &Path, body_line: usize| -> Done {
         let text = hash_of((body, body_line));
         if let Some(hit) = old.get(file).filter(|c| c.text == text) {
-            let outcome = markdown::Outcome {
-                rendered: hit.rendered.clone(),
-                errors: Vec::new(),
-                warnings: hit.warnings.clone(),
-            };
-            return (text, outcome);
+            return Done { text, rendered: hit.rendered.clone(), errors: Vec::new(), warnings: hit.warnings.clone() };
         }
         let ctx = MarkdownContext {
             config: &config.markdown,
@@ -102,27 +106,30 @@ pub fn render(
             file,
             body_line,
         };
-        (text, markdown::render(body, &ctx))
+        let out = markdown::render(body, &ctx);
+        Done { text, rendered: Arc::new(out.rendered), errors: out.errors, warnings: out.warnings }
     };
-    let pages: Vec<_> = library.pages.par_iter().map(|p| one(&p.body, &p.file.path, p.body_line)).collect();
-    let sections: Vec<_> = library.sections.par_iter().map(|s| one(&s.body, &s.file.path, s.body_line)).collect();
-    let files = library.pages.iter().map(|p| &p.file.path).chain(library.sections.iter().map(|s| &s.file.path));
+    let pages: Vec<Done> = library.pages.par_iter().map(|p| one(&p.body, &p.file.path, p.body_line)).collect();
+    let sections: Vec<Done> = library.sections.par_iter().map(|s| one(&s.body, &s.file.path, s.body_line)).collect();
+    let mut files = library.pages.iter().map(|p| &p.file.path).chain(library.sections.iter().map(|s| &s.file.path));
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
-    let mut fresh = HashMap::with_capacity(pages.len() + sections.len());
-    let mut files = files.cloned();
-    let mut take = |outcomes: Vec<(u64, markdown::Outcome)>| -> Vec<Rendered> {
-        outcomes
-            .into_iter()
-            .map(|(text, o)| {
-                let file = files.next().unwrap_or_default();
-                if keep && o.errors.is_empty() {
-                    let cached = CachedBody { text, rendered: o.rendered.clone(), warnings: o.warnings.clone() };
-                    fresh.insert(file, cached);
+    let mut fresh = HashMap::new();
+    let mut take = |done: Vec<Done>| -> Vec<Arc<Rendered>> {
+        done.into_iter()
+            .map(|d| {
+                let file = files.next();
+                if keep
+                    && d.errors.is_empty()
+                    && let Some(file) = file
+                {
+                    let cached =
+                        CachedBody { text: d.text, rendered: d.rendered.clone(), warnings: d.warnings.clone() };
+                    fresh.insert(file.clone(), cached);
                 }
-                errors.extend(o.errors);
-                warnings.extend(o.warnings);
-                o.rendered
+                errors.extend(d.errors);
+                warnings.extend(d.warnings);
+                d.rendered
             })
             .collect()
     };

@@ -206,17 +206,42 @@ fn select(last: &Last, site: &Prepared, jobs: &[Job], statics: &[(String, Option
     let library = &site.library;
     let page_changed: Vec<bool> =
         library.pages.iter().enumerate().map(|(i, p)| old.page(&p.file.relative) != Some(&new.pages[i])).collect();
+    // A section or term holds its pages' values: it changed when its own
+    // fields changed, its list changed, or one of its pages changed. Working
+    // that out from the pages avoids comparing every page a second time.
+    let old_library = &last.site.library;
+    let list_changed = |new_list: &[usize], old_list: Option<&[usize]>| match old_list {
+        None => true,
+        Some(old_list) => {
+            new_list.len() != old_list.len()
+                || new_list.iter().any(|&p| page_changed[p])
+                || new_list
+                    .iter()
+                    .zip(old_list)
+                    .any(|(&n, &o)| library.pages[n].file.relative != old_library.pages[o].file.relative)
+        }
+    };
     let section_changed: Vec<bool> = library
         .sections
         .iter()
         .enumerate()
-        .map(|(i, s)| old.section(&s.file.relative) != Some(&new.sections[i]))
+        .map(|(i, s)| {
+            let Some(o) = old_library.section_by_relative(&s.file.relative) else { return true };
+            !same_except(&old.sections[o], &new.sections[i], "pages")
+                || list_changed(&library.section_pages[i], Some(&old_library.section_pages[o]))
+        })
         .collect();
-    let term_changed: Vec<Vec<bool>> = new
+    let term_changed: Vec<Vec<bool>> = site
         .taxonomies
         .iter()
-        .zip(&old.taxonomies)
-        .map(|(n, o)| n.terms.iter().zip(&o.terms).map(|(a, b)| a != b).collect())
+        .zip(&last.site.taxonomies)
+        .map(|(n, o)| {
+            n.terms
+                .iter()
+                .zip(&o.terms)
+                .map(|(a, b)| a.name != b.name || list_changed(&a.pages, Some(&b.pages)))
+                .collect()
+        })
         .collect();
     let anything = page_changed.iter().chain(&section_changed).chain(term_changed.iter().flatten()).any(|c| *c);
     let renderer = site.renderer();
@@ -237,6 +262,16 @@ fn select(last: &Last, site: &Prepared, jobs: &[Job], statics: &[(String, Option
         .cloned()
         .collect();
     Plan { jobs: selected, assets: last.statics != statics, everything: false }
+}
+
+/// Whether two map values are equal in every key but `skip`.
+fn same_except(a: &tera::Value, b: &tera::Value, skip: &str) -> bool {
+    match (a.as_map(), b.as_map()) {
+        (Some(a), Some(b)) => {
+            a.len() == b.len() && a.iter().all(|(k, v)| k.as_str() == Some(skip) || b.get(k).is_some_and(|w| w == v))
+        }
+        _ => a == b,
+    }
 }
 
 fn changed_paths(old: Option<&Files>, new: &Files) -> Vec<String> {
