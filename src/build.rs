@@ -15,6 +15,7 @@ use crate::config::Config;
 use crate::content::library::Library;
 use crate::content::taxonomy::{self, Taxonomy};
 use crate::error::{Diagnostic, Error, Result};
+use crate::federation::sources::FederationConfig;
 use crate::markdown::highlight::{self, Highlighter};
 use crate::output::sink::{Sink, StagingDir};
 use crate::output::static_files::{self, StaticFiles};
@@ -22,6 +23,7 @@ use crate::output::urls;
 use crate::render::bodies::{self, BodyCache};
 use crate::render::functions::{self, FunctionData};
 use crate::render::jobs::{self, Job, Renderer};
+use crate::render::network::{self, NetworkValues};
 use crate::render::templates::TemplateSources;
 use crate::render::values::SiteValues;
 
@@ -38,6 +40,10 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Include pages and sections marked `draft = true`.
     pub drafts: bool,
+    /// Fetch followed sources older than `refresh` before building.
+    pub fetch: bool,
+    /// Fail the build when a followed source could not be read.
+    pub strict: bool,
 }
 
 /// How long each stage took.
@@ -88,8 +94,22 @@ pub fn build(site_dir: &Path, options: &BuildOptions) -> Result<BuildReport> {
     let config = load_config(site_dir, options)?;
     let output_dir = options.output_dir.clone().unwrap_or_else(|| site_dir.join("public"));
     refuse_dangerous_output(&config, &output_dir)?;
+    if options.fetch {
+        eprint!("{}", fetch_sources(&config, true)?);
+    }
     let staging = StagingDir::create(&output_dir)?;
     let mut report = render_site(config, options.drafts, &staging)?;
+    if options.strict {
+        let failed: Vec<Diagnostic> =
+            report.warnings.iter().filter(|w| w.message.starts_with(FEDERATION_WARNING)).cloned().collect();
+        if !failed.is_empty() {
+            let mut all = failed;
+            all.push(Diagnostic::new("--strict: a followed source could not be read").with_help(
+                "run `branchpress fetch` to see each source's state, or build without --strict to use the cache",
+            ));
+            return Err(Error::many(all));
+        }
+    }
     staging.commit()?;
     report.output_dir = output_dir;
     Ok(report)
@@ -132,6 +152,8 @@ pub struct Prepared {
     pub static_files: StaticFiles,
     /// What templates see.
     pub values: Arc<SiteValues>,
+    /// The network index, when the site follows other branches.
+    pub network: Option<Arc<NetworkValues>>,
     /// The templates, with functions registered.
     pub tera: Tera,
     /// Problems that do not stop the build.
@@ -159,9 +181,11 @@ impl Prepared {
         let (bodies, warnings) = bodies::render(&config, &library, highlighter, &content_urls, cache)?;
         timings.markdown = t.elapsed();
 
+        let mut warnings = warnings;
+        let network = load_network(&config, &mut warnings)?.map(Arc::new);
         let values = Arc::new(SiteValues::build(&config, &library, bodies, &taxonomies));
-        let tera = templates(&config, &sources, &values, &static_files, content_urls)?;
-        Ok(Prepared { config, library, taxonomies, sources, static_files, values, tera, warnings })
+        let tera = templates(&config, &sources, &values, &static_files, content_urls, network.clone())?;
+        Ok(Prepared { config, library, taxonomies, sources, static_files, values, network, tera, warnings })
     }
 
     /// The renderer over this site.
@@ -173,12 +197,13 @@ impl Prepared {
             config: &self.config,
             library: &self.library,
             taxonomies: &self.taxonomies,
+            network: self.network.as_deref(),
         }
     }
 
     /// Every HTML job of the site.
     pub fn jobs(&self) -> Vec<Job> {
-        jobs::plan(&self.library, &self.taxonomies)
+        jobs::plan(&self.library, &self.taxonomies, self.network.as_deref())
     }
 
     /// Renders `jobs` in parallel into `sink`; every distinct error is reported.
@@ -232,6 +257,47 @@ pub fn render_site(config: Config, drafts: bool, sink: &dyn Sink) -> Result<Buil
     })
 }
 
+/// The validated `[federation]` config, if the site has one.
+pub fn federation_config(config: &Config) -> Result<Option<FederationConfig>> {
+    let Some(raw) = &config.federation else { return Ok(None) };
+    raw.validate(&config.paths.root).map(Some).map_err(|errors| {
+        let file = config.paths.root.join(crate::config::CONFIG_FILE);
+        Error::many(errors.iter().map(|e| Diagnostic::in_file(&file, format!("[federation] {e}"))).collect())
+    })
+}
+
+/// How federation warnings start, so `--strict` can find them.
+const FEDERATION_WARNING: &str = "federation source";
+
+/// `branchpress fetch` and `build --fetch`: refreshes the federation cache
+/// (only sources older than `refresh` when `stale_only`), printing progress
+/// on stderr and returning the report.
+pub fn fetch_sources(config: &Config, stale_only: bool) -> Result<crate::federation::FetchReport> {
+    let Some(federation) = federation_config(config)? else {
+        return Err(Diagnostic::in_file(
+            &config.paths.root.join(crate::config::CONFIG_FILE),
+            "this site follows no other branches",
+        )
+        .with_help("add a [federation] table with [[federation.sources]] to config.toml (see docs/federation.md)")
+        .into());
+    };
+    let cache = crate::federation::cache_dir(&config.paths.root);
+    let options = crate::federation::FetchOptions { stale_only, ..crate::federation::FetchOptions::default() };
+    let progress = |event: crate::federation::ProgressEvent<'_>| eprintln!("{event}");
+    Ok(crate::federation::fetch(&federation, &cache, &options, &progress))
+}
+
+/// Reads the network index from the federation cache (never the network).
+/// A broken source is a warning, never an error.
+fn load_network(config: &Config, warnings: &mut Vec<Diagnostic>) -> Result<Option<NetworkValues>> {
+    let Some(federation) = federation_config(config)? else { return Ok(None) };
+    let cache = crate::federation::cache_dir(&config.paths.root);
+    let (index, problems) = crate::federation::load_index(&federation, &cache, jiff::Timestamp::now());
+    let file = config.paths.root.join(crate::config::CONFIG_FILE);
+    warnings.extend(problems.iter().map(|w| Diagnostic::in_file(&file, w.to_string())));
+    Ok(Some(network::build(config, index, federation.paginate_by)))
+}
+
 struct Loaded {
     library: Library,
     taxonomies: Vec<Taxonomy>,
@@ -254,6 +320,7 @@ fn templates(
     values: &Arc<SiteValues>,
     static_files: &StaticFiles,
     content_urls: Arc<std::collections::HashMap<String, String>>,
+    network: Option<Arc<NetworkValues>>,
 ) -> Result<Tera> {
     let mut tera = Tera::new();
     functions::register(
@@ -264,6 +331,7 @@ fn templates(
             static_files: static_files.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
             content_urls,
             config: config.clone(),
+            network,
         },
     );
     sources.add_to(&mut tera)?;

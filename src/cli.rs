@@ -36,6 +36,15 @@ pub enum Command {
         #[command(flatten)]
         options: BuildArgs,
     },
+    /// Fetch the feeds of the branches this site follows into its cache (.branchpress/cache/).
+    Fetch {
+        /// The site folder (holding config.toml).
+        #[arg(default_value = ".")]
+        site_dir: PathBuf,
+        /// Only fetch sources older than `refresh` in [federation].
+        #[arg(long)]
+        stale: bool,
+    },
     /// Preview the site while you edit it: rebuilds on every save and reloads the browser.
     Serve {
         /// The site folder (holding config.toml).
@@ -68,6 +77,12 @@ pub struct BuildArgs {
     /// Include drafts.
     #[arg(long)]
     pub drafts: bool,
+    /// Fetch followed branches older than `refresh` before building (otherwise the cache is used).
+    #[arg(long)]
+    pub fetch: bool,
+    /// Fail when a followed branch could not be read, instead of using its cached entries.
+    #[arg(long)]
+    pub strict: bool,
     /// Also print how long each stage of the build took.
     #[arg(long)]
     pub timings: bool,
@@ -75,7 +90,13 @@ pub struct BuildArgs {
 
 impl BuildArgs {
     fn options(&self) -> BuildOptions {
-        BuildOptions { output_dir: self.output_dir.clone(), base_url: self.base_url.clone(), drafts: self.drafts }
+        BuildOptions {
+            output_dir: self.output_dir.clone(),
+            base_url: self.base_url.clone(),
+            drafts: self.drafts,
+            fetch: self.fetch,
+            strict: self.strict,
+        }
     }
 }
 
@@ -93,6 +114,17 @@ pub fn run(cli: Cli) -> ExitCode {
             }
             Err(e) => fail(&e),
         },
+        Command::Fetch { site_dir, stale } => {
+            let report = build::load_config(&site_dir, &BuildOptions::default())
+                .and_then(|config| build::fetch_sources(&config, stale));
+            match report {
+                Ok(report) => {
+                    print!("{report}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&e),
+            }
+        }
         Command::Serve { site_dir, port, bind, open, drafts } => {
             match crate::serve::run(&crate::serve::ServeOptions { site_dir, port, bind, open, drafts }) {
                 Ok(()) => ExitCode::SUCCESS,

@@ -34,7 +34,6 @@ struct RawConfig {
     relative_urls: Option<bool>,
     #[serde(default)]
     extra: toml::Table,
-    #[cfg(feature = "federation")]
     federation: Option<crate::federation::sources::RawFederationConfig>,
 }
 
@@ -171,7 +170,6 @@ pub struct Config {
     /// Folders of the site.
     pub paths: SitePaths,
     /// The federation settings (`[federation]`), when the site follows others.
-    #[cfg(feature = "federation")]
     pub federation: Option<crate::federation::sources::RawFederationConfig>,
 }
 
@@ -253,7 +251,6 @@ impl RawConfig {
                 static_dir: root.join("static"),
                 theme: theme_dir,
             },
-            #[cfg(feature = "federation")]
             federation: self.federation,
         })
     }

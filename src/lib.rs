@@ -9,7 +9,6 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod error;
-#[cfg(feature = "federation")]
 pub mod federation;
 pub mod init;
 pub mod markdown;

@@ -5,7 +5,6 @@
 //! responder, a 503 with Retry-After, an oversized body, redirect chains,
 //! a slow server, an entity bomb, a source that fails after its first
 //! answer, and a hub relaying a branch's entry.
-#![cfg(feature = "federation")]
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};

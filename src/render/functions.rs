@@ -11,6 +11,7 @@ use tera::{Kwargs, State, Tera, TeraResult, Value};
 
 use crate::config::Config;
 use crate::output::urls;
+use crate::render::network::NetworkValues;
 use crate::render::values::SiteValues;
 
 /// What the functions need besides the values.
@@ -25,6 +26,8 @@ pub struct FunctionData {
     pub content_urls: Arc<HashMap<String, String>>,
     /// Smart punctuation etc. for the `markdown` filter.
     pub config: Arc<Config>,
+    /// The network index, on a hub (`get_network`).
+    pub network: Option<Arc<NetworkValues>>,
 }
 
 /// Registers every branchpress function and filter (before templates are added).
@@ -66,6 +69,16 @@ pub fn register(tera: &mut Tera, data: FunctionData) {
         let term =
             t.term(name).ok_or_else(|| tera::Error::message(format!("no page uses the {kind} term `{name}`")))?;
         Ok::<_, tera::Error>(term.get_from_path("permalink").cloned().unwrap_or_else(Value::none))
+    });
+    let d = data.clone();
+    tera.register_function("get_network", move |kw: Kwargs, _: &State| {
+        let kind: Option<&str> = kw.get("kind")?;
+        let tag: Option<&str> = kw.get("tag")?;
+        let limit: Option<usize> = kw.get("limit")?;
+        Ok::<_, tera::Error>(match &d.network {
+            Some(n) => crate::render::network::select(n, kind, tag, limit),
+            None => Value::from(Vec::<Value>::new()),
+        })
     });
     tera.register_function("now", tera_contrib::dates::now);
     tera.register_filter("date", tera_contrib::dates::date);

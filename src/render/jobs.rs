@@ -15,6 +15,7 @@ use crate::content::section::SectionId;
 use crate::content::taxonomy::Taxonomy;
 use crate::error::Diagnostic;
 use crate::output::urls;
+use crate::render::network::NetworkValues;
 use crate::render::templates::TemplateSources;
 use crate::render::values::{SiteValues, paginator_value};
 
@@ -50,10 +51,19 @@ pub enum Job {
     },
     /// `/404.html`.
     NotFound,
+    /// One pager of a network listing (`/network/`, `/network/guides/`, ...).
+    Network {
+        /// Index into the network's listings.
+        listing: usize,
+        /// The pager, from 1.
+        pager: usize,
+    },
+    /// `/network/branches/`: the directory of followed branches.
+    NetworkBranches,
 }
 
 /// Every job of a site, in a stable order.
-pub fn plan(library: &Library, taxonomies: &[Taxonomy]) -> Vec<Job> {
+pub fn plan(library: &Library, taxonomies: &[Taxonomy], network: Option<&NetworkValues>) -> Vec<Job> {
     let mut jobs: Vec<Job> = (0..library.pages.len()).map(Job::Page).collect();
     for (id, section) in library.sections.iter().enumerate() {
         let pagers = section_pagers(library, id);
@@ -74,6 +84,13 @@ pub fn plan(library: &Library, taxonomies: &[Taxonomy]) -> Vec<Job> {
         for alias in &page.aliases {
             jobs.push(Job::Redirect { from: alias.clone(), to: page.permalink.clone() });
         }
+    }
+    if let Some(network) = network {
+        for (i, listing) in network.listings.iter().enumerate() {
+            let pagers = paginate::paginate(&listing.path, listing.entries.len(), Some(network.paginate_by));
+            jobs.extend((1..=pagers.len()).map(|pager| Job::Network { listing: i, pager }));
+        }
+        jobs.push(Job::NetworkBranches);
     }
     jobs.push(Job::NotFound);
     jobs
@@ -98,6 +115,8 @@ pub struct Renderer<'a> {
     pub library: &'a Library,
     /// The taxonomies.
     pub taxonomies: &'a [Taxonomy],
+    /// The network index, on a hub.
+    pub network: Option<&'a NetworkValues>,
 }
 
 /// A rendered HTML file.
@@ -129,6 +148,8 @@ impl Renderer<'_> {
             Job::Term { .. } => "taxonomy_term.html",
             Job::Redirect { .. } => return None,
             Job::NotFound => "404.html",
+            Job::Network { .. } => "network.html",
+            Job::NetworkBranches => "network_branches.html",
         })
     }
 
@@ -143,6 +164,11 @@ impl Renderer<'_> {
             }
             Job::Redirect { from, .. } => from.clone(),
             Job::NotFound => "/404.html".to_owned(),
+            Job::Network { listing, pager } => match self.network {
+                Some(n) => paginate::pager_path(&n.listings[*listing].path, *pager),
+                None => String::new(),
+            },
+            Job::NetworkBranches => "/network/branches/".to_owned(),
         }
     }
 
@@ -158,6 +184,14 @@ impl Renderer<'_> {
                 let mut ctx = self.context("/404.html");
                 ctx.insert_value("page", Value::none());
                 self.template("404.html", "/404.html", ctx, None)
+            }
+            Job::Network { listing, pager } => self.network_listing(*listing, *pager),
+            Job::NetworkBranches => {
+                let path = "/network/branches/";
+                let mut ctx = self.context(path);
+                let network = self.network.map(|n| n.network.clone()).unwrap_or_else(Value::none);
+                ctx.insert_value("network", network);
+                self.template("network_branches.html", path, ctx, None)
             }
         }
     }
@@ -247,6 +281,23 @@ impl Renderer<'_> {
         };
         ctx.insert_value("paginator", paginator);
         self.template("taxonomy_term.html", &this.path, ctx, None)
+    }
+}
+
+impl Renderer<'_> {
+    fn network_listing(&self, listing: usize, pager: usize) -> Result<RenderedFile, Diagnostic> {
+        let Some(network) = self.network else {
+            return Err(Diagnostic::new("network pages without a network index"));
+        };
+        let l = &network.listings[listing];
+        let pagers = paginate::paginate(&l.path, l.entries.len(), Some(network.paginate_by));
+        let this = &pagers[pager - 1];
+        let all: Vec<Value> = l.entries.iter().map(|&i| network.entries[i].clone()).collect();
+        let mut ctx = self.context(&this.path);
+        ctx.insert_value("network", network.network.clone());
+        ctx.insert_value("listing", l.value());
+        ctx.insert_value("paginator", paginator_value(self.config, &pagers, this, &all, network.paginate_by));
+        self.template("network.html", &this.path, ctx, None)
     }
 }
 

@@ -5,5 +5,6 @@
 pub mod bodies;
 pub mod functions;
 pub mod jobs;
+pub mod network;
 pub mod templates;
 pub mod values;

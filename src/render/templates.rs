@@ -13,10 +13,20 @@ use crate::content::walk::is_ignored_name;
 use crate::error::{Diagnostic, Error, Result};
 
 /// Templates that exist even when neither the site nor its theme has them.
-const BUILT_IN: &[(&str, &str)] = &[(
-    "404.html",
-    "<!doctype html>\n<html lang=\"{{ config.language }}\">\n<head><meta charset=\"utf-8\"><title>Page not found</title></head>\n<body><main><h1>Page not found</h1><p><a href=\"{{ get_url(path='/') | safe }}\">Go to the home page</a></p></main></body>\n</html>\n",
-)];
+const BUILT_IN: &[(&str, &str)] = &[
+    (
+        "404.html",
+        "<!doctype html>\n<html lang=\"{{ config.language }}\">\n<head><meta charset=\"utf-8\"><title>Page not found</title></head>\n<body><main><h1>Page not found</h1><p><a href=\"{{ get_url(path='/') | safe }}\">Go to the home page</a></p></main></body>\n</html>\n",
+    ),
+    (
+        "network.html",
+        "<!doctype html>\n<html lang=\"{{ config.language }}\">\n<head><meta charset=\"utf-8\"><title>{{ listing.title }}</title></head>\n<body><main><h1>{{ listing.title }}</h1>\n<ul>{% for e in paginator.pages %}<li><a href=\"{{ e.link }}\">{{ e.title }}</a> ({{ e.origin.name }}, {{ e.kind }}, {{ e.published | date(format=\"%Y-%m-%d\") }})</li>{% endfor %}</ul>\n{% if paginator.previous %}<a href=\"{{ paginator.previous }}\">Newer</a>{% endif %} {% if paginator.next %}<a href=\"{{ paginator.next }}\">Older</a>{% endif %}\n</main></body>\n</html>\n",
+    ),
+    (
+        "network_branches.html",
+        "<!doctype html>\n<html lang=\"{{ config.language }}\">\n<head><meta charset=\"utf-8\"><title>Branches we follow</title></head>\n<body><main><h1>Branches we follow</h1>\n<ul>{% for b in network.branches %}<li><a href=\"{{ b.permalink }}\">{{ b.name }}</a>: {{ b.entry_count }} entries, {{ b.status }}</li>{% endfor %}</ul>\n</main></body>\n</html>\n",
+    ),
+];
 
 /// One template's text and where it came from.
 #[derive(Debug, Clone)]

@@ -306,6 +306,7 @@ fn config_value(config: &Config) -> Value {
         ("markdown", Value::from_serializable(&config.markdown)),
         ("feeds", Value::from_serializable(&config.feeds)),
         ("extra", Value::from_serializable(&config.extra)),
+        ("federation_enabled", Value::from(config.federation.is_some())),
     ])
 }
 

@@ -70,7 +70,7 @@ impl Preview {
     pub fn new(site_dir: &Path, base_url: &str, drafts: bool) -> Preview {
         Preview {
             site_dir: site_dir.to_path_buf(),
-            options: BuildOptions { output_dir: None, base_url: Some(base_url.to_owned()), drafts },
+            options: BuildOptions { base_url: Some(base_url.to_owned()), drafts, ..BuildOptions::default() },
             highlighter: Highlighter::new(false),
             highlight_enabled: None,
             cache: BodyCache::keeping(),
@@ -243,7 +243,13 @@ fn select(last: &Last, site: &Prepared, jobs: &[Job], statics: &[(String, Option
                 .collect()
         })
         .collect();
-    let anything = page_changed.iter().chain(&section_changed).chain(term_changed.iter().flatten()).any(|c| *c);
+    let network_changed = match (&last.site.network, &site.network) {
+        (Some(a), Some(b)) => a.network != b.network,
+        (None, None) => false,
+        _ => true,
+    };
+    let anything =
+        network_changed || page_changed.iter().chain(&section_changed).chain(term_changed.iter().flatten()).any(|c| *c);
     let renderer = site.renderer();
     let selected = jobs
         .iter()
@@ -257,6 +263,7 @@ fn select(last: &Last, site: &Prepared, jobs: &[Job], statics: &[(String, Option
                     Job::Term { taxonomy, term, .. } => term_changed[*taxonomy][*term],
                     Job::Redirect { .. } => true,
                     Job::NotFound => false,
+                    Job::Network { .. } | Job::NetworkBranches => network_changed,
                 }
         })
         .cloned()

@@ -1,0 +1,204 @@
+//! The network pages of a hub: the merged index of followed branches as
+//! template values, and the listings that become pages.
+//!
+//! `/network/` (everything), `/network/<kind>/` (news, guides, practice),
+//! `/network/tags/<tag>/`, `/network/<branch>/`, each paginated, and
+//! `/network/branches/` (the directory). The index itself comes from the
+//! federation stage ([`crate::federation::load_index`]); this module only
+//! shapes it for templates.
+
+use std::collections::BTreeMap;
+
+use tera::Value;
+
+use crate::config::Config;
+use crate::federation::{BranchStatus, NetworkIndex};
+use crate::output::urls;
+use crate::render::values::map;
+
+/// Listing paths that are not branch pages.
+const RESERVED: &[&str] = &["tags", "branches", "news", "guides", "practice", "page", "feed.xml", "feed.json"];
+
+/// The network as templates see it.
+pub struct NetworkValues {
+    /// `network`: `{entries, branches}`.
+    pub network: Value,
+    /// Every entry, newest first.
+    pub entries: Vec<Value>,
+    /// The paginated listings.
+    pub listings: Vec<Listing>,
+    /// Entries per pager.
+    pub paginate_by: usize,
+    /// The merged index (for the network feeds).
+    pub index: NetworkIndex,
+}
+
+/// One listing page (and its pagers).
+pub struct Listing {
+    /// "all", "kind", "tag" or "branch".
+    pub kind: &'static str,
+    /// The kind, tag or branch id.
+    pub name: String,
+    /// A heading.
+    pub title: String,
+    /// Its site path (`/network/guides/`).
+    pub path: String,
+    /// Indexes into `entries`.
+    pub entries: Vec<usize>,
+}
+
+impl Listing {
+    /// `listing` for templates.
+    pub fn value(&self) -> Value {
+        map([
+            ("kind", Value::from(self.kind)),
+            ("name", Value::from(self.name.as_str())),
+            ("title", Value::from(self.title.as_str())),
+            ("path", Value::from(self.path.as_str())),
+        ])
+    }
+}
+
+/// The site path of a followed branch's page.
+pub fn branch_path(id: &str) -> String {
+    let slug = if RESERVED.contains(&id) { format!("{id}-branch") } else { id.to_owned() };
+    urls::folder_path(["network", slug.as_str()])
+}
+
+/// Shapes the index for templates.
+pub fn build(config: &Config, index: NetworkIndex, paginate_by: usize) -> NetworkValues {
+    let permalink = |path: &str| urls::permalink(&config.base_url, path);
+    let entries: Vec<Value> = index
+        .entries
+        .iter()
+        .map(|e| {
+            let branch = e.origin.branch_id.as_ref().map(|id| permalink(&branch_path(id.as_str())));
+            map([
+                ("id", Value::from(e.id.as_str())),
+                ("title", Value::from(e.title.as_str())),
+                ("link", Value::from(e.link.clone())),
+                ("published", Value::from(e.published.to_string())),
+                ("updated", Value::from(e.updated.to_string())),
+                ("summary", e.summary.as_ref().map(|s| Value::safe_string(s.as_str())).unwrap_or_else(Value::none)),
+                ("content", e.content.as_ref().map(|s| Value::safe_string(s.as_str())).unwrap_or_else(Value::none)),
+                ("authors", Value::from(e.authors.clone())),
+                ("tags", Value::from(e.tags.clone())),
+                ("kind", Value::from(e.kind.as_str())),
+                (
+                    "origin",
+                    map([
+                        ("name", Value::from(e.origin.name.clone())),
+                        ("home_url", Value::from(e.origin.home_url.clone())),
+                        ("feed_url", Value::from(e.origin.feed_url.clone())),
+                        ("branch_id", Value::from(e.origin.branch_id.as_ref().map(|b| b.as_str().to_owned()))),
+                    ]),
+                ),
+                ("branch_permalink", Value::from(branch)),
+                ("relayed", Value::from(e.relayed)),
+            ])
+        })
+        .collect();
+    let branches: Vec<Value> = index
+        .branches
+        .iter()
+        .map(|b| {
+            map([
+                ("id", Value::from(b.id.as_str())),
+                ("name", Value::from(b.name.as_str())),
+                ("home_url", Value::from(b.home_url.clone())),
+                ("feed_url", Value::from(b.feed_url.clone())),
+                ("locality", Value::from(b.locality.clone())),
+                ("entry_count", Value::from(b.entry_count)),
+                ("last_updated", Value::from(b.last_updated.map(|t| t.to_string()))),
+                ("status", Value::from(status_name(b.status))),
+                ("last_error", Value::from(b.last_error.clone())),
+                ("permalink", Value::from(permalink(&branch_path(b.id.as_str())))),
+            ])
+        })
+        .collect();
+    let listings = listings(&index);
+    let network = map([("entries", Value::from(entries.clone())), ("branches", Value::from(branches))]);
+    NetworkValues { network, entries, listings, paginate_by: paginate_by.max(1), index }
+}
+
+fn status_name(status: BranchStatus) -> &'static str {
+    match status {
+        BranchStatus::Ok => "ok",
+        BranchStatus::Stale => "stale",
+        BranchStatus::Unavailable => "unavailable",
+        BranchStatus::Local => "local",
+    }
+}
+
+fn listings(index: &NetworkIndex) -> Vec<Listing> {
+    let mut out = vec![Listing {
+        kind: "all",
+        name: String::new(),
+        title: "Latest from the network".into(),
+        path: "/network/".into(),
+        entries: (0..index.entries.len()).collect(),
+    }];
+    for (kind, title) in [("news", "News"), ("guides", "Guides"), ("practice", "Best practice")] {
+        let entries = index.by_kind.get(kind).cloned().unwrap_or_default();
+        out.push(Listing {
+            kind: "kind",
+            name: kind.into(),
+            title: format!("{title} from the network"),
+            path: urls::folder_path(["network", kind]),
+            entries,
+        });
+    }
+    let mut by_slug: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+    for (tag, entries) in &index.by_tag {
+        let slug = urls::slugify(tag);
+        if slug.is_empty() {
+            continue;
+        }
+        let slot = by_slug.entry(slug).or_insert_with(|| (tag.clone(), Vec::new()));
+        slot.1.extend(entries);
+    }
+    for (slug, (tag, mut entries)) in by_slug {
+        entries.sort_unstable();
+        entries.dedup();
+        out.push(Listing {
+            kind: "tag",
+            name: tag.clone(),
+            title: format!("Tagged “{tag}” across the network"),
+            path: urls::folder_path(["network", "tags", slug.as_str()]),
+            entries,
+        });
+    }
+    for branch in &index.branches {
+        let entries = index
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.origin.branch_id.as_ref() == Some(&branch.id))
+            .map(|(i, _)| i)
+            .collect();
+        out.push(Listing {
+            kind: "branch",
+            name: branch.id.as_str().to_owned(),
+            title: branch.name.clone(),
+            path: branch_path(branch.id.as_str()),
+            entries,
+        });
+    }
+    out
+}
+
+/// `get_network(kind, tag, limit)`: entries filtered by kind and tag.
+pub fn select(values: &NetworkValues, kind: Option<&str>, tag: Option<&str>, limit: Option<usize>) -> Value {
+    let tag_slug = tag.map(urls::slugify);
+    let picked: Vec<Value> = values
+        .index
+        .entries
+        .iter()
+        .zip(&values.entries)
+        .filter(|(e, _)| kind.is_none_or(|k| e.kind.as_str() == k))
+        .filter(|(e, _)| tag_slug.as_ref().is_none_or(|t| e.tags.iter().any(|x| urls::slugify(x) == *t)))
+        .map(|(_, v)| v.clone())
+        .take(limit.unwrap_or(usize::MAX))
+        .collect();
+    Value::from(picked)
+}

@@ -1,0 +1,109 @@
+//! A hub's network pages, built from local feed files (no network).
+
+mod common;
+
+use common::Site;
+
+const HILLTOP: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <title>Hilltop Tenants</title>
+  <id>https://hilltop.example.org/</id>
+  <link rel="alternate" href="https://hilltop.example.org/"/>
+  <updated>2026-03-02T10:00:00Z</updated>
+  <author><name>Hilltop Tenants</name></author>
+  <entry>
+    <title>How we run a repairs clinic &amp; why</title>
+    <id>https://hilltop.example.org/guides/repairs-clinic/</id>
+    <link rel="alternate" href="https://hilltop.example.org/guides/repairs-clinic/"/>
+    <published>2026-03-01T10:00:00Z</published>
+    <updated>2026-03-02T10:00:00Z</updated>
+    <category term="guides"/>
+    <category term="housing"/>
+    <summary type="html">&lt;p&gt;Bring photos.&lt;/p&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src="x.png" onerror="alert(2)"&gt;&lt;a href="javascript:alert(3)"&gt;x&lt;/a&gt;&lt;iframe src="https://evil.example/"&gt;&lt;/iframe&gt;&lt;style&gt;body{}&lt;/style&gt;</summary>
+  </entry>
+  <entry>
+    <title>Rent strike won</title>
+    <id>https://hilltop.example.org/news/rent-strike/</id>
+    <link rel="alternate" href="https://hilltop.example.org/news/rent-strike/"/>
+    <published>2026-02-01T10:00:00Z</published>
+    <updated>2026-02-01T10:00:00Z</updated>
+    <category term="news"/>
+    <summary>We won.</summary>
+  </entry>
+</feed>
+"#;
+
+fn hub() -> Site {
+    Site::new(&[
+        (
+            "config.toml",
+            "title = \"Hub\"\nbase_url = \"https://hub.example.org\"\n\n[federation]\n\n[[federation.sources]]\nname = \"Hilltop Tenants\"\npath = \"peers/hilltop.xml\"\n\n[[federation.sources]]\nname = \"Broken branch\"\npath = \"peers/broken.xml\"\n",
+        ),
+        ("peers/hilltop.xml", HILLTOP),
+        ("peers/broken.xml", "<feed><this is not xml"),
+        ("content/_index.md", "+++\ntitle = \"Hub\"\n+++\n"),
+        (
+            "templates/index.html",
+            "{% for e in get_network(kind='guides', limit=5) %}<li>{{ e.title }}</li>{% endfor %}",
+        ),
+        ("templates/taxonomy_list.html", ""),
+        ("templates/taxonomy_term.html", ""),
+    ])
+}
+
+#[test]
+fn network_pages_list_entries_with_attribution() {
+    let site = hub();
+    let run = site.run(&["build"]).success();
+    assert!(run.stderr.contains("Broken branch"), "a broken source is a warning: {}", run.stderr);
+
+    let all = site.output("network/index.html");
+    assert!(all.contains("How we run a repairs clinic &amp; why"), "{all}");
+    assert!(all.contains("Rent strike won"));
+    assert!(all.contains("Hilltop Tenants"));
+    let guides = site.output("network/guides/index.html");
+    assert!(guides.contains("repairs clinic") && !guides.contains("Rent strike"), "{guides}");
+    assert!(site.output("network/tags/housing/index.html").contains("repairs clinic"));
+    let branches = site.output("network/branches/index.html");
+    assert!(branches.contains("Hilltop Tenants") && branches.contains("Broken branch"), "{branches}");
+    let home = site.output("index.html");
+    assert_eq!(home, "<li>How we run a repairs clinic &amp; why</li>");
+}
+
+#[test]
+fn hostile_remote_html_never_reaches_the_output() {
+    let site = hub();
+    site.write(
+        "templates/network.html",
+        "{% for e in paginator.pages %}<article>{{ e.summary | safe }}</article>{% endfor %}",
+    );
+    site.run(&["build"]).success();
+    for (path, bytes) in common::snapshot(&site.public()) {
+        let text = String::from_utf8_lossy(&bytes).to_lowercase();
+        for bad in ["<script", "onerror", "javascript:", "<iframe", "<style"] {
+            assert!(!text.contains(bad), "{bad} in {path}: {text}");
+        }
+    }
+    assert!(site.output("network/index.html").contains("Bring photos."));
+}
+
+#[test]
+fn strict_builds_fail_on_a_broken_source_and_keep_the_old_output() {
+    let site = hub();
+    site.run(&["build"]).success();
+    let before = common::snapshot(&site.public());
+    let run = site.run(&["build", "--strict"]).failure();
+    assert!(run.stderr.contains("Broken branch"), "{}", run.stderr);
+    assert_eq!(common::snapshot(&site.public()), before);
+}
+
+#[test]
+fn bad_federation_config_names_the_source() {
+    let site = hub();
+    site.write(
+        "config.toml",
+        "title = \"Hub\"\nbase_url = \"https://hub.example.org\"\n[federation]\n[[federation.sources]]\nname = \"Nowhere\"\n",
+    );
+    let run = site.run(&["build"]).failure();
+    assert!(run.stderr.contains("config.toml") && run.stderr.contains("Nowhere"), "{}", run.stderr);
+}
