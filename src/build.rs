@@ -163,16 +163,20 @@ pub struct Prepared {
 impl Prepared {
     /// Loads, renders the Markdown (reusing `cache` where bodies did not
     /// change) and builds the template values. Times go into `timings`.
+    /// With `previous` (a load of the same site under the same settings),
+    /// unchanged files are not read again and unchanged pages keep their values.
     pub fn load(
         config: Config,
         drafts: bool,
         highlighter: &Highlighter,
         cache: &mut BodyCache,
         timings: &mut Timings,
+        previous: Option<&Prepared>,
     ) -> Result<Prepared> {
         let config = Arc::new(config);
         let started = Instant::now();
-        let (loaded, ()) = rayon::join(|| load(&config, drafts), || highlighter.preload());
+        let old_library = previous.map(|p| &p.library);
+        let (loaded, ()) = rayon::join(|| load(&config, drafts, old_library), || highlighter.preload());
         let Loaded { library, taxonomies, sources, static_files } = loaded?;
         timings.load = started.elapsed();
 
@@ -183,7 +187,8 @@ impl Prepared {
 
         let mut warnings = warnings;
         let network = load_network(&config, &mut warnings)?.map(Arc::new);
-        let values = Arc::new(SiteValues::build(&config, &library, bodies, &taxonomies));
+        let reuse = previous.map(|p| (p.values.as_ref(), &p.library));
+        let values = Arc::new(SiteValues::build(&config, &library, bodies, &taxonomies, reuse));
         let tera = templates(&config, &sources, &values, &static_files, content_urls, network.clone())?;
         Ok(Prepared { config, library, taxonomies, sources, static_files, values, network, tera, warnings })
     }
@@ -234,7 +239,7 @@ impl Prepared {
 pub fn render_site(config: Config, drafts: bool, sink: &dyn Sink) -> Result<BuildReport> {
     let highlighter = Highlighter::new(config.markdown.highlight_code);
     let mut timings = Timings::default();
-    let site = Prepared::load(config, drafts, &highlighter, &mut BodyCache::default(), &mut timings)?;
+    let site = Prepared::load(config, drafts, &highlighter, &mut BodyCache::default(), &mut timings, None)?;
 
     let t = Instant::now();
     let jobs = site.jobs();
@@ -305,8 +310,8 @@ struct Loaded {
     static_files: StaticFiles,
 }
 
-fn load(config: &Config, drafts: bool) -> Result<Loaded> {
-    let (library, sources) = rayon::join(|| Library::load(config, drafts), || TemplateSources::load(config));
+fn load(config: &Config, drafts: bool, previous: Option<&Library>) -> Result<Loaded> {
+    let (library, sources) = rayon::join(|| Library::load(config, drafts, previous), || TemplateSources::load(config));
     let library = library?;
     let sources = sources?;
     let taxonomies = taxonomy::build_taxonomies(config, &library);

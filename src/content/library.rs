@@ -34,13 +34,16 @@ pub struct Library {
 
 impl Library {
     /// Reads and parses everything under `content/`. Drafts are left out
-    /// unless `include_drafts`. Every broken file is reported, not only the first.
-    pub fn load(config: &Config, include_drafts: bool) -> Result<Library> {
+    /// unless `include_drafts`. Every broken file is reported, not only the
+    /// first. A page of `previous` whose file has not changed (same
+    /// modification time and length) is reused instead of read again.
+    pub fn load(config: &Config, include_drafts: bool, previous: Option<&Library>) -> Result<Library> {
         let files =
             if config.paths.content.is_dir() { walk::walk(&config.paths.content)? } else { ContentFiles::default() };
         let sections = partition_results(files.sections.into_par_iter().map(|f| load_section(f, config)).collect());
-        let pages =
-            partition_results(files.pages.into_par_iter().map(|(f, assets)| load_page(f, assets, config)).collect());
+        let pages = partition_results(
+            files.pages.into_par_iter().map(|(f, assets)| load_page(f, assets, config, previous)).collect(),
+        );
         let (sections, pages) = match (sections, pages) {
             (Ok(s), Ok(p)) => (s, p),
             (s, p) => {
@@ -132,10 +135,25 @@ fn load_section(file: FileInfo, config: &Config) -> Result<Section> {
     Section::parse(file, &text, config)
 }
 
-fn load_page(file: FileInfo, assets: Vec<std::path::PathBuf>, config: &Config) -> Result<Page> {
-    let text = read_text(&file.path)?;
-    let mut page = Page::parse(file, &text, config)?;
+fn load_page(
+    file: FileInfo,
+    assets: Vec<std::path::PathBuf>,
+    config: &Config,
+    previous: Option<&Library>,
+) -> Result<Page> {
+    let stamp = std::fs::metadata(&file.path).ok().and_then(|m| Some((m.modified().ok()?, m.len())));
+    let unchanged = previous
+        .and_then(|lib| lib.page_by_relative(&file.relative).map(|id| &lib.pages[id]))
+        .filter(|old| stamp.is_some() && old.stamp == stamp && old.file == file);
+    let mut page = match unchanged {
+        Some(old) => old.clone(),
+        None => {
+            let text = read_text(&file.path)?;
+            Page::parse(file, &text, config)?
+        }
+    };
     page.assets = assets;
+    page.stamp = stamp;
     Ok(page)
 }
 
@@ -172,7 +190,7 @@ fn default_home(config: &Config) -> Section {
         extra: serde_json::Value::Null,
         path: "/".into(),
         permalink: urls::permalink(&config.base_url, "/"),
-        body: String::new(),
+        body: "".into(),
         body_line: 1,
     }
 }

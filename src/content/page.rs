@@ -5,6 +5,7 @@
 //! re-rendered without being reloaded.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::config::Config;
 use crate::content::dates::PageDate;
@@ -13,7 +14,7 @@ use crate::error::{Diagnostic, Result};
 use crate::output::urls;
 
 /// Where a content file is, on disk and in the content tree.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FileInfo {
     /// The file on disk.
     pub path: PathBuf,
@@ -28,11 +29,14 @@ pub struct FileInfo {
     pub bundle_dir: Option<PathBuf>,
 }
 
+/// A file's modification time and length.
+pub type FileStamp = (std::time::SystemTime, u64);
+
 /// Index of a page in the library.
 pub type PageId = usize;
 
 /// One article.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Page {
     /// Where it came from.
     pub file: FileInfo,
@@ -65,9 +69,12 @@ pub struct Page {
     /// Absolute URL.
     pub permalink: String,
     /// The Markdown body.
-    pub body: String,
+    pub body: Arc<str>,
     /// 1-based line of the file where the body starts.
     pub body_line: usize,
+    /// When the file was last modified, and its length: a page whose file
+    /// has the same stamp need not be read again (see `Library::load`).
+    pub stamp: Option<FileStamp>,
     /// Files of the bundle (relative to the bundle folder), copied beside the page.
     pub assets: Vec<PathBuf>,
     /// The section it belongs to (`news/_index.md`); set by the library.
@@ -110,9 +117,10 @@ impl Page {
             aliases,
             taxonomies,
             extra: fm.extra,
-            body: split.body.to_owned(),
+            body: split.body.into(),
             body_line: split.body_line,
             assets: Vec::new(),
+            stamp: None,
             section: String::new(),
             file,
         })

@@ -50,7 +50,7 @@ pub struct Section {
     /// Absolute URL.
     pub permalink: String,
     /// The Markdown body.
-    pub body: String,
+    pub body: std::sync::Arc<str>,
     /// 1-based line of the file where the body starts.
     pub body_line: usize,
 }
@@ -82,7 +82,7 @@ impl Section {
             draft: fm.draft,
             weight: fm.weight,
             extra: fm.extra,
-            body: split.body.to_owned(),
+            body: split.body.into(),
             body_line: split.body_line,
             file,
         })

@@ -20,6 +20,8 @@ pub struct Bodies {
     pub pages: Vec<Arc<Rendered>>,
     /// One per section, in library order.
     pub sections: Vec<Arc<Rendered>>,
+    /// Per page: the body came from the cache unchanged.
+    pub page_reused: Vec<bool>,
 }
 
 /// Bodies rendered by an earlier build of the same site, reused when
@@ -35,17 +37,20 @@ pub struct BodyCache {
 }
 
 struct CachedBody {
-    text: u64,
+    text: Arc<str>,
+    body_line: usize,
     rendered: Arc<Rendered>,
     warnings: Vec<Diagnostic>,
 }
 
 /// One body rendered, or taken from the cache.
 struct Done {
-    text: u64,
+    text: Arc<str>,
+    body_line: usize,
     rendered: Arc<Rendered>,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
+    reused: bool,
 }
 
 impl BodyCache {
@@ -93,10 +98,13 @@ pub fn render(
     }
     let keep = cache.keep;
     let old = &cache.entries;
-    let one = |body: &str, file: &Path, body_line: usize| -> Done {
-        let text = hash_of((body, body_line));
-        if let Some(hit) = old.get(file).filter(|c| c.text == text) {
-            return Done { text, rendered: hit.rendered.clone(), errors: Vec::new(), warnings: hit.warnings.clone() };
+    let one = |body: &Arc<str>, file: &Path, body_line: usize| -> Done {
+        // An unchanged file keeps its text's allocation, so this is
+        // usually a pointer comparison.
+        let text = body.clone();
+        if let Some(hit) = old.get(file).filter(|c| c.body_line == body_line && c.text == text) {
+            let (rendered, warnings) = (hit.rendered.clone(), hit.warnings.clone());
+            return Done { text, body_line, rendered, errors: Vec::new(), warnings, reused: true };
         }
         let ctx = MarkdownContext {
             config: &config.markdown,
@@ -106,8 +114,9 @@ pub fn render(
             file,
             body_line,
         };
-        let out = markdown::render(body, &ctx);
-        Done { text, rendered: Arc::new(out.rendered), errors: out.errors, warnings: out.warnings }
+        let out = markdown::render(&text, &ctx);
+        let rendered = Arc::new(out.rendered);
+        Done { text, body_line, rendered, errors: out.errors, warnings: out.warnings, reused: false }
     };
     let pages: Vec<Done> = library.pages.par_iter().map(|p| one(&p.body, &p.file.path, p.body_line)).collect();
     let sections: Vec<Done> = library.sections.par_iter().map(|s| one(&s.body, &s.file.path, s.body_line)).collect();
@@ -123,8 +132,12 @@ pub fn render(
                     && d.errors.is_empty()
                     && let Some(file) = file
                 {
-                    let cached =
-                        CachedBody { text: d.text, rendered: d.rendered.clone(), warnings: d.warnings.clone() };
+                    let cached = CachedBody {
+                        text: d.text,
+                        body_line: d.body_line,
+                        rendered: d.rendered.clone(),
+                        warnings: d.warnings.clone(),
+                    };
                     fresh.insert(file.clone(), cached);
                 }
                 errors.extend(d.errors);
@@ -133,7 +146,8 @@ pub fn render(
             })
             .collect()
     };
-    let bodies = Bodies { pages: take(pages), sections: take(sections) };
+    let page_reused = pages.iter().map(|d| d.reused).collect();
+    let bodies = Bodies { pages: take(pages), sections: take(sections), page_reused };
     cache.entries = fresh;
     if errors.is_empty() { Ok((bodies, warnings)) } else { Err(Error::many(errors)) }
 }

@@ -82,7 +82,12 @@ impl TemplateSources {
     /// `get_section`, `get_taxonomy`, `get_network`). `serve` re-renders
     /// such templates whenever any content changes.
     pub fn uses_lookups(&self, name: &str) -> bool {
-        const LOOKUPS: &[&str] = &["get_page", "get_section", "get_taxonomy(", "get_network"];
+        self.mentions(name, &["get_page", "get_section", "get_taxonomy(", "get_network"])
+    }
+
+    /// Whether the template `name`, or one it extends, includes or imports,
+    /// contains any of `needles`.
+    pub fn mentions(&self, name: &str, needles: &[&str]) -> bool {
         let mut seen: Vec<&str> = Vec::new();
         let mut todo = vec![name];
         while let Some(next) = todo.pop() {
@@ -91,7 +96,7 @@ impl TemplateSources {
             }
             seen.push(next);
             let Some(src) = self.by_name.get(next) else { continue };
-            if LOOKUPS.iter().any(|f| src.text.contains(f)) {
+            if needles.iter().any(|f| src.text.contains(f)) {
                 return true;
             }
             todo.extend(references(&src.text));

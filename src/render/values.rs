@@ -27,6 +27,8 @@ pub struct SiteValues {
     pub config: Value,
     /// One per page, in library order.
     pub pages: Vec<Value>,
+    /// Per page: the value was kept from the earlier build (see [`SiteValues::build`]).
+    pub reused: Vec<bool>,
     /// One per section, in library order (with their `pages`).
     pub sections: Vec<Value>,
     /// One per taxonomy, in config order.
@@ -51,20 +53,53 @@ impl SiteValues {
     /// Builds every value from the loaded site and its rendered bodies.
     /// Takes the bodies by value so each one is freed as soon as its value
     /// holds the HTML (the peak memory of a large build is this hand-over).
-    pub fn build(config: &Config, library: &Library, bodies: Bodies, taxonomies: &[Taxonomy]) -> SiteValues {
+    ///
+    /// With `reuse` (the values and library of an earlier build under the
+    /// same config), a page whose file, body and neighbours are all as they
+    /// were keeps its old value: no copy, and `serve` can tell it is unchanged.
+    pub fn build(
+        config: &Config,
+        library: &Library,
+        bodies: Bodies,
+        taxonomies: &[Taxonomy],
+        reuse: Option<(&SiteValues, &Library)>,
+    ) -> SiteValues {
         let neighbours = neighbours(library);
-        let Bodies { pages: page_bodies, sections: section_bodies } = bodies;
-        let pages: Vec<Value> = library
+        let Bodies { pages: page_bodies, sections: section_bodies, page_reused } = bodies;
+        let old_neighbours = reuse.map(|(_, old)| neighbours_by_relative(old));
+        let pages: Vec<(Value, bool)> = library
             .pages
             .iter()
+            .enumerate()
             .zip(page_bodies)
             .zip(&neighbours)
-            .map(|((page, body), (prev, next))| {
-                let prev = prev.map(|id| page_link(&library.pages[id]));
-                let next = next.map(|id| page_link(&library.pages[id]));
-                page_value(config, page, &body, prev, next)
+            .map(|(((id, page), body), &(prev, next))| {
+                let kept = reuse.zip(old_neighbours.as_ref()).and_then(|((values, old), old_neighbours)| {
+                    let unchanged = |id: Option<usize>| match id {
+                        None => true,
+                        Some(i) => old
+                            .page_by_relative(&library.pages[i].file.relative)
+                            .is_some_and(|o| old.pages[o] == library.pages[i]),
+                    };
+                    let rel = |id: Option<usize>| id.map(|i| library.pages[i].file.relative.as_str());
+                    let same = page_reused[id]
+                        && unchanged(Some(id))
+                        && unchanged(prev)
+                        && unchanged(next)
+                        && old_neighbours.get(page.file.relative.as_str()) == Some(&(rel(prev), rel(next)));
+                    if same { values.page(&page.file.relative).cloned() } else { None }
+                });
+                match kept {
+                    Some(value) => (value, true),
+                    None => {
+                        let prev = prev.map(|id| page_link(&library.pages[id]));
+                        let next = next.map(|id| page_link(&library.pages[id]));
+                        (page_value(config, page, &body, prev, next), false)
+                    }
+                }
             })
             .collect();
+        let (pages, reused): (Vec<Value>, Vec<bool>) = pages.into_iter().unzip();
         let sections = library
             .sections
             .iter()
@@ -80,6 +115,7 @@ impl SiteValues {
         SiteValues {
             config: config_value(config),
             pages,
+            reused,
             sections,
             taxonomies,
             page_index: index_by(library.pages.iter().map(|p| p.file.relative.as_str())),
@@ -148,6 +184,16 @@ fn neighbours(library: &Library) -> Vec<(Option<usize>, Option<usize>)> {
         }
     }
     out
+}
+
+/// Each page's neighbours, by relative path.
+fn neighbours_by_relative(library: &Library) -> HashMap<&str, (Option<&str>, Option<&str>)> {
+    let rel = |id: Option<usize>| id.map(|i| library.pages[i].file.relative.as_str());
+    neighbours(library)
+        .into_iter()
+        .enumerate()
+        .map(|(id, (prev, next))| (library.pages[id].file.relative.as_str(), (rel(prev), rel(next))))
+        .collect()
 }
 
 fn page_link(page: &Page) -> Value {

@@ -89,7 +89,9 @@ impl Preview {
             self.highlight_enabled = Some(config.markdown.highlight_code);
         }
         let mut timings = Timings::default();
-        let site = Prepared::load(config, self.options.drafts, &self.highlighter, &mut self.cache, &mut timings)?;
+        let previous = self.last.as_ref().filter(|l| l.settings == settings).map(|l| &l.site);
+        let site =
+            Prepared::load(config, self.options.drafts, &self.highlighter, &mut self.cache, &mut timings, previous)?;
         let statics = static_stamps(&site);
         let jobs = site.jobs();
         let plan = match &self.last {
@@ -133,7 +135,9 @@ impl Preview {
         };
         let files = Arc::new(files);
         let warnings = site.warnings.clone();
-        self.last = Some(Last { site, settings, statics, files: files.clone() });
+        let replaced = self.last.replace(Last { site, settings, statics, files: files.clone() });
+        // Freeing a large site's values takes a while; the editor need not wait.
+        std::thread::spawn(move || drop(replaced));
         Ok(Update { files, changed, new_pages, rendered, elapsed: started.elapsed(), warnings })
     }
 }
@@ -204,43 +208,64 @@ fn relatives<'a>(items: impl Iterator<Item = &'a String>) -> BTreeSet<&'a String
 fn select(last: &Last, site: &Prepared, jobs: &[Job], statics: &[(String, Option<SystemTime>, u64)]) -> Plan {
     let (old, new) = (&last.site.values, &site.values);
     let library = &site.library;
-    let page_changed: Vec<bool> =
-        library.pages.iter().enumerate().map(|(i, p)| old.page(&p.file.relative) != Some(&new.pages[i])).collect();
+    let page_changed: Vec<bool> = library
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| !new.reused[i] && old.page(&p.file.relative) != Some(&new.pages[i]))
+        .collect();
     // A section or term holds its pages' values: it changed when its own
     // fields changed, its list changed, or one of its pages changed. Working
     // that out from the pages avoids comparing every page a second time.
     let old_library = &last.site.library;
-    let list_changed = |new_list: &[usize], old_list: Option<&[usize]>| match old_list {
-        None => true,
-        Some(old_list) => {
-            new_list.len() != old_list.len()
-                || new_list.iter().any(|&p| page_changed[p])
-                || new_list
-                    .iter()
-                    .zip(old_list)
-                    .any(|(&n, &o)| library.pages[n].file.relative != old_library.pages[o].file.relative)
-        }
+    let order_changed = |new_list: &[usize], old_list: &[usize]| {
+        new_list.len() != old_list.len()
+            || new_list
+                .iter()
+                .zip(old_list)
+                .any(|(&n, &o)| library.pages[n].file.relative != old_library.pages[o].file.relative)
     };
-    let section_changed: Vec<bool> = library
+    let list_changed = |new_list: &[usize], old_list: &[usize]| {
+        order_changed(new_list, old_list) || new_list.iter().any(|&p| page_changed[p])
+    };
+    // A section's "shape" is everything but its pages' values: when only a
+    // page changed, only the pagers showing that page need rendering.
+    let section_shape_changed: Vec<bool> = library
         .sections
         .iter()
         .enumerate()
         .map(|(i, s)| {
             let Some(o) = old_library.section_by_relative(&s.file.relative) else { return true };
             !same_except(&old.sections[o], &new.sections[i], "pages")
-                || list_changed(&library.section_pages[i], Some(&old_library.section_pages[o]))
+                || order_changed(&library.section_pages[i], &old_library.section_pages[o])
         })
         .collect();
+    let section_changed: Vec<bool> = section_shape_changed
+        .iter()
+        .enumerate()
+        .map(|(i, &shape)| shape || library.section_pages[i].iter().any(|&p| page_changed[p]))
+        .collect();
+    let renderer = site.renderer();
+    let pager_changed = |section: usize, pager: usize| {
+        let list = &library.section_pages[section];
+        // A template that shows `section.pages` on every pager needs them all.
+        let shows_all = || {
+            let job = Job::Section { section, pager };
+            renderer.template_for(&job).is_some_and(|t| site.sources.mentions(t, &["section.pages"]))
+        };
+        match library.sections[section].paginate_by {
+            _ if section_shape_changed[section] => true,
+            _ if section_changed[section] && shows_all() => true,
+            Some(per) if per > 0 => list.iter().skip((pager - 1) * per).take(per).any(|&p| page_changed[p]),
+            _ => section_changed[section],
+        }
+    };
     let term_changed: Vec<Vec<bool>> = site
         .taxonomies
         .iter()
         .zip(&last.site.taxonomies)
         .map(|(n, o)| {
-            n.terms
-                .iter()
-                .zip(&o.terms)
-                .map(|(a, b)| a.name != b.name || list_changed(&a.pages, Some(&b.pages)))
-                .collect()
+            n.terms.iter().zip(&o.terms).map(|(a, b)| a.name != b.name || list_changed(&a.pages, &b.pages)).collect()
         })
         .collect();
     let network_changed = match (&last.site.network, &site.network) {
@@ -250,7 +275,6 @@ fn select(last: &Last, site: &Prepared, jobs: &[Job], statics: &[(String, Option
     };
     let anything =
         network_changed || page_changed.iter().chain(&section_changed).chain(term_changed.iter().flatten()).any(|c| *c);
-    let renderer = site.renderer();
     let selected = jobs
         .iter()
         .filter(|job| {
@@ -258,7 +282,7 @@ fn select(last: &Last, site: &Prepared, jobs: &[Job], statics: &[(String, Option
             looks_up
                 || match job {
                     Job::Page(id) => page_changed[*id],
-                    Job::Section { section, .. } => section_changed[*section],
+                    Job::Section { section, pager } => pager_changed(*section, *pager),
                     Job::TaxonomyList(t) => term_changed[*t].iter().any(|c| *c),
                     Job::Term { taxonomy, term, .. } => term_changed[*taxonomy][*term],
                     Job::Redirect { .. } => true,
