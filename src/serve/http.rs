@@ -47,7 +47,7 @@ fn handle(request: Request, files: &SharedFiles, hub: &Hub) {
             true => file_response(&current, "404.html", &raw, 404),
             // No build yet (the first one failed): a bare page that still
             // carries the reload script, so the error overlay shows.
-            false => Response::from_data(reload::inject(NO_SITE_YET, "404.html", &raw))
+            false => Response::from_data(reload::inject(NO_SITE_YET, "*", &raw))
                 .with_status_code(StatusCode(404))
                 .with_header(header("Content-Type", "text/html; charset=utf-8")),
         },
@@ -63,7 +63,8 @@ fn header(name: &str, value: &str) -> Header {
 fn file_response(files: &Files, key: &str, request_path: &str, status: u16) -> Response<std::io::Cursor<Vec<u8>>> {
     let bytes = files.get(key).map(|b| b.as_slice()).unwrap_or_default();
     let kind = content_type(key);
-    let body = if kind.starts_with("text/html") { reload::inject(bytes, key, request_path) } else { bytes.to_vec() };
+    let me = if status == 404 { "*" } else { key };
+    let body = if kind.starts_with("text/html") { reload::inject(bytes, me, request_path) } else { bytes.to_vec() };
     Response::from_data(body)
         .with_status_code(StatusCode(status))
         .with_header(header("Content-Type", kind))

@@ -114,7 +114,9 @@ impl Hub {
 }
 
 /// The script added to every served HTML page. `path` is the page's output
-/// path (`news/x/index.html`), `root` the relative way up to the site root.
+/// path (`news/x/index.html`), or `*` for a "not found" answer (which
+/// reloads on any change, so a page being created shows up as soon as it
+/// exists); `root` is the relative way up to the site root.
 pub fn script(path: &str, root: &str) -> String {
     let path = serde_json::to_string(path).unwrap_or_else(|_| "\"\"".into());
     let events = serde_json::to_string(&format!("{root}{EVENTS_PATH}")).unwrap_or_default();
@@ -149,7 +151,7 @@ function bpLiveReload(me, url) {
     if (m.kind === "error") { overlay(m.errors); return; }
     if (box) { box.remove(); box = null; if (!m.css_only) { location.reload(); return; } }
     if (m.css_only) { swapCss(); return; }
-    if (m.changed.indexOf(me) >= 0) location.reload();
+    if (me === "*" ? m.changed.length > 0 : m.changed.indexOf(me) >= 0) location.reload();
   };
 }
 "#;
