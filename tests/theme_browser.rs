@@ -1,0 +1,68 @@
+//! The example site in a real browser (issue 6): accessibility, HTML validity
+//! and privacy of the `commons` theme.
+//!
+//! Builds `example-site/` with the real CLI into a temporary folder, for
+//! `http://127.0.0.1:<free port>`, then runs the Node scripts of
+//! `tests/browser/`: `axe.mjs` (axe-core in headless Chromium, light and dark
+//! schemes, no request to any other host) and `vnu.mjs` (the Nu Html Checker
+//! on one page of each kind). Both print a readable list of what failed.
+//!
+//! The scripts need `tests/browser/node_modules` (`cd tests/browser && npm ci`),
+//! Debian's `chromium` and a Java runtime. Without `node_modules` the test is
+//! skipped with a loud message; CI installs it, so there it always runs.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A port on 127.0.0.1 that was free a moment ago.
+fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port on 127.0.0.1");
+    listener.local_addr().expect("local address").port()
+}
+
+/// Runs `program args` from the repository root; panics with its output when it fails.
+fn run_script(program: &str, args: &[&Path]) {
+    let output = Command::new(program)
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap_or_else(|e| panic!("could not start `{program}` (is it installed?): {e}"));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    eprintln!("{stdout}{stderr}");
+    assert!(output.status.success(), "`{program} {args:?}` failed:\n{stdout}\n{stderr}");
+}
+
+#[test]
+fn example_site_passes_axe_and_the_nu_html_checker() {
+    let browser = root().join("tests/browser");
+    if !browser.join("node_modules").is_dir() {
+        eprintln!(
+            "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\
+             !! SKIPPED theme_browser: tests/browser/node_modules is missing.    !!\n\
+             !! Install it with: (cd tests/browser && npm ci --no-audit --no-fund) !!\n\
+             !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
+        );
+        return;
+    }
+    let out = tempfile::tempdir().expect("temporary folder");
+    let public = out.path().join("public");
+    let base_url = format!("http://127.0.0.1:{}", free_port());
+    let build = Command::new(env!("CARGO_BIN_EXE_branchpress"))
+        .arg("build")
+        .arg(root().join("example-site"))
+        .arg("--output-dir")
+        .arg(&public)
+        .args(["--base-url", &base_url])
+        .output()
+        .expect("run branchpress");
+    assert!(build.status.success(), "building example-site failed:\n{}", String::from_utf8_lossy(&build.stderr));
+
+    run_script("node", &[&browser.join("axe.mjs"), &public]);
+    run_script("node", &[&browser.join("vnu.mjs"), &public]);
+}
