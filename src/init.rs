@@ -16,7 +16,23 @@ pub const COMMONS_THEME: &[(&str, &[u8])] = &[
     ("templates/404.html", include_bytes!("../themes/commons/templates/404.html")),
     ("templates/base.html", include_bytes!("../themes/commons/templates/base.html")),
     ("templates/index.html", include_bytes!("../themes/commons/templates/index.html")),
+    ("templates/network.html", include_bytes!("../themes/commons/templates/network.html")),
+    ("templates/network_branches.html", include_bytes!("../themes/commons/templates/network_branches.html")),
     ("templates/page.html", include_bytes!("../themes/commons/templates/page.html")),
+    (
+        "templates/partials/network-branch-facts.html",
+        include_bytes!("../themes/commons/templates/partials/network-branch-facts.html"),
+    ),
+    (
+        "templates/partials/network-entry.html",
+        include_bytes!("../themes/commons/templates/partials/network-entry.html"),
+    ),
+    (
+        "templates/partials/network-feeds.html",
+        include_bytes!("../themes/commons/templates/partials/network-feeds.html"),
+    ),
+    ("templates/partials/network-head.html", include_bytes!("../themes/commons/templates/partials/network-head.html")),
+    ("templates/partials/network-nav.html", include_bytes!("../themes/commons/templates/partials/network-nav.html")),
     ("templates/partials/page-card.html", include_bytes!("../themes/commons/templates/partials/page-card.html")),
     ("templates/partials/page-list.html", include_bytes!("../themes/commons/templates/partials/page-list.html")),
     ("templates/partials/pagination.html", include_bytes!("../themes/commons/templates/partials/pagination.html")),

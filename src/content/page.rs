@@ -14,7 +14,7 @@ use crate::error::{Diagnostic, Result};
 use crate::output::urls;
 
 /// Where a content file is, on disk and in the content tree.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct FileInfo {
     /// The file on disk.
     pub path: PathBuf,
@@ -27,6 +27,18 @@ pub struct FileInfo {
     pub name: String,
     /// The bundle folder, for `index.md` pages.
     pub bundle_dir: Option<PathBuf>,
+}
+
+/// Paths are compared as bytes: `Path`'s own equality walks components,
+/// which is slow when `serve` compares every page on every save.
+impl PartialEq for FileInfo {
+    fn eq(&self, other: &Self) -> bool {
+        self.relative == other.relative
+            && self.path.as_os_str() == other.path.as_os_str()
+            && self.components == other.components
+            && self.name == other.name
+            && self.bundle_dir.as_ref().map(|p| p.as_os_str()) == other.bundle_dir.as_ref().map(|p| p.as_os_str())
+    }
 }
 
 /// A file's modification time and length.

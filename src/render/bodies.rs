@@ -2,8 +2,9 @@
 //! HTML, in parallel, with every error of every file collected.
 
 use std::collections::HashMap;
+use std::ffi::OsString;
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -33,7 +34,8 @@ pub struct Bodies {
 pub struct BodyCache {
     keep: bool,
     context: u64,
-    entries: HashMap<PathBuf, CachedBody>,
+    /// By file path (as bytes: hashing a `Path` walks its components).
+    entries: HashMap<OsString, CachedBody>,
 }
 
 struct CachedBody {
@@ -102,7 +104,7 @@ pub fn render(
         // An unchanged file keeps its text's allocation, so this is
         // usually a pointer comparison.
         let text = body.clone();
-        if let Some(hit) = old.get(file).filter(|c| c.body_line == body_line && c.text == text) {
+        if let Some(hit) = old.get(file.as_os_str()).filter(|c| c.body_line == body_line && c.text == text) {
             let (rendered, warnings) = (hit.rendered.clone(), hit.warnings.clone());
             return Done { text, body_line, rendered, errors: Vec::new(), warnings, reused: true };
         }
@@ -138,7 +140,7 @@ pub fn render(
                         rendered: d.rendered.clone(),
                         warnings: d.warnings.clone(),
                     };
-                    fresh.insert(file.clone(), cached);
+                    fresh.insert(file.as_os_str().to_owned(), cached);
                 }
                 errors.extend(d.errors);
                 warnings.extend(d.warnings);

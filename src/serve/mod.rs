@@ -52,6 +52,10 @@ pub fn run(options: &ServeOptions) -> Result<()> {
     let host = if host.contains(':') { format!("[{host}]") } else { host };
     let base_url = format!("http://{host}:{}", address.port());
 
+    // Watch before the first build, so a save during it is not lost.
+    let theme = crate::config::Config::load(&site_dir).ok().and_then(|c| c.paths.theme);
+    let ignored = vec![site_dir.join("public"), site_dir.join(".branchpress")];
+    let watcher = watch::SiteWatcher::new(&site_dir, theme.as_deref(), ignored)?;
     let mut preview = Preview::new(&site_dir, &base_url, options.drafts);
     let hub = Hub::default();
     let files: http::SharedFiles = Arc::new(RwLock::new(Arc::new(Files::new())));
@@ -67,9 +71,6 @@ pub fn run(options: &ServeOptions) -> Result<()> {
         open_browser(&format!("{base_url}/"));
     }
 
-    let theme = crate::config::Config::load(&site_dir).ok().and_then(|c| c.paths.theme);
-    let ignored = vec![site_dir.join("public"), site_dir.join(".branchpress")];
-    let watcher = watch::SiteWatcher::new(&site_dir, theme.as_deref(), ignored)?;
     while let Some(batch) = watcher.next_batch() {
         if !batch.is_empty() {
             rebuild_and_tell(&mut preview, &files, &hub, false);

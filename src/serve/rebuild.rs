@@ -16,7 +16,7 @@
 //! Values are compared, not guessed from file events, so the result is what
 //! a full build would produce; a test holds it to that.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -275,10 +275,15 @@ fn select(last: &Last, site: &Prepared, jobs: &[Job], statics: &[(String, Option
     };
     let anything =
         network_changed || page_changed.iter().chain(&section_changed).chain(term_changed.iter().flatten()).any(|c| *c);
+    // Which templates look up other content, worked out once per template.
+    let mut looks_up_by_template: HashMap<&str, bool> = HashMap::new();
     let selected = jobs
         .iter()
         .filter(|job| {
-            let looks_up = anything && renderer.template_for(job).is_some_and(|name| site.sources.uses_lookups(name));
+            let looks_up = anything
+                && renderer.template_for(job).is_some_and(|name| {
+                    *looks_up_by_template.entry(name).or_insert_with(|| site.sources.uses_lookups(name))
+                });
             looks_up
                 || match job {
                     Job::Page(id) => page_changed[*id],
