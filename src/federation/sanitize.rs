@@ -10,6 +10,9 @@
 //!   `javascript:` or `data:`); relative URLs are resolved against the
 //!   entry's base, or dropped when there is none; links get
 //!   `rel="nofollow noopener"`;
+//! - nothing that loads from another host survives (`img` and other media
+//!   are dropped: a reader of a hub must not be tracked by the branches it
+//!   follows), and headings become plain text (a hub's page has one `h1`);
 //! - sizes are bounded: the input is cut at a character boundary before
 //!   parsing and the output is kept under [`MAX_HTML_BYTES`];
 //! - plain text (titles, names, tags) loses control and bidi-override
@@ -57,6 +60,8 @@ pub fn sanitize_html(html: &str, base: Option<&Url>) -> SafeHtml {
 
 fn clean(html: &str, base: Option<&Url>) -> String {
     let mut builder = ammonia::Builder::default();
+    builder.rm_tags(["img", "picture", "source", "video", "audio", "track", "map", "area"]);
+    builder.rm_tags(["h1", "h2", "h3", "h4", "h5", "h6"]);
     builder.url_schemes(HashSet::from(["http", "https", "mailto"])).link_rel(Some("nofollow noopener")).url_relative(
         match base {
             Some(base) => ammonia::UrlRelative::RewriteWithBase(base.clone()),
@@ -110,6 +115,18 @@ fn is_invisible_format(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn nothing_loads_from_another_host_and_headings_flatten() {
+        let base = Url::parse("https://hilltop.example.org/news/").unwrap();
+        let html = r#"<h1>Big</h1><p>Text <img src="https://tracker.example/pixel.gif" alt="x"><img src="local.png"></p><video src="v.mp4"></video><picture><source srcset="a.webp"></picture><audio src="a.mp3"></audio>"#;
+        let out = sanitize_html(html, Some(&base));
+        let text = out.as_str();
+        for bad in ["<img", "<video", "<source", "<picture", "<audio", "<h1", "tracker.example", "local.png"] {
+            assert!(!text.contains(bad), "{bad} survived: {text}");
+        }
+        assert!(text.contains("Big") && text.contains("Text"), "{text}");
+    }
+
     use super::*;
 
     fn base() -> Url {
@@ -138,7 +155,7 @@ mod tests {
         for bad in ["onerror", "javascript", "data:", "style", "alert"] {
             assert!(!out.contains(bad), "{bad} in {out}");
         }
-        assert!(out.contains("https://hilltop.example/posts/rent/x.png"), "{out}");
+        assert!(!out.contains("<img"), "images never load from another host: {out}");
     }
 
     #[test]
