@@ -4,6 +4,7 @@
 //! write (HTML, static files, stylesheets). Each stage lives in its own
 //! module; this one only sequences them, times them and reports.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -12,7 +13,7 @@ use rayon::prelude::*;
 use tera::Tera;
 
 use crate::config::Config;
-use crate::content::library::Library;
+use crate::content::library::{Library, Reuse};
 use crate::content::taxonomy::{self, Taxonomy};
 use crate::error::{Diagnostic, Error, Result};
 use crate::federation::sources::FederationConfig;
@@ -164,7 +165,8 @@ impl Prepared {
     /// Loads, renders the Markdown (reusing `cache` where bodies did not
     /// change) and builds the template values. Times go into `timings`.
     /// With `previous` (a load of the same site under the same settings),
-    /// unchanged files are not read again and unchanged pages keep their values.
+    /// unchanged files are not read again and unchanged pages keep their
+    /// values; `changed` (from a file watcher) saves looking at the others.
     pub fn load(
         config: Config,
         drafts: bool,
@@ -172,10 +174,11 @@ impl Prepared {
         cache: &mut BodyCache,
         timings: &mut Timings,
         previous: Option<&Prepared>,
+        changed: Option<&HashSet<PathBuf>>,
     ) -> Result<Prepared> {
         let config = Arc::new(config);
         let started = Instant::now();
-        let old_library = previous.map(|p| &p.library);
+        let old_library = previous.map(|p| Reuse { library: &p.library, changed });
         let (loaded, ()) = rayon::join(|| load(&config, drafts, old_library), || highlighter.preload());
         let Loaded { library, taxonomies, sources, static_files } = loaded?;
         timings.load = started.elapsed();
@@ -239,7 +242,7 @@ impl Prepared {
 pub fn render_site(config: Config, drafts: bool, sink: &dyn Sink) -> Result<BuildReport> {
     let highlighter = Highlighter::new(config.markdown.highlight_code);
     let mut timings = Timings::default();
-    let site = Prepared::load(config, drafts, &highlighter, &mut BodyCache::default(), &mut timings, None)?;
+    let site = Prepared::load(config, drafts, &highlighter, &mut BodyCache::default(), &mut timings, None, None)?;
 
     let t = Instant::now();
     let jobs = site.jobs();
@@ -310,7 +313,7 @@ struct Loaded {
     static_files: StaticFiles,
 }
 
-fn load(config: &Config, drafts: bool, previous: Option<&Library>) -> Result<Loaded> {
+fn load(config: &Config, drafts: bool, previous: Option<Reuse<'_>>) -> Result<Loaded> {
     let (library, sources) = rayon::join(|| Library::load(config, drafts, previous), || TemplateSources::load(config));
     let library = library?;
     let sources = sources?;

@@ -33,14 +33,14 @@ fn assert_same_as_full_build(site: &Site, update: &Update, step: &str) {
 fn a_series_of_edits_always_equals_a_full_build() {
     let site = Site::new(BASIC);
     let mut preview = Preview::new(site.path(), BASE, false);
-    let first = preview.rebuild().expect("first build");
+    let first = preview.rebuild(None).expect("first build");
     assert_same_as_full_build(&site, &first, "first build");
     let total = first.rendered;
 
     // Editing one page's text re-renders that page and the lists showing it,
     // not its unrelated neighbours.
     site.write("content/news/second.md", "---\ntitle: Second\ndate: 2026-02-01\ntags: [food]\naliases: [\"/old/second/\"]\n---\n## Details\n\nNew text.\n");
-    let u = preview.rebuild().expect("edit body");
+    let u = preview.rebuild(None).expect("edit body");
     assert_same_as_full_build(&site, &u, "edit body");
     assert!(u.changed.contains(&"news/second/index.html".to_owned()), "{:?}", u.changed);
     assert!(!u.changed.contains(&"news/third/index.html".to_owned()), "{:?}", u.changed);
@@ -53,7 +53,7 @@ fn a_series_of_edits_always_equals_a_full_build() {
         "content/news/third.md",
         "+++\ntitle = \"Third, renamed\"\ndate = 2026-03-01T18:30:00+01:00\n+++\nThird.\n",
     );
-    let u = preview.rebuild().expect("retitle");
+    let u = preview.rebuild(None).expect("retitle");
     assert_same_as_full_build(&site, &u, "retitle");
     assert!(u.changed.contains(&"news/second/index.html".to_owned()), "neighbour: {:?}", u.changed);
     assert!(u.changed.contains(&"news/index.html".to_owned()), "{:?}", u.changed);
@@ -63,14 +63,14 @@ fn a_series_of_edits_always_equals_a_full_build() {
         "content/news/fourth.md",
         "+++\ntitle = \"Fourth\"\ndate = 2026-05-01\ntags = [\"new-tag\"]\n+++\nFour.\n",
     );
-    let u = preview.rebuild().expect("add");
+    let u = preview.rebuild(None).expect("add");
     assert_same_as_full_build(&site, &u, "add page");
     assert_eq!(u.new_pages, vec![format!("{BASE}/news/fourth/")]);
     assert!(u.files.contains_key("tags/new-tag/index.html"));
 
     // Deleting a page removes its URL and its term.
     site.remove("content/news/fourth.md");
-    let u = preview.rebuild().expect("delete");
+    let u = preview.rebuild(None).expect("delete");
     assert_same_as_full_build(&site, &u, "delete page");
     assert!(!u.files.contains_key("news/fourth/index.html"));
     assert!(u.changed.contains(&"news/fourth/index.html".to_owned()));
@@ -80,7 +80,7 @@ fn a_series_of_edits_always_equals_a_full_build() {
     let text = std::fs::read_to_string(site.path().join("content/news/third.md")).unwrap();
     site.remove("content/news/third.md");
     site.write("content/news/the-third.md", &text);
-    let u = preview.rebuild().expect("rename");
+    let u = preview.rebuild(None).expect("rename");
     assert_same_as_full_build(&site, &u, "rename");
     assert!(u.files.contains_key("news/the-third/index.html") && !u.files.contains_key("news/third/index.html"));
 
@@ -89,31 +89,64 @@ fn a_series_of_edits_always_equals_a_full_build() {
         "templates/taxonomy_term.html",
         "<h2>{{ term.name }}</h2>{% for p in term.pages %}<li>{{ p.title }}</li>{% endfor %}",
     );
-    let u = preview.rebuild().expect("template");
+    let u = preview.rebuild(None).expect("template");
     assert_same_as_full_build(&site, &u, "template");
     assert!(u.changed.iter().all(|p| p.starts_with("tags/")), "{:?}", u.changed);
 
     // A static file change copies the file (and cache-busted URLs follow it).
     site.write("static/site.css", "body{color:red}");
-    let u = preview.rebuild().expect("static");
+    let u = preview.rebuild(None).expect("static");
     assert_same_as_full_build(&site, &u, "static");
     assert!(u.changed.contains(&"site.css".to_owned()));
 
     // Broken front matter fails the rebuild and keeps nothing half-done;
     // the next good save recovers.
     site.write("content/news/second.md", "---\ntitle: [broken\n---\n");
-    let err = preview.rebuild().err().expect("broken front matter is an error");
+    let err = preview.rebuild(None).err().expect("broken front matter is an error");
     assert!(err.to_string().contains("second.md"), "{err}");
     site.write("content/news/second.md", "---\ntitle: Second again\ndate: 2026-02-01\n---\nBack.\n");
-    let u = preview.rebuild().expect("fixed");
+    let u = preview.rebuild(None).expect("fixed");
     assert_same_as_full_build(&site, &u, "fixed");
 
     // A config change rebuilds everything.
     let config =
         std::fs::read_to_string(site.path().join("config.toml")).unwrap().replace("Test Branch", "Renamed Branch");
     site.write("config.toml", &config);
-    let u = preview.rebuild().expect("config");
+    let u = preview.rebuild(None).expect("config");
     assert_same_as_full_build(&site, &u, "config");
+}
+
+/// With the watcher's list of changed files, unchanged files are not looked
+/// at; the result must still equal a full build, and an added file (not in
+/// the previous walk) must still be found.
+#[test]
+fn rebuilds_with_a_watchers_change_list_equal_a_full_build() {
+    let site = Site::new(BASIC);
+    let mut preview = Preview::new(site.path(), BASE, false);
+    preview.rebuild(None).expect("first build");
+    let changed = |paths: &[&str]| -> std::collections::HashSet<std::path::PathBuf> {
+        paths.iter().map(|p| site.path().join(p)).collect()
+    };
+
+    site.write("content/news/second.md", "---\ntitle: Second, edited\ndate: 2026-02-01\n---\nEdited.\n");
+    let u = preview.rebuild(Some(&changed(&["content/news/second.md"]))).expect("edit");
+    assert_same_as_full_build(&site, &u, "edit with hint");
+    assert!(String::from_utf8_lossy(&u.files["news/second/index.html"]).contains("Edited."));
+
+    site.write("content/news/added.md", "+++\ntitle = \"Added\"\ndate = 2026-06-01\n+++\nNew.\n");
+    let u = preview.rebuild(Some(&changed(&["content/news/added.md"]))).expect("add");
+    assert_same_as_full_build(&site, &u, "add with hint");
+    assert!(u.files.contains_key("news/added/index.html"));
+
+    site.remove("content/news/added.md");
+    let u = preview.rebuild(Some(&changed(&["content/news/added.md"]))).expect("remove");
+    assert_same_as_full_build(&site, &u, "remove with hint");
+    assert!(!u.files.contains_key("news/added/index.html"));
+
+    // A lost-events signal (the site folder itself) rescans everything.
+    site.write("content/news/third.md", "+++\ntitle = \"Third, rescanned\"\ndate = 2026-03-01\n+++\nThird.\n");
+    let u = preview.rebuild(Some(&changed(&[""]))).expect("rescan");
+    assert_same_as_full_build(&site, &u, "rescan");
 }
 
 #[test]
@@ -128,9 +161,9 @@ fn editing_a_page_in_a_large_section_renders_few_files() {
     let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
     let site = Site::new(&refs);
     let mut preview = Preview::new(site.path(), BASE, false);
-    let first = preview.rebuild().expect("first");
+    let first = preview.rebuild(None).expect("first");
     site.write("content/news/n030.md", "+++\ntitle = \"N30\"\ndate = 2025-01-03\n+++\nChanged body.\n");
-    let u = preview.rebuild().expect("edit");
+    let u = preview.rebuild(None).expect("edit");
     assert_same_as_full_build(&site, &u, "edit in large section");
     // The page, the section's pagers, the home page, and the redirects: not the other 60 pages.
     assert!(u.rendered < first.rendered / 2, "rendered {} of {}", u.rendered, first.rendered);

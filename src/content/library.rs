@@ -2,14 +2,15 @@
 //! which order. The library is the only owner of content; later stages read
 //! it and refer to items by [`PageId`] and [`SectionId`].
 
+use rustc_hash::FxHashMap as HashMap;
 use std::cmp::Ordering;
-use std::collections::HashMap;
-use std::path::Path;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::content::page::{FileInfo, Page, PageId};
+use crate::content::page::{FileInfo, FileStamp, Page, PageId};
 use crate::content::section::{Section, SectionId, SortBy};
 use crate::content::walk::{self, Asset, ContentFiles};
 use crate::error::{Diagnostic, Error, Result, partition_results};
@@ -30,6 +31,41 @@ pub struct Library {
     pub assets: Vec<Asset>,
     page_index: HashMap<String, PageId>,
     section_index: HashMap<String, SectionId>,
+    /// The walk this library was loaded from (reused by [`Reuse`]).
+    listing: ContentFiles,
+}
+
+/// What a reload of a site may reuse from the previous load.
+#[derive(Clone, Copy)]
+pub struct Reuse<'a> {
+    /// The previous load.
+    pub library: &'a Library,
+    /// The files that changed since, when known (from a file watcher). With
+    /// it, nothing else is looked at again; without it, every file is
+    /// checked by modification time and length.
+    pub changed: Option<&'a HashSet<PathBuf>>,
+}
+
+impl<'a> Reuse<'a> {
+    /// The previous walk, when no file was added, removed or renamed since.
+    fn listing(&self) -> Option<ContentFiles> {
+        let changed = self.changed?;
+        let listing = &self.library.listing;
+        let known = |path: &PathBuf| {
+            listing.pages.iter().any(|(f, _)| &f.path == path) || listing.sections.iter().any(|f| &f.path == path)
+        };
+        changed.iter().all(|p| p.is_file() && known(p)).then(|| listing.clone())
+    }
+
+    /// The previous page for `file`, if its file did not change.
+    fn page(self, file: &FileInfo, stamp: Option<FileStamp>) -> Option<&'a Page> {
+        let old = self.library.page_by_relative(&file.relative).map(|id| &self.library.pages[id])?;
+        let unchanged = match self.changed {
+            Some(changed) => !changed.contains(&file.path),
+            None => stamp.is_some() && old.stamp == stamp,
+        };
+        (unchanged && old.file == *file).then_some(old)
+    }
 }
 
 impl Library {
@@ -37,9 +73,17 @@ impl Library {
     /// unless `include_drafts`. Every broken file is reported, not only the
     /// first. A page of `previous` whose file has not changed (same
     /// modification time and length) is reused instead of read again.
-    pub fn load(config: &Config, include_drafts: bool, previous: Option<&Library>) -> Result<Library> {
-        let files =
-            if config.paths.content.is_dir() { walk::walk(&config.paths.content)? } else { ContentFiles::default() };
+    pub fn load(config: &Config, include_drafts: bool, previous: Option<Reuse<'_>>) -> Result<Library> {
+        // The watcher's list is trusted only when it names known files; an
+        // added, removed or unknown path means walking and checking everything.
+        let listing = previous.and_then(|r| r.listing());
+        let previous = previous.map(|r| if listing.is_some() { r } else { Reuse { changed: None, ..r } });
+        let files = match listing {
+            Some(listing) => listing,
+            None if config.paths.content.is_dir() => walk::walk(&config.paths.content)?,
+            None => ContentFiles::default(),
+        };
+        let listing = files.clone();
         let sections = partition_results(files.sections.into_par_iter().map(|f| load_section(f, config)).collect());
         let pages = partition_results(
             files.pages.into_par_iter().map(|(f, assets)| load_page(f, assets, config, previous)).collect(),
@@ -55,7 +99,9 @@ impl Library {
         };
         let sections = sections.into_iter().filter(|s| include_drafts || !s.draft).collect();
         let pages = pages.into_iter().filter(|p| include_drafts || !p.draft).collect();
-        Library::assemble(config, sections, pages, files.assets)
+        let mut library = Library::assemble(config, sections, pages, files.assets)?;
+        library.listing = listing;
+        Ok(library)
     }
 
     /// Links pages and sections together, sorts them, and refuses two items
@@ -93,7 +139,9 @@ impl Library {
         }
         let page_index = pages.iter().enumerate().map(|(i, p)| (p.file.relative.clone(), i)).collect();
         drop(by_components);
-        let library = Library { pages, sections, section_pages, subsections, assets, page_index, section_index };
+        let listing = ContentFiles::default();
+        let library =
+            Library { pages, sections, section_pages, subsections, assets, page_index, section_index, listing };
         library.check_unique_urls()?;
         Ok(library)
     }
@@ -110,7 +158,7 @@ impl Library {
 
     /// Two items that would write the same URL are an error naming both files.
     fn check_unique_urls(&self) -> Result<()> {
-        let mut seen: HashMap<&str, &Path> = HashMap::new();
+        let mut seen: HashMap<&str, &Path> = HashMap::default();
         let mut problems = Vec::new();
         let items = self
             .sections
@@ -135,17 +183,21 @@ fn load_section(file: FileInfo, config: &Config) -> Result<Section> {
     Section::parse(file, &text, config)
 }
 
-fn load_page(
-    file: FileInfo,
-    assets: Vec<std::path::PathBuf>,
-    config: &Config,
-    previous: Option<&Library>,
-) -> Result<Page> {
-    let stamp = std::fs::metadata(&file.path).ok().and_then(|m| Some((m.modified().ok()?, m.len())));
-    let unchanged = previous
-        .and_then(|lib| lib.page_by_relative(&file.relative).map(|id| &lib.pages[id]))
-        .filter(|old| stamp.is_some() && old.stamp == stamp && old.file == file);
-    let mut page = match unchanged {
+fn load_page(file: FileInfo, assets: Vec<PathBuf>, config: &Config, previous: Option<Reuse<'_>>) -> Result<Page> {
+    // With a watcher's list of changes, unchanged files are not even looked at.
+    let stamp = || std::fs::metadata(&file.path).ok().and_then(|m| Some((m.modified().ok()?, m.len())));
+    let (old, stamp) = match previous {
+        Some(reuse @ Reuse { changed: Some(_), .. }) => match reuse.page(&file, None) {
+            Some(old) => (Some(old), old.stamp),
+            None => (None, stamp()),
+        },
+        Some(reuse) => {
+            let stamp = stamp();
+            (reuse.page(&file, stamp), stamp)
+        }
+        None => (None, stamp()),
+    };
+    let mut page = match old {
         Some(old) => old.clone(),
         None => {
             let text = read_text(&file.path)?;

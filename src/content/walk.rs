@@ -22,7 +22,7 @@ pub struct Asset {
 }
 
 /// Everything found under `content/`, sorted by path.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct ContentFiles {
     /// `_index.md` files.
     pub sections: Vec<FileInfo>,

@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 use std::ffi::OsString;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -33,7 +32,10 @@ pub struct Bodies {
 #[derive(Default)]
 pub struct BodyCache {
     keep: bool,
-    context: u64,
+    /// What the cached bodies were rendered against: the `[markdown]`
+    /// settings and base URL, and the permalinks `@/` links resolved to.
+    settings: String,
+    urls: Arc<HashMap<String, String>>,
     /// By file path (as bytes: hashing a `Path` walks its components).
     entries: HashMap<OsString, CachedBody>,
 }
@@ -62,18 +64,10 @@ impl BodyCache {
     }
 }
 
-fn hash_of(value: impl Hash) -> u64 {
-    let mut h = DefaultHasher::new();
-    value.hash(&mut h);
-    h.finish()
-}
-
-/// Everything outside a body that its HTML depends on.
-fn context_hash(config: &Config, urls: &HashMap<String, String>) -> u64 {
-    let mut sorted: Vec<_> = urls.iter().collect();
-    sorted.sort_unstable();
-    let settings = serde_json::to_string(&config.markdown).unwrap_or_default();
-    hash_of((settings, &config.base_url, sorted))
+/// The settings outside a body that its HTML depends on.
+fn settings_of(config: &Config) -> String {
+    let markdown = serde_json::to_string(&config.markdown).unwrap_or_default();
+    format!("{markdown}\0{}", config.base_url)
 }
 
 /// Content file (`news/x.md`) to permalink, for `@/` links.
@@ -90,14 +84,15 @@ pub fn render(
     config: &Config,
     library: &Library,
     highlighter: &Highlighter,
-    urls: &HashMap<String, String>,
+    urls: &Arc<HashMap<String, String>>,
     cache: &mut BodyCache,
 ) -> Result<(Bodies, Vec<Diagnostic>)> {
-    let context = context_hash(config, urls);
-    if cache.context != context {
+    let settings = settings_of(config);
+    if cache.settings != settings || (!Arc::ptr_eq(&cache.urls, urls) && *cache.urls != **urls) {
         cache.entries.clear();
-        cache.context = context;
+        cache.settings = settings;
     }
+    cache.urls = urls.clone();
     let keep = cache.keep;
     let old = &cache.entries;
     let one = |body: &Arc<str>, file: &Path, body_line: usize| -> Done {
@@ -112,7 +107,7 @@ pub fn render(
             config: &config.markdown,
             base_url: &config.base_url,
             highlighter,
-            resolver: urls,
+            resolver: urls.as_ref(),
             file,
             body_line,
         };

@@ -5,7 +5,7 @@
 //! term's `pages`, `get_page` and the page's own context all share one copy:
 //! listing 10,000 pages on a pager costs pointer copies, not re-serialising.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use tera::Value;
 use tera::value::Map;

@@ -10,6 +10,7 @@ pub mod rebuild;
 pub mod reload;
 pub mod watch;
 
+use std::collections::HashSet;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
@@ -59,7 +60,7 @@ pub fn run(options: &ServeOptions) -> Result<()> {
     let mut preview = Preview::new(&site_dir, &base_url, options.drafts);
     let hub = Hub::default();
     let files: http::SharedFiles = Arc::new(RwLock::new(Arc::new(Files::new())));
-    rebuild_and_tell(&mut preview, &files, &hub, true);
+    rebuild_and_tell(&mut preview, &files, &hub, None);
 
     let server = Arc::new(server);
     {
@@ -73,15 +74,17 @@ pub fn run(options: &ServeOptions) -> Result<()> {
 
     while let Some(batch) = watcher.next_batch() {
         if !batch.is_empty() {
-            rebuild_and_tell(&mut preview, &files, &hub, false);
+            let changed: HashSet<PathBuf> = batch.into_iter().collect();
+            rebuild_and_tell(&mut preview, &files, &hub, Some(&changed));
         }
     }
     Ok(())
 }
 
 /// Rebuilds, swaps the served files, and tells the open pages and the terminal.
-fn rebuild_and_tell(preview: &mut Preview, files: &http::SharedFiles, hub: &Hub, first: bool) {
-    match preview.rebuild() {
+fn rebuild_and_tell(preview: &mut Preview, files: &http::SharedFiles, hub: &Hub, changed: Option<&HashSet<PathBuf>>) {
+    let first = changed.is_none();
+    match preview.rebuild(changed) {
         Ok(update) => {
             if let Ok(mut current) = files.write() {
                 *current = update.files.clone();

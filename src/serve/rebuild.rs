@@ -79,8 +79,9 @@ impl Preview {
     }
 
     /// Rebuilds what changed since the last successful rebuild. On error the
-    /// previous output stays as it was.
-    pub fn rebuild(&mut self) -> Result<Update> {
+    /// previous output stays as it was. `changed` lists the files a watcher
+    /// saw change, when known; without it every file is checked.
+    pub fn rebuild(&mut self, changed: Option<&HashSet<PathBuf>>) -> Result<Update> {
         let started = Instant::now();
         let config = load_config(&self.site_dir, &self.options)?;
         let settings = settings_text(&config.paths.root, config.paths.theme.as_deref());
@@ -90,8 +91,15 @@ impl Preview {
         }
         let mut timings = Timings::default();
         let previous = self.last.as_ref().filter(|l| l.settings == settings).map(|l| &l.site);
-        let site =
-            Prepared::load(config, self.options.drafts, &self.highlighter, &mut self.cache, &mut timings, previous)?;
+        let site = Prepared::load(
+            config,
+            self.options.drafts,
+            &self.highlighter,
+            &mut self.cache,
+            &mut timings,
+            previous,
+            changed,
+        )?;
         let statics = static_stamps(&site);
         let jobs = site.jobs();
         let plan = match &self.last {

@@ -16,7 +16,7 @@ use crate::error::{Diagnostic, Result};
 
 /// How long a burst of saves must be quiet before the rebuild starts:
 /// long enough for write-then-rename, short enough not to be noticed.
-pub const QUIET: Duration = Duration::from_millis(30);
+pub const QUIET: Duration = Duration::from_millis(20);
 /// The longest a rebuild waits for a burst that never goes quiet.
 const MAX_WAIT: Duration = Duration::from_millis(500);
 
@@ -25,6 +25,7 @@ pub struct SiteWatcher {
     _watcher: RecommendedWatcher,
     events: Receiver<notify::Result<notify::Event>>,
     ignored: Vec<PathBuf>,
+    root: PathBuf,
 }
 
 impl SiteWatcher {
@@ -37,7 +38,7 @@ impl SiteWatcher {
         if let Some(theme) = theme.filter(|t| !t.starts_with(root)) {
             watcher.watch(theme, RecursiveMode::Recursive).map_err(|e| watch_error(theme, &e))?;
         }
-        Ok(SiteWatcher { _watcher: watcher, events, ignored })
+        Ok(SiteWatcher { _watcher: watcher, events, ignored, root: root.to_path_buf() })
     }
 
     /// Blocks until something relevant changed, then returns the batch.
@@ -64,8 +65,17 @@ impl SiteWatcher {
         Some(batch)
     }
 
+    /// Adds an event's relevant paths to the batch. When the system lost
+    /// events (a queue overflow) or failed, the site folder itself is
+    /// reported, which makes the rebuild look at every file again.
     fn collect(&self, event: notify::Result<notify::Event>, batch: &mut Vec<PathBuf>) {
-        let Ok(event) = event else { return };
+        let event = match event {
+            Ok(event) if !event.need_rescan() => event,
+            _ => {
+                batch.push(self.root.clone());
+                return;
+            }
+        };
         if matches!(event.kind, notify::EventKind::Access(_)) {
             return;
         }
