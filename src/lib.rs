@@ -2,7 +2,9 @@
 //!
 //! The build is a pipeline, one module per stage:
 //! [`config`] and [`content`] load, [`markdown`] and [`render`] render,
-//! [`output`] writes. [`build`] runs the stages in order.
+//! [`output`] writes. [`build`] runs the stages in order. [`publish`] turns
+//! plain feed, sitemap and manifest data into the machine-readable files a
+//! branch serves.
 
 pub mod config;
 pub mod content;
@@ -11,4 +13,5 @@ pub mod error;
 pub mod federation;
 pub mod markdown;
 pub mod output;
+pub mod publish;
 pub mod render;
