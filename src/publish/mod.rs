@@ -16,6 +16,9 @@
 //! 3. [`sitemap::render`], [`robots_txt`] and [`opml`] write `sitemap.xml`
 //!    (split with an index past [`sitemap::MAX_URLS_PER_FILE`]), `robots.txt`
 //!    and an OPML 2.0 list of feeds a reader can import.
+//! 4. [`manifest`] holds [`BranchManifest`], the `/branch.json` other
+//!    branches read to find this one's feeds (specified in
+//!    `docs/federation.md`).
 //!
 //! Every function is pure: data in, `String` out. XML is written through
 //! `quick-xml`'s writer, which escapes every text and attribute; on top of
@@ -34,6 +37,7 @@
 mod atom;
 mod html;
 mod json_feed;
+pub mod manifest;
 mod opml;
 mod rss;
 pub mod sitemap;
@@ -47,6 +51,7 @@ use jiff::{Timestamp, Zoned};
 pub use atom::atom;
 pub use html::absolutize_urls;
 pub use json_feed::json_feed;
+pub use manifest::BranchManifest;
 pub use opml::{OpmlFeed, opml};
 pub use rss::rss;
 pub use sitemap::{SitemapUrl, robots_txt};
@@ -54,7 +59,7 @@ pub use sitemap::{SitemapUrl, robots_txt};
 /// The namespace of branchpress's own elements in Atom and RSS (`<bp:kind>`).
 pub const BRANCHPRESS_XML_NS: &str = "urn:x-branchpress:feed:1";
 
-/// The generator's name, written in feeds and OPML.
+/// The generator's name, written in feeds, OPML and `branch.json`.
 pub const GENERATOR_NAME: &str = "branchpress";
 
 /// One feed: the whole site, one section, or one taxonomy term.
