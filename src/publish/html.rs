@@ -338,10 +338,10 @@ fn end_tag_position(text: &str, name: &str) -> Option<usize> {
     while let Some(offset) = text[from..].find("</") {
         let at = from + offset;
         let after_name = at + 2 + name.len();
+        // `get` refuses a range that splits a character, so `after_name` is a boundary when it matches.
         let name_matches = text.get(at + 2..after_name).is_some_and(|n| n.eq_ignore_ascii_case(name));
-        let delimited =
-            text[after_name.min(text.len())..].chars().next().is_none_or(|c| is_html_space(c) || c == '/' || c == '>');
-        if name_matches && delimited {
+        let delimited = || text[after_name..].chars().next().is_none_or(|c| is_html_space(c) || c == '/' || c == '>');
+        if name_matches && delimited() {
             return Some(at);
         }
         from = at + 2;
@@ -492,6 +492,11 @@ mod tests {
         let html = "<!-- <a href=\"x\"> --><script>let s = '<a href=\"x\">';</script>\
                     <style>a{background:url(x.png)}</style><p>1 < 2 & 3 > 2 🍞 שלום</p><![CDATA[<img src=y>]]>";
         assert_eq!(abs(html), html);
+        let multibyte = "<script>a</é</scripé</scripté</script><a href=x>";
+        assert_eq!(
+            abs(multibyte),
+            "<script>a</é</scripé</scripté</script><a href=\"https://riverside.example.org/news/food-bank/x\">"
+        );
         let textarea = "<textarea><img src=\"z\"></TEXTAREA ><img src=\"z\">";
         assert_eq!(
             abs(textarea),
