@@ -529,6 +529,52 @@ mod tests {
     }
 
     #[test]
+    fn fragment_soup_never_panics_and_pieces_cover_the_input() {
+        const BITS: [&str; 22] = [
+            "<",
+            ">",
+            "</",
+            "script",
+            "é",
+            "\"",
+            "'",
+            "=",
+            " ",
+            "href",
+            "srcset",
+            "&amp;",
+            "<!--",
+            "-->",
+            "a",
+            "/",
+            ",",
+            "🍞",
+            "<![CDATA[",
+            "&#x",
+            "TEXTAREA",
+            "\n",
+        ];
+        let mut seed = 0x2545_f491_u64;
+        for _ in 0..3000 {
+            let mut html = String::new();
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            for _ in 0..(seed >> 59) {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                html.push_str(BITS[(seed >> 33) as usize % BITS.len()]);
+            }
+            let _ = abs(&html);
+            let _ = html_to_text(&html);
+            let covered: usize = Pieces::new(&html)
+                .map(|p| match p {
+                    Piece::StartTag(t) => t.raw.len(),
+                    Piece::Text(r) | Piece::EndTag { raw: r, .. } | Piece::Markup(r) | Piece::RawText(r) => r.len(),
+                })
+                .sum();
+            assert_eq!(covered, html.len(), "{html:?}");
+        }
+    }
+
+    #[test]
     fn text_drops_tags_and_decodes_entities() {
         assert_eq!(
             html_to_text("<p>Fish &amp; <i>chips</i></p><p>Tea&#33;</p><script>x()</script>&bogus;"),
