@@ -2,7 +2,9 @@
 //!
 //! The build is a pipeline, one module per stage:
 //! [`config`] and [`content`] load, [`markdown`] and [`render`] render,
-//! [`output`] writes. [`build`] runs the stages in order.
+//! [`output`] writes. [`build`] runs the stages in order. [`publish`] turns
+//! plain feed, sitemap and manifest data into the machine-readable files a
+//! branch serves.
 
 pub mod build;
 pub mod cli;
@@ -13,6 +15,7 @@ pub mod federation;
 pub mod init;
 pub mod markdown;
 pub mod output;
+pub mod publish;
 pub mod render;
 pub mod report;
 pub mod serve;

@@ -1,0 +1,584 @@
+//! HTML fragments for feeds: absolute URLs, and plain text for JSON `summary`.
+//!
+//! A feed entry is read away from its page, so every `href`, `src`,
+//! `poster` and `srcset` candidate must be absolute. This is done by a small
+//! scanner over tags rather than an HTML crate, on purpose:
+//!
+//! - the one real rewriter, `lol_html`, adds 18 crates (three of them
+//!   proc-macros: cssparser's, phf's, derive_more's) for a job that only
+//!   needs attribute values; `html5ever` (already here through ammonia)
+//!   parses into a tree and serializes it again, which rewrites markup we
+//!   never meant to touch, and it is only built with the `federation` feature;
+//! - the input is the site's own HTML (Markdown output, perhaps with some raw
+//!   HTML an editor wrote), not arbitrary web pages.
+//!
+//! The scanner follows the HTML tokenizer where it matters: comments,
+//! `<!DOCTYPE>`, `<?…>` and CDATA are copied untouched; the content of
+//! `script`, `style`, `textarea`, `title` and the other raw-text elements is
+//! not scanned for tags; attribute values may be double-quoted, single-quoted
+//! or unquoted, and their entities are decoded before the URL is resolved.
+//! Everything it does not rewrite is copied byte for byte, and a tag it
+//! cannot finish (no closing `>`) is copied as it is. Known gap: `<title>`
+//! and `<style>` inside inline SVG are treated as raw text too, so URLs in
+//! their content are left relative.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use url::Url;
+
+/// Attributes that hold exactly one URL.
+const URL_ATTRIBUTES: &[&str] = &["href", "src", "poster"];
+
+/// Elements whose content is text, never tags.
+const RAW_TEXT_ELEMENTS: &[&str] =
+    &["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext"];
+
+/// Elements that separate words when reduced to text.
+const BLOCK_ELEMENTS: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "br",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "figcaption",
+    "figure",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "td",
+    "th",
+    "tr",
+    "ul",
+];
+
+/// Makes every `href`, `src`, `poster` and `srcset` URL in `html` absolute.
+///
+/// Root-relative URLs (`/x`) resolve against the site's origin, relative ones
+/// (`x.png`, `../x`) against `page_permalink`. Fragment-only links (`#top`),
+/// URLs with a scheme (`https:`, `mailto:`, `tel:`, `data:`…) and empty values
+/// are left alone. When `page_permalink` is not an absolute URL, `html` is
+/// returned unchanged.
+pub fn absolutize_urls(html: &str, page_permalink: &str) -> String {
+    let Ok(base) = Url::parse(page_permalink) else {
+        return html.to_owned();
+    };
+    if base.cannot_be_a_base() {
+        return html.to_owned();
+    }
+    let mut out = String::with_capacity(html.len() + html.len() / 8);
+    for piece in Pieces::new(html) {
+        match piece {
+            Piece::StartTag(tag) => rewrite_tag(&mut out, &tag, &base),
+            Piece::Text(raw) | Piece::EndTag { raw, .. } | Piece::Markup(raw) | Piece::RawText(raw) => {
+                out.push_str(raw);
+            }
+        }
+    }
+    out
+}
+
+/// The text of an HTML fragment: tags, comments and script/style content
+/// dropped, entities decoded, whitespace collapsed, block elements separating words.
+pub(crate) fn html_to_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    for piece in Pieces::new(html) {
+        match piece {
+            Piece::Text(raw) => text.push_str(&decode_entities(raw)),
+            Piece::StartTag(StartTag { name, .. }) | Piece::EndTag { name, .. } if is_block(name) => text.push(' '),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn is_block(name: &str) -> bool {
+    BLOCK_ELEMENTS.iter().any(|b| b.eq_ignore_ascii_case(name))
+}
+
+/// Copies `tag` into `out`, with its URL attributes made absolute.
+fn rewrite_tag(out: &mut String, tag: &StartTag<'_>, base: &Url) {
+    let mut copied = 0;
+    for attr in &tag.attrs {
+        let value = decode_entities(attr.value);
+        let rewritten = if URL_ATTRIBUTES.iter().any(|a| a.eq_ignore_ascii_case(attr.name)) {
+            resolve(&value, base)
+        } else if attr.name.eq_ignore_ascii_case("srcset") {
+            rewrite_srcset(&value, base)
+        } else {
+            None
+        };
+        if let Some(new) = rewritten {
+            out.push_str(&tag.raw[copied..attr.span.start]);
+            out.push('"');
+            out.push_str(&escape_attribute(&new));
+            out.push('"');
+            copied = attr.span.end;
+        }
+    }
+    out.push_str(&tag.raw[copied..]);
+}
+
+/// The absolute form of a relative URL; None when it should be left as written.
+fn resolve(value: &str, base: &Url) -> Option<String> {
+    let url = value.trim_matches(is_html_space);
+    if url.is_empty() || url.starts_with('#') {
+        return None;
+    }
+    match Url::parse(url) {
+        Err(url::ParseError::RelativeUrlWithoutBase) => base.join(url).ok().map(String::from),
+        // Absolute already (any scheme), or not a URL at all: not ours to change.
+        Ok(_) | Err(_) => None,
+    }
+}
+
+/// `srcset` with each candidate's URL made absolute; None when none changed.
+///
+/// Follows the HTML candidate syntax: a URL, then optional descriptors up to
+/// a comma outside parentheses; a URL ending in a comma has no descriptors.
+fn rewrite_srcset(value: &str, base: &Url) -> Option<String> {
+    let mut candidates = Vec::new();
+    let mut changed = false;
+    let mut rest = value;
+    loop {
+        rest = rest.trim_start_matches(|c| is_html_space(c) || c == ',');
+        if rest.is_empty() {
+            break;
+        }
+        let url_end = rest.find(is_html_space).unwrap_or(rest.len());
+        let (mut url, after) = rest.split_at(url_end);
+        rest = after;
+        let mut descriptor = "";
+        if url.ends_with(',') {
+            url = url.trim_end_matches(',');
+        } else {
+            let end = descriptor_end(rest);
+            descriptor = rest[..end].trim_matches(is_html_space);
+            rest = &rest[end..];
+        }
+        let resolved = resolve(url, base);
+        changed |= resolved.is_some();
+        let url = resolved.unwrap_or_else(|| url.to_owned());
+        candidates.push(if descriptor.is_empty() { url } else { format!("{url} {descriptor}") });
+    }
+    changed.then(|| candidates.join(", "))
+}
+
+/// Where a candidate's descriptors end: the first comma outside parentheses.
+fn descriptor_end(text: &str) -> usize {
+    let mut depth = 0usize;
+    for (i, c) in text.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => return i,
+            _ => {}
+        }
+    }
+    text.len()
+}
+
+fn is_html_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{c}')
+}
+
+/// Escapes a value for a double-quoted attribute.
+fn escape_attribute(value: &str) -> Cow<'_, str> {
+    if !value.contains(['&', '"']) {
+        return Cow::Borrowed(value);
+    }
+    Cow::Owned(value.replace('&', "&amp;").replace('"', "&quot;"))
+}
+
+/// Decodes the XML entities, `&nbsp;` and numeric character references;
+/// anything else (other named entities, a lone `&`) is kept as written.
+fn decode_entities(raw: &str) -> Cow<'_, str> {
+    if !raw.contains('&') {
+        return Cow::Borrowed(raw);
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let tail = &rest[amp..];
+        let decoded =
+            tail.bytes().take(12).position(|b| b == b';').and_then(|semi| Some((entity(&tail[1..semi])?, semi)));
+        match decoded {
+            Some((c, semi)) => {
+                out.push(c);
+                rest = &tail[semi + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+fn entity(name: &str) -> Option<char> {
+    match name {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        "nbsp" => Some('\u{a0}'),
+        _ => {
+            let number = name.strip_prefix('#')?;
+            let code = match number.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => number.parse().ok()?,
+            };
+            char::from_u32(code).filter(|c| *c != '\0')
+        }
+    }
+}
+
+/// A piece of HTML source, as the scanner splits it.
+#[derive(Debug, PartialEq)]
+enum Piece<'a> {
+    /// Character data, entities still encoded.
+    Text(&'a str),
+    /// `<name attr=…>`.
+    StartTag(StartTag<'a>),
+    /// `</name>`.
+    EndTag { raw: &'a str, name: &'a str },
+    /// A comment, DOCTYPE, processing instruction, CDATA section or unfinished tag.
+    Markup(&'a str),
+    /// The content of a raw-text element such as `script`.
+    RawText(&'a str),
+}
+
+#[derive(Debug, PartialEq)]
+struct StartTag<'a> {
+    /// The whole tag, `<` to `>`.
+    raw: &'a str,
+    name: &'a str,
+    /// The attributes that have a value.
+    attrs: Vec<Attribute<'a>>,
+}
+
+#[derive(Debug, PartialEq)]
+struct Attribute<'a> {
+    name: &'a str,
+    /// The value as written, without quotes, entities still encoded.
+    value: &'a str,
+    /// Where the value is in the tag's `raw`, quotes included.
+    span: Range<usize>,
+}
+
+/// Splits HTML into [`Piece`]s; concatenating their raw text gives the input back.
+struct Pieces<'a> {
+    html: &'a str,
+    pos: usize,
+    /// Set after a raw-text element's start tag: its content comes next.
+    raw_text_of: Option<&'a str>,
+}
+
+impl<'a> Pieces<'a> {
+    fn new(html: &'a str) -> Self {
+        Pieces { html, pos: 0, raw_text_of: None }
+    }
+}
+
+impl<'a> Iterator for Pieces<'a> {
+    type Item = Piece<'a>;
+
+    fn next(&mut self) -> Option<Piece<'a>> {
+        let rest = &self.html[self.pos..];
+        if rest.is_empty() {
+            return None;
+        }
+        if let Some(name) = self.raw_text_of.take() {
+            let end = end_tag_position(rest, name).unwrap_or(rest.len());
+            if end > 0 {
+                self.pos += end;
+                return Some(Piece::RawText(&rest[..end]));
+            }
+        }
+        let (len, piece) = match rest.find('<') {
+            Some(0) => markup(rest),
+            Some(end) => (end, Piece::Text(&rest[..end])),
+            None => (rest.len(), Piece::Text(rest)),
+        };
+        if let Piece::StartTag(tag) = &piece
+            && RAW_TEXT_ELEMENTS.iter().any(|e| e.eq_ignore_ascii_case(tag.name))
+            && !tag.raw.ends_with("/>")
+        {
+            self.raw_text_of = Some(tag.name);
+        }
+        self.pos += len;
+        Some(piece)
+    }
+}
+
+/// Where `</name` (any case, then a space, `/` or `>`) starts in `text`.
+fn end_tag_position(text: &str, name: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(offset) = text[from..].find("</") {
+        let at = from + offset;
+        let after_name = at + 2 + name.len();
+        // `get` refuses a range that splits a character, so `after_name` is a boundary when it matches.
+        let name_matches = text.get(at + 2..after_name).is_some_and(|n| n.eq_ignore_ascii_case(name));
+        let delimited = || text[after_name..].chars().next().is_none_or(|c| is_html_space(c) || c == '/' || c == '>');
+        if name_matches && delimited() {
+            return Some(at);
+        }
+        from = at + 2;
+    }
+    None
+}
+
+/// Reads the markup at the start of `text` (which starts with `<`): its length and piece.
+fn markup(text: &str) -> (usize, Piece<'_>) {
+    let through = |close: &str, from: usize| text[from..].find(close).map_or(text.len(), |i| from + i + close.len());
+    let second = text.as_bytes().get(1).copied();
+    let len = if text.starts_with("<!--") {
+        through("-->", 2)
+    } else if text.starts_with("<![CDATA[") {
+        through("]]>", 9)
+    } else if matches!(second, Some(b'!' | b'?')) {
+        through(">", 1)
+    } else if second == Some(b'/') && text.as_bytes().get(2).is_some_and(u8::is_ascii_alphabetic) {
+        let len = through(">", 2);
+        let name_end = text[2..].find(|c: char| is_html_space(c) || c == '/' || c == '>').map_or(text.len(), |i| i + 2);
+        return (len, Piece::EndTag { raw: &text[..len], name: &text[2..name_end] });
+    } else if second.is_some_and(|b| b.is_ascii_alphabetic()) {
+        return match start_tag(text) {
+            Some(tag) => (tag.raw.len(), Piece::StartTag(tag)),
+            None => (text.len(), Piece::Markup(text)),
+        };
+    } else {
+        return (1, Piece::Text(&text[..1]));
+    };
+    (len, Piece::Markup(&text[..len]))
+}
+
+/// Parses the start tag at the start of `text`; None when it never ends.
+fn start_tag(text: &str) -> Option<StartTag<'_>> {
+    let bytes = text.as_bytes();
+    let space = |i: usize| bytes.get(i).is_some_and(|b| is_html_space(char::from(*b)));
+    let mut i = 1;
+    while i < bytes.len() && !space(i) && !matches!(bytes[i], b'/' | b'>') {
+        i += 1;
+    }
+    let name = &text[1..i];
+    let mut attrs = Vec::new();
+    loop {
+        while space(i) || bytes.get(i) == Some(&b'/') {
+            i += 1;
+        }
+        match bytes.get(i)? {
+            b'>' => break,
+            _ => {
+                let name_start = i;
+                i += 1;
+                while i < bytes.len() && !space(i) && !matches!(bytes[i], b'/' | b'>' | b'=') {
+                    i += 1;
+                }
+                let attr_name = &text[name_start..i];
+                while space(i) {
+                    i += 1;
+                }
+                if bytes.get(i) == Some(&b'=') {
+                    i += 1;
+                    while space(i) {
+                        i += 1;
+                    }
+                    let (value, span) = attribute_value(text, i)?;
+                    i = span.end;
+                    attrs.push(Attribute { name: attr_name, value, span });
+                }
+            }
+        }
+    }
+    Some(StartTag { raw: &text[..=i], name, attrs })
+}
+
+/// The attribute value starting at byte `i` of `text`, and its span (quotes included).
+fn attribute_value(text: &str, i: usize) -> Option<(&str, Range<usize>)> {
+    match text.as_bytes().get(i)? {
+        quote @ (b'"' | b'\'') => {
+            let close = i + 1 + text[i + 1..].find(char::from(*quote))?;
+            Some((&text[i + 1..close], i..close + 1))
+        }
+        b'>' => Some(("", i..i)),
+        _ => {
+            let end = text[i..].find(|c: char| is_html_space(c) || c == '>').map_or(text.len(), |e| i + e);
+            Some((&text[i..end], i..end))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = "https://riverside.example.org/news/food-bank/";
+
+    fn abs(html: &str) -> String {
+        absolutize_urls(html, PAGE)
+    }
+
+    #[test]
+    fn relative_and_root_relative_urls_become_absolute() {
+        assert_eq!(
+            abs(r#"<p><a href="photo.jpg">x</a> <img src="/static/logo.png" alt="a/b"></p>"#),
+            r#"<p><a href="https://riverside.example.org/news/food-bank/photo.jpg">x</a> <img src="https://riverside.example.org/static/logo.png" alt="a/b"></p>"#
+        );
+        assert_eq!(abs("<a href='../'>up</a>"), r#"<a href="https://riverside.example.org/news/">up</a>"#);
+        assert_eq!(abs("<a href=x?y=1>u</a>"), r#"<a href="https://riverside.example.org/news/food-bank/x?y=1">u</a>"#);
+        assert_eq!(abs("<A HREF = 'y'>"), r#"<A HREF = "https://riverside.example.org/news/food-bank/y">"#);
+        assert_eq!(
+            abs(r#"<video poster="p.jpg" src="//cdn.example/v.mp4"></video>"#),
+            r#"<video poster="https://riverside.example.org/news/food-bank/p.jpg" src="https://cdn.example/v.mp4"></video>"#
+        );
+    }
+
+    #[test]
+    fn fragments_mailto_and_absolute_urls_are_left_alone() {
+        for html in [
+            r##"<a href="#top">top</a>"##,
+            r#"<a href="mailto:hello@riverside.example.org">mail</a>"#,
+            r#"<a href="https://other.example/x">o</a>"#,
+            r#"<a href="tel:+441234">t</a>"#,
+            r#"<img src="data:image/png;base64,AAAA">"#,
+            r#"<a href="">empty</a><a href>bare</a><a data-href="x" hreflang="en">d</a>"#,
+        ] {
+            assert_eq!(abs(html), html);
+        }
+    }
+
+    #[test]
+    fn srcset_candidates_are_each_resolved() {
+        assert_eq!(
+            abs(r#"<img srcset="a.jpg 1x, /b.jpg 2x,c.jpg, https://x.example/d.jpg 640w">"#),
+            r#"<img srcset="https://riverside.example.org/news/food-bank/a.jpg 1x, https://riverside.example.org/b.jpg 2x, https://riverside.example.org/news/food-bank/c.jpg, https://x.example/d.jpg 640w">"#
+        );
+        let untouched = r#"<img srcset="https://x.example/a.jpg 1x">"#;
+        assert_eq!(abs(untouched), untouched);
+    }
+
+    #[test]
+    fn entities_are_decoded_then_reescaped() {
+        assert_eq!(
+            abs(r#"<a href="search?a=1&amp;b=&quot;2&quot;">s</a>"#),
+            r#"<a href="https://riverside.example.org/news/food-bank/search?a=1&amp;b=%222%22">s</a>"#
+        );
+    }
+
+    #[test]
+    fn comments_scripts_and_text_are_copied_untouched() {
+        let html = "<!-- <a href=\"x\"> --><script>let s = '<a href=\"x\">';</script>\
+                    <style>a{background:url(x.png)}</style><p>1 < 2 & 3 > 2 🍞 שלום</p><![CDATA[<img src=y>]]>";
+        assert_eq!(abs(html), html);
+        let multibyte = "<script>a</é</scripé</scripté</script><a href=x>";
+        assert_eq!(
+            abs(multibyte),
+            "<script>a</é</scripé</scripté</script><a href=\"https://riverside.example.org/news/food-bank/x\">"
+        );
+        let textarea = "<textarea><img src=\"z\"></TEXTAREA ><img src=\"z\">";
+        assert_eq!(
+            abs(textarea),
+            "<textarea><img src=\"z\"></TEXTAREA ><img src=\"https://riverside.example.org/news/food-bank/z\">"
+        );
+    }
+
+    #[test]
+    fn broken_markup_is_copied_not_lost() {
+        for html in
+            ["<a href=\"x", "<a href='x' ", "<", "a <", "<img src=", "</", "<a href=x", "<é>", "<a\u{e9}=\"1\">"]
+        {
+            let out = abs(html);
+            assert!(out.len() >= html.len(), "{html:?} -> {out:?}");
+        }
+        assert_eq!(abs("<img src=\"x\"/>"), "<img src=\"https://riverside.example.org/news/food-bank/x\"/>");
+        assert_eq!(absolutize_urls("<a href=\"x\">", "not a url"), "<a href=\"x\">");
+    }
+
+    #[test]
+    fn pieces_give_the_input_back() {
+        let html = "<p class=a>x<br/><!-- c --></p><script>1<2</script><a b='c' d>";
+        let rebuilt: String = Pieces::new(html)
+            .map(|p| match p {
+                Piece::StartTag(t) => t.raw,
+                Piece::Text(r) | Piece::EndTag { raw: r, .. } | Piece::Markup(r) | Piece::RawText(r) => r,
+            })
+            .collect();
+        assert_eq!(rebuilt, html);
+    }
+
+    #[test]
+    fn fragment_soup_never_panics_and_pieces_cover_the_input() {
+        const BITS: [&str; 22] = [
+            "<",
+            ">",
+            "</",
+            "script",
+            "é",
+            "\"",
+            "'",
+            "=",
+            " ",
+            "href",
+            "srcset",
+            "&amp;",
+            "<!--",
+            "-->",
+            "a",
+            "/",
+            ",",
+            "🍞",
+            "<![CDATA[",
+            "&#x",
+            "TEXTAREA",
+            "\n",
+        ];
+        let mut seed = 0x2545_f491_u64;
+        for _ in 0..3000 {
+            let mut html = String::new();
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            for _ in 0..(seed >> 59) {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                html.push_str(BITS[(seed >> 33) as usize % BITS.len()]);
+            }
+            let _ = abs(&html);
+            let _ = html_to_text(&html);
+            let covered: usize = Pieces::new(&html)
+                .map(|p| match p {
+                    Piece::StartTag(t) => t.raw.len(),
+                    Piece::Text(r) | Piece::EndTag { raw: r, .. } | Piece::Markup(r) | Piece::RawText(r) => r.len(),
+                })
+                .sum();
+            assert_eq!(covered, html.len(), "{html:?}");
+        }
+    }
+
+    #[test]
+    fn text_drops_tags_and_decodes_entities() {
+        assert_eq!(
+            html_to_text("<p>Fish &amp; <i>chips</i></p><p>Tea&#33;</p><script>x()</script>&bogus;"),
+            "Fish & chips Tea! &bogus;"
+        );
+    }
+}

@@ -1,0 +1,201 @@
+//! `/branch.json`: how a branch describes itself to other branches and hubs.
+//!
+//! A hub that follows a branch by its home URL reads this file to learn the
+//! branch's name, where it is, and which feeds it publishes. The format is
+//! specified, with a full example, in `docs/federation.md`; a test keeps
+//! that example and these types in step.
+//!
+//! Readers must stay able to read newer files: unknown fields are ignored
+//! (no `deny_unknown_fields`), lists and optional fields may be missing, and
+//! a feed format this version does not know reads as [`FeedFormat::Unknown`].
+//! Changes that old readers would misread bump [`SCHEMA_VERSION`].
+
+use serde::{Deserialize, Serialize};
+
+/// The version of the `branch.json` format this module writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The file's name, at the root of the site.
+pub const FILE_NAME: &str = "branch.json";
+
+/// The contents of `/branch.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BranchManifest {
+    /// The format's version: [`SCHEMA_VERSION`] when written by this version.
+    pub schema_version: u32,
+    /// The branch's name, e.g. "Riverside Mutual Aid".
+    pub name: String,
+    /// Where it is, e.g. "Riverside, Millbrook".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locality: Option<String>,
+    /// One sentence about the branch.
+    #[serde(default)]
+    pub description: String,
+    /// The site's language tag, e.g. "en".
+    #[serde(default)]
+    pub language: String,
+    /// The site's home page, absolute, with a trailing slash.
+    pub home_url: String,
+    /// How to reach the branch: an e-mail address or a URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+    /// Every feed the site publishes.
+    #[serde(default)]
+    pub feeds: Vec<ManifestFeed>,
+    /// The site's sections.
+    #[serde(default)]
+    pub sections: Vec<ManifestSection>,
+    /// The branches and hubs this site follows.
+    #[serde(default)]
+    pub follows: Vec<Follow>,
+    /// What wrote the file.
+    pub generator: Generator,
+}
+
+/// One published feed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestFeed {
+    /// The feed's absolute URL.
+    pub url: String,
+    /// Its format.
+    pub format: FeedFormat,
+    /// Its title.
+    pub title: String,
+    /// The section it follows (its `name`), or none for the whole site.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
+}
+
+/// A feed's format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FeedFormat {
+    /// Atom 1.0.
+    Atom,
+    /// RSS 2.0.
+    Rss,
+    /// JSON Feed 1.1.
+    Json,
+    /// A format a newer version added; readers skip such feeds.
+    #[serde(other)]
+    Unknown,
+}
+
+/// One section of the site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestSection {
+    /// Its name, the folder under `content/`, e.g. "news".
+    pub name: String,
+    /// Its title, e.g. "News".
+    pub title: String,
+    /// Its page's absolute URL.
+    pub url: String,
+    /// What kind of writing it holds: "news", "guides", "practice", or another word.
+    pub kind: String,
+}
+
+/// A branch or hub this site follows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Follow {
+    /// Its name.
+    pub name: String,
+    /// Its home page or feed URL, absolute.
+    pub url: String,
+}
+
+/// The program that wrote the file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Generator {
+    /// "branchpress".
+    pub name: String,
+    /// Its version.
+    pub version: String,
+}
+
+impl BranchManifest {
+    /// The manifest as pretty-printed JSON, ending with a newline.
+    pub fn to_json_pretty(&self) -> String {
+        // Strings, numbers, lists and string-keyed structs always serialize.
+        let mut json = serde_json::to_string_pretty(self).unwrap_or_default();
+        json.push('\n');
+        json
+    }
+
+    /// Reads a manifest, ignoring fields this version does not know.
+    pub fn from_json(text: &str) -> Result<BranchManifest, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC: &str = include_str!("../../docs/federation.md");
+
+    /// The first fenced ```json block of the spec.
+    fn spec_example() -> &'static str {
+        let start = SPEC.find("```json\n").expect("the spec has a ```json block") + "```json\n".len();
+        let len = SPEC[start..].find("```").expect("the block is closed");
+        &SPEC[start..start + len]
+    }
+
+    fn sample() -> BranchManifest {
+        BranchManifest {
+            schema_version: SCHEMA_VERSION,
+            name: "Riverside Mutual Aid".into(),
+            locality: Some("Riverside, Millbrook".into()),
+            description: "Neighbours looking after neighbours.".into(),
+            language: "en".into(),
+            home_url: "https://riverside.example.org/".into(),
+            contact: None,
+            feeds: vec![ManifestFeed {
+                url: "https://riverside.example.org/atom.xml".into(),
+                format: FeedFormat::Atom,
+                title: "Riverside Mutual Aid".into(),
+                section: None,
+            }],
+            sections: vec![ManifestSection {
+                name: "news".into(),
+                title: "News".into(),
+                url: "https://riverside.example.org/news/".into(),
+                kind: "news".into(),
+            }],
+            follows: vec![],
+            generator: Generator { name: "branchpress".into(), version: "0.1.0".into() },
+        }
+    }
+
+    #[test]
+    fn manifest_round_trips() {
+        let manifest = sample();
+        let json = manifest.to_json_pretty();
+        assert!(json.contains("\"schema_version\": 1"), "{json}");
+        assert!(!json.contains("contact"), "absent options are left out: {json}");
+        assert_eq!(BranchManifest::from_json(&json).unwrap(), manifest);
+    }
+
+    #[test]
+    fn the_spec_example_reads_and_round_trips() {
+        let manifest = BranchManifest::from_json(spec_example()).unwrap();
+        assert_eq!(manifest.schema_version, SCHEMA_VERSION);
+        assert!(manifest.contact.is_some() && manifest.locality.is_some());
+        assert!(manifest.feeds.iter().any(|f| f.format == FeedFormat::Json && f.section.is_some()));
+        assert!(!manifest.follows.is_empty() && !manifest.sections.is_empty());
+        let again = BranchManifest::from_json(&manifest.to_json_pretty()).unwrap();
+        assert_eq!(again, manifest);
+        let as_value = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap();
+        assert_eq!(as_value(&manifest.to_json_pretty()), as_value(spec_example()), "the example is complete");
+    }
+
+    #[test]
+    fn newer_files_stay_readable() {
+        let newer = r#"{"schema_version": 2, "name": "Hilltop", "home_url": "https://hilltop.example/",
+            "generator": {"name": "other", "version": "9"}, "badges": ["new"],
+            "feeds": [{"url": "https://hilltop.example/feed.cbor", "format": "cbor", "title": "x", "extra": 1}]}"#;
+        let manifest = BranchManifest::from_json(newer).unwrap();
+        assert_eq!(manifest.schema_version, 2);
+        assert_eq!(manifest.feeds[0].format, FeedFormat::Unknown);
+        assert!(manifest.sections.is_empty() && manifest.locality.is_none());
+    }
+}

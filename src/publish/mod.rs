@@ -1,0 +1,166 @@
+//! Publish: the machine-readable files a branch site serves.
+//!
+//! This module owns turning a neutral data model into bytes that other
+//! programs read: feed readers, search engines and other branches' hubs.
+//! It knows nothing of the content or render stages; whoever wires it into
+//! the build fills the plain structs below and writes the returned strings.
+//!
+//! 1. [`atom`], [`rss`] and [`json_feed`] render one [`FeedDoc`] (the site
+//!    feed, a section's feed or a taxonomy term's feed) as Atom 1.0
+//!    (RFC 4287), RSS 2.0 and JSON Feed 1.1. Each entry may carry an
+//!    [`Origin`], the branch that wrote it, written as Atom `<source>`, RSS
+//!    `<source>` and the JSON Feed `_branchpress` extension: exactly what
+//!    `federation::parse` reads back when a hub republishes entries.
+//! 2. [`absolutize_urls`] makes `href`, `src`, `srcset` and `poster` in an
+//!    HTML fragment absolute, so feed content works outside the site.
+//! 3. [`sitemap::render`], [`robots_txt`] and [`opml`] write `sitemap.xml`
+//!    (split with an index past [`sitemap::MAX_URLS_PER_FILE`]), `robots.txt`
+//!    and an OPML 2.0 list of feeds a reader can import.
+//! 4. [`manifest`] holds [`BranchManifest`], the `/branch.json` other
+//!    branches read to find this one's feeds (specified in
+//!    `docs/federation.md`).
+//!
+//! Every function is pure: data in, `String` out. XML is written through
+//! `quick-xml`'s writer, which escapes every text and attribute; on top of
+//! that, characters XML 1.0 forbids (C0 controls other than tab, newline and
+//! carriage return; U+FFFE, U+FFFF) are dropped, so a hostile title can
+//! neither break out of its element nor make the document unreadable.
+//!
+//! Why not the `atom_syndication` and `rss` crates: they would express most
+//! of this, but `atom_syndication::Source` always writes an `<updated>` we do
+//! not know for a relayed branch, the branchpress `kind` element needs a
+//! hand-built extension map, and `rss`'s Atom support pulls in
+//! `derive_builder` and a second `quick-xml`. `quick-xml` is already in the
+//! build (through feed-rs), so writing the few elements ourselves costs no
+//! new crate and keeps `jiff` dates (no `chrono`) in the API.
+
+mod atom;
+mod html;
+mod json_feed;
+pub mod manifest;
+mod opml;
+mod rss;
+pub mod sitemap;
+mod xml;
+
+#[cfg(all(test, feature = "federation"))]
+mod tests;
+
+use jiff::{Timestamp, Zoned};
+
+pub use atom::atom;
+pub use html::absolutize_urls;
+pub use json_feed::json_feed;
+pub use manifest::BranchManifest;
+pub use opml::{OpmlFeed, opml};
+pub use rss::rss;
+pub use sitemap::{SitemapUrl, robots_txt};
+
+/// The namespace of branchpress's own elements in Atom and RSS (`<bp:kind>`).
+pub const BRANCHPRESS_XML_NS: &str = "urn:x-branchpress:feed:1";
+
+/// The generator's name, written in feeds, OPML and `branch.json`.
+pub const GENERATOR_NAME: &str = "branchpress";
+
+/// One feed: the whole site, one section, or one taxonomy term.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedDoc {
+    /// The feed's title, plain text.
+    pub title: String,
+    /// A sentence about the feed, plain text.
+    pub description: String,
+    /// Language tag, e.g. "en" or "ar".
+    pub language: String,
+    /// Absolute URL of the page this feed follows: the home page, `/news/`, `/tags/x/`.
+    pub home_url: String,
+    /// Absolute URLs of this feed in each format the site writes.
+    pub self_urls: FeedUrls,
+    /// The default author of every entry: the branch's name.
+    pub author: String,
+    /// The newest entry's `updated`, or the build time when there are none (the caller decides).
+    pub updated: Timestamp,
+    /// The entries, newest first.
+    pub entries: Vec<FeedEntry>,
+    /// branchpress's version, for the generator element.
+    pub generator_version: String,
+}
+
+/// Where the same feed lives in each format; `None` for a format not written.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FeedUrls {
+    /// The Atom feed's absolute URL.
+    pub atom: Option<String>,
+    /// The RSS feed's absolute URL.
+    pub rss: Option<String>,
+    /// The JSON Feed's absolute URL.
+    pub json: Option<String>,
+}
+
+/// One entry of a feed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedEntry {
+    /// A stable, unique id: the permalink.
+    pub id: String,
+    /// The title, plain text.
+    pub title: String,
+    /// Absolute URL of the entry's page.
+    pub link: String,
+    /// When it was first published, in the zone the editor wrote (kept in the output).
+    pub published: Zoned,
+    /// When it was last changed, in the zone the editor wrote.
+    pub updated: Zoned,
+    /// Author names; empty means the origin branch's name, or [`FeedDoc::author`] for this branch's own.
+    pub authors: Vec<String>,
+    /// Category terms: the tags and the section name.
+    pub categories: Vec<String>,
+    /// The section kind ("news", "guides", "practice"); written as a category too.
+    pub kind: Option<String>,
+    /// The summary as HTML, with absolute URLs.
+    pub summary_html: Option<String>,
+    /// The full content as HTML, with absolute URLs.
+    pub content_html: Option<String>,
+    /// The branch that wrote it, when a hub republishes it; `None` for this branch's own writing.
+    pub origin: Option<Origin>,
+}
+
+/// The branch an entry comes from, for hub republishing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// The branch's name.
+    pub name: String,
+    /// Its home page, absolute.
+    pub home_url: String,
+    /// The feed the entry was read from, absolute.
+    pub feed_url: String,
+}
+
+impl FeedEntry {
+    /// The authors to write: the entry's own, else its origin branch, else the feed's default.
+    fn authors_or<'a>(&'a self, default: &'a str) -> Vec<&'a str> {
+        if !self.authors.is_empty() {
+            return self.authors.iter().map(String::as_str).collect();
+        }
+        vec![self.origin.as_ref().map_or(default, |origin| origin.name.as_str())]
+    }
+
+    /// The categories to write: the entry's, plus its kind when not already among them.
+    fn categories_with_kind(&self) -> Vec<&str> {
+        let mut terms: Vec<&str> = self.categories.iter().map(String::as_str).collect();
+        if let Some(kind) = self.kind.as_deref()
+            && !terms.contains(&kind)
+        {
+            terms.push(kind);
+        }
+        terms
+    }
+}
+
+/// RFC 3339 with seconds and the zone's numeric offset: `2026-03-14T18:30:00+01:00`.
+fn rfc3339(date: &Zoned) -> String {
+    date.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+}
+
+/// RFC 3339 in UTC: `2026-03-14T17:30:00Z`.
+fn rfc3339_utc(date: Timestamp) -> String {
+    date.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
