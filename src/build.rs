@@ -24,6 +24,7 @@ use crate::output::urls;
 use crate::render::bodies::{self, BodyCache};
 use crate::render::functions::{self, FunctionData};
 use crate::render::jobs::{self, Job, Renderer};
+use crate::render::machine_readable;
 use crate::render::network::{self, NetworkValues};
 use crate::render::templates::TemplateSources;
 use crate::render::values::SiteValues;
@@ -155,6 +156,8 @@ pub struct Prepared {
     pub values: Arc<SiteValues>,
     /// The network index, when the site follows other branches.
     pub network: Option<Arc<NetworkValues>>,
+    /// The validated `[federation]` config, on a hub.
+    pub federation: Option<FederationConfig>,
     /// The templates, with functions registered.
     pub tera: Tera,
     /// Problems that do not stop the build.
@@ -189,11 +192,12 @@ impl Prepared {
         timings.markdown = t.elapsed();
 
         let mut warnings = warnings;
-        let network = load_network(&config, &mut warnings)?.map(Arc::new);
+        let federation = federation_config(&config)?;
+        let network = federation.as_ref().map(|f| Arc::new(load_network(&config, f, &mut warnings)));
         let reuse = previous.map(|p| (p.values.as_ref(), &p.library));
         let values = Arc::new(SiteValues::build(&config, &library, bodies, &taxonomies, reuse));
         let tera = templates(&config, &sources, &values, &static_files, content_urls, network.clone())?;
-        Ok(Prepared { config, library, taxonomies, sources, static_files, values, network, tera, warnings })
+        Ok(Prepared { config, library, taxonomies, sources, static_files, values, network, federation, tera, warnings })
     }
 
     /// The renderer over this site.
@@ -227,6 +231,18 @@ impl Prepared {
         collect_errors(results)
     }
 
+    /// Feeds, sitemap, `robots.txt`, `branch.json` and OPML, as (output path, text).
+    pub fn machine_files(&self) -> Vec<(String, String)> {
+        machine_readable::files(&machine_readable::Site {
+            config: &self.config,
+            library: &self.library,
+            taxonomies: &self.taxonomies,
+            values: &self.values,
+            network: self.network.as_deref(),
+            federation: self.federation.as_ref(),
+        })
+    }
+
     /// Copies the static files and writes the highlighting stylesheet.
     pub fn write_assets(&self, sink: &dyn Sink) -> Result<()> {
         let copied: Vec<Result<()>> = self.static_files.par_iter().map(|(to, from)| sink.copy(to, from)).collect();
@@ -250,6 +266,10 @@ pub fn render_site(config: Config, drafts: bool, sink: &dyn Sink) -> Result<Buil
     timings.render = t.elapsed();
 
     let t = Instant::now();
+    let machine_files = site.machine_files();
+    for (path, text) in &machine_files {
+        sink.write(path, text.as_bytes())?;
+    }
     site.write_assets(sink)?;
     timings.copy = t.elapsed();
     let mut warnings = site.warnings;
@@ -258,7 +278,7 @@ pub fn render_site(config: Config, drafts: bool, sink: &dyn Sink) -> Result<Buil
         pages: site.library.pages.len(),
         sections: site.library.sections.len(),
         terms: site.taxonomies.iter().map(|t| t.terms.len()).sum(),
-        files: jobs.len() + site.static_files.len(),
+        files: jobs.len() + site.static_files.len() + machine_files.len(),
         warnings,
         timings,
         output_dir: PathBuf::new(),
@@ -297,13 +317,12 @@ pub fn fetch_sources(config: &Config, stale_only: bool) -> Result<crate::federat
 
 /// Reads the network index from the federation cache (never the network).
 /// A broken source is a warning, never an error.
-fn load_network(config: &Config, warnings: &mut Vec<Diagnostic>) -> Result<Option<NetworkValues>> {
-    let Some(federation) = federation_config(config)? else { return Ok(None) };
+fn load_network(config: &Config, federation: &FederationConfig, warnings: &mut Vec<Diagnostic>) -> NetworkValues {
     let cache = crate::federation::cache_dir(&config.paths.root);
-    let (index, problems) = crate::federation::load_index(&federation, &cache, jiff::Timestamp::now());
+    let (index, problems) = crate::federation::load_index(federation, &cache, jiff::Timestamp::now());
     let file = config.paths.root.join(crate::config::CONFIG_FILE);
     warnings.extend(problems.iter().map(|w| Diagnostic::in_file(&file, w.to_string())));
-    Ok(Some(network::build(config, index, federation.paginate_by)))
+    network::build(config, index, federation.paginate_by)
 }
 
 struct Loaded {

@@ -8,8 +8,8 @@
 
 use serde::Serialize;
 
-use super::html::html_to_text;
 use super::{FeedDoc, FeedEntry, Origin, rfc3339};
+use crate::html::html_to_text;
 
 const VERSION: &str = "https://jsonfeed.org/version/1.1";
 

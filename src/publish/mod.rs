@@ -35,7 +35,6 @@
 //! new crate and keeps `jiff` dates (no `chrono`) in the API.
 
 mod atom;
-mod html;
 mod json_feed;
 pub mod manifest;
 mod opml;
@@ -43,13 +42,13 @@ mod rss;
 pub mod sitemap;
 mod xml;
 
-#[cfg(all(test, feature = "federation"))]
+#[cfg(test)]
 mod tests;
 
 use jiff::{Timestamp, Zoned};
 
+pub use crate::html::absolutize_urls;
 pub use atom::atom;
-pub use html::absolutize_urls;
 pub use json_feed::json_feed;
 pub use manifest::BranchManifest;
 pub use opml::{OpmlFeed, opml};

@@ -5,6 +5,7 @@
 pub mod bodies;
 pub mod functions;
 pub mod jobs;
+pub mod machine_readable;
 pub mod network;
 pub mod templates;
 pub mod values;

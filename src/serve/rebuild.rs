@@ -24,7 +24,7 @@ use std::time::{Duration, Instant, SystemTime};
 use crate::build::{BuildOptions, Prepared, Timings, load_config};
 use crate::error::{Diagnostic, Result};
 use crate::markdown::highlight::Highlighter;
-use crate::output::sink::MemoryOutput;
+use crate::output::sink::{MemoryOutput, Sink};
 use crate::output::urls;
 use crate::render::bodies::BodyCache;
 use crate::render::jobs::Job;
@@ -112,12 +112,18 @@ impl Preview {
         if plan.assets {
             site.write_assets(&out)?;
         }
+        // Feeds, sitemap and manifest are cheap; they are always rewritten.
+        let machine_files = site.machine_files();
+        for (path, text) in &machine_files {
+            out.write(path, text.as_bytes())?;
+        }
         let rendered = plan.jobs.len();
         let fresh = out.into_files();
 
         let renderer = site.renderer();
         let mut produced: HashSet<String> = jobs.iter().map(|j| output_key(&renderer.path_of(j))).collect();
         produced.extend(site.static_files.keys().cloned());
+        produced.extend(machine_files.iter().map(|(path, _)| path.clone()));
         if site.config.markdown.highlight_code {
             produced.insert("syntax.css".to_owned());
         }

@@ -1,8 +1,11 @@
-//! HTML fragments for feeds: absolute URLs, and plain text for JSON `summary`.
+//! The URLs and ids in HTML: rewriting them (absolute URLs for feeds,
+//! relative URLs for `--relative-urls`), listing them (for `check`), and
+//! plain text (for JSON Feed `summary`).
 //!
 //! A feed entry is read away from its page, so every `href`, `src`,
-//! `poster` and `srcset` candidate must be absolute. This is done by a small
-//! scanner over tags rather than an HTML crate, on purpose:
+//! `poster` and `srcset` candidate must be absolute; a site built with
+//! relative URLs needs the opposite. Both are done by one small scanner over
+//! tags rather than an HTML crate, on purpose:
 //!
 //! - the one real rewriter, `lol_html`, adds 18 crates (three of them
 //!   proc-macros: cssparser's, phf's, derive_more's) for a job that only
@@ -83,13 +86,93 @@ pub fn absolutize_urls(html: &str, page_permalink: &str) -> String {
     if base.cannot_be_a_base() {
         return html.to_owned();
     }
+    rewrite_urls(html, |url| resolve(url, &base))
+}
+
+/// Rewrites every `href`, `src`, `poster` and `srcset` URL through `map`
+/// (which returns None to leave a URL as written); everything else is
+/// copied byte for byte.
+pub fn rewrite_urls(html: &str, map: impl Fn(&str) -> Option<String>) -> String {
     let mut out = String::with_capacity(html.len() + html.len() / 8);
     for piece in Pieces::new(html) {
         match piece {
-            Piece::StartTag(tag) => rewrite_tag(&mut out, &tag, &base),
+            Piece::StartTag(tag) => rewrite_tag(&mut out, &tag, &map),
             Piece::Text(raw) | Piece::EndTag { raw, .. } | Piece::Markup(raw) | Piece::RawText(raw) => {
                 out.push_str(raw);
             }
+        }
+    }
+    out
+}
+
+/// A URL found in HTML, and what it does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundUrl {
+    /// The URL, entities decoded.
+    pub url: String,
+    /// True for `src`/`srcset`/`poster` (and `<link href>`): the page loads it.
+    pub loads: bool,
+}
+
+/// Every URL and every `id` (and `<a name>`) in `html`.
+pub fn urls_and_ids(html: &str) -> (Vec<FoundUrl>, Vec<String>) {
+    let mut urls = Vec::new();
+    let mut ids = Vec::new();
+    for piece in Pieces::new(html) {
+        let Piece::StartTag(tag) = piece else { continue };
+        let is_link_tag = tag.name.eq_ignore_ascii_case("link");
+        for attr in &tag.attrs {
+            let value = decode_entities(attr.value);
+            let name = attr.name;
+            if name.eq_ignore_ascii_case("id")
+                || (name.eq_ignore_ascii_case("name") && tag.name.eq_ignore_ascii_case("a"))
+            {
+                ids.push(value.into_owned());
+            } else if name.eq_ignore_ascii_case("srcset") {
+                for candidate in srcset_urls(&value) {
+                    urls.push(FoundUrl { url: candidate.to_owned(), loads: true });
+                }
+            } else if URL_ATTRIBUTES.iter().any(|a| a.eq_ignore_ascii_case(name)) {
+                let loads = !name.eq_ignore_ascii_case("href") || is_link_tag && loads_link(&tag);
+                urls.push(FoundUrl { url: value.trim_matches(is_html_space).to_owned(), loads });
+            }
+        }
+    }
+    (urls, ids)
+}
+
+/// Whether a `<link>` loads what it points to (a stylesheet, an icon), as
+/// opposed to naming it (`alternate`, `canonical`).
+fn loads_link(tag: &StartTag<'_>) -> bool {
+    tag.attrs.iter().any(|a| {
+        a.name.eq_ignore_ascii_case("rel")
+            && decode_entities(a.value).split_ascii_whitespace().any(|r| {
+                matches!(
+                    r.to_ascii_lowercase().as_str(),
+                    "stylesheet" | "icon" | "preload" | "modulepreload" | "manifest"
+                )
+            })
+    })
+}
+
+/// The URLs of a `srcset`'s candidates.
+fn srcset_urls(value: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = value;
+    loop {
+        rest = rest.trim_start_matches(|c| is_html_space(c) || c == ',');
+        if rest.is_empty() {
+            break;
+        }
+        let url_end = rest.find(is_html_space).unwrap_or(rest.len());
+        let (url, after) = rest.split_at(url_end);
+        rest = after;
+        if url.ends_with(',') {
+            out.push(url.trim_end_matches(','));
+        } else {
+            out.push(url);
+            let end = descriptor_end(rest);
+            rest = &rest[end..];
         }
     }
     out
@@ -113,15 +196,15 @@ fn is_block(name: &str) -> bool {
     BLOCK_ELEMENTS.iter().any(|b| b.eq_ignore_ascii_case(name))
 }
 
-/// Copies `tag` into `out`, with its URL attributes made absolute.
-fn rewrite_tag(out: &mut String, tag: &StartTag<'_>, base: &Url) {
+/// Copies `tag` into `out`, with its URL attributes mapped.
+fn rewrite_tag(out: &mut String, tag: &StartTag<'_>, map: &impl Fn(&str) -> Option<String>) {
     let mut copied = 0;
     for attr in &tag.attrs {
         let value = decode_entities(attr.value);
         let rewritten = if URL_ATTRIBUTES.iter().any(|a| a.eq_ignore_ascii_case(attr.name)) {
-            resolve(&value, base)
+            map(value.trim_matches(is_html_space))
         } else if attr.name.eq_ignore_ascii_case("srcset") {
-            rewrite_srcset(&value, base)
+            rewrite_srcset(&value, map)
         } else {
             None
         };
@@ -153,7 +236,7 @@ fn resolve(value: &str, base: &Url) -> Option<String> {
 ///
 /// Follows the HTML candidate syntax: a URL, then optional descriptors up to
 /// a comma outside parentheses; a URL ending in a comma has no descriptors.
-fn rewrite_srcset(value: &str, base: &Url) -> Option<String> {
+fn rewrite_srcset(value: &str, map: &impl Fn(&str) -> Option<String>) -> Option<String> {
     let mut candidates = Vec::new();
     let mut changed = false;
     let mut rest = value;
@@ -173,7 +256,7 @@ fn rewrite_srcset(value: &str, base: &Url) -> Option<String> {
             descriptor = rest[..end].trim_matches(is_html_space);
             rest = &rest[end..];
         }
-        let resolved = resolve(url, base);
+        let resolved = map(url);
         changed |= resolved.is_some();
         let url = resolved.unwrap_or_else(|| url.to_owned());
         candidates.push(if descriptor.is_empty() { url } else { format!("{url} {descriptor}") });
@@ -432,6 +515,27 @@ fn attribute_value(text: &str, i: usize) -> Option<(&str, Range<usize>)> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn rewrite_maps_each_url_and_keeps_the_rest() {
+        let html = r#"<a href="https://s.example/a/" class=x>a</a><img src='https://s.example/i.png' srcset="https://s.example/1.png 1x, /2.png 2x"><p>https://s.example/</p>"#;
+        let out = rewrite_urls(html, |u| u.strip_prefix("https://s.example").map(|p| format!("..{p}")));
+        assert_eq!(
+            out,
+            r#"<a href="../a/" class=x>a</a><img src="../i.png" srcset="../1.png 1x, /2.png 2x"><p>https://s.example/</p>"#
+        );
+    }
+
+    #[test]
+    fn lists_urls_that_load_and_ids() {
+        let html = r##"<link rel="stylesheet" href="/a.css"><link rel="alternate" href="/feed.xml"><h2 id="top">x</h2><a name="old"></a><a href="#top">t</a><img srcset="x.png 1x, y.png 2x" src="z.png">"##;
+        let (urls, ids) = urls_and_ids(html);
+        let loads: Vec<_> = urls.iter().filter(|u| u.loads).map(|u| u.url.as_str()).collect();
+        let links: Vec<_> = urls.iter().filter(|u| !u.loads).map(|u| u.url.as_str()).collect();
+        assert_eq!(loads, vec!["/a.css", "x.png", "y.png", "z.png"]);
+        assert_eq!(links, vec!["/feed.xml", "#top"]);
+        assert_eq!(ids, vec!["top", "old"]);
+    }
+
     use super::*;
 
     const PAGE: &str = "https://riverside.example.org/news/food-bank/";

@@ -1,0 +1,397 @@
+//! The files a site publishes for programs rather than people: feeds (site,
+//! sections, terms, network), `sitemap.xml`, `robots.txt`, `branch.json` and
+//! the OPML lists. This module fills the plain structs of [`crate::publish`]
+//! from the loaded site; `publish` turns them into bytes.
+
+use jiff::{Timestamp, Zoned};
+
+use crate::config::Config;
+use crate::content::library::Library;
+use crate::content::page::{Page, PageId};
+use crate::content::taxonomy::Taxonomy;
+use crate::federation::parse::EntryKind;
+use crate::federation::sources::{FederationConfig, SourceLocation};
+use crate::output::urls;
+use crate::publish::manifest::{self, BranchManifest, FeedFormat, Follow, Generator, ManifestFeed, ManifestSection};
+use crate::publish::{self, FeedDoc, FeedEntry, FeedUrls, OpmlFeed, SitemapUrl};
+use crate::render::network::NetworkValues;
+use crate::render::values::SiteValues;
+
+/// Entries in a hub's network feeds.
+const NETWORK_FEED_ENTRIES: usize = 50;
+
+/// Everything this module reads.
+pub struct Site<'a> {
+    /// The configuration.
+    pub config: &'a Config,
+    /// The content.
+    pub library: &'a Library,
+    /// Taxonomies and terms.
+    pub taxonomies: &'a [Taxonomy],
+    /// Template values (for the rendered Markdown).
+    pub values: &'a SiteValues,
+    /// The network index, on a hub.
+    pub network: Option<&'a NetworkValues>,
+    /// What the site follows, on a hub.
+    pub federation: Option<&'a FederationConfig>,
+}
+
+/// One feed to write: where, and for which page.
+struct FeedPlan {
+    /// The folder the feed files go in (`/`, `/news/`, `/tags/food/`).
+    folder: String,
+    title: String,
+    description: String,
+    entries: Vec<FeedEntry>,
+    /// The section name, for `branch.json`.
+    section: Option<String>,
+}
+
+/// Every machine-readable file, as (output path, text).
+pub fn files(site: &Site<'_>) -> Vec<(String, String)> {
+    let feeds = feed_plans(site);
+    let mut out = Vec::new();
+    for plan in &feeds {
+        out.extend(write_feed(site.config, plan));
+    }
+    if let Some(network) = site.network {
+        out.extend(network_files(site.config, network));
+    }
+    let sitemaps = publish::sitemap::render(&sitemap_urls(site), &site.config.base_url);
+    let sitemap_url = urls::permalink(&site.config.base_url, "/sitemap.xml");
+    out.extend(sitemaps);
+    out.push(("robots.txt".into(), publish::robots_txt(&sitemap_url)));
+    out.push((manifest::FILE_NAME.into(), branch_manifest(site, &feeds).to_json_pretty()));
+    out.push(("opml.xml".into(), own_opml(site.config, &feeds)));
+    out
+}
+
+/// The formats the site writes, with their file names.
+fn formats(config: &Config) -> Vec<(&'static str, FeedFormat)> {
+    let all = [
+        ("atom", "feed.xml", FeedFormat::Atom),
+        ("rss", "rss.xml", FeedFormat::Rss),
+        ("json", "feed.json", FeedFormat::Json),
+    ];
+    all.into_iter()
+        .filter(|(name, _, _)| config.feeds.formats.iter().any(|f| f == name))
+        .map(|(_, file, f)| (file, f))
+        .collect()
+}
+
+fn feed_url(config: &Config, folder: &str, file: &str) -> String {
+    urls::permalink(&config.base_url, &format!("{folder}{file}"))
+}
+
+fn feed_plans(site: &Site<'_>) -> Vec<FeedPlan> {
+    let (config, library) = (site.config, site.library);
+    let name = branch_name(config);
+    let all: Vec<PageId> = (0..library.pages.len()).collect();
+    let mut plans = vec![FeedPlan {
+        folder: "/".into(),
+        title: name.clone(),
+        description: config.description.clone(),
+        entries: entries(site, &all),
+        section: None,
+    }];
+    for (id, section) in library.sections.iter().enumerate().filter(|(_, s)| !s.is_home()) {
+        let list = &library.section_pages[id];
+        if list.is_empty() {
+            continue;
+        }
+        let title = section.title.clone().unwrap_or_else(|| section_name(section));
+        plans.push(FeedPlan {
+            folder: section.path.clone(),
+            title: format!("{title} · {name}"),
+            description: section.description.clone().unwrap_or_else(|| config.description.clone()),
+            entries: entries(site, list),
+            section: Some(section_name(section)),
+        });
+    }
+    for taxonomy in site.taxonomies.iter().filter(|t| t.config.feed) {
+        for term in &taxonomy.terms {
+            plans.push(FeedPlan {
+                folder: term.path.clone(),
+                title: format!("{} · {name}", term.name),
+                description: format!("{} tagged “{}”", config.description, term.name),
+                entries: entries(site, &term.pages),
+                section: None,
+            });
+        }
+    }
+    plans
+}
+
+fn branch_name(config: &Config) -> String {
+    config.branch.name.clone().unwrap_or_else(|| config.title.clone())
+}
+
+/// A section's folder name (`news`), which is also its kind for hubs.
+fn section_name(section: &crate::content::section::Section) -> String {
+    section.file.components.last().cloned().unwrap_or_default()
+}
+
+/// The newest dated pages of `list`, as feed entries.
+fn entries(site: &Site<'_>, list: &[PageId]) -> Vec<FeedEntry> {
+    let library = site.library;
+    let mut dated: Vec<PageId> = list.iter().copied().filter(|&id| library.pages[id].date.is_some()).collect();
+    dated.sort_by(|&a, &b| {
+        let date = |id: PageId| library.pages[id].date.as_ref().map(|d| d.timestamp);
+        date(b).cmp(&date(a)).then_with(|| library.pages[a].file.relative.cmp(&library.pages[b].file.relative))
+    });
+    dated.truncate(site.config.feeds.limit);
+    dated.into_iter().filter_map(|id| entry(site, id)).collect()
+}
+
+fn entry(site: &Site<'_>, id: PageId) -> Option<FeedEntry> {
+    let page: &Page = &site.library.pages[id];
+    let published = page.date.as_ref()?.zoned();
+    let updated = page.updated.as_ref().map(|d| d.zoned()).unwrap_or_else(|| published.clone());
+    let value = &site.values.pages[id];
+    let html = |key: &str| {
+        value.get_from_path(key).and_then(|v| v.as_str()).map(|h| publish::absolutize_urls(h, &page.permalink))
+    };
+    let section = site.library.section_by_relative(&page.section).map(|s| &site.library.sections[s]);
+    let section_name = section.filter(|s| !s.is_home()).map(section_name);
+    let kind = section_name.as_deref().and_then(EntryKind::from_term).map(|k| k.as_str().to_owned());
+    let mut categories: Vec<String> = page.taxonomies.iter().flat_map(|(_, terms)| terms.iter().cloned()).collect();
+    categories.extend(section_name);
+    categories.dedup();
+    Some(FeedEntry {
+        id: page.permalink.clone(),
+        title: page.title.clone().unwrap_or_else(|| page.slug.clone()),
+        link: page.permalink.clone(),
+        published,
+        updated,
+        authors: page.authors.clone(),
+        categories,
+        kind,
+        summary_html: html("summary").or_else(|| page.description.clone().map(|d| pulldown_cmark_escape_text(&d))),
+        content_html: if site.config.feeds.full_content { html("content") } else { None },
+        origin: None,
+    })
+}
+
+fn pulldown_cmark_escape_text(text: &str) -> String {
+    let mut out = String::new();
+    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
+    out
+}
+
+fn newest(entries: &[FeedEntry]) -> Timestamp {
+    entries.iter().map(|e| e.updated.timestamp()).max().unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+fn feed_urls(config: &Config, folder: &str) -> FeedUrls {
+    let mut urls = FeedUrls::default();
+    for (file, format) in formats(config) {
+        let url = Some(feed_url(config, folder, file));
+        match format {
+            FeedFormat::Atom => urls.atom = url,
+            FeedFormat::Rss => urls.rss = url,
+            FeedFormat::Json => urls.json = url,
+            FeedFormat::Unknown => {}
+        }
+    }
+    urls
+}
+
+fn write_feed(config: &Config, plan: &FeedPlan) -> Vec<(String, String)> {
+    let doc = FeedDoc {
+        title: plan.title.clone(),
+        description: plan.description.clone(),
+        language: config.language.clone(),
+        home_url: urls::permalink(&config.base_url, &plan.folder),
+        self_urls: feed_urls(config, &plan.folder),
+        author: branch_name(config),
+        updated: newest(&plan.entries),
+        entries: plan.entries.clone(),
+        generator_version: env!("CARGO_PKG_VERSION").into(),
+    };
+    render_doc(config, &plan.folder, &doc)
+}
+
+fn render_doc(config: &Config, folder: &str, doc: &FeedDoc) -> Vec<(String, String)> {
+    let base = folder.trim_start_matches('/');
+    formats(config)
+        .into_iter()
+        .map(|(file, format)| {
+            let text = match format {
+                FeedFormat::Atom => publish::atom(doc),
+                FeedFormat::Rss => publish::rss(doc),
+                FeedFormat::Json | FeedFormat::Unknown => publish::json_feed(doc),
+            };
+            (format!("{base}{file}"), text)
+        })
+        .collect()
+}
+
+/// `/network/feed.xml`, `/network/feed.json` and `/network/opml.xml`.
+fn network_files(config: &Config, network: &NetworkValues) -> Vec<(String, String)> {
+    let entries: Vec<FeedEntry> = network
+        .index
+        .entries
+        .iter()
+        .take(NETWORK_FEED_ENTRIES)
+        .map(|e| {
+            let zoned = |t: Timestamp| t.to_zoned(jiff::tz::TimeZone::UTC);
+            let origin = publish::Origin {
+                name: e.origin.name.clone().unwrap_or_default(),
+                home_url: e.origin.home_url.clone().unwrap_or_default(),
+                feed_url: e.origin.feed_url.clone().unwrap_or_default(),
+            };
+            let mut categories = e.tags.clone();
+            if e.kind != EntryKind::Unknown {
+                categories.push(e.kind.as_str().to_owned());
+            }
+            FeedEntry {
+                id: e.id.clone(),
+                title: e.title.clone(),
+                link: e.link.clone().unwrap_or_else(|| e.id.clone()),
+                published: zoned(e.published),
+                updated: zoned(e.updated),
+                authors: e.authors.clone(),
+                categories,
+                kind: (e.kind != EntryKind::Unknown).then(|| e.kind.as_str().to_owned()),
+                summary_html: e.summary.as_ref().map(|s| s.as_str().to_owned()),
+                content_html: e.content.as_ref().map(|s| s.as_str().to_owned()),
+                origin: Some(origin),
+            }
+        })
+        .collect();
+    let folder = "/network/";
+    let mut self_urls = FeedUrls {
+        atom: Some(feed_url(config, folder, "feed.xml")),
+        json: Some(feed_url(config, folder, "feed.json")),
+        ..FeedUrls::default()
+    };
+    self_urls.rss = None;
+    let doc = FeedDoc {
+        title: format!("The network · {}", branch_name(config)),
+        description: format!("The newest writing of the branches {} follows", branch_name(config)),
+        language: config.language.clone(),
+        home_url: urls::permalink(&config.base_url, folder),
+        self_urls,
+        author: branch_name(config),
+        updated: newest(&entries),
+        entries,
+        generator_version: env!("CARGO_PKG_VERSION").into(),
+    };
+    let opml_feeds: Vec<OpmlFeed> = network
+        .index
+        .branches
+        .iter()
+        .filter_map(|b| {
+            Some(OpmlFeed {
+                title: b.name.clone(),
+                xml_url: b.feed_url.clone()?,
+                html_url: b.home_url.clone().unwrap_or_default(),
+            })
+        })
+        .collect();
+    vec![
+        ("network/feed.xml".into(), publish::atom(&doc)),
+        ("network/feed.json".into(), publish::json_feed(&doc)),
+        ("network/opml.xml".into(), publish::opml(&format!("Branches {} follows", branch_name(config)), &opml_feeds)),
+    ]
+}
+
+fn sitemap_urls(site: &Site<'_>) -> Vec<SitemapUrl> {
+    let (config, library) = (site.config, site.library);
+    let lastmod = |p: &Page| -> Option<Zoned> { p.updated.as_ref().or(p.date.as_ref()).map(|d| d.zoned()) };
+    let mut out: Vec<SitemapUrl> = Vec::new();
+    for (id, section) in library.sections.iter().enumerate() {
+        let newest =
+            library.section_pages[id].iter().filter_map(|&p| lastmod(&library.pages[p])).max_by_key(|z| z.timestamp());
+        out.push(SitemapUrl { loc: section.permalink.clone(), lastmod: newest });
+    }
+    out.extend(library.pages.iter().map(|p| SitemapUrl { loc: p.permalink.clone(), lastmod: lastmod(p) }));
+    for taxonomy in site.taxonomies {
+        out.push(SitemapUrl { loc: urls::permalink(&config.base_url, &taxonomy.path), lastmod: None });
+        out.extend(
+            taxonomy
+                .terms
+                .iter()
+                .map(|t| SitemapUrl { loc: urls::permalink(&config.base_url, &t.path), lastmod: None }),
+        );
+    }
+    if let Some(network) = site.network {
+        out.extend(
+            network
+                .listings
+                .iter()
+                .map(|l| SitemapUrl { loc: urls::permalink(&config.base_url, &l.path), lastmod: None }),
+        );
+    }
+    out
+}
+
+fn branch_manifest(site: &Site<'_>, feeds: &[FeedPlan]) -> BranchManifest {
+    let config = site.config;
+    let manifest_feeds = feeds
+        .iter()
+        .filter(|p| p.folder == "/" || p.section.is_some())
+        .flat_map(|p| {
+            formats(config).into_iter().map(move |(file, format)| ManifestFeed {
+                url: feed_url(config, &p.folder, file),
+                format,
+                title: p.title.clone(),
+                section: p.section.clone(),
+            })
+        })
+        .collect();
+    let sections = site
+        .library
+        .sections
+        .iter()
+        .filter(|s| !s.is_home())
+        .map(|s| {
+            let name = section_name(s);
+            ManifestSection {
+                title: s.title.clone().unwrap_or_else(|| name.clone()),
+                url: s.permalink.clone(),
+                kind: EntryKind::from_term(&name).unwrap_or_default().as_str().to_owned(),
+                name,
+            }
+        })
+        .collect();
+    let follows = site
+        .federation
+        .map(|f| {
+            f.sources
+                .iter()
+                .filter_map(|s| match &s.location {
+                    SourceLocation::Url(url) => Some(Follow { name: s.label(), url: url.to_string() }),
+                    SourceLocation::Path(_) => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    BranchManifest {
+        schema_version: manifest::SCHEMA_VERSION,
+        name: branch_name(config),
+        locality: config.branch.locality.clone(),
+        description: config.description.clone(),
+        language: config.language.clone(),
+        home_url: urls::permalink(&config.base_url, "/"),
+        contact: config.branch.contact.clone(),
+        feeds: manifest_feeds,
+        sections,
+        follows,
+        generator: Generator { name: publish::GENERATOR_NAME.into(), version: env!("CARGO_PKG_VERSION").into() },
+    }
+}
+
+fn own_opml(config: &Config, feeds: &[FeedPlan]) -> String {
+    let file = formats(config).first().map(|(file, _)| *file).unwrap_or("feed.xml");
+    let list: Vec<OpmlFeed> = feeds
+        .iter()
+        .filter(|p| p.folder == "/" || p.section.is_some())
+        .map(|p| OpmlFeed {
+            title: p.title.clone(),
+            xml_url: feed_url(config, &p.folder, file),
+            html_url: urls::permalink(&config.base_url, &p.folder),
+        })
+        .collect();
+    publish::opml(&branch_name(config), &list)
+}
