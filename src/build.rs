@@ -46,6 +46,8 @@ pub struct BuildOptions {
     pub fetch: bool,
     /// Fail the build when a followed source could not be read.
     pub strict: bool,
+    /// Write every internal link in HTML as a relative URL.
+    pub relative_urls: bool,
 }
 
 /// How long each stage took.
@@ -87,6 +89,7 @@ pub fn load_config(site_dir: &Path, options: &BuildOptions) -> Result<Config> {
         config.base_url = crate::config::normalise_base_url(base)
             .map_err(|msg| Error::from(Diagnostic::new(format!("--base-url: {msg}"))))?;
     }
+    config.relative_urls |= options.relative_urls;
     Ok(config)
 }
 
@@ -225,7 +228,12 @@ impl Prepared {
             .par_iter()
             .map(|job| {
                 let file = renderer.render(job)?;
-                write_html(sink, &file.path, &file.html)
+                if self.config.relative_urls {
+                    let html = urls::make_relative(&file.html, &file.path, &self.config.base_url);
+                    write_html(sink, &file.path, &html)
+                } else {
+                    write_html(sink, &file.path, &file.html)
+                }
             })
             .collect();
         collect_errors(results)

@@ -83,6 +83,10 @@ pub struct BuildArgs {
     /// Fail when a followed branch could not be read, instead of using its cached entries.
     #[arg(long)]
     pub strict: bool,
+    /// Write links between the site's own pages as relative URLs, so the site works
+    /// from a folder on disk, under any sub-path or on a mirror (feeds keep absolute URLs).
+    #[arg(long)]
+    pub relative_urls: bool,
     /// Also print how long each stage of the build took.
     #[arg(long)]
     pub timings: bool,
@@ -96,6 +100,7 @@ impl BuildArgs {
             drafts: self.drafts,
             fetch: self.fetch,
             strict: self.strict,
+            relative_urls: self.relative_urls,
         }
     }
 }

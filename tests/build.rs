@@ -160,3 +160,36 @@ fn benchmark_generator_site_builds_unchanged() {
     let tags = std::fs::read_to_string(site.join("public/tags/index.html")).unwrap();
     assert!(tags.contains("#"), "{tags}");
 }
+
+/// With `--relative-urls` every link between the site's own pages is
+/// relative and leads to a file that exists, so the output works from disk.
+#[test]
+fn relative_urls_work_opened_from_disk() {
+    let site = Site::new(BASIC);
+    site.run(&["build", "--relative-urls"]).success();
+    let mut checked = 0;
+    for (path, bytes) in snapshot(&site.public()) {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        let (urls, _) = branchpress::html::urls_and_ids(&html);
+        let dir = site.public().join(&path).parent().unwrap().to_path_buf();
+        for found in urls {
+            let url = found.url.split(['#', '?']).next().unwrap_or("");
+            assert!(!found.url.starts_with("https://test.example.org"), "{path}: absolute {}", found.url);
+            assert!(!url.starts_with('/'), "{path}: root-relative {}", found.url);
+            if url.is_empty() || url.contains(':') {
+                continue;
+            }
+            let target = dir.join(url);
+            let target = if url.ends_with('/') { target.join("index.html") } else { target };
+            assert!(target.exists(), "{path}: {} -> {} missing", found.url, target.display());
+            checked += 1;
+        }
+    }
+    assert!(checked > 10, "only {checked} links checked");
+    assert!(site.output("old/second/index.html").contains("url=../../news/second/index.html"));
+    // Feeds keep absolute URLs.
+    assert!(site.output("feed.xml").contains("https://test.example.org/news/second/"));
+}

@@ -82,6 +82,23 @@ pub fn relative_url(from: &str, target: &str) -> String {
     out
 }
 
+/// Rewrites the site's own URLs in a page's HTML (absolute ones under
+/// `base_url`, and root-relative ones) as URLs relative to the page at
+/// `page_path`, so the output works from disk or under any sub-path.
+/// Links to other sites are left alone.
+pub fn make_relative(html: &str, page_path: &str, base_url: &str) -> String {
+    crate::html::rewrite_urls(html, |url| {
+        let site_path = match url.strip_prefix(base_url) {
+            Some(rest) if !base_url.is_empty() && (rest.is_empty() || rest.starts_with(['/', '?', '#'])) => {
+                if rest.starts_with('/') { rest.to_owned() } else { format!("/{rest}") }
+            }
+            _ if url.starts_with('/') && !url.starts_with("//") => url.to_owned(),
+            _ => return None,
+        };
+        Some(relative_url(page_path, &site_path))
+    })
+}
+
 /// Splits `/a/b/?q#f` into `/a/b/` and `?q#f`.
 fn split_suffix(url: &str) -> (&str, &str) {
     match url.find(['?', '#']) {
@@ -120,6 +137,16 @@ mod tests {
     fn slugs_are_ascii_words() {
         assert_eq!(slugify("Food Bank: Opens!"), "food-bank-opens");
         assert_eq!(slugify("Café Ça"), "cafe-ca");
+    }
+
+    #[test]
+    fn pages_get_relative_links_to_their_own_site_only() {
+        let html = r#"<a href="https://s.example/news/">n</a><img src="/img/a.png"><a href="https://other.example/x">o</a><a href="https://s.example">h</a><a href="https://s.examplex/">x</a>"#;
+        let out = make_relative(html, "/news/food/", "https://s.example");
+        assert_eq!(
+            out,
+            r#"<a href="../index.html">n</a><img src="../../img/a.png"><a href="https://other.example/x">o</a><a href="../../index.html">h</a><a href="https://s.examplex/">x</a>"#
+        );
     }
 
     #[test]

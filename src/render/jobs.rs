@@ -179,7 +179,13 @@ impl Renderer<'_> {
             Job::Section { section, pager } => self.section(*section, *pager),
             Job::TaxonomyList(t) => self.taxonomy_list(*t),
             Job::Term { taxonomy, term, pager } => self.term(*taxonomy, *term, *pager),
-            Job::Redirect { from, to } => Ok(RenderedFile { path: from.clone(), html: redirect_html(to) }),
+            Job::Redirect { from, to } => {
+                let to = match to.strip_prefix(&self.config.base_url) {
+                    Some(path) if self.config.relative_urls && path.starts_with('/') => urls::relative_url(from, path),
+                    _ => to.clone(),
+                };
+                Ok(RenderedFile { path: from.clone(), html: redirect_html(&to) })
+            }
             Job::NotFound => {
                 let mut ctx = self.context("/404.html");
                 ctx.insert_value("page", Value::none());
