@@ -36,6 +36,16 @@ pub enum Command {
         #[command(flatten)]
         options: BuildArgs,
     },
+    /// Check the site without writing anything: broken links and anchors, missing images,
+    /// pages without titles, undated pages in dated sections, tags spelt two ways.
+    Check {
+        /// The site folder (holding config.toml).
+        #[arg(default_value = ".")]
+        site_dir: PathBuf,
+        /// Also check links to other sites (needs the network).
+        #[arg(long)]
+        external: bool,
+    },
     /// Fetch the feeds of the branches this site follows into its cache (.branchpress/cache/).
     Fetch {
         /// The site folder (holding config.toml).
@@ -116,6 +126,16 @@ pub fn run(cli: Cli) -> ExitCode {
                     site_dir.display()
                 );
                 ExitCode::SUCCESS
+            }
+            Err(e) => fail(&e),
+        },
+        Command::Check { site_dir, external } => match crate::check::check(&site_dir, external) {
+            Ok(report) => {
+                for (level, d) in &report.findings {
+                    eprint!("{}", report::format_diagnostic(*level, d));
+                }
+                println!("checked {} links: {} broken", report.links_checked, report.broken);
+                if report.has_errors() { ExitCode::FAILURE } else { ExitCode::SUCCESS }
             }
             Err(e) => fail(&e),
         },

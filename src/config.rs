@@ -31,6 +31,8 @@ struct RawConfig {
     branch: BranchConfig,
     #[serde(default)]
     feeds: FeedConfig,
+    #[serde(default)]
+    check: CheckConfig,
     relative_urls: Option<bool>,
     #[serde(default)]
     extra: toml::Table,
@@ -94,6 +96,15 @@ pub struct BranchConfig {
     pub locality: Option<String>,
     /// How to reach it: an email address or a URL.
     pub contact: Option<String>,
+}
+
+/// The `[check]` table: settings of `branchpress check`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CheckConfig {
+    /// External URLs `check --external` leaves alone: any URL starting with
+    /// one of these (e.g. a site that refuses robots).
+    pub skip_external: Vec<String>,
 }
 
 /// The `[feeds]` table: what the site publishes for feed readers and hubs.
@@ -163,6 +174,8 @@ pub struct Config {
     pub branch: BranchConfig,
     /// Feed settings.
     pub feeds: FeedConfig,
+    /// `branchpress check` settings.
+    pub check: CheckConfig,
     /// Write relative URLs into HTML.
     pub relative_urls: bool,
     /// The free `[extra]` table for themes.
@@ -242,6 +255,7 @@ impl RawConfig {
             },
             title,
             feeds: self.feeds,
+            check: self.check,
             relative_urls: self.relative_urls.unwrap_or(false),
             extra,
             paths: SitePaths {

@@ -7,6 +7,7 @@
 //! branch serves.
 
 pub mod build;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod content;

@@ -43,7 +43,7 @@ pub const BASIC: &[(&str, &str)] = &[
     ),
     (
         "templates/section.html",
-        "{% extends \"base.html\" %}{% block content %}<h1>{{ section.title }}</h1>{% if paginator %}{% for p in paginator.pages %}<li>{{ p.title }}|{{ p.date | date(format=\"%Y-%m-%d\") }}</li>{% endfor %}<p>pager {{ paginator.current_index }}/{{ paginator.number_pagers }} next={{ paginator.next }}</p>{% else %}{% for p in section.pages %}<li>{{ p.title }}</li>{% endfor %}{% endif %}{% endblock content %}",
+        "{% extends \"base.html\" %}{% block content %}<h1>{{ section.title }}</h1>{% if paginator %}{% for p in paginator.pages %}<li>{{ p.title }}|{% if p.date %}{{ p.date | date(format=\"%Y-%m-%d\") }}{% endif %}</li>{% endfor %}<p>pager {{ paginator.current_index }}/{{ paginator.number_pagers }} next={{ paginator.next }}</p>{% else %}{% for p in section.pages %}<li>{{ p.title }}</li>{% endfor %}{% endif %}{% endblock content %}",
     ),
     (
         "templates/page.html",

@@ -1,0 +1,140 @@
+//! `branchpress check` finds each kind of problem, names the file and line,
+//! writes nothing, and exits 1 only for errors.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+
+use common::{BASIC, Site};
+
+#[test]
+fn a_clean_site_passes_and_nothing_is_written() {
+    let site = Site::new(BASIC);
+    let run = site.run(&["check"]).success();
+    let last = run.stdout.lines().last().unwrap_or("");
+    assert!(last.starts_with("checked ") && last.ends_with(": 0 broken"), "{}", run.stdout);
+    assert!(!site.public().exists(), "check must not write the output");
+    // "Food" and "food" are one tag spelt two ways: a warning, not an error.
+    assert!(run.stderr.contains("warning:") && run.stderr.contains("“Food” and “food”"), "{}", run.stderr);
+}
+
+fn broken(file: &str, text: &str) -> String {
+    let site = Site::new(BASIC);
+    site.write(file, text);
+    let run = site.run(&["check"]).failure();
+    assert!(run.stdout.trim_end().lines().last().unwrap_or("").contains("broken"), "{}", run.stdout);
+    run.stderr
+}
+
+#[test]
+fn a_link_to_a_missing_page_names_file_and_line() {
+    let err = broken(
+        "content/news/third.md",
+        "+++\ntitle = \"Third\"\ndate = 2026-03-01\n+++\nfine\n\nsee [gone](/news/gone/)\n",
+    );
+    assert!(err.contains("content/news/third.md:7"), "{err}");
+    assert!(err.contains("/news/gone/"), "{err}");
+}
+
+#[test]
+fn an_anchor_that_does_not_exist() {
+    let err = broken(
+        "content/news/third.md",
+        "+++\ntitle = \"Third\"\ndate = 2026-03-01\n+++\n\nsee [details](@/news/second.md#nope)\n",
+    );
+    assert!(err.contains("content/news/third.md:6") && err.contains("`nope`"), "{err}");
+    let err =
+        broken("content/news/third.md", "+++\ntitle = \"Third\"\ndate = 2026-03-01\n+++\n## Real\n\n[up](#unreal)\n");
+    assert!(err.contains("content/news/third.md:7") && err.contains("`unreal`"), "{err}");
+}
+
+#[test]
+fn a_missing_image() {
+    let err = broken(
+        "content/news/third.md",
+        "+++\ntitle = \"Third\"\ndate = 2026-03-01\n+++\n\n\n![a map](missing-map.png)\n",
+    );
+    assert!(err.contains("content/news/third.md:7") && err.contains("missing-map.png"), "{err}");
+}
+
+#[test]
+fn a_broken_link_written_by_a_template() {
+    let err = broken(
+        "templates/taxonomy_list.html",
+        "<nav>\n<a href=\"/nowhere/\">x</a>\n</nav>{% for t in terms %}<li>{{ t.name }}</li>{% endfor %}",
+    );
+    assert!(err.contains("templates/taxonomy_list.html:2"), "{err}");
+}
+
+#[test]
+fn content_warnings_name_the_page() {
+    let site = Site::new(BASIC);
+    site.write("content/news/untitled.md", "+++\ndate = 2026-01-01\n+++\nx\n");
+    site.write("content/news/undated.md", "+++\ntitle = \"Undated\"\n+++\nx\n");
+    let run = site.run(&["check"]).success();
+    assert!(run.stderr.contains("content/news/untitled.md:1") && run.stderr.contains("no title"), "{}", run.stderr);
+    assert!(run.stderr.contains("content/news/undated.md:1") && run.stderr.contains("no date"), "{}", run.stderr);
+}
+
+/// A tiny server on 127.0.0.1: `/ok` 200, `/gone` 404, `/moved` redirects to `/ok`.
+fn link_server() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            let _ = reader.read_line(&mut line);
+            loop {
+                let mut header = String::new();
+                if reader.read_line(&mut header).unwrap_or(0) <= 2 {
+                    break;
+                }
+            }
+            let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
+            let answer = match path.as_str() {
+                "/ok" => "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".to_owned(),
+                "/moved" => "HTTP/1.1 301 Moved\r\nLocation: /ok\r\nContent-Length: 0\r\n\r\n".to_owned(),
+                _ => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n".to_owned(),
+            };
+            let mut stream = stream;
+            let _ = stream.write_all(answer.as_bytes());
+        }
+    });
+    port
+}
+
+#[test]
+fn external_links_are_checked_on_request() {
+    let port = link_server();
+    let site = Site::new(BASIC);
+    site.write(
+        "content/news/third.md",
+        &format!(
+            "+++\ntitle = \"Third\"\ndate = 2026-03-01\n+++\n[ok](http://127.0.0.1:{port}/ok)\n\n[moved](http://127.0.0.1:{port}/moved)\n\n[gone](http://127.0.0.1:{port}/gone)\n\n[skipped](http://127.0.0.1:{port}/skipped-gone)\n"
+        ),
+    );
+    let config = std::fs::read_to_string(site.path().join("config.toml")).unwrap();
+    site.write("config.toml", &format!("{config}\n[check]\nskip_external = [\"http://127.0.0.1:{port}/skipped\"]\n"));
+    // Without --external, other sites are not contacted.
+    site.run(&["check"]).success();
+    let run = site.run(&["check", "--external"]).failure();
+    assert!(run.stderr.contains("content/news/third.md:9") && run.stderr.contains("404"), "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("/ok") && !run.stderr.contains("/moved") && !run.stderr.contains("skipped"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.contains(": 1 broken"), "{}", run.stdout);
+}
+
+#[test]
+fn feed_entries_with_relative_urls() {
+    let site = Site::new(BASIC);
+    let config = std::fs::read_to_string(site.path().join("config.toml")).unwrap();
+    site.write("config.toml", &config.replace("base_url = \"https://test.example.org\"", "base_url = \"/\""));
+    let run = site.run(&["check"]).failure();
+    assert!(run.stderr.contains("a relative URL in the feed entry"), "{}", run.stderr);
+    assert!(run.stderr.contains("content/news/"), "names the page: {}", run.stderr);
+}
