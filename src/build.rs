@@ -239,16 +239,18 @@ impl Prepared {
         collect_errors(results)
     }
 
-    /// Feeds, sitemap, `robots.txt`, `branch.json` and OPML, as (output path, text).
-    pub fn machine_files(&self) -> Vec<(String, String)> {
-        machine_readable::files(&machine_readable::Site {
+    /// Feeds, sitemap, `robots.txt`, `branch.json` and OPML (see
+    /// [`machine_readable::files`] for the cache).
+    pub fn machine_files(&self, cache: Option<&mut machine_readable::FeedCache>) -> machine_readable::MachineFiles {
+        let site = machine_readable::Site {
             config: &self.config,
             library: &self.library,
             taxonomies: &self.taxonomies,
             values: &self.values,
             network: self.network.as_deref(),
             federation: self.federation.as_ref(),
-        })
+        };
+        machine_readable::files(&site, cache)
     }
 
     /// Copies the static files and writes the highlighting stylesheet.
@@ -274,7 +276,7 @@ pub fn render_site(config: Config, drafts: bool, sink: &dyn Sink) -> Result<Buil
     timings.render = t.elapsed();
 
     let t = Instant::now();
-    let machine_files = site.machine_files();
+    let machine_files = site.machine_files(None).write;
     for (path, text) in &machine_files {
         sink.write(path, text.as_bytes())?;
     }

@@ -70,7 +70,7 @@ pub fn check(site_dir: &Path, external: bool) -> Result<CheckReport> {
     let out = MemoryOutput::default();
     site.render_jobs(&site.jobs(), &out)?;
     site.write_assets(&out)?;
-    for (path, text) in site.machine_files() {
+    for (path, text) in site.machine_files(None).write {
         out.write(&path, text.as_bytes())?;
     }
     let files = out.into_files();

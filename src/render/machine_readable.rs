@@ -3,6 +3,8 @@
 //! the OPML lists. This module fills the plain structs of [`crate::publish`]
 //! from the loaded site; `publish` turns them into bytes.
 
+use std::collections::HashMap;
+
 use jiff::{Timestamp, Zoned};
 
 use crate::config::Config;
@@ -42,28 +44,80 @@ struct FeedPlan {
     folder: String,
     title: String,
     description: String,
-    entries: Vec<FeedEntry>,
+    /// The pages in the feed, newest first.
+    pages: Vec<PageId>,
     /// The section name, for `branch.json`.
     section: Option<String>,
 }
 
-/// Every machine-readable file, as (output path, text).
-pub fn files(site: &Site<'_>) -> Vec<(String, String)> {
+/// Feeds written by an earlier build, reused by `serve` when none of their
+/// pages changed: the folder's page list, and the files written for it.
+#[derive(Default)]
+pub struct FeedCache {
+    by_folder: HashMap<String, (Vec<String>, Vec<String>)>,
+    /// A fingerprint of the sitemap's addresses and dates, and its files.
+    sitemap: Option<(u64, Vec<String>)>,
+}
+
+/// What [`files`] produced.
+pub struct MachineFiles {
+    /// Files to write, as (output path, text).
+    pub write: Vec<(String, String)>,
+    /// Output paths of feeds kept from the cache (unchanged, not rewritten).
+    pub kept: Vec<String>,
+}
+
+/// Every machine-readable file. With a `cache` (from the previous build of
+/// the same site and settings), a feed whose pages all kept their values is
+/// not written again: its paths are listed in [`MachineFiles::kept`].
+pub fn files(site: &Site<'_>, cache: Option<&mut FeedCache>) -> MachineFiles {
     let feeds = feed_plans(site);
     let mut out = Vec::new();
+    let mut kept = Vec::new();
+    let mut fresh = FeedCache::default();
     for plan in &feeds {
-        out.extend(write_feed(site.config, plan));
+        let relatives: Vec<String> = plan.pages.iter().map(|&p| site.library.pages[p].file.relative.clone()).collect();
+        let unchanged = plan.pages.iter().all(|&p| site.values.reused.get(p).copied().unwrap_or(false));
+        let cached =
+            cache.as_ref().and_then(|c| c.by_folder.get(&plan.folder)).filter(|(r, _)| unchanged && *r == relatives);
+        let paths = match cached {
+            Some((_, paths)) => {
+                kept.extend(paths.iter().cloned());
+                paths.clone()
+            }
+            None => {
+                let written = write_feed(site, plan);
+                let paths = written.iter().map(|(p, _)| p.clone()).collect();
+                out.extend(written);
+                paths
+            }
+        };
+        fresh.by_folder.insert(plan.folder.clone(), (relatives, paths));
     }
     if let Some(network) = site.network {
         out.extend(network_files(site.config, network));
     }
-    let sitemaps = publish::sitemap::render(&sitemap_urls(site), &site.config.base_url);
+    let sitemap_urls = sitemap_urls(site);
+    let fingerprint = sitemap_fingerprint(&sitemap_urls);
+    match cache.as_ref().and_then(|c| c.sitemap.as_ref()).filter(|(f, _)| *f == fingerprint) {
+        Some((_, paths)) => {
+            kept.extend(paths.iter().cloned());
+            fresh.sitemap = Some((fingerprint, paths.clone()));
+        }
+        None => {
+            let sitemaps = publish::sitemap::render(&sitemap_urls, &site.config.base_url);
+            fresh.sitemap = Some((fingerprint, sitemaps.iter().map(|(p, _)| p.clone()).collect()));
+            out.extend(sitemaps);
+        }
+    }
+    if let Some(cache) = cache {
+        *cache = fresh;
+    }
     let sitemap_url = urls::permalink(&site.config.base_url, "/sitemap.xml");
-    out.extend(sitemaps);
     out.push(("robots.txt".into(), publish::robots_txt(&sitemap_url)));
     out.push((manifest::FILE_NAME.into(), branch_manifest(site, &feeds).to_json_pretty()));
     out.push(("opml.xml".into(), own_opml(site.config, &feeds)));
-    out
+    MachineFiles { write: out, kept }
 }
 
 /// The formats the site writes, with their file names.
@@ -91,7 +145,7 @@ fn feed_plans(site: &Site<'_>) -> Vec<FeedPlan> {
         folder: "/".into(),
         title: name.clone(),
         description: config.description.clone(),
-        entries: entries(site, &all),
+        pages: newest_dated(site, &all),
         section: None,
     }];
     for (id, section) in library.sections.iter().enumerate().filter(|(_, s)| !s.is_home()) {
@@ -104,7 +158,7 @@ fn feed_plans(site: &Site<'_>) -> Vec<FeedPlan> {
             folder: section.path.clone(),
             title: format!("{title} · {name}"),
             description: section.description.clone().unwrap_or_else(|| config.description.clone()),
-            entries: entries(site, list),
+            pages: newest_dated(site, list),
             section: Some(section_name(section)),
         });
     }
@@ -114,7 +168,7 @@ fn feed_plans(site: &Site<'_>) -> Vec<FeedPlan> {
                 folder: term.path.clone(),
                 title: format!("{} · {name}", term.name),
                 description: format!("{} tagged “{}”", config.description, term.name),
-                entries: entries(site, &term.pages),
+                pages: newest_dated(site, &term.pages),
                 section: None,
             });
         }
@@ -131,8 +185,8 @@ fn section_name(section: &crate::content::section::Section) -> String {
     section.file.components.last().cloned().unwrap_or_default()
 }
 
-/// The newest dated pages of `list`, as feed entries.
-fn entries(site: &Site<'_>, list: &[PageId]) -> Vec<FeedEntry> {
+/// The newest dated pages of `list`, at most the feed limit.
+fn newest_dated(site: &Site<'_>, list: &[PageId]) -> Vec<PageId> {
     let library = site.library;
     let mut dated: Vec<PageId> = list.iter().copied().filter(|&id| library.pages[id].date.is_some()).collect();
     dated.sort_by(|&a, &b| {
@@ -140,7 +194,7 @@ fn entries(site: &Site<'_>, list: &[PageId]) -> Vec<FeedEntry> {
         date(b).cmp(&date(a)).then_with(|| library.pages[a].file.relative.cmp(&library.pages[b].file.relative))
     });
     dated.truncate(site.config.feeds.limit);
-    dated.into_iter().filter_map(|id| entry(site, id)).collect()
+    dated
 }
 
 fn entry(site: &Site<'_>, id: PageId) -> Option<FeedEntry> {
@@ -196,7 +250,9 @@ fn feed_urls(config: &Config, folder: &str) -> FeedUrls {
     urls
 }
 
-fn write_feed(config: &Config, plan: &FeedPlan) -> Vec<(String, String)> {
+fn write_feed(site: &Site<'_>, plan: &FeedPlan) -> Vec<(String, String)> {
+    let config = site.config;
+    let entries: Vec<FeedEntry> = plan.pages.iter().filter_map(|&id| entry(site, id)).collect();
     let doc = FeedDoc {
         title: plan.title.clone(),
         description: plan.description.clone(),
@@ -204,8 +260,8 @@ fn write_feed(config: &Config, plan: &FeedPlan) -> Vec<(String, String)> {
         home_url: urls::permalink(&config.base_url, &plan.folder),
         self_urls: feed_urls(config, &plan.folder),
         author: branch_name(config),
-        updated: newest(&plan.entries),
-        entries: plan.entries.clone(),
+        updated: newest(&entries),
+        entries,
         generator_version: env!("CARGO_PKG_VERSION").into(),
     };
     render_doc(config, &plan.folder, &doc)
@@ -294,6 +350,17 @@ fn network_files(config: &Config, network: &NetworkValues) -> Vec<(String, Strin
         ("network/feed.json".into(), publish::json_feed(&doc)),
         ("network/opml.xml".into(), publish::opml(&format!("Branches {} follows", branch_name(config)), &opml_feeds)),
     ]
+}
+
+/// A hash of every address and date in the sitemap: equal fingerprints, same file.
+fn sitemap_fingerprint(urls: &[SitemapUrl]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    for u in urls {
+        u.loc.hash(&mut h);
+        u.lastmod.as_ref().map(|z| (z.timestamp(), z.offset().seconds())).hash(&mut h);
+    }
+    h.finish()
 }
 
 fn sitemap_urls(site: &Site<'_>) -> Vec<SitemapUrl> {

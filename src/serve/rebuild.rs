@@ -28,6 +28,7 @@ use crate::output::sink::{MemoryOutput, Sink};
 use crate::output::urls;
 use crate::render::bodies::BodyCache;
 use crate::render::jobs::Job;
+use crate::render::machine_readable::FeedCache;
 
 /// The output, by path relative to the output root.
 pub type Files = BTreeMap<String, Arc<Vec<u8>>>;
@@ -55,6 +56,7 @@ pub struct Preview {
     highlighter: Highlighter,
     highlight_enabled: Option<bool>,
     cache: BodyCache,
+    feeds: FeedCache,
     last: Option<Last>,
 }
 
@@ -74,6 +76,7 @@ impl Preview {
             highlighter: Highlighter::new(false),
             highlight_enabled: None,
             cache: BodyCache::keeping(),
+            feeds: FeedCache::default(),
             last: None,
         }
     }
@@ -112,9 +115,12 @@ impl Preview {
         if plan.assets {
             site.write_assets(&out)?;
         }
-        // Feeds, sitemap and manifest are cheap; they are always rewritten.
-        let machine_files = site.machine_files();
-        for (path, text) in &machine_files {
+        // Feeds whose pages did not change are kept; the rest is rewritten.
+        if plan.everything {
+            self.feeds = FeedCache::default();
+        }
+        let machine = site.machine_files(Some(&mut self.feeds));
+        for (path, text) in &machine.write {
             out.write(path, text.as_bytes())?;
         }
         let rendered = plan.jobs.len();
@@ -123,7 +129,8 @@ impl Preview {
         let renderer = site.renderer();
         let mut produced: HashSet<String> = jobs.iter().map(|j| output_key(&renderer.path_of(j))).collect();
         produced.extend(site.static_files.keys().cloned());
-        produced.extend(machine_files.iter().map(|(path, _)| path.clone()));
+        produced.extend(machine.write.iter().map(|(path, _)| path.clone()));
+        produced.extend(machine.kept);
         if site.config.markdown.highlight_code {
             produced.insert("syntax.css".to_owned());
         }

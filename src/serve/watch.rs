@@ -16,7 +16,7 @@ use crate::error::{Diagnostic, Result};
 
 /// How long a burst of saves must be quiet before the rebuild starts:
 /// long enough for write-then-rename, short enough not to be noticed.
-pub const QUIET: Duration = Duration::from_millis(20);
+pub const QUIET: Duration = Duration::from_millis(10);
 /// The longest a rebuild waits for a burst that never goes quiet.
 const MAX_WAIT: Duration = Duration::from_millis(500);
 
