@@ -359,6 +359,7 @@ fn templates(
     content_urls: Arc<std::collections::HashMap<String, String>>,
     network: Option<Arc<NetworkValues>>,
 ) -> Result<Tera> {
+    let network_value = network.as_ref().map(|n| n.network.clone());
     let mut tera = Tera::new();
     functions::register(
         &mut tera,
@@ -373,6 +374,10 @@ fn templates(
     );
     sources.add_to(&mut tera)?;
     tera.global_context().insert_value("config", values.config.clone());
+    if let Some(network) = &network_value {
+        // `network.entries` and `network.branches` on every page of a hub.
+        tera.global_context().insert_value("network", network.clone());
+    }
     Ok(tera)
 }
 

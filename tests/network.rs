@@ -46,6 +46,8 @@ fn hub() -> Site {
             "templates/index.html",
             "{% for e in get_network(kind='guides', limit=5) %}<li>{{ e.title }}</li>{% endfor %}",
         ),
+        ("templates/page.html", "{{ network.entries | length }} entries from {{ network.branches | length }} branches"),
+        ("content/about.md", "+++\ntitle = \"About\"\n+++\nx\n"),
         ("templates/taxonomy_list.html", ""),
         ("templates/taxonomy_term.html", ""),
     ])
@@ -66,6 +68,7 @@ fn network_pages_list_entries_with_attribution() {
     assert!(site.output("network/tags/housing/index.html").contains("repairs clinic"));
     let branches = site.output("network/branches/index.html");
     assert!(branches.contains("Hilltop Tenants") && branches.contains("Broken branch"), "{branches}");
+    assert_eq!(site.output("about/index.html"), "2 entries from 2 branches");
     let home = site.output("index.html");
     assert_eq!(home, "<li>How we run a repairs clinic &amp; why</li>");
 }

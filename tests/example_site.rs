@@ -1,0 +1,83 @@
+//! The example site: every page kind exists, `check` passes, nothing loads
+//! from another host, the feeds parse, and the theme stays light.
+
+mod common;
+
+use std::path::Path;
+
+fn build_example() -> (tempfile::TempDir, std::path::PathBuf) {
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    common::run_in(repo, &["build", "example-site", "--output-dir", public.to_str().unwrap()]).success();
+    (out, public)
+}
+
+#[test]
+fn every_page_kind_exists_and_check_passes() {
+    let (_dir, public) = build_example();
+    for page in [
+        "index.html",
+        "news/index.html",
+        "news/page/2/index.html",
+        "news/food-bank-opens/index.html",
+        "news/food-bank-opens/map.svg",
+        "guides/breakfast-club/index.html",
+        "practice/index.html",
+        "tags/index.html",
+        "tags/food/index.html",
+        "categories/index.html",
+        "404.html",
+        "network/index.html",
+        "network/guides/index.html",
+        "network/branches/index.html",
+        "network/feed.xml",
+        "network/opml.xml",
+        "feed.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "branch.json",
+        "opml.xml",
+    ] {
+        assert!(public.join(page).is_file(), "{page} missing");
+    }
+    assert!(!public.join("news/community-fridge-launch").exists(), "the draft is left out");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = common::run_in(repo, &["check", "example-site"]).success();
+    assert!(run.stdout.trim_end().ends_with(": 0 broken"), "{}", run.stdout);
+}
+
+#[test]
+fn nothing_loads_from_another_host_and_feeds_parse() {
+    let (_dir, public) = build_example();
+    let mut css = 0;
+    for (path, bytes) in common::snapshot(&public) {
+        if path.ends_with(".css") {
+            css += bytes.len();
+        }
+        if path.ends_with(".html") {
+            let html = String::from_utf8_lossy(&bytes);
+            let (urls, _) = branchpress::html::urls_and_ids(&html);
+            for url in urls.iter().filter(|u| u.loads) {
+                let lower = url.url.to_ascii_lowercase();
+                let elsewhere =
+                    (lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//"))
+                        && !lower.starts_with("https://riverside.example.org/");
+                assert!(!elsewhere, "{path} loads {} from another host", url.url);
+            }
+            assert!(!html.contains("<script"), "{path}: the theme works without JavaScript");
+        }
+        if path.ends_with("feed.xml") || path.ends_with("rss.xml") || path.ends_with("feed.json") {
+            let feed = feed_rs::parser::parse(bytes.as_slice()).unwrap_or_else(|e| panic!("{path}: {e}"));
+            assert!(
+                !feed.entries.is_empty() || path.contains("tags/") || path.contains("categories/"),
+                "{path} is empty"
+            );
+        }
+    }
+    assert!(css < 30 * 1024, "CSS is {css} bytes");
+    let article =
+        ["news/food-bank-opens/index.html", "news/food-bank-opens/map.svg", "commons.css", "syntax.css", "favicon.svg"];
+    let weight: u64 = article.iter().map(|p| std::fs::metadata(public.join(p)).map(|m| m.len()).unwrap_or(0)).sum();
+    assert!(weight < 100 * 1024, "an article with its assets weighs {weight} bytes");
+}
