@@ -356,7 +356,7 @@ fn templates(
     sources: &TemplateSources,
     values: &Arc<SiteValues>,
     static_files: &StaticFiles,
-    content_urls: Arc<std::collections::HashMap<String, String>>,
+    content_urls: Arc<bodies::ContentUrls>,
     network: Option<Arc<NetworkValues>>,
 ) -> Result<Tera> {
     let network_value = network.as_ref().map(|n| n.network.clone());

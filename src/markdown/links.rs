@@ -10,7 +10,7 @@ pub trait LinkResolver: Sync {
     fn permalink(&self, relative: &str) -> Option<&str>;
 }
 
-impl LinkResolver for HashMap<String, String> {
+impl<S: std::hash::BuildHasher + Sync> LinkResolver for HashMap<String, String, S> {
     fn permalink(&self, relative: &str) -> Option<&str> {
         self.get(relative).map(String::as_str)
     }

@@ -1,7 +1,7 @@
 //! The Markdown stage for a whole site: every page's and section's body to
 //! HTML, in parallel, with every error of every file collected.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ffi::OsString;
 use std::path::Path;
 use std::sync::Arc;
@@ -71,7 +71,10 @@ fn settings_of(config: &Config) -> String {
 }
 
 /// Content file (`news/x.md`) to permalink, for `@/` links.
-pub fn content_urls(library: &Library) -> HashMap<String, String> {
+pub type ContentUrls = HashMap<String, String>;
+
+/// Content file (`news/x.md`) to permalink, for `@/` links.
+pub fn content_urls(library: &Library) -> ContentUrls {
     let pages = library.pages.iter().map(|p| (p.file.relative.clone(), p.permalink.clone()));
     let sections = library.sections.iter().map(|s| (s.file.relative.clone(), s.permalink.clone()));
     pages.chain(sections).collect()
@@ -120,7 +123,7 @@ pub fn render(
     let mut files = library.pages.iter().map(|p| &p.file.path).chain(library.sections.iter().map(|s| &s.file.path));
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
-    let mut fresh = HashMap::new();
+    let mut fresh = HashMap::default();
     let mut take = |done: Vec<Done>| -> Vec<Arc<Rendered>> {
         done.into_iter()
             .map(|d| {

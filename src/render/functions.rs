@@ -23,7 +23,7 @@ pub struct FunctionData {
     /// Output path (`commons.css`) to source file, for `cachebust`.
     pub static_files: HashMap<String, PathBuf>,
     /// Content file (`news/x.md`) to permalink, for `@/` paths.
-    pub content_urls: Arc<HashMap<String, String>>,
+    pub content_urls: Arc<crate::render::bodies::ContentUrls>,
     /// Smart punctuation etc. for the `markdown` filter.
     pub config: Arc<Config>,
     /// The network index, on a hub (`get_network`).

@@ -67,6 +67,15 @@ impl SiteValues {
         let neighbours = neighbours(library);
         let Bodies { pages: page_bodies, sections: section_bodies, page_reused } = bodies;
         let old_neighbours = reuse.map(|(_, old)| neighbours_by_relative(old));
+        // Each page compared with its old self once; neighbours use the flags.
+        let same_page: Vec<bool> = match reuse {
+            Some((_, old)) => library
+                .pages
+                .iter()
+                .map(|p| old.page_by_relative(&p.file.relative).is_some_and(|o| old.pages[o] == *p))
+                .collect(),
+            None => vec![false; library.pages.len()],
+        };
         let pages: Vec<(Value, bool)> = library
             .pages
             .iter()
@@ -74,16 +83,11 @@ impl SiteValues {
             .zip(page_bodies)
             .zip(&neighbours)
             .map(|(((id, page), body), &(prev, next))| {
-                let kept = reuse.zip(old_neighbours.as_ref()).and_then(|((values, old), old_neighbours)| {
-                    let unchanged = |id: Option<usize>| match id {
-                        None => true,
-                        Some(i) => old
-                            .page_by_relative(&library.pages[i].file.relative)
-                            .is_some_and(|o| old.pages[o] == library.pages[i]),
-                    };
+                let kept = reuse.zip(old_neighbours.as_ref()).and_then(|((values, _), old_neighbours)| {
+                    let unchanged = |id: Option<usize>| id.is_none_or(|i| same_page[i]);
                     let rel = |id: Option<usize>| id.map(|i| library.pages[i].file.relative.as_str());
                     let same = page_reused[id]
-                        && unchanged(Some(id))
+                        && same_page[id]
                         && unchanged(prev)
                         && unchanged(next)
                         && old_neighbours.get(page.file.relative.as_str()) == Some(&(rel(prev), rel(next)));
