@@ -253,6 +253,13 @@ impl Prepared {
         machine_readable::files(&site, cache)
     }
 
+    /// Copies the static files named by `keys` (output paths).
+    pub fn copy_static(&self, keys: &[String], sink: &dyn Sink) -> Result<()> {
+        let copied: Vec<Result<()>> =
+            keys.par_iter().filter_map(|key| self.static_files.get(key).map(|from| sink.copy(key, from))).collect();
+        crate::error::partition_results(copied).map(drop)
+    }
+
     /// Copies the static files and writes the highlighting stylesheet.
     pub fn write_assets(&self, sink: &dyn Sink) -> Result<()> {
         let copied: Vec<Result<()>> = self.static_files.par_iter().map(|(to, from)| sink.copy(to, from)).collect();

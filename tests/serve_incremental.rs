@@ -92,6 +92,15 @@ fn a_series_of_edits_always_equals_a_full_build() {
     let u = preview.rebuild(None).expect("template");
     assert_same_as_full_build(&site, &u, "template");
     assert!(u.changed.iter().all(|p| p.starts_with("tags/")), "{:?}", u.changed);
+    // Only the two term pages use it (and the redirects are always rewritten).
+    assert_eq!(u.rendered, 2 + 2, "rendered {} files", u.rendered);
+
+    // A template included by another re-renders the pages of the including one.
+    site.write("templates/base.html", "<!doctype html><html><head><title>{% block title %}{{ config.title }}{% endblock title %}</title></head><body class=\"v2\">{% block content %}{% endblock content %}</body></html>\n");
+    let u = preview.rebuild(None).expect("base template");
+    assert_same_as_full_build(&site, &u, "base template");
+    assert!(u.changed.contains(&"news/second/index.html".to_owned()) && u.changed.contains(&"index.html".to_owned()));
+    assert!(!u.changed.iter().any(|p| p.starts_with("tags/food")), "term pages do not extend base.html");
 
     // A static file change copies the file (and cache-busted URLs follow it).
     site.write("static/site.css", "body{color:red}");

@@ -88,6 +88,12 @@ impl TemplateSources {
     /// Whether the template `name`, or one it extends, includes or imports,
     /// contains any of `needles`.
     pub fn mentions(&self, name: &str, needles: &[&str]) -> bool {
+        self.reaches(name, |src| needles.iter().any(|f| src.text.contains(f)))
+    }
+
+    /// Whether `name` is, or extends, includes or imports, a template for
+    /// which `found` holds.
+    pub fn reaches(&self, name: &str, found: impl Fn(&TemplateSource) -> bool) -> bool {
         let mut seen: Vec<&str> = Vec::new();
         let mut todo = vec![name];
         while let Some(next) = todo.pop() {
@@ -96,7 +102,7 @@ impl TemplateSources {
             }
             seen.push(next);
             let Some(src) = self.by_name.get(next) else { continue };
-            if needles.iter().any(|f| src.text.contains(f)) {
+            if found(src) {
                 return true;
             }
             todo.extend(references(&src.text));
@@ -104,10 +110,22 @@ impl TemplateSources {
         false
     }
 
-    /// A fingerprint of every template's name and text.
-    pub fn same_as(&self, other: &TemplateSources) -> bool {
-        self.by_name.len() == other.by_name.len()
-            && self.by_name.iter().zip(&other.by_name).all(|((a, x), (b, y))| a == b && x.text == y.text)
+    /// The templates whose text differs from `other`'s; None when a
+    /// template was added or removed.
+    pub fn changed_since(&self, other: &TemplateSources) -> Option<Vec<String>> {
+        if self.by_name.len() != other.by_name.len()
+            || self.by_name.keys().zip(other.by_name.keys()).any(|(a, b)| a != b)
+        {
+            return None;
+        }
+        Some(
+            self.by_name
+                .iter()
+                .zip(other.by_name.values())
+                .filter(|((_, a), b)| a.text != b.text)
+                .map(|((n, _), _)| n.clone())
+                .collect(),
+        )
     }
 
     /// Parses every template into `tera` (whose functions and filters must

@@ -107,13 +107,14 @@ impl Preview {
         let jobs = site.jobs();
         let plan = match &self.last {
             Some(last) if !needs_everything(last, &site, &settings, &statics) => select(last, &site, &jobs, &statics),
-            _ => Plan { jobs: jobs.clone(), assets: true, everything: true },
+            _ => Plan { jobs: jobs.clone(), assets: Assets::All, everything: true },
         };
 
         let out = MemoryOutput::default();
         site.render_jobs(&plan.jobs, &out)?;
-        if plan.assets {
-            site.write_assets(&out)?;
+        match &plan.assets {
+            Assets::All => site.write_assets(&out)?,
+            Assets::Only(keys) => site.copy_static(keys, &out)?,
         }
         // Feeds whose pages did not change are kept; the rest is rewritten.
         if plan.everything {
@@ -189,11 +190,19 @@ fn static_stamps(site: &Prepared) -> Vec<(String, Option<SystemTime>, u64)> {
         .collect()
 }
 
+/// Static files to copy.
+enum Assets {
+    /// All of them, and the stylesheets.
+    All,
+    /// Only these (the ones that changed).
+    Only(Vec<String>),
+}
+
 /// What to render.
 struct Plan {
     jobs: Vec<Job>,
-    /// Copy static files and write stylesheets too.
-    assets: bool,
+    /// Which static files to copy.
+    assets: Assets,
     /// Every file is rendered again; nothing is kept from the last output.
     everything: bool,
 }
@@ -207,7 +216,7 @@ fn needs_everything(
     let old = &last.site;
     let cachebusted = site.sources.iter().any(|s| s.text.contains("cachebust"));
     last.settings != settings
-        || !old.sources.same_as(&site.sources)
+        || site.sources.changed_since(&old.sources).is_none()
         || (cachebusted && last.statics != statics)
         || relatives(old.library.pages.iter().map(|p| &p.file.relative))
             != relatives(site.library.pages.iter().map(|p| &p.file.relative))
@@ -294,18 +303,30 @@ fn select(last: &Last, site: &Prepared, jobs: &[Job], statics: &[(String, Option
         (None, None) => false,
         _ => true,
     };
+    let changed_templates = site.sources.changed_since(&last.site.sources).unwrap_or_default();
     let anything =
         network_changed || page_changed.iter().chain(&section_changed).chain(term_changed.iter().flatten()).any(|c| *c);
     // Which templates look up other content, worked out once per template.
     let mut looks_up_by_template: HashMap<&str, bool> = HashMap::new();
+    let mut uses_changed_by_template: HashMap<&str, bool> = HashMap::new();
     let selected = jobs
         .iter()
         .filter(|job| {
+            let template = renderer.template_for(job);
             let looks_up = anything
-                && renderer.template_for(job).is_some_and(|name| {
+                && template.is_some_and(|name| {
                     *looks_up_by_template.entry(name).or_insert_with(|| site.sources.uses_lookups(name))
                 });
+            // A changed template re-renders the pages using it, directly or
+            // through extends, include and import.
+            let uses_changed = !changed_templates.is_empty()
+                && template.is_some_and(|name| {
+                    *uses_changed_by_template
+                        .entry(name)
+                        .or_insert_with(|| site.sources.reaches(name, |t| changed_templates.contains(&t.name)))
+                });
             looks_up
+                || uses_changed
                 || match job {
                     Job::Page(id) => page_changed[*id],
                     Job::Section { section, pager } => pager_changed(*section, *pager),
@@ -318,7 +339,9 @@ fn select(last: &Last, site: &Prepared, jobs: &[Job], statics: &[(String, Option
         })
         .cloned()
         .collect();
-    Plan { jobs: selected, assets: last.statics != statics, everything: false }
+    let changed_statics: Vec<String> =
+        statics.iter().filter(|s| !last.statics.contains(s)).map(|(key, _, _)| key.clone()).collect();
+    Plan { jobs: selected, assets: Assets::Only(changed_statics), everything: false }
 }
 
 /// Whether two map values are equal in every key but `skip`.
