@@ -1,21 +1,15 @@
-//! A minimal W3C WebDriver client for the browser tests: Debian's
-//! `chromedriver` driving headless `chromium`, spoken to over HTTP with the
-//! crate's own HTTP client. Only what the tests need: open a page, run a
-//! script, wait for a condition.
+//! Headless Chromium for the browser tests: Debian's `chromedriver` driving
+//! `chromium`, through the `fantoccini` WebDriver client. The tests are
+//! synchronous, so this wraps the async client in a small runtime and offers
+//! only what they need: open a page, run a script, wait for a condition.
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use fantoccini::wd::Capabilities;
+use fantoccini::{Client, ClientBuilder};
 use serde_json::{Value, json};
-
-/// A headless Chromium session.
-pub struct Browser {
-    driver: Child,
-    base: String,
-    session: String,
-    _profile: tempfile::TempDir,
-}
 
 /// Where Debian installs the browser and its driver.
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -24,6 +18,14 @@ const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// A free port on 127.0.0.1.
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
+}
+
+/// A headless Chromium session.
+pub struct Browser {
+    runtime: tokio::runtime::Runtime,
+    client: Option<Client>,
+    driver: Child,
+    _profile: tempfile::TempDir,
 }
 
 impl Browser {
@@ -45,42 +47,47 @@ impl Browser {
             .stderr(Stdio::null())
             .spawn()
             .expect("start chromedriver");
-        let base = format!("http://127.0.0.1:{port}");
-        let started = Instant::now();
-        while get(&format!("{base}/status")).is_none() {
-            assert!(started.elapsed() < Duration::from_secs(20), "chromedriver did not start");
-            std::thread::sleep(Duration::from_millis(100));
-        }
         let profile = tempfile::tempdir().expect("profile dir");
-        let capabilities = json!({"capabilities": {"alwaysMatch": {
-            "browserName": "chrome",
-            "goog:chromeOptions": {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        let mut capabilities = Capabilities::new();
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            json!({
                 "binary": CHROMIUM,
                 "args": [
                     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                     "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage",
                     format!("--user-data-dir={}", profile.path().display()),
                 ],
-            },
-        }}});
-        let answer = post(&format!("{base}/session"), &capabilities);
-        let session =
-            answer["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no session: {answer}")).to_owned();
-        Some(Browser { driver, base, session, _profile: profile })
+            }),
+        );
+        let url = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        let client = loop {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            let attempt =
+                runtime.block_on(ClientBuilder::new(connector).capabilities(capabilities.clone()).connect(&url));
+            match attempt {
+                Ok(client) => break client,
+                Err(e) if started.elapsed() > Duration::from_secs(20) => panic!("chromedriver did not start: {e}"),
+                Err(_) => std::thread::sleep(Duration::from_millis(100)),
+            }
+        };
+        Some(Browser { runtime, client: Some(client), driver, _profile: profile })
     }
 
-    fn url(&self, path: &str) -> String {
-        format!("{}/session/{}/{path}", self.base, self.session)
+    fn client(&self) -> &Client {
+        self.client.as_ref().expect("session open")
     }
 
     /// Opens `url` and waits for it to load.
     pub fn goto(&self, url: &str) {
-        post(&self.url("url"), &json!({ "url": url }));
+        self.runtime.block_on(self.client().goto(url)).unwrap_or_else(|e| panic!("open {url}: {e}"));
     }
 
     /// Runs `script` (a function body) in the page and returns its result.
     pub fn eval(&self, script: &str) -> Value {
-        post(&self.url("execute/sync"), &json!({ "script": script, "args": [] }))["value"].clone()
+        self.runtime.block_on(self.client().execute(script, vec![])).unwrap_or(Value::Null)
     }
 
     /// Polls `script` until it returns true; false after `timeout`.
@@ -98,24 +105,10 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        let _ = ureq::delete(&format!("{}/session/{}", self.base, self.session)).call();
+        if let Some(client) = self.client.take() {
+            let _ = self.runtime.block_on(client.close());
+        }
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
-}
-
-fn get(url: &str) -> Option<String> {
-    ureq::get(url).call().ok()?.into_body().read_to_string().ok()
-}
-
-fn post(url: &str, body: &Value) -> Value {
-    let answer = ureq::post(url)
-        .config()
-        .http_status_as_error(false)
-        .build()
-        .header("Content-Type", "application/json")
-        .send(body.to_string())
-        .unwrap_or_else(|e| panic!("webdriver {url}: {e}"));
-    let text = answer.into_body().read_to_string().unwrap_or_default();
-    serde_json::from_str(&text).unwrap_or(Value::Null)
 }
