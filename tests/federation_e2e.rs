@@ -1032,3 +1032,43 @@ fn hostile_plain_text_is_shown_as_text_only() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// Regressions found by these tests
+// ---------------------------------------------------------------------------
+
+/// A source called "News" cannot have `/network/news/` (the news listing),
+/// so its page moves aside; it must not land on another source's page.
+#[test]
+fn branch_pages_never_share_a_folder() {
+    let world = World::new();
+    let names = ["News", "News Branch", "Tags", "Tags Branch", "Tags Branch 2"];
+    let mut sources = Vec::new();
+    for (i, name) in names.into_iter().enumerate() {
+        let slug = format!("feed{i}");
+        mount_body(
+            &world.server,
+            &format!("/{slug}/"),
+            "application/atom+xml",
+            good_feed(name, &slug, &world.server.url("")),
+        );
+        sources.push(source(Some(name), &world.server.url(&format!("/{slug}/feed.xml"))));
+    }
+    let hub = world.hub("hub", "Busy Hub", "", &sources);
+    hub.fetch_and_build();
+    let directory = hub.output("network/branches/index.html");
+    let mut pages = Vec::new();
+    for name in names {
+        let card = branch_card(&directory, name);
+        let href = card.split("<h2 class=\"card-title\"><a href=\"").nth(1).and_then(|r| r.split('"').next());
+        let path =
+            href.expect("a branch page link").strip_prefix(&format!("{}/", hub.base)).expect("on the hub").to_owned();
+        assert!(!pages.contains(&path), "{name} shares {path} with another branch:\n{directory}");
+        let page = hub.output(&format!("{path}index.html"));
+        let titles = titles(&entry_cards(&page));
+        assert_eq!(titles.lines().count(), 3, "{name}'s page {path}:\n{titles}");
+        assert!(good_titles(name).iter().all(|t| titles.contains(t.as_str())), "{name}'s page {path}:\n{titles}");
+        pages.push(path);
+    }
+    assert!(pages.iter().all(|p| !["network/news/", "network/tags/"].contains(&p.as_str())), "{pages:?}");
+}
