@@ -165,7 +165,8 @@ pub fn merge(inputs: Vec<SourceInput>) -> NetworkIndex {
         let entries = select(input.entries, &input.filter);
         branch.last_updated = entries.iter().map(|e| e.updated).max();
         for entry in entries {
-            let origin_source = origin_source(&entry.origin, &identities);
+            let origin_source = origin_source(&entry.origin, &identities)
+                .or_else(|| names_only_this(&entry.origin, &branch).then_some(via));
             let via_id = branch.id.clone();
             add_candidate(&mut slots, &mut keys, Candidate { entry, via, via_id, origin_source });
         }
@@ -206,6 +207,15 @@ fn origin_source(origin: &Attribution, identities: &HashMap<String, usize>) -> O
         .flatten()
         .filter_map(|u| Url::parse(u).ok())
         .find_map(|u| identities.get(&canonical_link(&u)).copied())
+}
+
+/// True for an origin with no URL that is this source by name (or nameless):
+/// the source's own entry when neither its feed nor its home page is known,
+/// as for a local feed file without links.
+fn names_only_this(origin: &Attribution, branch: &BranchSummary) -> bool {
+    origin.home_url.is_none()
+        && origin.feed_url.is_none()
+        && origin.branch_name.as_deref().is_none_or(|name| plain_text(name) == branch.name)
 }
 
 /// The keys under which two copies of one entry meet.
@@ -417,6 +427,30 @@ mod tests {
         assert_eq!(rent.origin.name.as_deref(), Some("Hilltop"));
         assert_eq!(rent.origin.branch_id, None);
         assert_eq!(index.branches[0].relayed_count, 1);
+    }
+
+    #[test]
+    fn entries_of_a_source_known_by_no_url_are_credited_to_it() {
+        let own = Attribution { branch_name: Some("Valley".into()), home_url: None, feed_url: None };
+        let claimed = Attribution { branch_name: Some("Hilltop".into()), home_url: None, feed_url: None };
+        let mut valley = input(
+            "Valley",
+            "valley.example",
+            vec![
+                entry("tag:v:1", "https://valley.example/1", 1, own),
+                entry("tag:h:1", "https://hilltop.example/1", 2, claimed),
+            ],
+        );
+        valley.branch.home_url = None;
+        valley.branch.feed_url = None;
+        valley.identity_urls.clear();
+        let index = merge(vec![valley]);
+        let by_id = |id: &str| index.entries.iter().find(|e| e.id == id).unwrap();
+        assert_eq!(by_id("tag:v:1").origin.branch_id.as_ref().map(SourceId::as_str), Some("valley"));
+        assert!(!by_id("tag:v:1").relayed);
+        assert_eq!(by_id("tag:h:1").origin.branch_id, None, "another branch's entry, relayed");
+        assert!(by_id("tag:h:1").relayed);
+        assert_eq!((index.branches[0].entry_count, index.branches[0].relayed_count), (1, 1));
     }
 
     #[test]

@@ -7,12 +7,13 @@
 //! federation stage ([`crate::federation::load_index`]); this module only
 //! shapes it for templates.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use tera::Value;
 
 use crate::config::Config;
-use crate::federation::{BranchStatus, NetworkIndex};
+use crate::federation::sources::SourceId;
+use crate::federation::{BranchStatus, BranchSummary, NetworkIndex};
 use crate::output::urls;
 use crate::render::values::map;
 
@@ -59,20 +60,46 @@ impl Listing {
     }
 }
 
-/// The site path of a followed branch's page.
-pub fn branch_path(id: &str) -> String {
-    let slug = if RESERVED.contains(&id) { format!("{id}-branch") } else { id.to_owned() };
-    urls::folder_path(["network", slug.as_str()])
+/// The site path of each followed branch's page, by source id.
+///
+/// A branch's page is `/network/<id>/`, unless its id names a listing
+/// (`news`, `tags`, …): then `<id>-branch`, or `<id>-branch-2`, `-3`, …
+/// when that is another source's id too. Ids are unique, so no two
+/// branches ever share a page.
+pub fn branch_paths(branches: &[BranchSummary]) -> HashMap<SourceId, String> {
+    let mut taken: HashSet<String> =
+        branches.iter().map(|b| b.id.as_str()).filter(|id| !RESERVED.contains(id)).map(str::to_owned).collect();
+    let mut paths = HashMap::with_capacity(branches.len());
+    for branch in branches {
+        let id = branch.id.as_str();
+        let slug = if RESERVED.contains(&id) {
+            let base = format!("{id}-branch");
+            let mut slug = base.clone();
+            let mut n = 1;
+            while taken.contains(&slug) {
+                n += 1;
+                slug = format!("{base}-{n}");
+            }
+            taken.insert(slug.clone());
+            slug
+        } else {
+            id.to_owned()
+        };
+        paths.insert(branch.id.clone(), urls::folder_path(["network", slug.as_str()]));
+    }
+    paths
 }
 
 /// Shapes the index for templates.
 pub fn build(config: &Config, index: NetworkIndex, paginate_by: usize) -> NetworkValues {
     let permalink = |path: &str| urls::permalink(&config.base_url, path);
+    let paths = branch_paths(&index.branches);
+    let branch_permalink = |id: &SourceId| paths.get(id).map(|path| permalink(path));
     let entries: Vec<Value> = index
         .entries
         .iter()
         .map(|e| {
-            let branch = e.origin.branch_id.as_ref().map(|id| permalink(&branch_path(id.as_str())));
+            let branch = e.origin.branch_id.as_ref().and_then(branch_permalink);
             map([
                 ("id", Value::from(e.id.as_str())),
                 ("title", Value::from(e.title.as_str())),
@@ -112,11 +139,11 @@ pub fn build(config: &Config, index: NetworkIndex, paginate_by: usize) -> Networ
                 ("last_updated", Value::from(b.last_updated.map(|t| t.to_string()))),
                 ("status", Value::from(status_name(b.status))),
                 ("last_error", Value::from(b.last_error.clone())),
-                ("permalink", Value::from(permalink(&branch_path(b.id.as_str())))),
+                ("permalink", Value::from(branch_permalink(&b.id))),
             ])
         })
         .collect();
-    let listings = listings(&index);
+    let listings = listings(&index, &paths);
     let network = map([("entries", Value::from(entries.clone())), ("branches", Value::from(branches))]);
     NetworkValues { network, entries, listings, paginate_by: paginate_by.max(1), index }
 }
@@ -130,7 +157,7 @@ fn status_name(status: BranchStatus) -> &'static str {
     }
 }
 
-fn listings(index: &NetworkIndex) -> Vec<Listing> {
+fn listings(index: &NetworkIndex, branch_paths: &HashMap<SourceId, String>) -> Vec<Listing> {
     let mut out = vec![Listing {
         kind: "all",
         name: String::new(),
@@ -180,7 +207,7 @@ fn listings(index: &NetworkIndex) -> Vec<Listing> {
             kind: "branch",
             name: branch.id.as_str().to_owned(),
             title: branch.name.clone(),
-            path: branch_path(branch.id.as_str()),
+            path: branch_paths.get(&branch.id).cloned().unwrap_or_default(),
             entries,
         });
     }

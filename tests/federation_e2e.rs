@@ -1,0 +1,1074 @@
+//! Federation end to end, through the real CLI and real HTTP on 127.0.0.1.
+//!
+//! Branch sites are built with `branchpress build --base-url
+//! http://127.0.0.1:PORT/<branch>` and their `public/` folders are served by
+//! a small `std::net` thread server in this file (files by path under one
+//! prefix per site, with `ETag`/`Last-Modified` and 304s; 404 otherwise).
+//! Hubs then `fetch` and `build` against it:
+//!
+//! 1. a city hub follows two branches by home URL, a regional hub follows the
+//!    city hub's network feed plus branches directly: every entry appears
+//!    once, credited to the branch that wrote it, with its kind;
+//! 2. one faulty source at a time (500, timeout, redirect loop, 304 after a
+//!    200, 60 MiB body, malformed XML, entity bomb, invalid UTF-8, empty
+//!    200) beside healthy ones: the build succeeds, the healthy entries are
+//!    all there, the faulty source's state is on `/network/branches/` and a
+//!    source that had a good cache keeps its entries;
+//! 3. hostile entries (scripts, handlers, `javascript:`, styles, frames,
+//!    SVG) leave no trace in any output file;
+//! 4. a second fetch against an unchanged server is all 304s.
+
+mod common;
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::Duration;
+
+use common::{Run, run_in};
+
+// ---------------------------------------------------------------------------
+// The test server
+// ---------------------------------------------------------------------------
+
+/// One request as the server saw it (header names in lower case).
+#[derive(Debug, Clone)]
+struct Request {
+    path: String,
+    headers: HashMap<String, String>,
+}
+
+/// Answers one request by writing the whole response to the stream.
+type Handler = Arc<dyn Fn(&Request, &mut TcpStream) + Send + Sync>;
+
+/// A thread-per-connection HTTP/1.1 server on 127.0.0.1, routing by path prefix.
+struct Server {
+    port: u16,
+    routes: Arc<Mutex<Vec<(String, Handler)>>>,
+    seen: Arc<Mutex<Vec<Request>>>,
+    stop: Arc<AtomicBool>,
+    accept: Option<thread::JoinHandle<()>>,
+}
+
+impl Server {
+    fn start() -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        let port = listener.local_addr().expect("local address").port();
+        let routes: Arc<Mutex<Vec<(String, Handler)>>> = Arc::default();
+        let seen: Arc<Mutex<Vec<Request>>> = Arc::default();
+        let stop = Arc::new(AtomicBool::new(false));
+        let (routes2, seen2, stop2) = (routes.clone(), seen.clone(), stop.clone());
+        let accept = thread::spawn(move || {
+            for stream in listener.incoming() {
+                if stop2.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(stream) = stream else { continue };
+                let (routes, seen) = (routes2.clone(), seen2.clone());
+                thread::spawn(move || handle(stream, &routes, &seen));
+            }
+        });
+        Server { port, routes, seen, stop, accept: Some(accept) }
+    }
+
+    /// `http://127.0.0.1:PORT{path}`.
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// Routes requests whose path starts with `prefix` to `handler` (longest prefix wins).
+    fn mount(&self, prefix: &str, handler: Handler) {
+        let mut routes = self.routes.lock().unwrap();
+        routes.push((prefix.to_owned(), handler));
+        routes.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
+    }
+
+    /// Serves the files under `dir` at `prefix` (`/a/` → `dir/index.html`).
+    fn mount_dir(&self, prefix: &str, dir: &Path) {
+        self.mount(prefix, serve_dir(prefix, dir.to_path_buf()));
+    }
+
+    /// Every request seen so far, in order.
+    fn requests(&self) -> Vec<Request> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(("127.0.0.1", self.port));
+        if let Some(accept) = self.accept.take() {
+            let _ = accept.join();
+        }
+    }
+}
+
+fn handle(mut stream: TcpStream, routes: &Mutex<Vec<(String, Handler)>>, seen: &Mutex<Vec<Request>>) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let _ = stream.set_write_timeout(Some(Duration::from_secs(10)));
+    let Ok(clone) = stream.try_clone() else { return };
+    let mut reader = BufReader::new(clone);
+    let mut line = String::new();
+    if reader.read_line(&mut line).is_err() {
+        return;
+    }
+    let target = line.split_whitespace().nth(1).unwrap_or("/");
+    let path = target.split(['?', '#']).next().unwrap_or("/").to_owned();
+    let mut headers = HashMap::new();
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header).unwrap_or(0) == 0 || header.trim().is_empty() {
+            break;
+        }
+        if let Some((k, v)) = header.split_once(':') {
+            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_owned());
+        }
+    }
+    let request = Request { path, headers };
+    seen.lock().unwrap().push(request.clone());
+    let handler =
+        routes.lock().unwrap().iter().find(|(p, _)| request.path.starts_with(p.as_str())).map(|(_, h)| h.clone());
+    match handler {
+        Some(handler) => handler(&request, &mut stream),
+        None => reply(&mut stream, "404 Not Found", &[], b"not found"),
+    }
+}
+
+/// Writes a whole response; errors (the client went away) are ignored.
+fn reply(stream: &mut TcpStream, status: &str, headers: &[(&str, String)], body: &[u8]) {
+    let mut head = format!("HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n", body.len());
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(body);
+    let _ = stream.flush();
+}
+
+/// The `Last-Modified` every served file claims.
+const LAST_MODIFIED: &str = "Mon, 02 Mar 2026 10:00:00 GMT";
+
+/// A static file handler with validators: `ETag` from the bytes, a fixed `Last-Modified`, 304 on a match.
+fn serve_dir(prefix: &str, dir: PathBuf) -> Handler {
+    let prefix = prefix.to_owned();
+    Arc::new(move |request: &Request, stream: &mut TcpStream| {
+        let rel = request.path.strip_prefix(prefix.as_str()).unwrap_or_default();
+        if rel.split('/').any(|part| part == ".." || part.contains('\\')) {
+            return reply(stream, "404 Not Found", &[], b"not found");
+        }
+        let mut file = dir.join(rel);
+        if rel.is_empty() || rel.ends_with('/') {
+            file = file.join("index.html");
+        }
+        let Ok(bytes) = std::fs::read(&file) else {
+            return reply(stream, "404 Not Found", &[], b"not found");
+        };
+        let etag = format!("\"{:016x}\"", fnv1a(&bytes));
+        let validators = vec![("ETag", etag.clone()), ("Last-Modified", LAST_MODIFIED.to_owned())];
+        if request.headers.get("if-none-match") == Some(&etag) {
+            return reply(stream, "304 Not Modified", &validators, b"");
+        }
+        let mut headers = validators;
+        headers.push(("Content-Type", media_type(&file).to_owned()));
+        reply(stream, "200 OK", &headers, &bytes);
+    })
+}
+
+fn media_type(file: &Path) -> &'static str {
+    let name = file.to_string_lossy();
+    match file.extension().and_then(|e| e.to_str()).unwrap_or_default() {
+        "html" => "text/html; charset=utf-8",
+        "json" if name.ends_with("branch.json") => "application/json",
+        "json" => "application/feed+json",
+        "xml" if name.ends_with("rss.xml") => "application/rss+xml",
+        "xml" if name.ends_with("feed.xml") => "application/atom+xml",
+        "xml" => "application/xml",
+        "css" => "text/css",
+        "svg" => "image/svg+xml",
+        _ => "application/octet-stream",
+    }
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
+}
+
+// ---------------------------------------------------------------------------
+// Fixture sites
+// ---------------------------------------------------------------------------
+
+/// The repository's `themes/commons`.
+fn theme_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/commons")
+}
+
+/// Copies `from` into `to`, recursively.
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from).into_iter().map(|e| e.expect("walk the theme")) {
+        let target = to.join(entry.path().strip_prefix(from).expect("inside"));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("create theme folder");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy theme file");
+        }
+    }
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("create folders");
+    std::fs::write(path, text).expect("write fixture file");
+}
+
+/// One entry a branch publishes, as a hub should show it.
+#[derive(Debug, Clone)]
+struct Expected {
+    title: String,
+    kind: &'static str,
+    branch: String,
+}
+
+/// The sections of every branch: folder (= kind), title.
+const SECTIONS: [(&str, &str); 3] = [("news", "News"), ("guides", "Guides"), ("practice", "Best practice")];
+
+/// A branch site built and served at `/<slug>/`.
+struct Branch {
+    name: String,
+    home: String,
+    entries: Vec<Expected>,
+}
+
+/// The server, a temporary folder holding the theme and the sites, and the branches built so far.
+struct World {
+    server: Server,
+    dir: tempfile::TempDir,
+}
+
+impl World {
+    fn new() -> World {
+        let dir = tempfile::tempdir().expect("temp dir");
+        copy_tree(&theme_dir(), &dir.path().join("themes/commons"));
+        World { server: Server::start(), dir }
+    }
+
+    fn site_dir(&self, slug: &str) -> PathBuf {
+        self.dir.path().join(slug)
+    }
+
+    /// Writes branch `slug` (two dated, tagged pages in each of news, guides
+    /// and practice; month `month` of 2026), builds it for
+    /// `http://127.0.0.1:PORT/<slug>` and serves it.
+    fn branch(&self, slug: &str, name: &str, month: u8) -> Branch {
+        let root = self.site_dir(slug);
+        write(
+            &root.join("config.toml"),
+            &format!(
+                "title = \"{name}\"\ndescription = \"The {name} branch.\"\nbase_url = \"https://placeholder.example.org\"\n\
+                 theme = \"commons\"\ntaxonomies = [{{ name = \"tags\" }}]\n\n[branch]\nname = \"{name}\"\nlocality = \"{slug} town\"\n"
+            ),
+        );
+        write(&root.join("content/_index.md"), &format!("+++\ntitle = \"{name}\"\n+++\nWelcome to {name}.\n"));
+        let mut entries = Vec::new();
+        for (s, (section, section_title)) in SECTIONS.iter().enumerate() {
+            write(
+                &root.join(format!("content/{section}/_index.md")),
+                &format!("+++\ntitle = \"{section_title}\"\nsort_by = \"date\"\n+++\n"),
+            );
+            for i in 1..=2 {
+                let day = s * 2 + i;
+                let title = format!("{name} {section} item {i}");
+                write(
+                    &root.join(format!("content/{section}/item-{i}.md")),
+                    &format!(
+                        "+++\ntitle = \"{title}\"\ndate = 2026-{month:02}-{day:02}T09:00:00Z\ntags = [\"{slug}-tag\", \"shared\"]\n+++\n\
+                         Body text number {i} of the {section} section.\n"
+                    ),
+                );
+                entries.push(Expected { title, kind: section, branch: name.to_owned() });
+            }
+        }
+        let base = self.server.url(&format!("/{slug}"));
+        run_in(&root, &["build", path_arg(&root), "--base-url", &base]).success();
+        self.server.mount_dir(&format!("/{slug}/"), &root.join("public"));
+        Branch { name: name.to_owned(), home: format!("{base}/"), entries }
+    }
+
+    /// Writes a hub site `slug` named `name` following `sources` (TOML of
+    /// `[[federation.sources]]` bodies), with `federation` extra lines.
+    fn hub(&self, slug: &str, name: &str, federation: &str, sources: &[String]) -> Hub {
+        let root = self.site_dir(slug);
+        let mut config = format!(
+            "title = \"{name}\"\nbase_url = \"https://placeholder.example.org\"\ntheme = \"commons\"\n\
+             taxonomies = [{{ name = \"tags\" }}]\n\n[branch]\nname = \"{name}\"\n\n[federation]\npaginate_by = 200\n{federation}\n"
+        );
+        for source in sources {
+            config.push_str(&format!("\n[[federation.sources]]\n{source}\n"));
+        }
+        write(&root.join("config.toml"), &config);
+        write(&root.join("content/_index.md"), &format!("+++\ntitle = \"{name}\"\n+++\nThe {name}.\n"));
+        Hub { root, base: self.server.url(&format!("/{slug}")) }
+    }
+}
+
+/// A hub site.
+struct Hub {
+    root: PathBuf,
+    base: String,
+}
+
+impl Hub {
+    fn fetch(&self) -> Run {
+        run_in(&self.root, &["fetch", path_arg(&self.root)]).success()
+    }
+
+    fn build(&self) -> Run {
+        run_in(&self.root, &["build", path_arg(&self.root), "--base-url", &self.base]).success()
+    }
+
+    fn fetch_and_build(&self) -> (Run, Run) {
+        (self.fetch(), self.build())
+    }
+
+    fn output(&self, path: &str) -> String {
+        let file = self.root.join("public").join(path);
+        std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()))
+    }
+
+    fn public(&self) -> PathBuf {
+        self.root.join("public")
+    }
+}
+
+/// A site folder as a command-line argument. Absolute, so that the theme
+/// beside the site (`../themes/commons`) is found: with `.` it is not.
+fn path_arg(root: &Path) -> &str {
+    root.to_str().expect("a UTF-8 temp path")
+}
+
+/// `url = "…"` (and `name = "…"`) for a source.
+fn source(name: Option<&str>, url: &str) -> String {
+    match name {
+        Some(name) => format!("name = \"{name}\"\nurl = \"{url}\""),
+        None => format!("url = \"{url}\""),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Reading the output
+// ---------------------------------------------------------------------------
+
+/// The network entry cards of a listing page.
+fn entry_cards(html: &str) -> Vec<&str> {
+    html.split("<li class=\"card network-entry\">").skip(1).map(|c| c.split("</li>").next().unwrap_or(c)).collect()
+}
+
+/// The cards of `/network/branches/`.
+fn branch_cards(html: &str) -> Vec<&str> {
+    html.split("<li class=\"card\">").skip(1).map(|c| c.split("</li>").next().unwrap_or(c)).collect()
+}
+
+/// The text of `html` without tags, whitespace collapsed.
+fn text_of(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The title of an entry card.
+fn card_title(card: &str) -> String {
+    let start = card.find("<h2 class=\"card-title\">").expect("card title");
+    text_of(&card[start..card[start..].find("</h2>").map_or(card.len(), |e| start + e)])
+}
+
+/// The "From …" credit of an entry card.
+fn card_credit(card: &str) -> String {
+    let start = card.find("<span>From").expect("a From credit");
+    text_of(&card[start..start + card[start..].find("</span>").expect("end of credit")])
+}
+
+/// The kind an entry card links to (`/network/<kind>/`).
+fn card_kind(card: &str) -> Option<&str> {
+    ["news", "guides", "practice"].into_iter().find(|k| card.contains(&format!("/network/{k}/\"")))
+}
+
+/// The card of `/network/branches/` whose heading is `name`.
+fn branch_card<'a>(html: &'a str, name: &str) -> &'a str {
+    let cards = branch_cards(html);
+    let found: Vec<&str> = cards.iter().copied().filter(|c| c.contains(&format!(">{name}</a></h2>"))).collect();
+    assert_eq!(found.len(), 1, "one card for {name:?} in /network/branches/:\n{html}");
+    found[0]
+}
+
+/// Asserts every entry of `expected` is on the page exactly once, with its kind and credit.
+fn assert_listed_once(html: &str, expected: &[Expected]) {
+    let cards = entry_cards(html);
+    for e in expected {
+        let matching: Vec<&&str> = cards.iter().filter(|c| card_title(c) == e.title).collect();
+        assert_eq!(matching.len(), 1, "{:?} should be listed once:\n{}", e.title, titles(&cards));
+        let card = matching[0];
+        assert_eq!(card_kind(card), Some(e.kind), "kind of {:?}:\n{card}", e.title);
+        assert_eq!(card_credit(card), format!("From {}", e.branch), "credit of {:?}:\n{card}", e.title);
+    }
+}
+
+fn titles(cards: &[&str]) -> String {
+    cards.iter().map(|c| card_title(c)).collect::<Vec<_>>().join("\n")
+}
+
+const STATUS_OK: &str = "Up to date.";
+const STATUS_STALE: &str = "Could not be reached at the last check; showing what it published before.";
+const STATUS_UNAVAILABLE: &str = "Could not be read at the last check.";
+
+/// "Articles here" of a branch card.
+fn articles_here(card: &str) -> usize {
+    let start = card.find("<dt>Articles here</dt><dd>").expect("articles count") + "<dt>Articles here</dt><dd>".len();
+    card[start..start + card[start..].find('<').expect("end")].trim().parse().expect("a count")
+}
+
+// ---------------------------------------------------------------------------
+// 1. Hubs following hubs
+// ---------------------------------------------------------------------------
+
+#[test]
+fn hubs_following_hubs_credit_every_entry_once_to_its_origin() {
+    let world = World::new();
+    let a = world.branch("a", "Alder Street Pantry", 1);
+    let b = world.branch("b", "Birchwood Tenants", 2);
+    let c = world.branch("c", "Cedar Vale Mutual Aid", 3);
+
+    // A plain feed from elsewhere: no branch.json, no authors, kinds from categories.
+    let dale_feed = good_feed("Dale Allotment Society", "dale", &world.server.url(""));
+    world.server.mount(
+        "/dale/",
+        Arc::new(move |_: &Request, stream: &mut TcpStream| {
+            reply(stream, "200 OK", &[("Content-Type", "application/atom+xml".to_owned())], dale_feed.as_bytes());
+        }),
+    );
+    let dale: Vec<Expected> = good_titles("Dale Allotment Society")
+        .into_iter()
+        .zip(["news", "guides", "practice"])
+        .map(|(title, kind)| Expected { title, kind, branch: "Dale Allotment Society".to_owned() })
+        .collect();
+
+    let city = world.hub(
+        "city",
+        "Millbrook City Hub",
+        "",
+        &[source(None, &a.home), source(None, &b.home), source(None, &world.server.url("/dale/feed.xml"))],
+    );
+    city.fetch_and_build();
+    world.server.mount_dir("/city/", &city.public());
+    let city_entries: Vec<Expected> = a.entries.iter().chain(&b.entries).chain(&dale).cloned().collect();
+    assert_listed_once(&city.output("network/index.html"), &city_entries);
+
+    // What the city hub says about itself: branch.json lists its own feeds only.
+    let manifest: serde_json::Value = serde_json::from_str(&city.output("branch.json")).expect("branch.json");
+    let feeds: Vec<&str> = manifest["feeds"].as_array().unwrap().iter().filter_map(|f| f["url"].as_str()).collect();
+    assert!(!feeds.iter().any(|f| f.contains("/network/")), "{feeds:?}");
+
+    let regional = world.hub(
+        "regional",
+        "Valley Regional Hub",
+        "",
+        &[
+            source(Some("Millbrook City Hub"), &world.server.url("/city/network/feed.xml")),
+            source(None, &b.home),
+            source(None, &c.home),
+        ],
+    );
+    regional.fetch_and_build();
+    let expected: Vec<Expected> = a.entries.iter().chain(&b.entries).chain(&c.entries).chain(&dale).cloned().collect();
+
+    let html = regional.output("network/index.html");
+    assert_listed_once(&html, &expected);
+    let cards = entry_cards(&html);
+    assert_eq!(cards.len(), expected.len(), "no other entries:\n{}", titles(&cards));
+    for card in &cards {
+        assert!(!card.contains("City Hub"), "credited to the hub that relayed it: {card}");
+    }
+
+    let feed: serde_json::Value = serde_json::from_str(&regional.output("network/feed.json")).expect("feed.json");
+    let items = feed["items"].as_array().expect("items");
+    assert_eq!(items.len(), expected.len(), "{feed:#}");
+    let home_of = |branch: &str| [&a, &b, &c].into_iter().find(|x| x.name == branch).map(|x| x.home.clone());
+    for e in &expected {
+        let found: Vec<&serde_json::Value> = items.iter().filter(|i| i["title"] == e.title.as_str()).collect();
+        assert_eq!(found.len(), 1, "{:?} once in feed.json", e.title);
+        let ext = &found[0]["_branchpress"];
+        assert_eq!(ext["kind"], e.kind, "{:#}", found[0]);
+        assert_eq!(ext["origin"]["name"], e.branch.as_str(), "{:#}", found[0]);
+        if let Some(home) = home_of(&e.branch) {
+            assert_eq!(ext["origin"]["home_url"].as_str(), Some(home.as_str()), "{:#}", found[0]);
+        }
+        let authors = found[0]["authors"].as_array().expect("authors");
+        assert!(!authors.iter().any(|a| a["name"].as_str().is_some_and(|n| n.contains("Hub"))), "{:#}", found[0]);
+    }
+
+    // Each kind's listing holds exactly that kind; a branch's tag survives two hops.
+    for (kind, _) in SECTIONS {
+        let of_kind: Vec<Expected> = expected.iter().filter(|e| e.kind == kind).cloned().collect();
+        let page = regional.output(&format!("network/{kind}/index.html"));
+        assert_listed_once(&page, &of_kind);
+        assert_eq!(entry_cards(&page).len(), of_kind.len(), "{kind}:\n{}", titles(&entry_cards(&page)));
+    }
+    let tagged = regional.output("network/tags/a-tag/index.html");
+    assert_listed_once(&tagged, &a.entries);
+    assert_eq!(entry_cards(&tagged).len(), a.entries.len());
+
+    // The Atom network feed credits relayed entries with <source>: the branch, never the city hub.
+    let atom = regional.output("network/feed.xml");
+    for e in &expected {
+        let entry = atom
+            .split("<entry>")
+            .find(|x| x.contains(&format!("<title type=\"text\">{}</title>", e.title)))
+            .unwrap_or_else(|| panic!("{:?} in network/feed.xml", e.title));
+        let source = &entry[entry.find("<source>").expect("a <source>")..];
+        assert!(source.contains(&format!("<title type=\"text\">{}</title>", e.branch)), "{entry}");
+        assert!(entry.contains(&format!("<bp:kind>{}</bp:kind>", e.kind)), "{entry}");
+        assert!(!entry.contains("/city/"), "{entry}");
+    }
+
+    // The directory: the city hub relays a's and b's entries but is credited with none.
+    let branches = regional.output("network/branches/index.html");
+    assert_eq!(articles_here(branch_card(&branches, "Millbrook City Hub")), 0, "{branches}");
+    assert_eq!(articles_here(branch_card(&branches, &b.name)), b.entries.len());
+    assert_eq!(articles_here(branch_card(&branches, &c.name)), c.entries.len());
+}
+
+// ---------------------------------------------------------------------------
+// 2. Faults
+// ---------------------------------------------------------------------------
+
+/// How a faulty source misbehaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fault {
+    ServerError,
+    Timeout,
+    RedirectLoop,
+    NotModifiedAfterOk,
+    Huge,
+    MalformedXml,
+    EntityBomb,
+    InvalidUtf8,
+    Empty,
+}
+
+/// A good Atom feed for a faulty source, while it still works.
+fn good_feed(name: &str, slug: &str, host: &str) -> String {
+    let mut feed = format!(
+        r#"<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>{name}</title>
+<id>{host}/{slug}/</id><link rel="alternate" href="{host}/{slug}/"/><updated>2026-05-10T00:00:00Z</updated>"#
+    );
+    for (i, kind) in ["news", "guides", "practice"].into_iter().enumerate() {
+        let i = i + 1;
+        feed.push_str(&format!(
+            r#"<entry><id>{host}/{slug}/{i}/</id><title>{name} post {i}</title><link href="{host}/{slug}/{i}/"/>
+<published>2026-05-0{i}T00:00:00Z</published><updated>2026-05-0{i}T00:00:00Z</updated><category term="{kind}"/>
+<summary type="html">&lt;p&gt;Post {i} of {name}.&lt;/p&gt;</summary></entry>"#
+        ));
+    }
+    feed.push_str("</feed>");
+    feed
+}
+
+const BOMB: &str = r#"<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+<!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">]>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>&lol4;</title><id>urn:bomb</id><updated>2026-05-10T00:00:00Z</updated>
+<entry><id>urn:bomb:1</id><title>&lol4;</title><updated>2026-05-01T00:00:00Z</updated></entry></feed>"#;
+
+/// Bytes of a body of this size are written in chunks of this many.
+const CHUNK: usize = 64 * 1024;
+/// The oversized body: six times the default `max_body`.
+const HUGE: usize = 60 * 1024 * 1024;
+
+/// Writes `HUGE` bytes of a syntactically plausible feed, one chunk at a time.
+fn stream_huge(stream: &mut TcpStream) {
+    let head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Length: {HUGE}\r\nContent-Type: application/atom+xml\r\nConnection: close\r\n\r\n"
+    );
+    if stream.write_all(head.as_bytes()).is_err() {
+        return;
+    }
+    let start = b"<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>Huge</title><!--";
+    let _ = stream.write_all(start);
+    let chunk = vec![b'x'; CHUNK];
+    let mut written = start.len();
+    while written < HUGE {
+        let n = CHUNK.min(HUGE - written);
+        if stream.write_all(&chunk[..n]).is_err() {
+            return;
+        }
+        written += n;
+    }
+}
+
+/// The faulty answer of source `name` served at `host/slug/`.
+fn misbehave(fault: Fault, request: &Request, stream: &mut TcpStream, (name, slug, host): (&str, &str, &str)) {
+    let atom = || vec![("Content-Type", "application/atom+xml".to_owned())];
+    match fault {
+        Fault::ServerError => reply(stream, "500 Internal Server Error", &[], b"oops"),
+        Fault::Timeout => {
+            thread::sleep(Duration::from_secs(3));
+            reply(stream, "200 OK", &atom(), good_feed(name, slug, host).as_bytes());
+        }
+        Fault::RedirectLoop => reply(stream, "302 Found", &[("Location", request.path.clone())], b""),
+        Fault::NotModifiedAfterOk => reply(stream, "304 Not Modified", &[("ETag", "\"v1\"".to_owned())], b""),
+        Fault::Huge => stream_huge(stream),
+        Fault::MalformedXml => reply(
+            stream,
+            "200 OK",
+            &atom(),
+            b"<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>Broken</title>\
+              <entry><id>urn:broken:1</id><title>Half</titel></entry><entry><<<</feed",
+        ),
+        Fault::EntityBomb => {
+            reply(stream, "200 OK", &[("Content-Type", "application/xml".to_owned())], BOMB.as_bytes())
+        }
+        Fault::InvalidUtf8 => {
+            let mut body = good_feed(name, slug, host).into_bytes();
+            let at = body.windows(6).position(|w| w == b"Post 1").expect("a summary") + 6;
+            body.splice(at..at, [0xff, 0xfe, 0xc3, 0x28]);
+            reply(stream, "200 OK", &atom(), &body);
+        }
+        Fault::Empty => reply(stream, "200 OK", &atom(), b""),
+    }
+}
+
+/// A faulty source at `/<slug>/feed.xml`: a good feed (with an `ETag`) for the first `good` requests, then `fault`.
+fn mount_faulty(server: &Server, slug: &str, name: &str, fault: Fault, good: usize) {
+    let count = AtomicUsize::new(0);
+    let host = server.url("");
+    let (slug, name) = (slug.to_owned(), name.to_owned());
+    server.mount(
+        &format!("/{slug}/"),
+        Arc::new(move |request: &Request, stream: &mut TcpStream| {
+            if count.fetch_add(1, Ordering::SeqCst) < good {
+                let headers = [("Content-Type", "application/atom+xml".to_owned()), ("ETag", "\"v1\"".to_owned())];
+                return reply(stream, "200 OK", &headers, good_feed(&name, &slug, &host).as_bytes());
+            }
+            misbehave(fault, request, stream, (&name, &slug, &host));
+        }),
+    );
+}
+
+/// The titles of a faulty source's good feed.
+fn good_titles(name: &str) -> Vec<String> {
+    (1..=3).map(|i| format!("{name} post {i}")).collect()
+}
+
+/// One faulty source with a cache and one without, beside two healthy branches:
+/// fetch + build twice (the first fetch finds the cached one healthy).
+fn fault_scenario(fault: Fault, error_snippet: &str) {
+    let world = World::new();
+    let a = world.branch("a", "Alder Street Pantry", 1);
+    let b = world.branch("b", "Birchwood Tenants", 2);
+    mount_faulty(&world.server, "cached", "Cached Source", fault, 1);
+    mount_faulty(&world.server, "fresh", "Fresh Source", fault, 0);
+    let timeout = if fault == Fault::Timeout { "timeout = \"1s\"" } else { "" };
+    let hub = world.hub(
+        "hub",
+        "Fault Hub",
+        timeout,
+        &[
+            source(None, &a.home),
+            source(Some("Cached Source"), &world.server.url("/cached/feed.xml")),
+            source(None, &b.home),
+            source(Some("Fresh Source"), &world.server.url("/fresh/feed.xml")),
+        ],
+    );
+    let healthy: Vec<Expected> = a.entries.iter().chain(&b.entries).cloned().collect();
+
+    for round in 1..=2 {
+        let (fetch, _build) = hub.fetch_and_build();
+        let context = format!("{fault:?}, round {round}:\n{}{}", fetch.stdout, fetch.stderr);
+        let html = hub.output("network/index.html");
+        assert_listed_once(&html, &healthy);
+        let titles = titles(&entry_cards(&html));
+        for title in good_titles("Cached Source") {
+            assert!(titles.contains(&title), "{context}\nkept entries of the cached source:\n{titles}");
+        }
+        let branches = hub.output("network/branches/index.html");
+        for branch in [&a, &b] {
+            let card = branch_card(&branches, &branch.name);
+            assert!(card.contains(STATUS_OK), "{context}\n{card}");
+            assert_eq!(articles_here(card), branch.entries.len(), "{card}");
+        }
+        let cached = branch_card(&branches, "Cached Source");
+        let fresh = branch_card(&branches, "Fresh Source");
+        match (fault, round) {
+            (_, 1) | (Fault::NotModifiedAfterOk, 2) => assert!(cached.contains(STATUS_OK), "{context}\n{cached}"),
+            (Fault::InvalidUtf8, 2) => assert!(cached.contains(STATUS_OK), "{context}\n{cached}"),
+            _ => {
+                assert!(cached.contains(STATUS_STALE), "{context}\n{cached}");
+                assert!(cached.contains(error_snippet), "{context}\nerror {error_snippet:?} in\n{cached}");
+            }
+        }
+        assert_eq!(articles_here(cached), 3, "{context}\n{cached}");
+        if fault == Fault::InvalidUtf8 {
+            // Read as lossy UTF-8: the entries are there, the bad bytes replaced.
+            assert!(fresh.contains(STATUS_OK), "{context}\n{fresh}");
+            for title in good_titles("Fresh Source") {
+                assert!(titles.contains(&title), "{context}\n{titles}");
+            }
+            assert!(html.contains("Post 1\u{fffd}"), "{context}\n{html}");
+        } else {
+            assert!(fresh.contains(STATUS_UNAVAILABLE), "{context}\n{fresh}");
+            assert!(fresh.contains(error_snippet), "{context}\nerror {error_snippet:?} in\n{fresh}");
+            assert_eq!(articles_here(fresh), 0, "{fresh}");
+        }
+    }
+    // Every output file is UTF-8 whatever the sources sent.
+    for (path, bytes) in common::snapshot(&hub.public()) {
+        assert!(std::str::from_utf8(&bytes).is_ok(), "{path} is not UTF-8");
+    }
+}
+
+#[test]
+fn fault_http_500() {
+    fault_scenario(Fault::ServerError, "HTTP status 500");
+}
+
+#[test]
+fn fault_timeout() {
+    fault_scenario(Fault::Timeout, "timed out");
+}
+
+#[test]
+fn fault_redirect_loop() {
+    fault_scenario(Fault::RedirectLoop, "redirects");
+}
+
+#[test]
+fn fault_not_modified_after_ok() {
+    fault_scenario(Fault::NotModifiedAfterOk, "HTTP status 304");
+}
+
+#[test]
+fn fault_sixty_mebibyte_body() {
+    fault_scenario(Fault::Huge, "limit");
+}
+
+#[test]
+fn fault_malformed_xml() {
+    fault_scenario(Fault::MalformedXml, "not a readable");
+}
+
+#[test]
+fn fault_entity_bomb() {
+    fault_scenario(Fault::EntityBomb, "ENTITY");
+}
+
+#[test]
+fn fault_invalid_utf8() {
+    fault_scenario(Fault::InvalidUtf8, "");
+}
+
+#[test]
+fn fault_empty_body() {
+    fault_scenario(Fault::Empty, "empty document");
+}
+
+// ---------------------------------------------------------------------------
+// 3. Hostile content
+// ---------------------------------------------------------------------------
+
+/// HTML a hostile branch puts in its entries (each piece must vanish).
+const HOSTILE_HTML: &[&str] = &[
+    "<p>Keep this sentence.</p>",
+    "<script>alert('script')</script>",
+    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+    "<img src=x onerror=\"alert('img')\">",
+    "<p onclick=\"alert('click')\" onmouseover=alert(1)>Hover</p>",
+    "<a href=\"javascript:alert('link')\">a link</a>",
+    "<a href=\"JaVaScRiPt:alert('case')\">another</a>",
+    "<a href=\"&#106;avascript:alert('entity')\">encoded</a>",
+    "<a href=\" javascript:alert('space')\">spaced</a>",
+    "<style>body{display:none}</style>",
+    "<p style=\"position:fixed;top:0;background:url(https://evil.example/t.png)\">styled</p>",
+    "<link rel=\"stylesheet\" href=\"https://evil.example/x.css\">",
+    "<iframe src=\"https://evil.example/frame\"></iframe>",
+    "<svg><script>alert('svg')</script></svg>",
+    "<svg onload=\"alert('onload')\"><circle r=\"1\"/></svg>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert('mxss')></style></mglyph></table></mtext></math>",
+    "<object data=\"https://evil.example/x.swf\"></object><embed src=\"https://evil.example/y\">",
+    "<form action=\"https://evil.example/\"><input name=\"q\"></form>",
+    "<meta http-equiv=\"refresh\" content=\"0;url=https://evil.example/\">",
+];
+
+/// What no output file may contain, lower case (raw, and as the escaped text of a feed).
+const FORBIDDEN: &[&str] = &[
+    "<script",
+    "&lt;script",
+    "onerror",
+    "onclick",
+    "onmouseover",
+    "onload",
+    "avascript:",
+    "<style",
+    "&lt;style",
+    "style=",
+    "<iframe",
+    "&lt;iframe",
+    "<svg",
+    "&lt;svg",
+    "<math",
+    "<object",
+    "<embed",
+    "<form",
+    "<meta http-equiv",
+    "evil.example",
+    "alert(",
+];
+
+fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// An Atom feed whose entries carry the hostile HTML in summary, content
+/// and an HTML title, and a `javascript:` link.
+fn hostile_atom(host: &str) -> String {
+    let html = HOSTILE_HTML.concat();
+    let mut feed = format!(
+        r#"<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Hostile Atom</title>
+<id>{host}/hostile/</id><link rel="alternate" href="{host}/hostile/"/><updated>2026-06-10T00:00:00Z</updated>"#
+    );
+    for (i, kind) in ["news", "guides"].into_iter().enumerate() {
+        feed.push_str(&format!(
+            r#"<entry><id>{host}/hostile/{i}/</id><title type="html">{title}</title>
+<link href="javascript:alert('entry')"/><published>2026-06-0{day}T00:00:00Z</published><category term="{kind}"/>
+<author><name>Mallory</name></author>
+<summary type="html">{summary}</summary><content type="html">{content}</content></entry>"#,
+            day = i + 1,
+            title = xml_escape(&format!("Atom hostile {i} <script>alert('title')</script><b>bold</b>")),
+            summary = xml_escape(&html),
+            content = xml_escape(&html),
+        ));
+    }
+    feed.push_str(
+        r#"<entry><id>urn:xhtml</id><title>Atom hostile xhtml</title><published>2026-06-05T00:00:00Z</published>
+<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>Xhtml kept.</p><script>alert('xhtml')</script>
+<a href="javascript:alert('x')">x</a><svg xmlns="http://www.w3.org/2000/svg"><script>alert('svg2')</script></svg></div></content></entry>"#,
+    );
+    feed.push_str("</feed>");
+    feed
+}
+
+/// A JSON Feed with the same HTML (JSON strings are not escaped like XML)
+/// and `javascript:` URLs for the item and its claimed origin.
+fn hostile_json(host: &str) -> String {
+    let html = HOSTILE_HTML.concat();
+    serde_json::json!({
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "Hostile JSON",
+        "home_page_url": format!("{host}/hostile-json/"),
+        "items": [{
+            "id": format!("{host}/hostile-json/1/"),
+            "url": "javascript:alert('json-url')",
+            "title": "JSON hostile entry",
+            "content_html": html,
+            "date_published": "2026-06-07T00:00:00Z",
+            "tags": ["practice"],
+            "_branchpress": {"kind": "practice", "origin": {"name": "Origin Branch",
+                "home_url": "javascript:alert('home')", "feed_url": "javascript:alert('feed')"}}
+        }]
+    })
+    .to_string()
+}
+
+/// Serves `body` as `media` at `prefix`.
+fn mount_body(server: &Server, prefix: &str, media: &'static str, body: String) {
+    server.mount(
+        prefix,
+        Arc::new(move |_: &Request, stream: &mut TcpStream| {
+            reply(stream, "200 OK", &[("Content-Type", media.to_owned())], body.as_bytes());
+        }),
+    );
+}
+
+/// Files of the output that are the theme's own static files, unchanged (its SVG icon).
+fn theme_static_files() -> Vec<Vec<u8>> {
+    common::snapshot(&theme_dir().join("static")).into_values().collect()
+}
+
+#[test]
+fn hostile_entries_leave_no_trace_in_any_output_file() {
+    let world = World::new();
+    let a = world.branch("a", "Alder Street Pantry", 1);
+    let host = world.server.url("");
+    mount_body(&world.server, "/hostile/", "application/atom+xml", hostile_atom(&host));
+    mount_body(&world.server, "/hostile-json/", "application/feed+json", hostile_json(&host));
+    let hub = world.hub(
+        "hub",
+        "Careful Hub",
+        "",
+        &[
+            source(None, &a.home),
+            source(Some("Hostile Atom"), &world.server.url("/hostile/feed.xml")),
+            source(Some("Hostile JSON"), &world.server.url("/hostile-json/feed.json")),
+        ],
+    );
+    let (fetch, build) = hub.fetch_and_build();
+    assert!(fetch.stdout.contains("3 sources, 0 failed"), "{}", fetch.stdout);
+    assert!(!build.stderr.contains("warning"), "{}", build.stderr);
+
+    let html = hub.output("network/index.html");
+    let titles = titles(&entry_cards(&html));
+    for title in ["Atom hostile 0", "Atom hostile 1", "Atom hostile xhtml", "JSON hostile entry"] {
+        assert!(titles.lines().any(|t| t.starts_with(title)), "{title} listed:\n{titles}");
+    }
+    assert!(html.contains("Keep this sentence."), "{html}");
+    assert!(hub.output("network/feed.json").contains("Xhtml kept."));
+
+    let theme_files = theme_static_files();
+    let files = common::snapshot(&hub.public());
+    assert!(files.len() > 20, "{:?}", files.keys());
+    for (path, bytes) in files {
+        if theme_files.contains(&bytes) {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&bytes).to_lowercase();
+        for bad in FORBIDDEN {
+            if let Some(at) = text.find(bad) {
+                let from = text[..at].char_indices().rev().nth(150).map_or(0, |(i, _)| i);
+                let context: String = text[from..].chars().take(300).collect();
+                panic!("{bad:?} in {path}: …{context}…");
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// 4. Conditional GET
+// ---------------------------------------------------------------------------
+
+#[test]
+fn a_second_fetch_of_an_unchanged_network_is_all_not_modified() {
+    let world = World::new();
+    let a = world.branch("a", "Alder Street Pantry", 1);
+    let b = world.branch("b", "Birchwood Tenants", 2);
+    let c = world.branch("c", "Cedar Vale Mutual Aid", 3);
+    let direct_feeds = [world.server.url("/b/feed.json"), world.server.url("/c/rss.xml")];
+    let hub = world.hub(
+        "hub",
+        "Quiet Hub",
+        "",
+        &[source(None, &a.home), source(None, &direct_feeds[0]), source(None, &direct_feeds[1])],
+    );
+    let first = hub.fetch();
+    assert_eq!(first.stdout.matches("  updated").count(), 3, "{}", first.stdout);
+    let before = world.server.requests().len();
+
+    let second = hub.fetch();
+    let rows: Vec<&str> = second.stdout.lines().filter(|l| l.contains("http://127.0.0.1")).collect();
+    assert_eq!(rows.len(), 3, "{}", second.stdout);
+    for row in &rows {
+        assert!(row.trim_end().ends_with("not modified"), "{}", second.stdout);
+    }
+    assert!(second.stdout.contains("3 sources, 0 failed"), "{}", second.stdout);
+
+    let asked: Vec<Request> = world.server.requests().split_off(before);
+    let paths: Vec<&str> = asked.iter().map(|r| r.path.as_str()).collect();
+    assert_eq!(paths.len(), 3, "one request per source, straight to its feed: {paths:?}");
+    for expected in ["/a/feed.xml", "/b/feed.json", "/c/rss.xml"] {
+        let request = asked.iter().find(|r| r.path == expected).unwrap_or_else(|| panic!("{expected} in {paths:?}"));
+        assert!(request.headers.get("if-none-match").is_some_and(|v| v.starts_with('"')), "{request:?}");
+        assert_eq!(request.headers.get("if-modified-since").map(String::as_str), Some(LAST_MODIFIED), "{request:?}");
+    }
+
+    hub.build();
+    let expected: Vec<Expected> = a.entries.iter().chain(&b.entries).chain(&c.entries).cloned().collect();
+    assert_listed_once(&hub.output("network/index.html"), &expected);
+}
+
+/// Plain-text fields (names, tags, a JSON Feed `summary`, a text title) are
+/// shown as text: escaped on every page, never markup.
+#[test]
+fn hostile_plain_text_is_shown_as_text_only() {
+    let world = World::new();
+    let payload = "<script>alert('text')</script><img src=x onerror=alert(1)>";
+    let feed = serde_json::json!({
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": format!("Plain {payload}"),
+        "items": [{
+            "id": "urn:plain:1",
+            "url": "https://plain.example/1/",
+            "title": format!("Plain title {payload}"),
+            "summary": format!("Plain summary {payload}"),
+            "date_published": "2026-06-07T00:00:00Z",
+            "tags": ["news", format!("tag {payload}")],
+            "authors": [{"name": format!("Author {payload}")}],
+            "_branchpress": {"origin": {"name": format!("Origin {payload}")}}
+        }]
+    });
+    mount_body(&world.server, "/plain/", "application/feed+json", feed.to_string());
+    let hub = world.hub("hub", "Careful Hub", "", &[source(None, &world.server.url("/plain/feed.json"))]);
+    hub.fetch_and_build();
+    let listing = hub.output("network/index.html");
+    assert!(listing.contains("Plain title &lt;script&gt;"), "{listing}");
+    assert!(listing.contains("Plain summary &lt;script&gt;"), "{listing}");
+    for (path, bytes) in common::snapshot(&hub.public()) {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&bytes).to_lowercase();
+        for bad in ["<script", "<img"] {
+            assert!(!text.contains(bad), "{bad:?} as markup in {path}");
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Regressions found by these tests
+// ---------------------------------------------------------------------------
+
+/// A source called "News" cannot have `/network/news/` (the news listing),
+/// so its page moves aside; it must not land on another source's page.
+#[test]
+fn branch_pages_never_share_a_folder() {
+    let world = World::new();
+    let names = ["News", "News Branch", "Tags", "Tags Branch", "Tags Branch 2"];
+    let mut sources = Vec::new();
+    for (i, name) in names.into_iter().enumerate() {
+        let slug = format!("feed{i}");
+        mount_body(
+            &world.server,
+            &format!("/{slug}/"),
+            "application/atom+xml",
+            good_feed(name, &slug, &world.server.url("")),
+        );
+        sources.push(source(Some(name), &world.server.url(&format!("/{slug}/feed.xml"))));
+    }
+    let hub = world.hub("hub", "Busy Hub", "", &sources);
+    hub.fetch_and_build();
+    let directory = hub.output("network/branches/index.html");
+    let mut pages = Vec::new();
+    for name in names {
+        let card = branch_card(&directory, name);
+        let href = card.split("<h2 class=\"card-title\"><a href=\"").nth(1).and_then(|r| r.split('"').next());
+        let path =
+            href.expect("a branch page link").strip_prefix(&format!("{}/", hub.base)).expect("on the hub").to_owned();
+        assert!(!pages.contains(&path), "{name} shares {path} with another branch:\n{directory}");
+        let page = hub.output(&format!("{path}index.html"));
+        let titles = titles(&entry_cards(&page));
+        assert_eq!(titles.lines().count(), 3, "{name}'s page {path}:\n{titles}");
+        assert!(good_titles(name).iter().all(|t| titles.contains(t.as_str())), "{name}'s page {path}:\n{titles}");
+        pages.push(path);
+    }
+    assert!(pages.iter().all(|p| !["network/news/", "network/tags/"].contains(&p.as_str())), "{pages:?}");
+}
