@@ -311,7 +311,9 @@ fn find_theme(root: &Path, name: &str) -> PathBuf {
     if own.is_dir() {
         return own;
     }
-    let beside = root.parent().map(|p| p.join("themes").join(name));
+    // `.` has no parent; the folder it names does.
+    let absolute = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let beside = absolute.parent().map(|p| p.join("themes").join(name));
     match beside {
         Some(p) if p.is_dir() => p,
         _ => own,

@@ -193,3 +193,20 @@ fn relative_urls_work_opened_from_disk() {
     // Feeds keep absolute URLs.
     assert!(site.output("feed.xml").contains("https://test.example.org/news/second/"));
 }
+
+/// A site beside a `themes/` folder builds from inside its own folder too.
+#[test]
+fn a_theme_beside_the_site_is_found_from_inside_the_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    std::fs::create_dir_all(site.join("content")).unwrap();
+    std::fs::write(site.join("config.toml"), "title = \"T\"\nbase_url = \"https://t.example\"\ntheme = \"mine\"\n")
+        .unwrap();
+    let theme = dir.path().join("themes/mine/templates");
+    std::fs::create_dir_all(&theme).unwrap();
+    for name in ["index.html", "taxonomy_list.html", "taxonomy_term.html"] {
+        std::fs::write(theme.join(name), "from the theme beside").unwrap();
+    }
+    common::run_in(&site, &["build"]).success();
+    assert_eq!(std::fs::read_to_string(site.join("public/index.html")).unwrap(), "from the theme beside");
+}
