@@ -328,7 +328,14 @@ pub fn fetch_sources(config: &Config, stale_only: bool) -> Result<crate::federat
     };
     let cache = crate::federation::cache_dir(&config.paths.root);
     let options = crate::federation::FetchOptions { stale_only, ..crate::federation::FetchOptions::default() };
-    let progress = |event: crate::federation::ProgressEvent<'_>| eprintln!("{event}");
+    let on_terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let progress = |event: crate::federation::ProgressEvent<'_>| {
+        if on_terminal {
+            eprint!("{}", crate::report::progress_bar(&event));
+        } else {
+            eprintln!("{event}");
+        }
+    };
     Ok(crate::federation::fetch(&federation, &cache, &options, &progress))
 }
 

@@ -395,7 +395,7 @@ fn sitemap_urls(site: &Site<'_>) -> Vec<SitemapUrl> {
 
 fn branch_manifest(site: &Site<'_>, feeds: &[FeedPlan]) -> BranchManifest {
     let config = site.config;
-    let manifest_feeds = feeds
+    let manifest_feeds: Vec<ManifestFeed> = feeds
         .iter()
         .filter(|p| p.folder == "/" || p.section.is_some())
         .flat_map(|p| {
@@ -434,6 +434,19 @@ fn branch_manifest(site: &Site<'_>, feeds: &[FeedPlan]) -> BranchManifest {
                 .collect()
         })
         .unwrap_or_default();
+    // A hub also lists its network feeds (section "network"), so another
+    // hub can find what to follow from this branch.json.
+    let mut manifest_feeds: Vec<ManifestFeed> = manifest_feeds;
+    if site.network.is_some() {
+        for (file, format) in [("feed.xml", FeedFormat::Atom), ("feed.json", FeedFormat::Json)] {
+            manifest_feeds.push(ManifestFeed {
+                url: feed_url(config, "/network/", file),
+                format,
+                title: format!("The network · {}", branch_name(config)),
+                section: Some("network".into()),
+            });
+        }
+    }
     BranchManifest {
         schema_version: manifest::SCHEMA_VERSION,
         name: branch_name(config),
