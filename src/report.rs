@@ -95,7 +95,7 @@ pub fn progress_bar(event: &crate::federation::ProgressEvent<'_>) -> String {
         crate::federation::ProgressEvent::Begin { total } => (0, *total),
         crate::federation::ProgressEvent::Finished { done, total, .. } => (*done, *total),
     };
-    let filled = if total == 0 { WIDTH } else { done * WIDTH / total };
+    let filled = (done * WIDTH).checked_div(total).unwrap_or(WIDTH);
     let end = if done == total { "\n" } else { "" };
     format!("\r[{}{}] {done}/{total} sources{end}", "#".repeat(filled), " ".repeat(WIDTH - filled))
 }
