@@ -293,6 +293,13 @@ fn escape_attribute(value: &str) -> Cow<'_, str> {
 /// Decodes the XML entities, `&nbsp;` and numeric character references;
 /// anything else (other named entities, a lone `&`) is kept as written.
 fn decode_entities(raw: &str) -> Cow<'_, str> {
+    expand_references(raw, entity)
+}
+
+/// Replaces every `&name;` that `lookup` knows (a named or numeric
+/// reference, at most 10 characters) by its character, leaving anything
+/// else as written. Shared with the XML reader of feed origins.
+pub(crate) fn expand_references(raw: &str, lookup: impl Fn(&str) -> Option<char>) -> Cow<'_, str> {
     if !raw.contains('&') {
         return Cow::Borrowed(raw);
     }
@@ -302,7 +309,7 @@ fn decode_entities(raw: &str) -> Cow<'_, str> {
         out.push_str(&rest[..amp]);
         let tail = &rest[amp..];
         let decoded =
-            tail.bytes().take(12).position(|b| b == b';').and_then(|semi| Some((entity(&tail[1..semi])?, semi)));
+            tail.bytes().take(12).position(|b| b == b';').and_then(|semi| Some((lookup(&tail[1..semi])?, semi)));
         match decoded {
             Some((c, semi)) => {
                 out.push(c);

@@ -45,6 +45,32 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name == "4913"
 }
 
+/// Every file under `dir` (none when it does not exist), by name, without
+/// hidden and editor files: (path relative to `dir` with `/`, path).
+/// `what` names the folder in an error ("the templates folder").
+pub fn files_under(dir: &Path, what: &str) -> Result<Vec<(String, PathBuf)>> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let walker = WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+    let mut out = Vec::new();
+    for entry in walker {
+        let entry = entry.map_err(|e| {
+            let io = e.into_io_error().unwrap_or_else(|| std::io::Error::other("filesystem loop"));
+            Error::io(dir, &format!("read {what}"), &io)
+        })?;
+        if entry.file_type().is_file() {
+            let path = entry.into_path();
+            let relative = relative_string(dir, &path);
+            out.push((relative, path));
+        }
+    }
+    Ok(out)
+}
+
 /// Lists `content_dir`.
 pub fn walk(content_dir: &Path) -> Result<ContentFiles> {
     let mut files = Vec::new();

@@ -5,12 +5,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use walkdir::WalkDir;
-
 use crate::config::Config;
 use crate::content::library::Library;
-use crate::content::walk::is_ignored_name;
-use crate::error::{Error, Result};
+use crate::content::walk::files_under;
+use crate::error::Result;
 
 /// Output path (`images/logo.svg`) to the file it is copied from.
 pub type StaticFiles = BTreeMap<String, PathBuf>;
@@ -36,25 +34,6 @@ pub fn collect(config: &Config, library: &Library) -> Result<StaticFiles> {
 }
 
 fn add_folder(files: &mut StaticFiles, dir: &Path) -> Result<()> {
-    if !dir.is_dir() {
-        return Ok(());
-    }
-    let walker = WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
-    for entry in walker {
-        let entry = entry.map_err(|e| {
-            let io = e.into_io_error().unwrap_or_else(|| std::io::Error::other("filesystem loop"));
-            Error::io(dir, "read this folder", &io)
-        })?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let path = entry.into_path();
-        let relative = path.strip_prefix(dir).unwrap_or(&path);
-        let key = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-        files.insert(key, path);
-    }
+    files.extend(files_under(dir, "this folder")?);
     Ok(())
 }

@@ -6,10 +6,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use tera::Tera;
-use walkdir::WalkDir;
 
 use crate::config::Config;
-use crate::content::walk::is_ignored_name;
+use crate::content::walk::files_under;
 use crate::error::{Diagnostic, Error, Result};
 
 /// Templates that exist even when neither the site nor its theme has them.
@@ -199,34 +198,13 @@ fn flatten(s: &str) -> String {
 
 /// Reads every template file under `dir` (none if it does not exist).
 fn read_dir(dir: &Path) -> Result<Vec<TemplateSource>> {
-    if !dir.is_dir() {
-        return Ok(Vec::new());
-    }
-    let mut out = Vec::new();
-    let walker = WalkDir::new(dir)
-        .sort_by_file_name()
+    files_under(dir, "the templates folder")?
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
-    for entry in walker {
-        let entry = entry.map_err(|e| {
-            let io = e.into_io_error().unwrap_or_else(|| std::io::Error::other("filesystem loop"));
-            Error::io(dir, "read the templates folder", &io)
-        })?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let path = entry.into_path();
-        let name = path
-            .strip_prefix(dir)
-            .unwrap_or(&path)
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, "read this template", &e))?;
-        out.push(TemplateSource { name, path: Some(path), text });
-    }
-    Ok(out)
+        .map(|(name, path)| {
+            let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, "read this template", &e))?;
+            Ok(TemplateSource { name, path: Some(path), text })
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -249,25 +249,7 @@ fn attr(attrs: &str, key: &str) -> Option<String> {
 
 /// Expands the five predefined entities and numeric character references.
 fn unescape(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    let mut rest = raw;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        let tail = &rest[amp..];
-        let semi = tail.bytes().take(12).position(|b| b == b';');
-        match semi.and_then(|semi| Some((decode(&tail[1..semi])?, semi))) {
-            Some((c, semi)) => {
-                out.push(c);
-                rest = &tail[semi + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &tail[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    crate::html::expand_references(raw, decode).into_owned()
 }
 
 fn decode(entity: &str) -> Option<char> {
