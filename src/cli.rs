@@ -166,13 +166,18 @@ pub fn run(cli: Cli) -> ExitCode {
                     }
                     ExitCode::SUCCESS
                 }
-                Err(e) => fail(&e),
+                Err(e) => fail_build(&e),
             }
         }
     }
 }
 
 fn fail(err: &crate::error::Error) -> ExitCode {
-    eprint!("{}", report::format_error(err));
+    eprint!("{}", report::format_error(err, "nothing was changed"));
+    ExitCode::FAILURE
+}
+
+fn fail_build(err: &crate::error::Error) -> ExitCode {
+    eprint!("{}", report::format_error(err, "nothing was changed in the output folder"));
     ExitCode::FAILURE
 }

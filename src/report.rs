@@ -44,11 +44,12 @@ pub fn format_diagnostic(level: Level, d: &Diagnostic) -> String {
     out
 }
 
-/// Every diagnostic of a failed command, and a closing line.
-pub fn format_error(err: &Error) -> String {
+/// Every diagnostic of a failed command, and a closing line that ends
+/// with `outcome` (what the failure left as it was).
+pub fn format_error(err: &Error, outcome: &str) -> String {
     let mut out: String = err.diagnostics.iter().map(|d| format_diagnostic(Level::Error, d)).collect();
     let n = err.diagnostics.len();
-    let _ = writeln!(out, "{n} problem{} found; nothing was changed in the output folder.", plural(n));
+    let _ = writeln!(out, "{n} problem{} found; {outcome}.", plural(n));
     out
 }
 

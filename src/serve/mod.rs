@@ -111,7 +111,7 @@ fn rebuild_and_tell(preview: &mut Preview, files: &http::SharedFiles, hub: &Hub,
             }
         }
         Err(err) => {
-            eprint!("{}", report::format_error(&err));
+            eprint!("{}", report::format_error(&err, "the preview keeps showing the last good version"));
             hub.send(&Message::errors(&err.diagnostics));
         }
     }
