@@ -396,9 +396,7 @@ fn templates(
 }
 
 fn write_html(sink: &dyn Sink, path: &str, html: &str) -> std::result::Result<(), Diagnostic> {
-    let file = urls::output_file(path);
-    let file = file.to_string_lossy().replace('\\', "/");
-    sink.write(&file, html.as_bytes())
+    sink.write(&urls::output_file(path), html.as_bytes())
         .map_err(|e| e.diagnostics.into_iter().next().unwrap_or_else(|| Diagnostic::new("write failed")))
 }
 

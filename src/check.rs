@@ -76,8 +76,8 @@ pub fn check(site_dir: &Path, external: bool) -> Result<CheckReport> {
     let files = out.into_files();
 
     let mut report = CheckReport::default();
-    for (_, d) in site.warnings.iter().map(|d| (Level::Warning, d.clone())) {
-        report.warning(d);
+    for d in &site.warnings {
+        report.warning(d.clone());
     }
     let sources = output_sources(&site);
     let outputs: Vec<Output<'_>> = files
@@ -104,9 +104,8 @@ pub fn check(site_dir: &Path, external: bool) -> Result<CheckReport> {
 
 /// Output key -> the content file it was rendered from.
 fn output_sources(site: &Prepared) -> HashMap<String, PathBuf> {
-    let key = |path: &str| urls::output_file(path).to_string_lossy().replace('\\', "/");
-    let pages = site.library.pages.iter().map(|p| (key(&p.path), p.file.path.clone()));
-    let sections = site.library.sections.iter().map(|s| (key(&s.path), s.file.path.clone()));
+    let pages = site.library.pages.iter().map(|p| (urls::output_file(&p.path), p.file.path.clone()));
+    let sections = site.library.sections.iter().map(|s| (urls::output_file(&s.path), s.file.path.clone()));
     pages.chain(sections).collect()
 }
 
@@ -121,18 +120,22 @@ fn resolve<'a>(files: &'a BTreeMap<String, std::sync::Arc<Vec<u8>>>, path: &str)
     candidates.into_iter().find_map(|c| files.get_key_value(&c).map(|(k, _)| k.as_str()))
 }
 
-/// Where in a source file a URL is written: the line of its first
-/// appearance (as written, or its path, or its `#fragment`), else line 1.
-fn line_of(source: &Path, url: &str, site_path: &str) -> usize {
-    let Ok(text) = std::fs::read_to_string(source) else { return 0 };
+/// Where in a source text a URL is written: the line of its first
+/// appearance (as written, or its path, or its `#fragment`), if any.
+fn line_in(text: &str, url: &str, site_path: &str) -> Option<usize> {
     let fragment = url.split_once('#').map(|(_, f)| format!("#{f}"));
     let needles = [Some(url.to_owned()), Some(site_path.to_owned()), fragment];
     for needle in needles.iter().flatten().filter(|n| n.len() > 1) {
         if let Some(at) = text.find(needle.as_str()) {
-            return text[..at].matches('\n').count() + 1;
+            return Some(text[..at].matches('\n').count() + 1);
         }
     }
-    1
+    None
+}
+
+/// [`line_in`] for a file, line 1 when the URL is not found in it.
+fn line_of(source: &Path, url: &str, site_path: &str) -> usize {
+    std::fs::read_to_string(source).ok().and_then(|text| line_in(&text, url, site_path)).unwrap_or(1)
 }
 
 /// Where a URL found in `output` was written: in the page's own Markdown

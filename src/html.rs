@@ -129,8 +129,8 @@ pub fn urls_and_ids(html: &str) -> (Vec<FoundUrl>, Vec<String>) {
             {
                 ids.push(value.into_owned());
             } else if name.eq_ignore_ascii_case("srcset") {
-                for candidate in srcset_urls(&value) {
-                    urls.push(FoundUrl { url: candidate.to_owned(), loads: true });
+                for (url, _) in srcset_candidates(&value) {
+                    urls.push(FoundUrl { url: url.to_owned(), loads: true });
                 }
             } else if URL_ATTRIBUTES.iter().any(|a| a.eq_ignore_ascii_case(name)) {
                 let loads = !name.eq_ignore_ascii_case("href") || is_link_tag && loads_link(&tag);
@@ -155,8 +155,10 @@ fn loads_link(tag: &StartTag<'_>) -> bool {
     })
 }
 
-/// The URLs of a `srcset`'s candidates.
-fn srcset_urls(value: &str) -> Vec<&str> {
+/// A `srcset`'s candidates as (URL, descriptors), following the HTML
+/// candidate syntax: a URL, then optional descriptors up to a comma outside
+/// parentheses; a URL ending in a comma has no descriptors.
+fn srcset_candidates(value: &str) -> Vec<(&str, &str)> {
     let mut out = Vec::new();
     let mut rest = value;
     loop {
@@ -168,10 +170,10 @@ fn srcset_urls(value: &str) -> Vec<&str> {
         let (url, after) = rest.split_at(url_end);
         rest = after;
         if url.ends_with(',') {
-            out.push(url.trim_end_matches(','));
+            out.push((url.trim_end_matches(','), ""));
         } else {
-            out.push(url);
             let end = descriptor_end(rest);
+            out.push((url, rest[..end].trim_matches(is_html_space)));
             rest = &rest[end..];
         }
     }
@@ -232,35 +234,18 @@ fn resolve(value: &str, base: &Url) -> Option<String> {
     }
 }
 
-/// `srcset` with each candidate's URL made absolute; None when none changed.
-///
-/// Follows the HTML candidate syntax: a URL, then optional descriptors up to
-/// a comma outside parentheses; a URL ending in a comma has no descriptors.
+/// `srcset` with each candidate's URL mapped; None when none changed.
 fn rewrite_srcset(value: &str, map: &impl Fn(&str) -> Option<String>) -> Option<String> {
-    let mut candidates = Vec::new();
     let mut changed = false;
-    let mut rest = value;
-    loop {
-        rest = rest.trim_start_matches(|c| is_html_space(c) || c == ',');
-        if rest.is_empty() {
-            break;
-        }
-        let url_end = rest.find(is_html_space).unwrap_or(rest.len());
-        let (mut url, after) = rest.split_at(url_end);
-        rest = after;
-        let mut descriptor = "";
-        if url.ends_with(',') {
-            url = url.trim_end_matches(',');
-        } else {
-            let end = descriptor_end(rest);
-            descriptor = rest[..end].trim_matches(is_html_space);
-            rest = &rest[end..];
-        }
-        let resolved = map(url);
-        changed |= resolved.is_some();
-        let url = resolved.unwrap_or_else(|| url.to_owned());
-        candidates.push(if descriptor.is_empty() { url } else { format!("{url} {descriptor}") });
-    }
+    let candidates: Vec<String> = srcset_candidates(value)
+        .into_iter()
+        .map(|(url, descriptor)| {
+            let resolved = map(url);
+            changed |= resolved.is_some();
+            let url = resolved.unwrap_or_else(|| url.to_owned());
+            if descriptor.is_empty() { url } else { format!("{url} {descriptor}") }
+        })
+        .collect();
     changed.then(|| candidates.join(", "))
 }
 
@@ -283,6 +268,13 @@ fn is_html_space(c: char) -> bool {
 }
 
 /// Escapes a value for a double-quoted attribute.
+/// Text escaped for HTML content or a quoted attribute (`&`, `<`, `>`, quotes).
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
+    out
+}
+
 fn escape_attribute(value: &str) -> Cow<'_, str> {
     if !value.contains(['&', '"']) {
         return Cow::Borrowed(value);

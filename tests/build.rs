@@ -129,7 +129,14 @@ fn init_creates_a_site_that_builds() {
 #[test]
 fn help_is_available_for_every_command() {
     let dir = tempfile::tempdir().unwrap();
-    for cmd in [vec!["--help"], vec!["build", "--help"], vec!["init", "--help"]] {
+    for cmd in [
+        vec!["--help"],
+        vec!["init", "--help"],
+        vec!["build", "--help"],
+        vec!["check", "--help"],
+        vec!["fetch", "--help"],
+        vec!["serve", "--help"],
+    ] {
         let run = common::run_in(dir.path(), &cmd).success();
         assert!(run.stdout.contains("Usage"), "{}", run.stdout);
     }

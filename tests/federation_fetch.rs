@@ -6,8 +6,10 @@
 //! a slow server, an entity bomb, a source that fails after its first
 //! answer, and a hub relaying a branch's entry.
 
+mod common;
+
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -71,22 +73,7 @@ impl Server {
 }
 
 fn handle(mut stream: TcpStream, port: u16, seen: &Mutex<Vec<Seen>>) {
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut line = String::new();
-    if reader.read_line(&mut line).is_err() {
-        return;
-    }
-    let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
-    let mut headers = HashMap::new();
-    loop {
-        let mut header = String::new();
-        if reader.read_line(&mut header).unwrap_or(0) == 0 || header.trim().is_empty() {
-            break;
-        }
-        if let Some((k, v)) = header.split_once(':') {
-            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_owned());
-        }
-    }
+    let Some((path, headers)) = common::read_request(&stream) else { return };
     let request = Seen { path: path.clone(), headers };
     let earlier = seen.lock().unwrap().iter().filter(|s| s.path == path).count();
     seen.lock().unwrap().push(request.clone());

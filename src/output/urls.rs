@@ -4,8 +4,6 @@
 //! Paths here always start with `/`. A path ending in `/` is a folder served
 //! through its `index.html` (clean URLs); anything else is a file.
 
-use std::path::PathBuf;
-
 /// Slug of a title, term or file name: lower-case ASCII words joined by `-`.
 pub fn slugify(text: &str) -> String {
     slug::slugify(text)
@@ -19,14 +17,12 @@ pub fn permalink(base_url: &str, path: &str) -> String {
     url
 }
 
-/// The file, relative to the output folder, that serves `path`.
-pub fn output_file(path: &str) -> PathBuf {
+/// The file, relative to the output folder and with `/` separators (the
+/// key every [`Sink`](crate::output::sink::Sink) takes), that serves `path`:
+/// `/news/x/` -> `news/x/index.html`.
+pub fn output_file(path: &str) -> String {
     let trimmed = path.trim_start_matches('/');
-    if trimmed.is_empty() || trimmed.ends_with('/') {
-        PathBuf::from(trimmed).join("index.html")
-    } else {
-        PathBuf::from(trimmed)
-    }
+    if trimmed.is_empty() || trimmed.ends_with('/') { format!("{trimmed}index.html") } else { trimmed.to_owned() }
 }
 
 /// Joins path segments into a clean folder path: `["news", "x"]` -> `/news/x/`.
@@ -113,9 +109,9 @@ mod tests {
 
     #[test]
     fn output_files_are_clean_urls() {
-        assert_eq!(output_file("/"), PathBuf::from("index.html"));
-        assert_eq!(output_file("/news/x/"), PathBuf::from("news/x/index.html"));
-        assert_eq!(output_file("/feed.xml"), PathBuf::from("feed.xml"));
+        assert_eq!(output_file("/"), "index.html");
+        assert_eq!(output_file("/news/x/"), "news/x/index.html");
+        assert_eq!(output_file("/feed.xml"), "feed.xml");
     }
 
     #[test]

@@ -309,18 +309,11 @@ impl Renderer<'_> {
 
 /// A page that sends the reader (and search engines) to `to`.
 pub fn redirect_html(to: &str) -> String {
-    let to = pulldown_cmark_escape_attr(to);
+    let to = crate::html::escape(to);
     format!(
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved</title>\n\
          <link rel=\"canonical\" href=\"{to}\">\n<meta name=\"robots\" content=\"noindex\">\n\
          <meta http-equiv=\"refresh\" content=\"0; url={to}\">\n</head>\n\
          <body><p>This page has moved to <a href=\"{to}\">{to}</a>.</p></body>\n</html>\n"
     )
-}
-
-fn pulldown_cmark_escape_attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    // escape_html covers &, <, >, and quotes.
-    let _ = pulldown_cmark_escape::escape_html(&mut out, s);
-    out
 }

@@ -220,16 +220,10 @@ fn entry(site: &Site<'_>, id: PageId) -> Option<FeedEntry> {
         authors: page.authors.clone(),
         categories,
         kind,
-        summary_html: html("summary").or_else(|| page.description.clone().map(|d| pulldown_cmark_escape_text(&d))),
+        summary_html: html("summary").or_else(|| page.description.as_deref().map(crate::html::escape)),
         content_html: if site.config.feeds.full_content { html("content") } else { None },
         origin: None,
     })
-}
-
-fn pulldown_cmark_escape_text(text: &str) -> String {
-    let mut out = String::new();
-    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
-    out
 }
 
 fn newest(entries: &[FeedEntry]) -> Timestamp {
@@ -316,12 +310,11 @@ fn network_files(config: &Config, network: &NetworkValues) -> Vec<(String, Strin
         })
         .collect();
     let folder = "/network/";
-    let mut self_urls = FeedUrls {
+    let self_urls = FeedUrls {
         atom: Some(feed_url(config, folder, "feed.xml")),
         json: Some(feed_url(config, folder, "feed.json")),
-        ..FeedUrls::default()
+        rss: None,
     };
-    self_urls.rss = None;
     let doc = FeedDoc {
         title: format!("The network · {}", branch_name(config)),
         description: format!("The newest writing of the branches {} follows", branch_name(config)),

@@ -128,7 +128,7 @@ impl Preview {
         let fresh = out.into_files();
 
         let renderer = site.renderer();
-        let mut produced: HashSet<String> = jobs.iter().map(|j| output_key(&renderer.path_of(j))).collect();
+        let mut produced: HashSet<String> = jobs.iter().map(|j| urls::output_file(&renderer.path_of(j))).collect();
         produced.extend(site.static_files.keys().cloned());
         produced.extend(machine.write.iter().map(|(path, _)| path.clone()));
         produced.extend(machine.kept);
@@ -162,11 +162,6 @@ impl Preview {
         std::thread::spawn(move || drop(replaced));
         Ok(Update { files, changed, new_pages, rendered, elapsed: started.elapsed(), warnings })
     }
-}
-
-/// The output key of a site path (`/news/x/` -> `news/x/index.html`).
-fn output_key(path: &str) -> String {
-    urls::output_file(path).to_string_lossy().replace('\\', "/")
 }
 
 /// The text of `config.toml` and the theme's `theme.toml`: a change in
