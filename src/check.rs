@@ -12,14 +12,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 
+use crate::base::urls;
 use crate::build::{BuildOptions, Prepared, Timings, load_config};
 use crate::content::section::SortBy;
 use crate::error::{Diagnostic, Result};
 use crate::html::urls_and_ids;
+use crate::markdown::bodies::BodyCache;
 use crate::markdown::highlight::Highlighter;
 use crate::output::sink::{MemoryOutput, Sink};
-use crate::output::urls;
-use crate::render::bodies::BodyCache;
 use crate::report::Level;
 
 /// External links checked at once.

@@ -289,7 +289,7 @@ fn merge_theme_extra(extra: &mut toml::Table, theme_dir: &Path) -> Result<()> {
 }
 
 fn taxonomy(name: &str, paginate_by: Option<usize>, feed: bool) -> TaxonomyConfig {
-    TaxonomyConfig { name: name.to_owned(), slug: crate::output::urls::slugify(name), paginate_by, feed }
+    TaxonomyConfig { name: name.to_owned(), slug: crate::base::urls::slugify(name), paginate_by, feed }
 }
 
 fn check_feed_formats(path: &Path, feeds: &FeedConfig) -> Result<()> {

@@ -6,6 +6,7 @@
 //! plain feed, sitemap and manifest data into the machine-readable files a
 //! branch serves.
 
+pub mod base;
 pub mod build;
 pub mod check;
 pub mod cli;

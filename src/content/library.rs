@@ -9,12 +9,12 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::base::urls;
 use crate::config::Config;
 use crate::content::page::{FileInfo, FileStamp, Page, PageId};
 use crate::content::section::{Section, SectionId, SortBy};
 use crate::content::walk::{self, Asset, ContentFiles};
 use crate::error::{Diagnostic, Error, Result, partition_results};
-use crate::output::urls;
 
 /// Every page and section of a site, linked and sorted.
 #[derive(Debug, Default)]

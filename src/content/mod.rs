@@ -8,5 +8,6 @@ pub mod library;
 pub mod page;
 pub mod paginate;
 pub mod section;
+pub mod static_files;
 pub mod taxonomy;
 pub mod walk;

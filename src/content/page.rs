@@ -7,11 +7,11 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::base::urls;
 use crate::config::Config;
 use crate::content::dates::PageDate;
 use crate::content::front_matter::{self, PageFrontMatter, Split};
 use crate::error::{Diagnostic, Result};
-use crate::output::urls;
 
 /// Where a content file is, on disk and in the content tree.
 #[derive(Debug, Clone)]

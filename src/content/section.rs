@@ -2,11 +2,11 @@
 
 use std::path::Path;
 
+use crate::base::urls;
 use crate::config::Config;
 use crate::content::front_matter::{self, SectionFrontMatter};
 use crate::content::page::FileInfo;
 use crate::error::{Diagnostic, Result};
-use crate::output::urls;
 
 /// Index of a section in the library.
 pub type SectionId = usize;

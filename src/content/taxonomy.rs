@@ -3,11 +3,11 @@
 
 use std::collections::BTreeMap;
 
+use crate::base::urls;
 use crate::config::{Config, TaxonomyConfig};
 use crate::content::library::{Library, sort_pages};
 use crate::content::page::PageId;
 use crate::content::section::SortBy;
-use crate::output::urls;
 
 /// One term of a taxonomy, e.g. the tag "housing".
 #[derive(Debug, Clone)]

@@ -165,7 +165,7 @@ impl SourceCache {
     pub fn store(&self, meta: &mut CacheMeta, body: Option<&[u8]>) -> Result<(), CacheError> {
         fs::create_dir_all(&self.dir).map_err(|source| CacheError::Io { path: self.dir.clone(), source })?;
         if let Some(body) = body {
-            let name = format!("{BODY_PREFIX}{:016x}{:08x}", fnv1a(body), body.len() as u32);
+            let name = format!("{BODY_PREFIX}{:016x}{:08x}", crate::base::hash::fnv1a(body), body.len() as u32);
             write_atomic(&self.dir.join(&name), body)?;
             meta.body_file = Some(name);
         }
@@ -216,11 +216,6 @@ fn sync_dir(dir: &Path) {
     }
     #[cfg(not(unix))]
     let _ = dir;
-}
-
-/// FNV-1a, 64 bits: names body files by content (not a security hash).
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
 #[cfg(test)]

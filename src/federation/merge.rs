@@ -6,7 +6,7 @@
 //!    of its tags), newest first, at most its `limit`;
 //! 2. dedup across sources: two copies are the same entry when they share
 //!    an id (ids without a scheme are scoped to their origin feed, since
-//!    "1" means nothing across feeds) or a [`canonical_link`]. An entry
+//!    "1" means nothing across feeds) or a [`canonical_link`](crate::base::urls::canonical_link). An entry
 //!    reached both directly and through a hub that republished it appears
 //!    once; the copy whose source *is* its origin wins, else the newest;
 //! 3. sort newest first (published, then updated, then id) and keep the
@@ -18,6 +18,7 @@
 //!
 //! No I/O: it takes parsed entries and returns plain, serializable data.
 
+use crate::base::urls::canonical_link;
 use std::collections::{BTreeMap, HashMap};
 
 use jiff::Timestamp;
@@ -312,38 +313,6 @@ fn network_entry(candidate: Candidate, branches: &[BranchSummary]) -> NetworkEnt
         origin,
         id: entry.id,
     }
-}
-
-/// Query parameters that only track clicks; they never change what a link points at.
-fn is_tracking_param(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
-    name.starts_with("utm_") || matches!(name.as_str(), "fbclid" | "gclid" | "mc_cid" | "mc_eid" | "ref")
-}
-
-/// A link in the one spelling two copies of the same entry share: scheme and
-/// host in lower case (the `url` crate does that), no fragment, no tracking
-/// parameters, and no trailing slash on the path.
-pub fn canonical_link(url: &Url) -> String {
-    let mut url = url.clone();
-    url.set_fragment(None);
-    let kept: Vec<(String, String)> = url
-        .query_pairs()
-        .filter(|(k, _)| !is_tracking_param(k))
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    if kept.is_empty() {
-        url.set_query(None);
-    } else {
-        url.query_pairs_mut().clear().extend_pairs(kept);
-    }
-    let mut text = url.to_string();
-    if url.query().is_none() && text.ends_with('/') && url.path() != "/" {
-        text.pop();
-    }
-    if url.path() == "/" && url.query().is_none() {
-        text.pop();
-    }
-    text
 }
 
 #[cfg(test)]

@@ -332,7 +332,7 @@ fn validate_sources(raw: &[RawSource], site_root: &Path, errors: &mut Vec<Source
             continue;
         };
         let (key, what) = match &source.location {
-            SourceLocation::Url(url) => (format!("url:{}", super::merge::canonical_link(url)), "URL"),
+            SourceLocation::Url(url) => (format!("url:{}", crate::base::urls::canonical_link(url)), "URL"),
             SourceLocation::Path(path) => (format!("path:{}", path.display()), "file"),
         };
         if let Some(first) = seen.get(&key) {

@@ -13,6 +13,7 @@
 //! This stage knows nothing of templates, files or the output: it takes text
 //! and a [`MarkdownContext`] and returns [`Rendered`] plus diagnostics.
 
+pub mod bodies;
 pub mod highlight;
 pub mod links;
 pub mod toc;

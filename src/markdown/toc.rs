@@ -35,7 +35,7 @@ fn insert(siblings: &mut Vec<Heading>, h: Heading) {
 
 /// A unique id from a heading's text: its slug, with `-1`, `-2`, ... when taken.
 pub fn unique_id(text: &str, taken: &mut Vec<String>) -> String {
-    let mut base = crate::output::urls::slugify(text);
+    let mut base = crate::base::urls::slugify(text);
     if base.is_empty() {
         base = "section".to_owned();
     }

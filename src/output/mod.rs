@@ -1,5 +1,3 @@
-//! The output side of the build: URLs, where files go, and how they are written.
+//! Where a build's files go, and how they are written (see [`sink`]).
 
 pub mod sink;
-pub mod static_files;
-pub mod urls;

@@ -9,8 +9,8 @@ use std::sync::{Arc, Mutex};
 
 use tera::{Kwargs, State, Tera, TeraResult, Value};
 
+use crate::base::urls;
 use crate::config::Config;
-use crate::output::urls;
 use crate::render::network::NetworkValues;
 use crate::render::values::SiteValues;
 
@@ -23,7 +23,7 @@ pub struct FunctionData {
     /// Output path (`commons.css`) to source file, for `cachebust`.
     pub static_files: HashMap<String, PathBuf>,
     /// Content file (`news/x.md`) to permalink, for `@/` paths.
-    pub content_urls: Arc<crate::render::bodies::ContentUrls>,
+    pub content_urls: Arc<crate::markdown::bodies::ContentUrls>,
     /// Smart punctuation etc. for the `markdown` filter.
     pub config: Arc<Config>,
     /// The network index, on a hub (`get_network`).
@@ -129,7 +129,7 @@ fn get_url(data: &FunctionData, hashes: &Mutex<HashMap<String, String>>, kw: &Kw
             None => {
                 let bytes =
                     std::fs::read(file).map_err(|e| tera::Error::message(format!("{}: {e}", file.display())))?;
-                let h = format!("{:016x}", fnv1a(&bytes));
+                let h = format!("{:016x}", crate::base::hash::fnv1a(&bytes));
                 known.insert(trimmed.to_owned(), h.clone());
                 h
             }
@@ -138,12 +138,6 @@ fn get_url(data: &FunctionData, hashes: &Mutex<HashMap<String, String>>, kw: &Kw
         url.push_str(&hash[..12]);
     }
     Ok(Value::from(url))
-}
-
-/// FNV-1a: a stable, dependency-free hash for cache-busting query strings
-/// (not for security).
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
 /// `slice(start=0, end=5)` on arrays (negative indexes count from the end).
@@ -179,15 +173,4 @@ fn markdown_filter(data: &FunctionData, text: &str, kw: &Kwargs) -> TeraResult<V
         html = html.trim().trim_start_matches("<p>").trim_end_matches("</p>").to_owned();
     }
     Ok(Value::safe_string(&html))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fnv_is_stable() {
-        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
-        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
-    }
 }

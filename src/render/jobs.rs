@@ -7,6 +7,7 @@
 
 use tera::{Context, Tera, Value};
 
+use crate::base::urls;
 use crate::config::Config;
 use crate::content::library::Library;
 use crate::content::page::PageId;
@@ -14,7 +15,6 @@ use crate::content::paginate::{self, Pager};
 use crate::content::section::SectionId;
 use crate::content::taxonomy::Taxonomy;
 use crate::error::Diagnostic;
-use crate::output::urls;
 use crate::render::network::NetworkValues;
 use crate::render::templates::TemplateSources;
 use crate::render::values::{SiteValues, paginator_value};

@@ -1,8 +1,7 @@
-//! Rendering: Markdown bodies to HTML ([`bodies`]), the values templates see
+//! Rendering: the values templates see
 //! ([`values`], [`functions`]), the templates themselves ([`templates`]) and
 //! the list of HTML files to produce ([`jobs`]).
 
-pub mod bodies;
 pub mod functions;
 pub mod jobs;
 pub mod machine_readable;

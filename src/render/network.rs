@@ -11,10 +11,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use tera::Value;
 
+use crate::base::urls;
 use crate::config::Config;
 use crate::federation::sources::SourceId;
 use crate::federation::{BranchStatus, BranchSummary, NetworkIndex};
-use crate::output::urls;
 use crate::render::values::map;
 
 /// Listing paths that are not branch pages.

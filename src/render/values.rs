@@ -10,6 +10,7 @@ use rustc_hash::FxHashMap as HashMap;
 use tera::Value;
 use tera::value::Map;
 
+use crate::base::urls;
 use crate::config::{Config, TaxonomyConfig};
 use crate::content::library::Library;
 use crate::content::page::Page;
@@ -17,9 +18,8 @@ use crate::content::paginate::Pager;
 use crate::content::section::Section;
 use crate::content::taxonomy::{Taxonomy, Term};
 use crate::markdown::Rendered;
+use crate::markdown::bodies::Bodies;
 use crate::markdown::toc::Heading;
-use crate::output::urls;
-use crate::render::bodies::Bodies;
 
 /// Template values of a whole site.
 pub struct SiteValues {
@@ -235,8 +235,11 @@ fn page_value(config: &Config, page: &Page, body: &Rendered, prev: Option<Value>
             Some((t.name.clone().into(), Value::from(terms.1.clone())))
         })
         .collect();
-    let assets: Vec<Value> =
-        page.assets.iter().map(|a| text(&urls::permalink(&config.base_url, &asset_path(page, a)))).collect();
+    let assets: Vec<Value> = page
+        .assets
+        .iter()
+        .map(|a| text(&urls::permalink(&config.base_url, &urls::asset_path(&page.path, a))))
+        .collect();
     let prev = prev.unwrap_or_else(Value::none);
     let next = next.unwrap_or_else(Value::none);
     map([
@@ -265,14 +268,6 @@ fn page_value(config: &Config, page: &Page, body: &Rendered, prev: Option<Value>
         ("lower", next),
         ("higher", prev),
     ])
-}
-
-/// The site path of a bundle asset: beside the page (`/news/x/map.svg`).
-pub fn asset_path(page: &Page, asset: &std::path::Path) -> String {
-    let mut path = page.path.clone();
-    let parts: Vec<String> = asset.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-    path.push_str(&parts.join("/"));
-    path
 }
 
 fn section_value(section: &Section, body: &Rendered, pages: Value, subsections: Value) -> Value {

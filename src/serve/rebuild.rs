@@ -21,12 +21,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+use crate::base::urls;
 use crate::build::{BuildOptions, Prepared, Timings, load_config};
 use crate::error::{Diagnostic, Result};
+use crate::markdown::bodies::BodyCache;
 use crate::markdown::highlight::Highlighter;
 use crate::output::sink::{MemoryOutput, Sink};
-use crate::output::urls;
-use crate::render::bodies::BodyCache;
 use crate::render::jobs::Job;
 use crate::render::machine_readable::FeedCache;
 

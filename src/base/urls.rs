@@ -4,6 +4,15 @@
 //! Paths here always start with `/`. A path ending in `/` is a folder served
 //! through its `index.html` (clean URLs); anything else is a file.
 
+/// The site path of a bundle asset: beside its page (`/news/x/` and
+/// `map.svg` give `/news/x/map.svg`).
+pub fn asset_path(page_path: &str, asset: &std::path::Path) -> String {
+    let mut path = page_path.to_owned();
+    let parts: Vec<String> = asset.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    path.push_str(&parts.join("/"));
+    path
+}
+
 /// Slug of a title, term or file name: lower-case ASCII words joined by `-`.
 pub fn slugify(text: &str) -> String {
     slug::slugify(text)
@@ -101,6 +110,38 @@ fn split_suffix(url: &str) -> (&str, &str) {
         Some(i) => (&url[..i], &url[i..]),
         None => (url, ""),
     }
+}
+
+/// Query parameters that only track clicks; they never change what a link points at.
+fn is_tracking_param(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    name.starts_with("utm_") || matches!(name.as_str(), "fbclid" | "gclid" | "mc_cid" | "mc_eid" | "ref")
+}
+
+/// A link in the one spelling two copies of the same entry share: scheme and
+/// host in lower case (the `url` crate does that), no fragment, no tracking
+/// parameters, and no trailing slash on the path.
+pub fn canonical_link(url: &url::Url) -> String {
+    let mut url = url.clone();
+    url.set_fragment(None);
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| !is_tracking_param(k))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    if kept.is_empty() {
+        url.set_query(None);
+    } else {
+        url.query_pairs_mut().clear().extend_pairs(kept);
+    }
+    let mut text = url.to_string();
+    if url.query().is_none() && text.ends_with('/') && url.path() != "/" {
+        text.pop();
+    }
+    if url.path() == "/" && url.query().is_none() {
+        text.pop();
+    }
+    text
 }
 
 #[cfg(test)]

@@ -26,7 +26,7 @@ pub fn collect(config: &Config, library: &Library) -> Result<StaticFiles> {
     for page in &library.pages {
         let Some(bundle) = &page.file.bundle_dir else { continue };
         for asset in &page.assets {
-            let out = crate::render::values::asset_path(page, asset);
+            let out = crate::base::urls::asset_path(&page.path, asset);
             files.insert(out.trim_start_matches('/').to_owned(), bundle.join(asset));
         }
     }

@@ -1,0 +1,10 @@
+//! The shared vocabulary every stage uses: site addresses and slugs
+//! ([`urls`]) and stable content hashes ([`hash`]).
+//!
+//! It sits below every stage and uses none of them (only [`crate::html`] for
+//! rewriting addresses inside HTML), so loading, rendering, publishing,
+//! federation and the preview can all speak of addresses without importing
+//! each other.
+
+pub mod hash;
+pub mod urls;
