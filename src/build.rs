@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use rayon::prelude::*;
 use tera::Tera;
@@ -28,6 +28,7 @@ use crate::render::machine_readable;
 use crate::render::network::{self, NetworkValues};
 use crate::render::templates::TemplateSources;
 use crate::render::values::SiteValues;
+pub use crate::report::{BuildReport, Timings};
 
 /// Most template errors reported for one build; the same mistake in a
 /// template otherwise repeats once per page.
@@ -48,38 +49,6 @@ pub struct BuildOptions {
     pub strict: bool,
     /// Write every internal link in HTML as a relative URL.
     pub relative_urls: bool,
-}
-
-/// How long each stage took.
-#[derive(Debug, Clone, Default)]
-pub struct Timings {
-    /// Reading config and content.
-    pub load: Duration,
-    /// Markdown and highlighting (and template values).
-    pub markdown: Duration,
-    /// Templates, including writing the HTML.
-    pub render: Duration,
-    /// Static files and stylesheets.
-    pub copy: Duration,
-}
-
-/// What a build did.
-#[derive(Debug, Clone, Default)]
-pub struct BuildReport {
-    /// Pages rendered.
-    pub pages: usize,
-    /// Sections rendered.
-    pub sections: usize,
-    /// Taxonomy terms rendered.
-    pub terms: usize,
-    /// Files written, HTML and static.
-    pub files: usize,
-    /// Problems that did not stop the build.
-    pub warnings: Vec<Diagnostic>,
-    /// Per stage.
-    pub timings: Timings,
-    /// Where the output went.
-    pub output_dir: PathBuf,
 }
 
 /// Reads `config.toml`, with command-line overrides applied.

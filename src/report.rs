@@ -10,9 +10,42 @@
 //! ```
 
 use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::time::Duration;
 
-use crate::build::BuildReport;
 use crate::error::{Diagnostic, Error};
+
+/// How long each stage took.
+#[derive(Debug, Clone, Default)]
+pub struct Timings {
+    /// Reading config and content.
+    pub load: Duration,
+    /// Markdown and highlighting (and template values).
+    pub markdown: Duration,
+    /// Templates, including writing the HTML.
+    pub render: Duration,
+    /// Static files and stylesheets.
+    pub copy: Duration,
+}
+
+/// What a build did.
+#[derive(Debug, Clone, Default)]
+pub struct BuildReport {
+    /// Pages rendered.
+    pub pages: usize,
+    /// Sections rendered.
+    pub sections: usize,
+    /// Taxonomy terms rendered.
+    pub terms: usize,
+    /// Files written, HTML and static.
+    pub files: usize,
+    /// Problems that did not stop the build.
+    pub warnings: Vec<Diagnostic>,
+    /// Per stage.
+    pub timings: Timings,
+    /// Where the output went.
+    pub output_dir: PathBuf,
+}
 
 /// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,7 +110,7 @@ pub fn format_build(report: &BuildReport, elapsed: std::time::Duration) -> Strin
 }
 
 /// Time per stage, one line each.
-pub fn format_timings(t: &crate::build::Timings) -> String {
+pub fn format_timings(t: &Timings) -> String {
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
     format!(
         "  load {:.0} ms, markdown {:.0} ms, templates and HTML {:.0} ms, static files {:.0} ms\n",
