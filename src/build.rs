@@ -22,9 +22,9 @@ use crate::federation::sources::FederationConfig;
 use crate::markdown::bodies::{self, BodyCache};
 use crate::markdown::highlight::{self, Highlighter};
 use crate::output::sink::{Sink, StagingDir};
+use crate::publish::site_files;
 use crate::render::functions::{self, FunctionData};
 use crate::render::jobs::{self, Job, Renderer};
-use crate::render::machine_readable;
 use crate::render::network::{self, NetworkValues};
 use crate::render::templates::TemplateSources;
 use crate::render::values::SiteValues;
@@ -209,9 +209,9 @@ impl Prepared {
     }
 
     /// Feeds, sitemap, `robots.txt`, `branch.json` and OPML (see
-    /// [`machine_readable::files`] for the cache).
-    pub fn machine_files(&self, cache: Option<&mut machine_readable::FeedCache>) -> machine_readable::MachineFiles {
-        let site = machine_readable::Site {
+    /// [`site_files::files`] for the cache).
+    pub fn machine_files(&self, cache: Option<&mut site_files::FeedCache>) -> site_files::MachineFiles {
+        let site = site_files::Site {
             config: &self.config,
             library: &self.library,
             taxonomies: &self.taxonomies,
@@ -219,7 +219,7 @@ impl Prepared {
             network: self.network.as_deref(),
             federation: self.federation.as_ref(),
         };
-        machine_readable::files(&site, cache)
+        site_files::files(&site, cache)
     }
 
     /// Copies the static files named by `keys` (output paths).

@@ -9,13 +9,12 @@
 pub mod base;
 pub mod build;
 pub mod check;
-pub mod cli;
+pub mod cmd;
 pub mod config;
 pub mod content;
 pub mod error;
 pub mod federation;
 pub mod html;
-pub mod init;
 pub mod markdown;
 pub mod output;
 pub mod publish;

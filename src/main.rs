@@ -8,5 +8,5 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
-    branchpress::cli::run(branchpress::cli::Cli::parse())
+    branchpress::cmd::run(branchpress::cmd::Cli::parse())
 }

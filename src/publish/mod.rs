@@ -1,9 +1,9 @@
 //! Publish: the machine-readable files a branch site serves.
 //!
-//! This module owns turning a neutral data model into bytes that other
-//! programs read: feed readers, search engines and other branches' hubs.
-//! It knows nothing of the content or render stages; whoever wires it into
-//! the build fills the plain structs below and writes the returned strings.
+//! This module owns every machine-readable file: what is published
+//! ([`site_files`] plans it from the loaded site and the template values)
+//! and how each format is written (the format modules below, which know
+//! nothing of the content or render stages: plain structs in, `String` out).
 //!
 //! 1. [`atom`], [`rss`] and [`json_feed`] render one [`FeedDoc`] (the site
 //!    feed, a section's feed or a taxonomy term's feed) as Atom 1.0
@@ -20,7 +20,11 @@
 //!    branches read to find this one's feeds (specified in
 //!    `docs/federation.md`).
 //!
-//! Every function is pure: data in, `String` out. XML is written through
+//! 5. [`site_files`] fills those structs from the site: which feeds exist,
+//!    the entries of each, the network feeds of a hub, the sitemap's
+//!    addresses, and the cache `serve` keeps of unchanged feeds.
+//!
+//! Every format function is pure: data in, `String` out. XML is written through
 //! `quick-xml`'s writer, which escapes every text and attribute; on top of
 //! that, characters XML 1.0 forbids (C0 controls other than tab, newline and
 //! carriage return; U+FFFE, U+FFFF) are dropped, so a hostile title can
@@ -39,6 +43,7 @@ mod json_feed;
 pub mod manifest;
 mod opml;
 mod rss;
+pub mod site_files;
 pub mod sitemap;
 mod xml;
 

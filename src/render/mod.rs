@@ -1,10 +1,9 @@
-//! Rendering: the values templates see
-//! ([`values`], [`functions`]), the templates themselves ([`templates`]) and
-//! the list of HTML files to produce ([`jobs`]).
+//! Rendering: the values templates see ([`values`], [`functions`],
+//! [`network`]), the templates themselves ([`templates`]) and the list of
+//! HTML files to produce ([`jobs`]).
 
 pub mod functions;
 pub mod jobs;
-pub mod machine_readable;
 pub mod network;
 pub mod templates;
 pub mod values;

@@ -27,8 +27,8 @@ use crate::error::{Diagnostic, Result};
 use crate::markdown::bodies::BodyCache;
 use crate::markdown::highlight::Highlighter;
 use crate::output::sink::{MemoryOutput, Sink};
+use crate::publish::site_files::FeedCache;
 use crate::render::jobs::Job;
-use crate::render::machine_readable::FeedCache;
 
 /// The output, by path relative to the output root.
 pub type Files = BTreeMap<String, Arc<Vec<u8>>>;

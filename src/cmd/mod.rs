@@ -1,6 +1,8 @@
 //! The command line: parses arguments and runs one command. Output for the
 //! editor goes to stderr (progress, problems) and stdout (results).
 
+pub mod init;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -118,7 +120,7 @@ impl BuildArgs {
 /// Runs the parsed command and says how it went.
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
-        Command::Init { site_dir } => match crate::init::create(&site_dir) {
+        Command::Init { site_dir } => match init::create(&site_dir) {
             Ok(()) => {
                 println!(
                     "Created a new site in {}.\nBuild it with: branchpress build {}",
