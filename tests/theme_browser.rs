@@ -44,7 +44,8 @@ fn run_script(program: &str, args: &[&Path]) {
 
 #[test]
 fn example_site_passes_axe_and_the_nu_html_checker() {
-    let tools = [browser_tools::node_modules(), browser_tools::node(), browser_tools::java(), browser_tools::chromium()];
+    let tools =
+        [browser_tools::node_modules(), browser_tools::node(), browser_tools::java(), browser_tools::chromium()];
     if !browser_tools::available("theme_browser", &tools) {
         return;
     }

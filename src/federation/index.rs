@@ -86,7 +86,10 @@ fn read_cached(source: &Source, cache: &SourceCache, meta: Option<CacheMeta>, wa
     let body = match cache.read_body(&meta) {
         Ok(Some(body)) => body,
         Ok(None) => {
-            let why = meta.last_error.as_ref().map_or_else(|| "no successful fetch yet".to_owned(), |e| printable(&e.message));
+            let why = meta
+                .last_error
+                .as_ref()
+                .map_or_else(|| "no successful fetch yet".to_owned(), |e| printable(&e.message));
             warnings.push(Warning::new(source, format!("no cached entries ({why})")));
             return unavailable(last_problem);
         }

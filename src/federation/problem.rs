@@ -106,11 +106,7 @@ impl From<ParseError> for Failure {
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let words = self.problem.describe();
-        if self.detail.starts_with(&words) {
-            f.write_str(&self.detail)
-        } else {
-            write!(f, "{words} ({})", self.detail)
-        }
+        if self.detail.starts_with(&words) { f.write_str(&self.detail) } else { write!(f, "{words} ({})", self.detail) }
     }
 }
 

@@ -245,10 +245,11 @@ impl Run<'_> {
                 self.follow_manifest(manifest, final_url, meta)
             }
             BodyKind::Other => {
-                let manifest_url = manifest::manifest_url(url)
-                    .ok_or_else(|| Failure::new(Problem::NotAFeed, "no branch.json URL"))?;
+                let manifest_url =
+                    manifest::manifest_url(url).ok_or_else(|| Failure::new(Problem::NotAFeed, "no branch.json URL"))?;
                 let manifest = self.get_manifest(&manifest_url).map_err(|e| {
-                    let detail = format!("{url} is neither a feed nor a branch home page ({manifest_url}: {})", e.detail);
+                    let detail =
+                        format!("{url} is neither a feed nor a branch home page ({manifest_url}: {})", e.detail);
                     Failure::new(not_a_branch_site(e.problem), detail)
                 })?;
                 self.follow_manifest(manifest, &manifest_url, meta)
@@ -271,9 +272,10 @@ impl Run<'_> {
         let feed = manifest
             .site_feed()
             .ok_or_else(|| Failure::new(Problem::NotAFeed, "branch.json lists no site-wide feed"))?;
-        let feed_url = base.join(&feed.url).ok().filter(|u| matches!(u.scheme(), "http" | "https")).ok_or_else(|| {
-            Failure::new(Problem::NotAFeed, format!("branch.json feed {:?} is not an http(s) URL", feed.url))
-        })?;
+        let feed_url =
+            base.join(&feed.url).ok().filter(|u| matches!(u.scheme(), "http" | "https")).ok_or_else(|| {
+                Failure::new(Problem::NotAFeed, format!("branch.json feed {:?} is not an http(s) URL", feed.url))
+            })?;
         let answer = self.client.get(&feed_url, &validators(meta, &feed_url), self.options.now)?;
         Ok(Fetched::from_answer(answer, feed_url, Some(manifest)))
     }
