@@ -44,7 +44,7 @@ fn serve(site: &Site, port: u16) -> Serve {
 /// Sends a raw request line (so nothing normalises the path) and returns the status code.
 fn raw_status(port: u16, path: &str) -> u16 {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").expect("send");
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n").expect("send");
     let mut answer = String::new();
     let _ = stream.read_to_string(&mut answer);
     answer.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0)
