@@ -146,11 +146,8 @@ fn a_reload_socket_from_another_site_is_refused() {
         "null".to_owned(),
         String::new(),
     ] {
-        let (code, mut stream) = open_reload_socket(port, &origin);
+        let (code, _) = open_reload_socket(port, &origin);
         assert_eq!(code, 403, "Origin {origin:?}");
-        let mut rest = String::new();
-        let _ = stream.read_to_string(&mut rest);
-        assert!(!rest.contains("kind"), "no event reaches a foreign page: {rest}");
     }
     let (code, _) = open_reload_socket(port, &format!("http://127.0.0.1:{port}"));
     assert_eq!(code, 101, "the preview's own pages get their socket");
