@@ -123,7 +123,7 @@ pub fn make_relative(html: &str, page_path: &str, base_url: &str) -> String {
 /// no reader with a laxer parser sees a different address than we checked.
 pub fn publishable_address(address: &str) -> Option<&str> {
     let trimmed = address.trim_matches(|c: char| c == ' ' || c.is_control());
-    if trimmed.chars().any(|c| c.is_control() || (c.is_whitespace() && c != ' ')) {
+    if trimmed.is_empty() || trimmed.chars().any(|c| c.is_control() || (c.is_whitespace() && c != ' ')) {
         return None;
     }
     let base = Url::parse("https://publishable.invalid/").ok()?;
