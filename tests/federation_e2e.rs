@@ -475,7 +475,7 @@ fn hubs_following_hubs_credit_every_entry_once_to_its_origin() {
         "Valley Regional Hub",
         "",
         &[
-            source(Some("Millbrook City Hub"), &world.server.url("/city/network/feed.xml")),
+            format!("{}\nhub = true", source(Some("Millbrook City Hub"), &world.server.url("/city/network/feed.xml"))),
             source(None, &b.home),
             source(None, &c.home),
         ],

@@ -66,6 +66,10 @@ pub struct RawSource {
     /// Entries kept from this source.
     #[serde(default = "default_limit")]
     pub limit: usize,
+    /// True for a hub this site trusts to say where each entry it relays
+    /// comes from (its `<source>` or `_branchpress.origin` claims).
+    #[serde(default)]
+    pub hub: bool,
 }
 
 fn default_refresh() -> String {
@@ -122,6 +126,8 @@ pub struct Source {
     pub location: SourceLocation,
     /// Which entries to keep.
     pub filter: SourceFilter,
+    /// Marked `hub = true` in config: its origin claims are believed.
+    pub hub: bool,
 }
 
 impl Source {
@@ -378,7 +384,7 @@ fn validate_source(
         .and_then(SourceId::slug_of)
         .or_else(|| location_slug(&location))
         .unwrap_or_else(|| SourceId(format!("source-{}", at.index)));
-    Some(Source { id, name, location, filter })
+    Some(Source { id, name, location, filter, hub: raw.hub })
 }
 
 fn parse_source_url(url: &str, at: &SourceRef, errors: &mut Vec<SourceConfigError>) -> Option<Url> {
