@@ -160,7 +160,9 @@ mod tests {
 
     #[test]
     fn only_web_and_relative_addresses_are_publishable() {
-        for good in ["https://a.example/x?q=1#f", "HTTP://A.example/", "/news/", "../x", "x.html", "//a.example/", "#top"] {
+        for good in
+            ["https://a.example/x?q=1#f", "HTTP://A.example/", "/news/", "../x", "x.html", "//a.example/", "#top"]
+        {
             assert_eq!(publishable_address(good), Some(good), "{good}");
         }
         assert_eq!(publishable_address("  https://a.example/ \n"), Some("https://a.example/"));

@@ -7,8 +7,8 @@
 
 use jiff::Zoned;
 
-use super::{address, rfc3339};
 use super::xml::XmlDoc;
+use super::{address, rfc3339};
 
 /// Most URLs in one sitemap file before it is split (the protocol allows
 /// 50,000; staying well below keeps each file far from the 50 MB cap too).
