@@ -15,7 +15,7 @@ use url::Url;
 
 /// The only schemes a published address may resolve to. Everything else
 /// (`javascript:`, `data:`, `vbscript:`, `file:`, `mailto:`…) is refused.
-const PUBLISHABLE_SCHEMES: [&str; 2] = ["http", "https"];
+pub const PUBLISHABLE_SCHEMES: [&str; 2] = ["http", "https"];
 
 /// Id schemes that name an entry without being a link (RFC 4151 `tag:`, `urn:`).
 const ID_ONLY_SCHEMES: [&str; 2] = ["tag:", "urn:"];
