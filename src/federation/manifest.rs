@@ -150,6 +150,15 @@ mod tests {
     }
 
     #[test]
+    fn a_site_is_a_hub_when_it_says_so() {
+        let read = |json: &str| BranchManifest::from_bytes(json.as_bytes()).unwrap().is_hub();
+        assert!(read(r#"{"hub":true,"feeds":[]}"#));
+        assert!(!read(r#"{"hub":false,"feeds":[{"url":"n.xml","section":"network"}]}"#));
+        assert!(read(r#"{"feeds":[{"url":"n.xml","section":"network"}]}"#), "written before the field existed");
+        assert!(!read(r#"{"feeds":[{"url":"feed.xml"}]}"#));
+    }
+
+    #[test]
     fn bodies_are_told_apart() {
         assert_eq!(sniff(b"<?xml version=\"1.0\"?><feed>", None), BodyKind::Feed);
         assert_eq!(sniff(b"\n <rss version=\"2.0\">", Some("text/html")), BodyKind::Feed);

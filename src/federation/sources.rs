@@ -473,6 +473,10 @@ mod tests {
         assert_eq!(config.paginate_by, 20);
         assert_eq!(config.sources[0].filter.limit, 50);
         assert_eq!(config.sources[0].id.as_str(), "a-example");
+        assert!(!config.sources[0].hub, "a source is not trusted to relay unless marked");
+        let hub =
+            raw("[[sources]]\nurl = \"https://hub.example/\"\nhub = true\n").validate(Path::new("/site")).unwrap();
+        assert!(hub.sources[0].hub);
     }
 
     #[test]
