@@ -7,7 +7,7 @@
 //! - HTML goes through an ammonia allow-list: no `script`, `style`,
 //!   `iframe`, `object`, `embed` or `form`, no event-handler or `style`
 //!   attributes; every URL attribute passes the site's one address
-//!   allow-list ([`urls::publishable_address`]: `http`, `https` or
+//!   allow-list ([`html::publishable_address`]: `http`, `https` or
 //!   relative, so no `javascript:`, `data:` or `mailto:`), backed by
 //!   ammonia's own scheme check with the same schemes; relative URLs are
 //!   resolved against the entry's base, or dropped when there is none; links
@@ -25,7 +25,7 @@ use std::collections::HashSet;
 use serde::Serialize;
 use url::Url;
 
-use crate::output::urls;
+use crate::html;
 
 /// Largest sanitized HTML kept per field (summary or content), in bytes.
 pub const MAX_HTML_BYTES: usize = 200 * 1024;
@@ -70,12 +70,12 @@ fn clean(html: &str, base: Option<&Url>) -> String {
         const URL_ATTRIBUTES: [&str; 9] =
             ["href", "src", "xlink:href", "action", "data", "formaction", "ping", "poster", "cite"];
         if URL_ATTRIBUTES.contains(&attribute) {
-            urls::publishable_address(value).map(Into::into)
+            html::publishable_address(value).map(Into::into)
         } else {
             Some(value.into())
         }
     });
-    builder.url_schemes(HashSet::from(urls::PUBLISHABLE_SCHEMES)).link_rel(Some("nofollow noopener")).url_relative(
+    builder.url_schemes(HashSet::from(html::PUBLISHABLE_SCHEMES)).link_rel(Some("nofollow noopener")).url_relative(
         match base {
             Some(base) => ammonia::UrlRelative::RewriteWithBase(base.clone()),
             None => ammonia::UrlRelative::Deny,

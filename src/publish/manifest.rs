@@ -12,7 +12,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::output::urls::publishable_address;
+use crate::html::publishable_address;
 
 /// The version of the `branch.json` format this module writes.
 pub const SCHEMA_VERSION: u32 = 1;

@@ -21,7 +21,7 @@
 //!    `docs/federation.md`).
 //!
 //! Every address written (links, ids, feed and page URLs, in every format)
-//! goes through [`urls::publishable_address`] or [`urls::publishable_id`]
+//! goes through [`html::publishable_address`] or [`html::publishable_id`]
 //! on the way out: whatever the caller filled in, no `javascript:`,
 //! `data:` or other non-web address is published. A refused link is written
 //! empty (a reference to the document itself) or left out when optional.
@@ -55,7 +55,7 @@ use std::borrow::Cow;
 
 use jiff::{Timestamp, Zoned};
 
-use crate::output::urls;
+use crate::html;
 
 pub use crate::html::absolutize_urls;
 pub use atom::atom;
@@ -166,17 +166,17 @@ impl FeedEntry {
 
 /// `url` as written: itself when it is a publishable address, else empty.
 fn address(url: &str) -> &str {
-    urls::publishable_address(url).unwrap_or("")
+    html::publishable_address(url).unwrap_or("")
 }
 
 /// An optional address as written: `None` when refused.
 fn optional_address(url: Option<&str>) -> Option<&str> {
-    url.and_then(urls::publishable_address)
+    url.and_then(html::publishable_address)
 }
 
-/// An entry id as written (see [`urls::publishable_id`]).
+/// An entry id as written (see [`crate::html::publishable_id`]).
 fn entry_id(id: &str) -> Cow<'_, str> {
-    urls::publishable_id(id)
+    html::publishable_id(id)
 }
 
 /// RFC 3339 with seconds and the zone's numeric offset: `2026-03-14T18:30:00+01:00`.

@@ -352,8 +352,9 @@ fn network_files(config: &Config, network: &NetworkValues) -> Vec<(String, Strin
 /// home page; else the hub's network page. Never an id that is not a link
 /// (`javascript:…`, `urn:…`, or a relative id that would point into the hub).
 fn network_link(entry: &NetworkEntry, network_page: &str) -> String {
-    let absolute_web =
-        |url: &&String| urls::publishable_address(url).is_some() && url::Url::parse(url).is_ok_and(|u| u.has_host());
+    let absolute_web = |url: &&String| {
+        crate::html::publishable_address(url).is_some() && url::Url::parse(url).is_ok_and(|u| u.has_host())
+    };
     [entry.link.as_ref(), Some(&entry.id), entry.origin.home_url.as_ref()]
         .into_iter()
         .flatten()

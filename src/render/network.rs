@@ -6,8 +6,8 @@
 //! `/network/branches/` (the directory). The index itself comes from the
 //! federation stage ([`crate::federation::load_index`]); this module only
 //! shapes it for templates. Every address it hands templates (entry links,
-//! origin and branch pages and feeds) passes [`urls::publishable_address`]
-//! first, and ids [`urls::publishable_id`]: themes never see a
+//! origin and branch pages and feeds) passes [`html::publishable_address`]
+//! first, and ids [`html::publishable_id`]: themes never see a
 //! `javascript:` or `data:` address, whatever a followed feed sent.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -17,6 +17,7 @@ use tera::Value;
 use crate::config::Config;
 use crate::federation::sources::SourceId;
 use crate::federation::{BranchStatus, BranchSummary, NetworkIndex};
+use crate::html;
 use crate::output::urls;
 use crate::render::values::map;
 
@@ -104,7 +105,7 @@ pub fn build(config: &Config, index: NetworkIndex, paginate_by: usize) -> Networ
         .map(|e| {
             let branch = e.origin.branch_id.as_ref().and_then(branch_permalink);
             map([
-                ("id", Value::from(urls::publishable_id(&e.id).into_owned())),
+                ("id", Value::from(html::publishable_id(&e.id).into_owned())),
                 ("title", Value::from(e.title.as_str())),
                 ("link", address_value(&e.link)),
                 ("published", Value::from(e.published.to_string())),
@@ -153,7 +154,7 @@ pub fn build(config: &Config, index: NetworkIndex, paginate_by: usize) -> Networ
 
 /// An optional address for templates: null when absent or refused by the allow-list.
 fn address_value(address: &Option<String>) -> Value {
-    Value::from(address.as_deref().and_then(urls::publishable_address).map(str::to_owned))
+    Value::from(address.as_deref().and_then(html::publishable_address).map(str::to_owned))
 }
 
 fn status_name(status: BranchStatus) -> &'static str {

@@ -25,7 +25,7 @@ use quick_xml::escape::{resolve_predefined_entity, unescape};
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use serde::Deserialize;
 
-/// Deepest element nesting the tokenizer follows before giving up.
+/// Deepest element nesting followed before giving up.
 const MAX_DEPTH: usize = 256;
 
 /// The origin a feed claims for one entry; raw, untrusted strings.
