@@ -50,6 +50,13 @@ pub(crate) struct BodyContext<'a> {
 }
 
 /// Parses a body and credits entries that name no origin to this source.
+///
+/// An entry's claim to come from another branch (Atom `<source>`, RSS
+/// `<source>`, `_branchpress.origin`) is believed only from a source trusted
+/// to relay: marked `hub = true` in config, or whose `branch.json` says it is
+/// a hub. From any other source the claim is ignored and the entry is
+/// credited to the source that sent it, so no branch can publish in another
+/// branch's name.
 pub(crate) fn parse_body(body: &[u8], ctx: &BodyContext<'_>) -> Result<ParsedFeed, ParseError> {
     let default_origin = default_attribution(ctx);
     let parse_ctx = ParseContext {
@@ -64,7 +71,8 @@ pub(crate) fn parse_body(body: &[u8], ctx: &BodyContext<'_>) -> Result<ParsedFee
         home_url: default_origin.home_url.clone().or_else(|| feed.home_url.clone()),
         feed_url: default_origin.feed_url.clone(),
     };
-    for entry in feed.entries.iter_mut().filter(|e| e.origin == default_origin) {
+    let believes_claims = ctx.source.hub || ctx.manifest.is_some_and(BranchManifest::is_hub);
+    for entry in feed.entries.iter_mut().filter(|e| !believes_claims || e.origin == default_origin) {
         entry.origin = fill.clone();
     }
     Ok(feed)
