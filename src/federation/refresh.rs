@@ -225,12 +225,12 @@ impl Run<'_> {
     fn download(&self, url: &Url, meta: &CacheMeta) -> Result<Fetched, String> {
         let now = self.options.now;
         if let Some(feed_url) = known_feed(url, meta, now) {
-            match self.client.get(&feed_url, &validators(meta, &feed_url), now) {
+            match self.client.get(&feed_url, url, &validators(meta, &feed_url), now) {
                 Err(FetchError::Status(404 | 410)) if &feed_url != url => {}
                 answer => return answer.map(|a| Fetched::from_answer(a, feed_url, None)).map_err(|e| e.to_string()),
             }
         }
-        let answer = self.client.get(url, &validators(meta, url), now).map_err(|e| e.to_string())?;
+        let answer = self.client.get(url, url, &validators(meta, url), now).map_err(|e| e.to_string())?;
         let Answer::Body { bytes, final_url, media_type, .. } = &answer else {
             return Ok(Fetched::from_answer(answer, url.clone(), None));
         };
@@ -238,35 +238,43 @@ impl Run<'_> {
             BodyKind::Feed => Ok(Fetched::from_answer(answer, url.clone(), None)),
             BodyKind::Manifest => {
                 let manifest = BranchManifest::from_bytes(bytes).ok_or("unreadable branch.json")?;
-                self.follow_manifest(manifest, final_url, meta)
+                self.follow_manifest(manifest, final_url, url, meta)
             }
             BodyKind::Other => {
                 let manifest_url = manifest::manifest_url(url).ok_or("no branch.json URL")?;
                 let manifest = self
-                    .get_manifest(&manifest_url)
+                    .get_manifest(&manifest_url, url)
                     .map_err(|e| format!("{url} is neither a feed nor a branch home page ({manifest_url}: {e})"))?;
-                self.follow_manifest(manifest, &manifest_url, meta)
+                self.follow_manifest(manifest, &manifest_url, url, meta)
             }
         }
     }
 
-    fn get_manifest(&self, url: &Url) -> Result<BranchManifest, String> {
-        match self.client.get(url, &Validators::default(), self.options.now).map_err(|e| e.to_string())? {
+    /// GETs a `branch.json` for the source configured as `trusted`.
+    fn get_manifest(&self, url: &Url, trusted: &Url) -> Result<BranchManifest, String> {
+        match self.client.get(url, trusted, &Validators::default(), self.options.now).map_err(|e| e.to_string())? {
             Answer::Body { bytes, .. } => BranchManifest::from_bytes(&bytes).ok_or_else(|| "not a branch.json".into()),
             Answer::RetryLater { status, .. } => Err(format!("HTTP status {status}")),
             Answer::NotModified => Err("unexpected 304".into()),
         }
     }
 
-    /// GETs the site-wide feed a manifest (read from `base`) names.
-    fn follow_manifest(&self, manifest: BranchManifest, base: &Url, meta: &CacheMeta) -> Result<Fetched, String> {
+    /// GETs the site-wide feed a manifest (read from `base`) names; it may
+    /// be private only on the host of `trusted`, the configured URL.
+    fn follow_manifest(
+        &self,
+        manifest: BranchManifest,
+        base: &Url,
+        trusted: &Url,
+        meta: &CacheMeta,
+    ) -> Result<Fetched, String> {
         let feed = manifest.site_feed().ok_or("branch.json lists no site-wide feed")?;
         let feed_url = base
             .join(&feed.url)
             .ok()
             .filter(|u| matches!(u.scheme(), "http" | "https"))
             .ok_or_else(|| format!("branch.json feed {:?} is not an http(s) URL", feed.url))?;
-        let answer = self.client.get(&feed_url, &validators(meta, &feed_url), self.options.now);
+        let answer = self.client.get(&feed_url, trusted, &validators(meta, &feed_url), self.options.now);
         answer.map(|a| Fetched::from_answer(a, feed_url, Some(manifest))).map_err(|e| e.to_string())
     }
 
