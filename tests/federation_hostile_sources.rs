@@ -80,7 +80,8 @@ fn answer(mut stream: TcpStream, routes: &Mutex<Vec<(String, Reply)>>) {
     let Some((path, _)) = common::read_request(&stream) else { return };
     let reply = routes.lock().unwrap().iter().find(|(p, _)| *p == path).map(|(_, r)| r.clone());
     let reply = reply.unwrap_or(Reply { status: "404 Not Found", headers: vec![], body: b"not found".to_vec() });
-    let mut head = format!("HTTP/1.1 {}\r\nContent-Length: {}\r\nConnection: close\r\n", reply.status, reply.body.len());
+    let mut head =
+        format!("HTTP/1.1 {}\r\nContent-Length: {}\r\nConnection: close\r\n", reply.status, reply.body.len());
     for (k, v) in &reply.headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -192,6 +193,7 @@ fn addresses_learned_from_other_servers_may_be_private_only_on_the_configured_ho
         ("Manifest three", home.url("/to-three/branch.json")),
         ("Manifest same", home.url("/to-same/branch.json")),
         ("Configured", home.url("/feed.xml")),
+        ("Localhost configured", format!("http://localhost:{}/feed.xml", home.port)),
     ]);
 
     let fetch = hub.run("fetch");
@@ -204,7 +206,7 @@ fn addresses_learned_from_other_servers_may_be_private_only_on_the_configured_ho
     assert!(table_line(&fetch, "Redirect away").contains("127.0.0.2"));
     assert!(table_line(&fetch, "Manifest three").contains("127.0.0.3"));
     assert!(table_line(&fetch, "Manifest localhost").contains("localhost"));
-    for followed in ["Redirect near", "Manifest same", "Configured"] {
+    for followed in ["Redirect near", "Manifest same", "Configured", "Localhost configured"] {
         let line = table_line(&fetch, followed);
         assert!(line.contains("updated"), "{line}");
     }
