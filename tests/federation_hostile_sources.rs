@@ -219,3 +219,103 @@ fn addresses_learned_from_other_servers_may_be_private_only_on_the_configured_ho
     let network = hub.output("network/index.html");
     assert!(network.contains("sameport.example post 2") && network.contains("home.example post 1"), "{network}");
 }
+
+// ---------------------------------------------------------------------------
+// 2. Feeds that used to be read with zero entries
+// ---------------------------------------------------------------------------
+
+fn utf16le_with_bom(text: &str) -> Vec<u8> {
+    std::iter::once(0xfeff_u16).chain(text.encode_utf16()).flat_map(u16::to_le_bytes).collect()
+}
+
+/// Big-endian, no byte-order mark: the form that used to panic inside the XML reader.
+fn utf16be(text: &str) -> Vec<u8> {
+    text.encode_utf16().flat_map(u16::to_be_bytes).collect()
+}
+
+const UTF16_RSS: &str = "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<rss version=\"2.0\"><channel><title>Wide</title>\
+    <link>https://wide.example/</link>\
+    <item><guid>urn:wide:1</guid><title>Wide \u{e9}t\u{e9} one</title><link>https://wide.example/1</link>\
+    <pubDate>Mon, 05 Jan 2026 10:00:00 GMT</pubDate></item>\
+    <item><guid>urn:wide:2</guid><title>Wide two \u{1f331}</title><link>https://wide.example/2</link>\
+    <pubDate>Tue, 06 Jan 2026 10:00:00 GMT</pubDate></item></channel></rss>";
+
+const ATOM_03: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>Old</title>
+<link rel="alternate" type="text/html" href="https://old.example/"/><modified>2026-01-02T00:00:00Z</modified>
+<entry><title>Old one</title><link rel="alternate" type="text/html" href="https://old.example/1"/>
+<id>tag:old.example,2026:1</id><issued>2026-01-01T09:00:00Z</issued><modified>2026-01-02T00:00:00Z</modified>
+<content type="text/html" mode="escaped">&lt;p&gt;Old body&lt;/p&gt;</content></entry>
+<entry><title>Old two</title><link rel="alternate" type="text/html" href="https://old.example/2"/>
+<id>tag:old.example,2026:2</id><issued>2026-01-03T09:00:00Z</issued></entry></feed>"#;
+
+const RSS_NO_VERSION: &str = r#"<?xml version="1.0"?><rss><channel><title>Plain</title><link>https://plain.example/</link>
+<item><title>Plain one</title><link>https://plain.example/1</link><guid>urn:plain:1</guid>
+<pubDate>Wed, 07 Jan 2026 10:00:00 GMT</pubDate></item></channel></rss>"#;
+
+const JSON_GAPS: &str = r#"{"version":"https://jsonfeed.org/version/1.1","home_page_url":"https://gaps.example/",
+"items":[{"id":"1","title":"Gaps one","url":"https://gaps.example/1","content_text":"x","date_published":"2026-01-08T10:00:00Z",
+  "attachments":[{"url":"https://gaps.example/a.mp3"}]},
+ {"id":"2","title":{"bad":"title"}},
+ {"id":"3","title":"Gaps three","url":"https://gaps.example/3","date_published":"2026-01-09T10:00:00Z"}]}"#;
+
+const ATOM_EMPTY: &str = r#"<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Quiet</title>
+<id>urn:quiet</id><updated>2026-01-01T00:00:00Z</updated></feed>"#;
+
+#[test]
+fn odd_feeds_yield_their_entries_and_an_empty_one_is_never_called_healthy() {
+    let server = Server::start("127.0.0.1");
+    server.route("/wide.xml", ok("application/rss+xml", utf16le_with_bom(UTF16_RSS)));
+    let bare = UTF16_RSS.replace("wide", "bare").replace("Wide", "Bare");
+    server.route("/bare.xml", ok("application/rss+xml", utf16be(&bare)));
+    server.route("/old.xml", ok("application/atom+xml", ATOM_03));
+    server.route("/plain.xml", ok("application/rss+xml", RSS_NO_VERSION));
+    server.route("/gaps.json", ok("application/feed+json", JSON_GAPS));
+    server.route("/quiet.xml", ok("application/atom+xml", ATOM_EMPTY));
+    let hub = Hub::new(&[
+        ("Wide", server.url("/wide.xml")),
+        ("Bare", server.url("/bare.xml")),
+        ("Old", server.url("/old.xml")),
+        ("Plain", server.url("/plain.xml")),
+        ("Gaps", server.url("/gaps.json")),
+        ("Quiet", server.url("/quiet.xml")),
+    ]);
+
+    let fetch = hub.run("fetch");
+    assert!(!fetch.stderr.contains("panic"), "{}", fetch.stderr);
+    let entries = |name: &str| {
+        let line = table_line(&fetch, name);
+        assert!(line.contains("updated"), "{line}");
+        line[name.len()..].split_whitespace().next().unwrap().parse::<usize>().unwrap()
+    };
+    let counts = [entries("Wide"), entries("Bare"), entries("Old"), entries("Plain"), entries("Gaps")];
+    assert_eq!(counts, [2, 2, 2, 1, 2], "{}", fetch.stdout);
+    for name in ["Wide", "Bare", "Old", "Plain", "Gaps"] {
+        assert!(!table_line(&fetch, name).contains("no entries"), "{}", table_line(&fetch, name));
+    }
+    assert_eq!(entries("Quiet"), 0);
+    assert!(table_line(&fetch, "Quiet").contains("no entries found"), "{}", table_line(&fetch, "Quiet"));
+
+    let build = hub.run("build");
+    assert_eq!(build.code, Some(0), "{}\n{}", build.stdout, build.stderr);
+    assert!(build.stderr.contains("no entries found"), "the build warns too:\n{}", build.stderr);
+    let network = hub.output("network/index.html");
+    for title in [
+        "Bare two \u{1f331}",
+        "Wide \u{e9}t\u{e9} one",
+        "Wide two \u{1f331}",
+        "Old one",
+        "Old two",
+        "Plain one",
+        "Gaps one",
+        "Gaps three",
+    ] {
+        assert!(network.contains(title), "{title} missing from the network page");
+    }
+    let branches = hub.output("network/branches/index.html");
+    let quiet = branch_card(&branches, "Quiet");
+    assert!(quiet.contains("no entries found") && !quiet.contains("Up to date."), "{quiet}");
+    for name in ["Wide", "Bare", "Old", "Plain", "Gaps"] {
+        assert!(branch_card(&branches, name).contains("Up to date."), "{}", branch_card(&branches, name));
+    }
+}

@@ -39,6 +39,10 @@ impl fmt::Display for Warning {
     }
 }
 
+/// What the fetch table and the build's warnings say of a source read
+/// without error that yielded no entries.
+pub const NO_ENTRIES: &str = "no entries found";
+
 /// Untrusted text made safe to print; longer than plain titles, still bounded.
 pub(crate) fn printable(text: &str) -> String {
     text.split('\n').map(plain_text).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("; ")
@@ -76,6 +80,18 @@ pub enum FetchStatus {
     },
     /// A local file, read from disk.
     Local,
+}
+
+impl SourceReport {
+    /// True when the source answered (or was read) without error but has no entries.
+    pub fn found_nothing(&self) -> bool {
+        self.entries == 0 && matches!(self.status, FetchStatus::Updated | FetchStatus::NotModified | FetchStatus::Local)
+    }
+
+    /// Its status, with [`NO_ENTRIES`] added when it [found nothing](SourceReport::found_nothing).
+    pub fn status_text(&self) -> String {
+        if self.found_nothing() { format!("{}, {NO_ENTRIES}", self.status) } else { self.status.to_string() }
+    }
 }
 
 impl FetchStatus {
@@ -155,7 +171,7 @@ impl fmt::Display for FetchReport {
         for source in &self.sources {
             let label: String = source.label.chars().take(name_width).collect();
             let time = format!("{:.1}s", source.elapsed.as_secs_f64());
-            writeln!(f, "{label:<name_width$}  {:>7}  {time:>7}  {}", source.entries, source.status)?;
+            writeln!(f, "{label:<name_width$}  {:>7}  {time:>7}  {}", source.entries, source.status_text())?;
         }
         for warning in &self.warnings {
             writeln!(f, "warning: {warning}")?;
@@ -188,7 +204,7 @@ impl fmt::Display for ProgressEvent<'_> {
         match self {
             ProgressEvent::Begin { total } => write!(f, "fetching {total} sources"),
             ProgressEvent::Finished { report, done, total } => {
-                write!(f, "[{done}/{total}] {}: {} ({} entries)", report.label, report.status, report.entries)
+                write!(f, "[{done}/{total}] {}: {} ({} entries)", report.label, report.status_text(), report.entries)
             }
         }
     }
