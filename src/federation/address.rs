@@ -36,11 +36,12 @@ pub struct GuardedResolver {
 impl GuardedResolver {
     /// A resolver that lets `trusted_host` (from the configured URL) reach any address.
     pub fn new(trusted_host: Option<&str>) -> GuardedResolver {
-        GuardedResolver { trusted_host: trusted_host.map(str::to_ascii_lowercase), inner: DefaultResolver::default() }
+        let trusted_host = trusted_host.map(|h| bare_host(h).to_ascii_lowercase());
+        GuardedResolver { trusted_host, inner: DefaultResolver::default() }
     }
 
     fn trusts(&self, host: &str) -> bool {
-        self.trusted_host.as_deref().is_some_and(|t| t.eq_ignore_ascii_case(host))
+        self.trusted_host.as_deref().is_some_and(|t| t.eq_ignore_ascii_case(bare_host(host)))
     }
 }
 
@@ -61,6 +62,12 @@ impl Resolver for GuardedResolver {
         }
         Ok(public)
     }
+}
+
+/// A host without the brackets of an IPv6 literal and a trailing root dot,
+/// so `[::1]`, `::1`, `Example.org.` and `example.org` compare as written.
+fn bare_host(host: &str) -> &str {
+    host.trim_start_matches('[').trim_end_matches(']').trim_end_matches('.')
 }
 
 /// A host learned from a remote document or redirect that resolves only to non-public addresses.
@@ -185,6 +192,16 @@ mod tests {
         ] {
             assert!(!public(ip), "{ip} must not be public");
         }
+    }
+
+    #[test]
+    fn only_the_configured_host_is_trusted_whatever_its_spelling() {
+        let resolver = GuardedResolver::new(Some("[::1]"));
+        assert!(resolver.trusts("::1") && resolver.trusts("[::1]"));
+        let resolver = GuardedResolver::new(Some("branch.example.org"));
+        assert!(resolver.trusts("Branch.Example.org.") && !resolver.trusts("other.example.org"));
+        assert!(!GuardedResolver::new(Some("127.0.0.1")).trusts("localhost"));
+        assert!(!GuardedResolver::new(None).trusts("127.0.0.1"));
     }
 
     #[test]
