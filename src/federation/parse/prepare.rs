@@ -280,9 +280,9 @@ mod tests {
 
     use url::Url;
 
-    use super::super::{Attribution, ParseContext, ParsedFeed, parse_feed};
+    use super::super::{Attribution, ParseContext, ParseError, ParsedFeed, parse_feed};
 
-    fn parse(body: &[u8]) -> ParsedFeed {
+    fn try_parse(body: &[u8]) -> Result<ParsedFeed, ParseError> {
         let url = Url::parse("https://odd.example/feed").unwrap();
         let first_seen = BTreeMap::new();
         let origin = Attribution::default();
@@ -292,7 +292,11 @@ mod tests {
             fetched_at: "2026-01-01T00:00:00Z".parse().unwrap(),
             default_origin: &origin,
         };
-        parse_feed(body, &ctx).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(body)))
+        parse_feed(body, &ctx)
+    }
+
+    fn parse(body: &[u8]) -> ParsedFeed {
+        try_parse(body).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(body)))
     }
 
     fn titles(feed: &ParsedFeed) -> Vec<&str> {
@@ -326,15 +330,7 @@ mod tests {
     fn utf16_entity_bombs_are_still_refused() {
         let bomb =
             "<?xml version=\"1.0\" encoding=\"UTF-16\"?><!DOCTYPE r [<!ENTITY a \"aaaa\">]><rss version=\"2.0\"/>";
-        let url = Url::parse("https://odd.example/feed").unwrap();
-        let (first_seen, origin) = (BTreeMap::new(), Attribution::default());
-        let ctx = ParseContext {
-            feed_url: Some(&url),
-            first_seen: &first_seen,
-            fetched_at: Default::default(),
-            default_origin: &origin,
-        };
-        let error = parse_feed(&utf16(bomb, false, true), &ctx).unwrap_err();
+        let error = try_parse(&utf16(bomb, false, true)).unwrap_err();
         assert!(error.to_string().contains("ENTITY"), "{error}");
     }
 
