@@ -197,6 +197,7 @@ fn addresses_learned_from_other_servers_may_be_private_only_on_the_configured_ho
     ]);
 
     let fetch = hub.run("fetch");
+    assert_eq!(fetch.code, Some(2), "some sources failed:\n{}", fetch.stdout);
     for refused in ["Redirect away", "Manifest localhost", "Manifest three"] {
         let line = table_line(&fetch, refused);
         assert!(line.contains("failed") && line.contains("refused"), "{line}");
@@ -215,7 +216,9 @@ fn addresses_learned_from_other_servers_may_be_private_only_on_the_configured_ho
 
     hub.run("build");
     let branches = hub.output("network/branches/index.html");
-    assert!(branch_card(&branches, "Redirect away").contains("private or local address"), "{branches}");
+    let refused = branch_card(&branches, "Redirect away");
+    assert!(refused.contains("refused: it sent us to a private or local address"), "{refused}");
+    assert!(!refused.contains("127.0.0.2"), "plain words only on public pages: {refused}");
     let network = hub.output("network/index.html");
     assert!(network.contains("sameport.example post 2") && network.contains("home.example post 1"), "{network}");
 }
@@ -283,6 +286,7 @@ fn odd_feeds_yield_their_entries_and_an_empty_one_is_never_called_healthy() {
 
     let fetch = hub.run("fetch");
     assert!(!fetch.stderr.contains("panic"), "{}", fetch.stderr);
+    assert_eq!(fetch.code, Some(0), "every source answered, the empty one too:\n{}", fetch.stdout);
     let entries = |name: &str| {
         let line = table_line(&fetch, name);
         assert!(line.contains("updated"), "{line}");

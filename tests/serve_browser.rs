@@ -52,7 +52,7 @@ fn raw_status(port: u16, path: &str) -> u16 {
 
 #[test]
 fn edits_reload_the_open_page_and_errors_show_in_an_overlay() {
-    let Some(browser) = Browser::start() else { return };
+    let Some(browser) = Browser::start("serve_browser") else { return };
     let site = Site::new(BASIC);
     site.write("templates/page.html", "{% extends \"base.html\" %}{% block title %}{{ page.title }}{% endblock title %}{% block content %}<link rel=\"stylesheet\" href=\"{{ get_url(path='site.css') }}\"><h1>{{ page.title }}</h1>{{ page.content | safe }}{% endblock content %}");
     let port = free_port();

@@ -12,6 +12,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 use serde::Serialize;
 
+use super::problem::Problem;
 use super::sanitize::plain_text;
 use super::sources::{Source, SourceId};
 
@@ -38,10 +39,6 @@ impl fmt::Display for Warning {
         write!(f, "federation source {:?} ({}): {}", self.label, self.source, self.message)
     }
 }
-
-/// What the fetch table and the build's warnings say of a source read
-/// without error that yielded no entries.
-pub const NO_ENTRIES: &str = "no entries found";
 
 /// Untrusted text made safe to print; longer than plain titles, still bounded.
 pub(crate) fn printable(text: &str) -> String {
@@ -88,9 +85,13 @@ impl SourceReport {
         self.entries == 0 && matches!(self.status, FetchStatus::Updated | FetchStatus::NotModified | FetchStatus::Local)
     }
 
-    /// Its status, with [`NO_ENTRIES`] added when it [found nothing](SourceReport::found_nothing).
+    /// Its status, with "no entries found" added when it [found nothing](SourceReport::found_nothing).
     pub fn status_text(&self) -> String {
-        if self.found_nothing() { format!("{}, {NO_ENTRIES}", self.status) } else { self.status.to_string() }
+        if self.found_nothing() {
+            format!("{}, {}", self.status, Problem::NoEntries.describe())
+        } else {
+            self.status.to_string()
+        }
     }
 }
 
@@ -148,6 +149,8 @@ pub struct FetchReport {
     pub sources: Vec<SourceReport>,
     /// Problems that did not stop the run (corrupt cache metadata, …).
     pub warnings: Vec<Warning>,
+    /// Sources whose result could not be written to the cache (each also has a warning).
+    pub unsaved: usize,
     /// Wall time of the whole run.
     pub elapsed: Duration,
 }
@@ -156,6 +159,12 @@ impl FetchReport {
     /// Sources whose fetch failed.
     pub fn failures(&self) -> usize {
         self.sources.iter().filter(|s| s.status.is_failure()).count()
+    }
+
+    /// True when every source answered (fresh, not modified, or skipped as asked) and
+    /// everything was saved: `branchpress fetch` then exits with 0, otherwise 2.
+    pub fn all_answered(&self) -> bool {
+        self.failures() == 0 && self.unsaved == 0
     }
 
     /// The line for source `id`.
@@ -176,7 +185,11 @@ impl fmt::Display for FetchReport {
         for warning in &self.warnings {
             writeln!(f, "warning: {warning}")?;
         }
-        write!(f, "{} sources, {} failed, in {:.1}s", self.sources.len(), self.failures(), self.elapsed.as_secs_f64())
+        write!(f, "{} sources, {} failed", self.sources.len(), self.failures())?;
+        if self.unsaved > 0 {
+            write!(f, ", {} not saved to the cache", self.unsaved)?;
+        }
+        write!(f, ", in {:.1}s", self.elapsed.as_secs_f64())
     }
 }
 
@@ -232,6 +245,7 @@ mod tests {
                 line("Valley", FetchStatus::FailedNoCache { error: "HTTP status 500".into() }),
             ],
             warnings: vec![],
+            unsaved: 0,
             elapsed: Duration::from_secs(1),
         };
         let text = report.to_string();
