@@ -66,10 +66,15 @@ fn load_source(
     if let Some(message) = corrupt {
         warnings.push(Warning::new(source, message));
     }
-    let read = match &source.location {
+    let mut read = match &source.location {
         SourceLocation::Url(_) => read_cached(source, &cache, meta, warnings),
         SourceLocation::Path(path) => read_local(source, path, config.max_body, meta, now, warnings),
     };
+    let found_nothing = read.feed.as_ref().is_some_and(|f| f.entries.is_empty());
+    if found_nothing && matches!(read.status, BranchStatus::Ok | BranchStatus::Local) {
+        read.status = BranchStatus::Empty;
+        warnings.push(Warning::new(source, Problem::NoEntries.describe()));
+    }
     source_input(source, read)
 }
 

@@ -103,6 +103,9 @@ pub enum BranchStatus {
     Unavailable,
     /// Read from a local file.
     Local,
+    /// Read without error, but its feed has no entries (an empty feed, or a
+    /// format whose entries could not be found): never shown as healthy.
+    Empty,
 }
 
 /// One followed source, summarised.

@@ -15,6 +15,7 @@
 //! touches the network. Neither fails because one source is broken: the
 //! problem becomes a report line or a [`Warning`] naming the source.
 
+pub mod address;
 pub mod cache;
 pub mod fetch;
 mod index;

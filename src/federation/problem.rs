@@ -30,6 +30,9 @@ pub enum Problem {
     TooLarge,
     /// Redirect after redirect.
     TooManyRedirects,
+    /// An address learned from another server (a redirect, a `branch.json`)
+    /// points into a private or local network, and was not asked.
+    PrivateAddress,
     /// The address answered, but with neither a feed nor a branch site.
     NotAFeed,
     /// The body (or the local file) could not be read as a feed.
@@ -52,6 +55,7 @@ impl Problem {
             Problem::ServerAnswered(status) => format!("the server answered {status}"),
             Problem::TooLarge => "the feed was larger than the size limit".to_owned(),
             Problem::TooManyRedirects => "the address sent us on too many redirects".to_owned(),
+            Problem::PrivateAddress => "refused: it sent us to a private or local address".to_owned(),
             Problem::NotAFeed => "the address is neither a feed nor a branch site".to_owned(),
             Problem::Unreadable => "the feed could not be read".to_owned(),
             Problem::NoEntries => "no entries found".to_owned(),
@@ -69,6 +73,7 @@ impl From<&FetchError> for Problem {
             FetchError::TooManyRedirects => Problem::TooManyRedirects,
             FetchError::Timeout(_) => Problem::TookTooLong,
             FetchError::Connect(_) => Problem::CouldNotConnect,
+            FetchError::Refused(_) => Problem::PrivateAddress,
             FetchError::Http(_) => Problem::Other,
         }
     }

@@ -228,12 +228,12 @@ impl Run<'_> {
     fn download(&self, url: &Url, meta: &CacheMeta) -> Result<Fetched, Failure> {
         let now = self.options.now;
         if let Some(feed_url) = known_feed(url, meta, now) {
-            match self.client.get(&feed_url, &validators(meta, &feed_url), now) {
+            match self.client.get(&feed_url, url, &validators(meta, &feed_url), now) {
                 Err(FetchError::Status(404 | 410)) if &feed_url != url => {}
                 answer => return answer.map(|a| Fetched::from_answer(a, feed_url, None)).map_err(Failure::from),
             }
         }
-        let answer = self.client.get(url, &validators(meta, url), now)?;
+        let answer = self.client.get(url, url, &validators(meta, url), now)?;
         let Answer::Body { bytes, final_url, media_type, .. } = &answer else {
             return Ok(Fetched::from_answer(answer, url.clone(), None));
         };
@@ -242,23 +242,24 @@ impl Run<'_> {
             BodyKind::Manifest => {
                 let manifest = BranchManifest::from_bytes(bytes)
                     .ok_or_else(|| Failure::new(Problem::Unreadable, "unreadable branch.json"))?;
-                self.follow_manifest(manifest, final_url, meta)
+                self.follow_manifest(manifest, final_url, url, meta)
             }
             BodyKind::Other => {
                 let manifest_url =
                     manifest::manifest_url(url).ok_or_else(|| Failure::new(Problem::NotAFeed, "no branch.json URL"))?;
-                let manifest = self.get_manifest(&manifest_url).map_err(|e| {
+                let manifest = self.get_manifest(&manifest_url, url).map_err(|e| {
                     let detail =
                         format!("{url} is neither a feed nor a branch home page ({manifest_url}: {})", e.detail);
                     Failure::new(not_a_branch_site(e.problem), detail)
                 })?;
-                self.follow_manifest(manifest, &manifest_url, meta)
+                self.follow_manifest(manifest, &manifest_url, url, meta)
             }
         }
     }
 
-    fn get_manifest(&self, url: &Url) -> Result<BranchManifest, Failure> {
-        match self.client.get(url, &Validators::default(), self.options.now)? {
+    /// GETs a `branch.json` for the source configured as `trusted`.
+    fn get_manifest(&self, url: &Url, trusted: &Url) -> Result<BranchManifest, Failure> {
+        match self.client.get(url, trusted, &Validators::default(), self.options.now)? {
             Answer::Body { bytes, .. } => {
                 BranchManifest::from_bytes(&bytes).ok_or_else(|| Failure::new(Problem::NotAFeed, "not a branch.json"))
             }
@@ -267,8 +268,15 @@ impl Run<'_> {
         }
     }
 
-    /// GETs the site-wide feed a manifest (read from `base`) names.
-    fn follow_manifest(&self, manifest: BranchManifest, base: &Url, meta: &CacheMeta) -> Result<Fetched, Failure> {
+    /// GETs the site-wide feed a manifest (read from `base`) names; it may
+    /// be private only on the host of `trusted`, the configured URL.
+    fn follow_manifest(
+        &self,
+        manifest: BranchManifest,
+        base: &Url,
+        trusted: &Url,
+        meta: &CacheMeta,
+    ) -> Result<Fetched, Failure> {
         let feed = manifest
             .site_feed()
             .ok_or_else(|| Failure::new(Problem::NotAFeed, "branch.json lists no site-wide feed"))?;
@@ -276,7 +284,7 @@ impl Run<'_> {
             base.join(&feed.url).ok().filter(|u| matches!(u.scheme(), "http" | "https")).ok_or_else(|| {
                 Failure::new(Problem::NotAFeed, format!("branch.json feed {:?} is not an http(s) URL", feed.url))
             })?;
-        let answer = self.client.get(&feed_url, &validators(meta, &feed_url), self.options.now)?;
+        let answer = self.client.get(&feed_url, trusted, &validators(meta, &feed_url), self.options.now)?;
         Ok(Fetched::from_answer(answer, feed_url, Some(manifest)))
     }
 

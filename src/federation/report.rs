@@ -12,6 +12,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 use serde::Serialize;
 
+use super::problem::Problem;
 use super::sanitize::plain_text;
 use super::sources::{Source, SourceId};
 
@@ -76,6 +77,22 @@ pub enum FetchStatus {
     },
     /// A local file, read from disk.
     Local,
+}
+
+impl SourceReport {
+    /// True when the source answered (or was read) without error but has no entries.
+    pub fn found_nothing(&self) -> bool {
+        self.entries == 0 && matches!(self.status, FetchStatus::Updated | FetchStatus::NotModified | FetchStatus::Local)
+    }
+
+    /// Its status, with "no entries found" added when it [found nothing](SourceReport::found_nothing).
+    pub fn status_text(&self) -> String {
+        if self.found_nothing() {
+            format!("{}, {}", self.status, Problem::NoEntries.describe())
+        } else {
+            self.status.to_string()
+        }
+    }
 }
 
 impl FetchStatus {
@@ -163,7 +180,7 @@ impl fmt::Display for FetchReport {
         for source in &self.sources {
             let label: String = source.label.chars().take(name_width).collect();
             let time = format!("{:.1}s", source.elapsed.as_secs_f64());
-            writeln!(f, "{label:<name_width$}  {:>7}  {time:>7}  {}", source.entries, source.status)?;
+            writeln!(f, "{label:<name_width$}  {:>7}  {time:>7}  {}", source.entries, source.status_text())?;
         }
         for warning in &self.warnings {
             writeln!(f, "warning: {warning}")?;
@@ -200,7 +217,7 @@ impl fmt::Display for ProgressEvent<'_> {
         match self {
             ProgressEvent::Begin { total } => write!(f, "fetching {total} sources"),
             ProgressEvent::Finished { report, done, total } => {
-                write!(f, "[{done}/{total}] {}: {} ({} entries)", report.label, report.status, report.entries)
+                write!(f, "[{done}/{total}] {}: {} ({} entries)", report.label, report.status_text(), report.entries)
             }
         }
     }

@@ -163,6 +163,7 @@ fn status_name(status: BranchStatus) -> &'static str {
         BranchStatus::Stale => "stale",
         BranchStatus::Unavailable => "unavailable",
         BranchStatus::Local => "local",
+        BranchStatus::Empty => "empty",
     }
 }
 
