@@ -68,9 +68,12 @@ pub fn check(site_dir: &Path, external: bool) -> Result<CheckReport> {
     let site =
         Prepared::load(config, false, &highlighter, &mut BodyCache::default(), &mut Timings::default(), None, None)?;
     let out = MemoryOutput::default();
-    site.render_jobs(&site.jobs(), &out)?;
+    let jobs = site.jobs();
+    let machine_files = site.machine_files(None).write;
+    site.check_outputs(&jobs, &machine_files.iter().map(|(path, _)| path.as_str()).collect::<Vec<_>>())?;
+    site.render_jobs(&jobs, &out)?;
     site.write_assets(&out)?;
-    for (path, text) in site.machine_files(None).write {
+    for (path, text) in machine_files {
         out.write(&path, text.as_bytes())?;
     }
     let files = out.into_files();

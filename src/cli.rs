@@ -97,6 +97,10 @@ pub struct BuildArgs {
     /// from a folder on disk, under any sub-path or on a mirror (feeds keep absolute URLs).
     #[arg(long)]
     pub relative_urls: bool,
+    /// Replace an output folder outside the site even though branchpress did not make it
+    /// (everything in it is deleted). Never allowed for the site's own folders or your home folder.
+    #[arg(long)]
+    pub force: bool,
     /// Also print how long each stage of the build took.
     #[arg(long)]
     pub timings: bool,
@@ -111,6 +115,7 @@ impl BuildArgs {
             fetch: self.fetch,
             strict: self.strict,
             relative_urls: self.relative_urls,
+            force: self.force,
         }
     }
 }
