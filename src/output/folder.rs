@@ -58,7 +58,8 @@ pub struct Request<'a> {
 }
 
 /// Checks the requested output folder (default `SITE/public`) and says
-/// which entries of it survive the build. Nothing is written.
+/// which entries of it survive the build. The only change it makes is to
+/// clear what killed builds left beside an acceptable output folder.
 pub fn choose(config: &Config, request: Request<'_>) -> Result<OutputFolder> {
     let given = request.requested.map_or_else(|| config.paths.root.join("public"), Path::to_path_buf);
     let path = resolve(&given);
@@ -69,6 +70,7 @@ pub fn choose(config: &Config, request: Request<'_>) -> Result<OutputFolder> {
     if let Some(why) = never_an_output(config, &path, &root) {
         return Err(refuse(why, "choose another --output-dir, e.g. public (the default) or a new folder"));
     }
+    remove_leftovers(&path);
     let entries = match list(&path) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
@@ -126,7 +128,8 @@ fn never_an_output(config: &Config, path: &Path, root: &Path) -> Option<String> 
         return inside_site(path, root);
     }
     if path.join(crate::config::CONFIG_FILE).exists() {
-        return Some("it holds a config.toml: it looks like another site".into());
+        let entries = sample(&list(path).unwrap_or_default());
+        return Some(format!("it looks like another site: it holds {entries}"));
     }
     None
 }
@@ -233,6 +236,70 @@ fn same_file(a: &Path, b: &Path) -> bool {
 #[cfg(not(unix))]
 fn same_file(a: &Path, b: &Path) -> bool {
     a.to_string_lossy().eq_ignore_ascii_case(&b.to_string_lossy())
+}
+
+/// How staging folders for the output folder `name` begin; the process id
+/// follows, so the next build can tell whose they are.
+pub fn staging_prefix(name: &str) -> String {
+    format!(".{name}.building-")
+}
+
+/// Removes the staging folders of builds that were killed: folders beside
+/// `target` named after it and a process that no longer runs, which
+/// carry the marker. A swap that was killed half-way is finished
+/// backwards first: the previous output goes back to `target`. Without
+/// the marker such a folder is removed only when empty (killed before it
+/// was marked); anything else is left alone.
+fn remove_leftovers(target: &Path) {
+    let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else { return };
+    let prefix = staging_prefix(&name.to_string_lossy());
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    for entry in entries.filter_map(std::result::Result::ok) {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)).and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let dir = entry.path();
+        if !process_is_gone(pid) {
+            continue;
+        }
+        if dir.join(MARKER).is_file() {
+            if restore_previous(&dir, target) {
+                let _ = std::fs::remove_dir_all(&dir);
+            }
+        } else {
+            // Killed before it was marked: removed only when empty.
+            let _ = std::fs::remove_dir(&dir);
+        }
+    }
+}
+
+/// Puts back the previous output a killed swap left inside `staging`.
+/// False when it could not, and `staging` must be kept.
+fn restore_previous(staging: &Path, target: &Path) -> bool {
+    let previous = staging.join(PREVIOUS);
+    if !previous.exists() {
+        return true;
+    }
+    if std::fs::symlink_metadata(target).is_ok() {
+        return false;
+    }
+    let made = std::fs::read_to_string(staging.join(MARKER)).unwrap_or_default();
+    let made: Vec<&str> = made.lines().filter(|l| !l.starts_with('#')).collect();
+    for name in list(staging).unwrap_or_default() {
+        let own = name.to_str().is_some_and(|n| n == MARKER || n == PREVIOUS || made.contains(&n));
+        if !own && std::fs::rename(staging.join(&name), previous.join(&name)).is_err() {
+            return false;
+        }
+    }
+    std::fs::rename(&previous, target).is_ok()
+}
+
+/// Whether no process with this id runs. Only known where `/proc` exists;
+/// elsewhere every process counts as running, so nothing is removed.
+fn process_is_gone(pid: u32) -> bool {
+    pid != std::process::id() && Path::new("/proc/self").exists() && !Path::new(&format!("/proc/{pid}")).exists()
 }
 
 #[cfg(test)]

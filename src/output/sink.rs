@@ -6,8 +6,8 @@
 //! [`MemoryOutput`] keeps files in memory, for `check` and `serve`.
 //!
 //! Staging folders carry the output marker from the start, so the next
-//! build can tell the leftovers of a killed build (named after a process
-//! that no longer runs) from anything else, and removes only those.
+//! build can tell the leftovers of a killed build from anything else
+//! (see `folder::remove_leftovers`).
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -41,14 +41,13 @@ pub struct StagingDir {
 
 impl StagingDir {
     /// Creates an empty staging folder (holding only the marker) next to
-    /// the output folder, after removing what killed builds left there.
+    /// the output folder.
     pub fn create(output: &OutputFolder) -> Result<StagingDir> {
         let target = &output.path;
         let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, "create the output's parent folder", &e))?;
         let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-        remove_leftovers(parent, &name, target);
-        let staging = parent.join(format!("{}{}", staging_prefix(&name), std::process::id()));
+        let staging = parent.join(format!("{}{}", folder::staging_prefix(&name), std::process::id()));
         std::fs::create_dir(&staging).map_err(|e| Error::io(&staging, "create the staging folder", &e))?;
         let staging = StagingDir { staging, target: target.clone(), keep: output.keep.clone(), committed: false };
         staging.write(MARKER, folder::marker_text(&[]).as_bytes())?;
@@ -146,59 +145,6 @@ impl Drop for StagingDir {
             let _ = std::fs::remove_dir_all(&self.staging);
         }
     }
-}
-
-/// How staging folders for the output folder `name` begin; the process id follows.
-fn staging_prefix(name: &str) -> String {
-    format!(".{name}.building-")
-}
-
-/// Removes the staging folders of builds that were killed: folders in
-/// `parent` named after `name` and a process that no longer runs, which
-/// carry the marker. A swap that was killed half-way is finished
-/// backwards first: the previous output goes back to `target`. Anything
-/// without the marker is left alone.
-fn remove_leftovers(parent: &Path, name: &str, target: &Path) {
-    let prefix = staging_prefix(name);
-    let Ok(entries) = std::fs::read_dir(parent) else { return };
-    for entry in entries.filter_map(std::result::Result::ok) {
-        let file_name = entry.file_name();
-        let Some(pid) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)).and_then(|p| p.parse::<u32>().ok())
-        else {
-            continue;
-        };
-        let dir = entry.path();
-        if process_is_gone(pid) && dir.join(MARKER).is_file() && restore_previous(&dir, target) {
-            let _ = std::fs::remove_dir_all(&dir);
-        }
-    }
-}
-
-/// Puts back the previous output a killed swap left inside `staging`.
-/// False when it could not, and `staging` must be kept.
-fn restore_previous(staging: &Path, target: &Path) -> bool {
-    let previous = staging.join(PREVIOUS);
-    if !previous.exists() {
-        return true;
-    }
-    if std::fs::symlink_metadata(target).is_ok() {
-        return false;
-    }
-    let made = std::fs::read_to_string(staging.join(MARKER)).unwrap_or_default();
-    let made: Vec<&str> = made.lines().filter(|l| !l.starts_with('#')).collect();
-    for name in folder::list(staging).unwrap_or_default() {
-        let own = name.to_str().is_some_and(|n| n == MARKER || n == PREVIOUS || made.contains(&n));
-        if !own && std::fs::rename(staging.join(&name), previous.join(&name)).is_err() {
-            return false;
-        }
-    }
-    std::fs::rename(&previous, target).is_ok()
-}
-
-/// Whether no process with this id runs. Only known where `/proc` exists;
-/// elsewhere every process counts as running, so nothing is removed.
-fn process_is_gone(pid: u32) -> bool {
-    pid != std::process::id() && Path::new("/proc/self").exists() && !Path::new(&format!("/proc/{pid}")).exists()
 }
 
 impl Sink for StagingDir {
