@@ -218,6 +218,15 @@ impl Prepared {
         })
     }
 
+    /// Every HTML job and machine-readable file of a full build, once no
+    /// two of them (or a static file) claim the same output path.
+    pub fn plan_outputs(&self) -> Result<FullPlan> {
+        let jobs = self.jobs();
+        let machine_files = self.machine_files(None).write;
+        self.check_outputs(&jobs, &machine_files.iter().map(|(path, _)| path.as_str()).collect::<Vec<_>>())?;
+        Ok(FullPlan { jobs, machine_files })
+    }
+
     /// Renders `jobs` in parallel into `sink`; every distinct error is reported.
     pub fn render_jobs(&self, jobs: &[Job], sink: &dyn Sink) -> Result<()> {
         let renderer = self.renderer();
@@ -268,6 +277,14 @@ impl Prepared {
     }
 }
 
+/// What a full build writes, besides static files (see [`Prepared::plan_outputs`]).
+pub struct FullPlan {
+    /// Every HTML job.
+    pub jobs: Vec<Job>,
+    /// Machine-readable files, as (output path, text).
+    pub machine_files: Vec<(String, String)>,
+}
+
 /// Renders the whole site into `sink`.
 pub fn render_site(config: Config, drafts: bool, sink: &dyn Sink) -> Result<BuildReport> {
     let highlighter = Highlighter::new(config.markdown.highlight_code);
@@ -275,9 +292,7 @@ pub fn render_site(config: Config, drafts: bool, sink: &dyn Sink) -> Result<Buil
     let site = Prepared::load(config, drafts, &highlighter, &mut BodyCache::default(), &mut timings, None, None)?;
 
     let t = Instant::now();
-    let jobs = site.jobs();
-    let machine_files = site.machine_files(None).write;
-    site.check_outputs(&jobs, &machine_files.iter().map(|(path, _)| path.as_str()).collect::<Vec<_>>())?;
+    let FullPlan { jobs, machine_files } = site.plan_outputs()?;
     site.render_jobs(&jobs, sink)?;
     timings.render = t.elapsed();
 

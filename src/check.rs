@@ -68,9 +68,7 @@ pub fn check(site_dir: &Path, external: bool) -> Result<CheckReport> {
     let site =
         Prepared::load(config, false, &highlighter, &mut BodyCache::default(), &mut Timings::default(), None, None)?;
     let out = MemoryOutput::default();
-    let jobs = site.jobs();
-    let machine_files = site.machine_files(None).write;
-    site.check_outputs(&jobs, &machine_files.iter().map(|(path, _)| path.as_str()).collect::<Vec<_>>())?;
+    let crate::build::FullPlan { jobs, machine_files } = site.plan_outputs()?;
     site.render_jobs(&jobs, &out)?;
     site.write_assets(&out)?;
     for (path, text) in machine_files {

@@ -64,11 +64,11 @@ pub fn choose(config: &Config, request: Request<'_>) -> Result<OutputFolder> {
     let given = request.requested.map_or_else(|| config.paths.root.join("public"), Path::to_path_buf);
     let path = resolve(&given);
     let root = resolve(&config.paths.root);
-    let refuse = |why: String, help: &str| -> Error {
+    let refuse = |(why, help): (String, &str)| -> Error {
         Diagnostic::new(format!("will not use {} as the output folder: {why}", given.display())).with_help(help).into()
     };
     if let Some(why) = never_an_output(config, &path, &root) {
-        return Err(refuse(why, "choose another --output-dir, e.g. public (the default) or a new folder"));
+        return Err(refuse((why, "choose another --output-dir, e.g. public (the default) or a new folder")));
     }
     remove_leftovers(&path);
     let entries = match list(&path) {
@@ -76,28 +76,50 @@ pub fn choose(config: &Config, request: Request<'_>) -> Result<OutputFolder> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
         Err(e) => return Err(Error::io(&given, "read the output folder", &e)),
     };
-    let marked = entries.iter().any(|e| e == MARKER);
-    let default = same_place(&path, &root.join("public"));
-    let inside = within(&path, &root);
-    if !entries.is_empty() && !marked && !default && !(request.force && !inside) {
-        let why = format!("it was not made by branchpress and holds {}", sample(&entries));
+    let replaceable = Replaceable { path: &path, root: &root, entries: &entries, force: request.force };
+    if let Some(refusal) = replaceable.refusal() {
+        return Err(refuse(refusal));
+    }
+    let foreign = deployment_entries(&path, &entries);
+    if !foreign.is_empty() && !config.preserve_dotfiles_in_output {
+        let why = format!("it holds files a build did not make: {}", sample(&foreign));
+        return Err(refuse((
+            why,
+            "to keep them (a GitHub Pages worktree's .git, .nojekyll, CNAME), set preserve_dotfiles_in_output = true \
+             at the top of config.toml; otherwise move them away",
+        )));
+    }
+    Ok(OutputFolder { path, keep: foreign })
+}
+
+/// An existing output folder, to decide whether a build may replace it.
+struct Replaceable<'a> {
+    path: &'a Path,
+    root: &'a Path,
+    entries: &'a [OsString],
+    force: bool,
+}
+
+impl Replaceable<'_> {
+    /// Why and what to do instead, unless the folder is empty, marked as
+    /// made by branchpress, the site's `public/`, or outside the site with
+    /// `--force`.
+    fn refusal(&self) -> Option<(String, &'static str)> {
+        let inside = within(self.path, self.root);
+        let ours = self.entries.is_empty()
+            || self.entries.iter().any(|e| e == MARKER)
+            || same_place(self.path, &self.root.join("public"));
+        if ours || (self.force && !inside) {
+            return None;
+        }
+        let why = format!("it was not made by branchpress and holds {}", sample(self.entries));
         let help = if inside {
             "inside the site only public/ or a folder branchpress made can be the output; choose a new folder"
         } else {
             "choose a new or empty folder; --force replaces this one and deletes everything in it"
         };
-        return Err(refuse(why, help));
+        Some((why, help))
     }
-    let foreign = deployment_entries(&path, &entries);
-    if !foreign.is_empty() && !config.preserve_dotfiles_in_output {
-        let why = format!("it holds files a build did not make: {}", sample(&foreign));
-        return Err(refuse(
-            why,
-            "to keep them (a GitHub Pages worktree's .git, .nojekyll, CNAME), set preserve_dotfiles_in_output = true \
-             at the top of config.toml; otherwise move them away",
-        ));
-    }
-    Ok(OutputFolder { path, keep: foreign })
 }
 
 /// Why `path` can never be an output folder, if it cannot.
