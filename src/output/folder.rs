@@ -171,17 +171,22 @@ fn inside_site(path: &Path, root: &Path) -> Option<String> {
 /// The deployment's entries in an output folder: dot-entries and `CNAME`
 /// the marker does not list as the build's own.
 fn deployment_entries(path: &Path, entries: &[OsString]) -> Vec<OsString> {
-    let made = std::fs::read_to_string(path.join(MARKER)).unwrap_or_default();
-    let made: Vec<&str> = made.lines().filter(|l| !l.starts_with('#')).collect();
+    let made = made_by_build(path);
     entries
         .iter()
-        .filter(|e| e.to_str().is_none_or(|name| is_deployment_entry(name) && !made.contains(&name)))
+        .filter(|e| e.to_str().is_none_or(|name| is_deployment_entry(name) && !made.iter().any(|m| m == name)))
         .cloned()
         .collect()
 }
 
 fn is_deployment_entry(name: &str) -> bool {
     (name.starts_with('.') && name != MARKER && name != PREVIOUS) || name == "CNAME"
+}
+
+/// The top-level entries the marker of `dir` lists as the build's own.
+fn made_by_build(dir: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(dir.join(MARKER)).unwrap_or_default();
+    text.lines().filter(|l| !l.starts_with('#')).map(str::to_owned).collect()
 }
 
 /// The text of a marker for a folder whose own top-level entries are `made`.
@@ -307,10 +312,9 @@ fn restore_previous(staging: &Path, target: &Path) -> bool {
     if std::fs::symlink_metadata(target).is_ok() {
         return false;
     }
-    let made = std::fs::read_to_string(staging.join(MARKER)).unwrap_or_default();
-    let made: Vec<&str> = made.lines().filter(|l| !l.starts_with('#')).collect();
+    let made = made_by_build(staging);
     for name in list(staging).unwrap_or_default() {
-        let own = name.to_str().is_some_and(|n| n == MARKER || n == PREVIOUS || made.contains(&n));
+        let own = name.to_str().is_some_and(|n| n == MARKER || n == PREVIOUS || made.iter().any(|m| m == n));
         if !own && std::fs::rename(staging.join(&name), previous.join(&name)).is_err() {
             return false;
         }
