@@ -349,7 +349,7 @@ fn dead_pid() -> u32 {
 #[test]
 fn a_killed_build_leaves_nothing_behind_after_the_next_build() {
     let w = Workspace::new();
-    for i in 0..3000 {
+    for i in 0..1000 {
         w.write(
             &format!("site/content/news/p{i}.md"),
             &format!("+++\ntitle = \"P{i}\"\ndate = 2026-01-01\n+++\nBody {i}.\n"),
