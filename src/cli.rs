@@ -183,6 +183,12 @@ fn fail(err: &crate::error::Error) -> ExitCode {
 }
 
 fn fail_build(err: &crate::error::Error) -> ExitCode {
-    eprint!("{}", report::format_error(err, "nothing was changed in the output folder"));
+    let moved = err.diagnostics.iter().any(|d| d.message.starts_with(crate::output::sink::NOT_PUT_BACK));
+    let outcome = if moved {
+        "the previous output was moved aside (see above)"
+    } else {
+        "nothing was changed in the output folder"
+    };
+    eprint!("{}", report::format_error(err, outcome));
     ExitCode::FAILURE
 }

@@ -30,6 +30,10 @@ pub trait Sink: Sync {
     }
 }
 
+/// How the error starts when a failed swap could not restore the previous
+/// output, so the closing line of the report can say the output changed.
+pub const NOT_PUT_BACK: &str = "the previous output could not be put back";
+
 /// A new output folder being filled beside the real one.
 pub struct StagingDir {
     staging: PathBuf,
@@ -119,10 +123,7 @@ impl StagingDir {
             let mut error = error;
             error.diagnostics.push(Diagnostic::in_file(
                 &previous,
-                format!(
-                    "the previous output could not be put back; it is in this folder, move it to {}",
-                    self.target.display()
-                ),
+                format!("{NOT_PUT_BACK}; it is in this folder, move it to {}", self.target.display()),
             ));
             return error;
         }
