@@ -457,3 +457,17 @@ fn two_pages_or_a_static_file_on_one_path_are_located_errors() {
     assert!(err.contains("static/guides/bundle/index.html") && err.contains("content/guides/bundle/index.md"), "{err}");
     assert!(err.contains("writes the file `news`, but") && err.contains("content/news/file-alias.md:3"), "{err}");
 }
+
+#[test]
+fn a_static_file_and_a_bundle_file_on_one_path_are_a_located_error() {
+    let w = Workspace::new();
+    w.write(
+        "site/static/guides/bundle/map.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><title>static</title></svg>",
+    );
+    let before = w.snapshot();
+    let err = w.run(&["build"]).failure().stderr;
+    assert_unchanged_outside(&before, &w.snapshot(), Path::new("/nonexistent-output"));
+    assert!(err.contains("two files are copied to `guides/bundle/map.svg`"), "{err}");
+    assert!(err.contains("content/guides/bundle/map.svg") && err.contains("static/guides/bundle/map.svg"), "{err}");
+}
