@@ -352,6 +352,17 @@ pub fn fetch_sources(config: &Config, stale_only: bool) -> Result<crate::federat
     Ok(crate::federation::fetch(&federation, &cache, &options, &progress))
 }
 
+/// `branchpress fetch` checks this first: a cache folder that cannot be written
+/// is one clear error before any request, not a warning per source after them.
+pub fn check_cache_writable(config: &Config) -> Result<()> {
+    let cache = crate::federation::cache_dir(&config.paths.root);
+    crate::federation::cache::check_writable(&cache).map_err(|e| {
+        Diagnostic::new(format!("cannot write the federation cache: {e}"))
+            .with_help("make sure .branchpress/ in the site folder is a folder you can write to")
+            .into()
+    })
+}
+
 /// Reads the network index from the federation cache (never the network).
 /// A broken source is a warning, never an error.
 fn load_network(config: &Config, federation: &FederationConfig, warnings: &mut Vec<Diagnostic>) -> NetworkValues {

@@ -123,7 +123,8 @@ pub struct BranchSummary {
     pub last_updated: Option<Timestamp>,
     /// How it stands.
     pub status: BranchStatus,
-    /// Its last error, plain text.
+    /// What went wrong, in plain words for readers ([`super::Problem::describe`]):
+    /// never a system error or a path, which only the terminal shows.
     pub last_error: Option<String>,
 }
 

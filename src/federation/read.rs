@@ -145,8 +145,27 @@ fn local_feed_file(folder: &Path, feed_url: &str, home: Option<&Url>) -> Option<
 }
 
 /// Reads at most `max` bytes of `path`; more is an error.
+///
+/// Only a regular file is read: opening a named pipe (FIFO) waits for a
+/// writer that may never come, and a terminal or other device may never
+/// end, so either would hang the build. The type is checked before opening
+/// (a FIFO blocks in `open` itself) and again on the opened file.
 fn read_capped(path: &Path, max: u64) -> Result<Vec<u8>, String> {
+    let not_regular = || {
+        format!(
+            "{}: not a regular file (a named pipe, socket or device); a `path` source must be a feed file, \
+             or a folder holding branch.json and its feed",
+            path.display()
+        )
+    };
+    let metadata = fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if !metadata.is_file() {
+        return Err(not_regular());
+    }
     let file = fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if !file.metadata().is_ok_and(|m| m.is_file()) {
+        return Err(not_regular());
+    }
     let mut body = Vec::new();
     file.take(max.saturating_add(1)).read_to_end(&mut body).map_err(|e| format!("{}: {e}", path.display()))?;
     if body.len() as u64 > max {

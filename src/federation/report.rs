@@ -132,6 +132,8 @@ pub struct FetchReport {
     pub sources: Vec<SourceReport>,
     /// Problems that did not stop the run (corrupt cache metadata, …).
     pub warnings: Vec<Warning>,
+    /// Sources whose result could not be written to the cache (each also has a warning).
+    pub unsaved: usize,
     /// Wall time of the whole run.
     pub elapsed: Duration,
 }
@@ -140,6 +142,12 @@ impl FetchReport {
     /// Sources whose fetch failed.
     pub fn failures(&self) -> usize {
         self.sources.iter().filter(|s| s.status.is_failure()).count()
+    }
+
+    /// True when every source answered (fresh, not modified, or skipped as asked) and
+    /// everything was saved: `branchpress fetch` then exits with 0, otherwise 2.
+    pub fn all_answered(&self) -> bool {
+        self.failures() == 0 && self.unsaved == 0
     }
 
     /// The line for source `id`.
@@ -160,7 +168,11 @@ impl fmt::Display for FetchReport {
         for warning in &self.warnings {
             writeln!(f, "warning: {warning}")?;
         }
-        write!(f, "{} sources, {} failed, in {:.1}s", self.sources.len(), self.failures(), self.elapsed.as_secs_f64())
+        write!(f, "{} sources, {} failed", self.sources.len(), self.failures())?;
+        if self.unsaved > 0 {
+            write!(f, ", {} not saved to the cache", self.unsaved)?;
+        }
+        write!(f, ", in {:.1}s", self.elapsed.as_secs_f64())
     }
 }
 
@@ -216,6 +228,7 @@ mod tests {
                 line("Valley", FetchStatus::FailedNoCache { error: "HTTP status 500".into() }),
             ],
             warnings: vec![],
+            unsaved: 0,
             elapsed: Duration::from_secs(1),
         };
         let text = report.to_string();
