@@ -108,6 +108,10 @@ pub struct BuildArgs {
     /// from a folder on disk, under any sub-path or on a mirror (feeds keep absolute URLs).
     #[arg(long)]
     pub relative_urls: bool,
+    /// Replace an output folder outside the site even though branchpress did not make it
+    /// (everything in it is deleted). Never allowed for the site's own folders or your home folder.
+    #[arg(long)]
+    pub force: bool,
     /// Also print how long each stage of the build took.
     #[arg(long)]
     pub timings: bool,
@@ -122,6 +126,7 @@ impl BuildArgs {
             fetch: self.fetch,
             strict: self.strict,
             relative_urls: self.relative_urls,
+            force: self.force,
         }
     }
 }
@@ -200,6 +205,12 @@ fn fail(err: &crate::error::Error) -> ExitCode {
 }
 
 fn fail_build(err: &crate::error::Error) -> ExitCode {
-    eprint!("{}", report::format_error(err, "nothing was changed in the output folder"));
+    let moved = err.diagnostics.iter().any(|d| d.message.starts_with(crate::output::sink::NOT_PUT_BACK));
+    let outcome = if moved {
+        "the previous output was moved aside (see above)"
+    } else {
+        "nothing was changed in the output folder"
+    };
+    eprint!("{}", report::format_error(err, outcome));
     ExitCode::FAILURE
 }

@@ -34,6 +34,7 @@ struct RawConfig {
     #[serde(default)]
     check: CheckConfig,
     relative_urls: Option<bool>,
+    preserve_dotfiles_in_output: Option<bool>,
     #[serde(default)]
     extra: toml::Table,
     federation: Option<crate::federation::sources::RawFederationConfig>,
@@ -178,6 +179,9 @@ pub struct Config {
     pub check: CheckConfig,
     /// Write relative URLs into HTML.
     pub relative_urls: bool,
+    /// Keep the output folder's dot-entries and `CNAME` that the build did
+    /// not make (a GitHub Pages worktree's `.git`) across builds; Zola's name.
+    pub preserve_dotfiles_in_output: bool,
     /// The free `[extra]` table for themes.
     pub extra: toml::Table,
     /// Folders of the site.
@@ -257,6 +261,7 @@ impl RawConfig {
             feeds: self.feeds,
             check: self.check,
             relative_urls: self.relative_urls.unwrap_or(false),
+            preserve_dotfiles_in_output: self.preserve_dotfiles_in_output.unwrap_or(false),
             extra,
             paths: SitePaths {
                 root: root.to_path_buf(),
