@@ -207,7 +207,7 @@ impl Config {
 
     /// Parses the text of a `config.toml` found at `path`.
     pub fn parse(site_root: &Path, path: &Path, text: &str) -> Result<Config> {
-        let raw: RawConfig = toml::from_str(text).map_err(|e| toml_diagnostic(path, text, &e, 0))?;
+        let raw: RawConfig = parse_toml(path, text)?;
         raw.validate(site_root, path)
     }
 
@@ -270,6 +270,14 @@ impl RawConfig {
     }
 }
 
+/// Parses a whole TOML file after checking its size and nesting, so a
+/// hostile file fails fast with a located error.
+fn parse_toml<T: for<'de> Deserialize<'de>>(path: &Path, text: &str) -> Result<T> {
+    let syntax = crate::nesting::Syntax::Toml;
+    crate::nesting::check(crate::nesting::Block { path, file_text: text, offset: 0, text, syntax })?;
+    toml::from_str(text).map_err(|e| toml_diagnostic(path, text, &e, 0))
+}
+
 /// Fills in the theme's `[extra]` defaults (from its `theme.toml`) for
 /// every key the site's own `[extra]` does not set.
 fn merge_theme_extra(extra: &mut toml::Table, theme_dir: &Path) -> Result<()> {
@@ -279,7 +287,7 @@ fn merge_theme_extra(extra: &mut toml::Table, theme_dir: &Path) -> Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(Error::io(&path, "read the theme description", &e)),
     };
-    let mut table: toml::Table = toml::from_str(&text).map_err(|e| toml_diagnostic(&path, &text, &e, 0))?;
+    let mut table: toml::Table = parse_toml(&path, &text)?;
     if let Some(toml::Value::Table(defaults)) = table.remove("extra") {
         for (key, value) in defaults {
             extra.entry(key).or_insert(value);
