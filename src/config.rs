@@ -190,7 +190,7 @@ impl Config {
     /// Reads and validates `SITE_DIR/config.toml`.
     pub fn load(site_root: &Path) -> Result<Config> {
         let path = site_root.join(CONFIG_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|e| {
+        let bytes = std::fs::read(&path).map_err(|e| {
             let d = Diagnostic::in_file(&path, format!("could not read the site configuration: {e}"));
             if e.kind() == std::io::ErrorKind::NotFound {
                 d.with_help(
@@ -202,6 +202,7 @@ impl Config {
                 d
             }
         })?;
+        let text = crate::error::utf8_text(&path, bytes)?;
         Config::parse(site_root, &path, &text)
     }
 

@@ -20,11 +20,11 @@ fn bounded_build(site: &Site) -> common::Run {
 
 /// Builds the good site, breaks one file, builds again and checks the
 /// failure; returns stderr.
-fn break_and_build(path: &str, text: &str) -> String {
+fn break_and_build(path: &str, text: impl AsRef<[u8]>) -> String {
     let site = Site::new(BASIC);
     site.run(&["build"]).success();
     let before = snapshot(&site.public());
-    site.write(path, text);
+    std::fs::write(site.path().join(path), text).unwrap();
     let run = bounded_build(&site).failure();
     assert_eq!(snapshot(&site.public()), before, "the previous output changed");
     let leftovers: Vec<_> = std::fs::read_dir(site.path())
@@ -145,7 +145,8 @@ fn config_nested_100000_deep_fails_with_the_limit() {
 
 #[test]
 fn front_matter_over_a_mebibyte_fails_with_the_limit() {
-    let err = break_and_build("content/news/third.md", &format!("+++\ntitle = \"{}\"\n+++\nx\n", "a".repeat(1_100_000)));
+    let err =
+        break_and_build("content/news/third.md", &format!("+++\ntitle = \"{}\"\n+++\nx\n", "a".repeat(1_100_000)));
     assert!(err.contains("content/news/third.md:2:1:") && err.contains("1 MiB"), "{err}");
 }
 
@@ -196,7 +197,9 @@ fn a_feed_nested_100000_deep_never_breaks_the_build() {
     config.push_str("\n[federation]\n\n[[federation.sources]]\nname = \"Deep\"\npath = \"peers/deep.xml\"\n\n[[federation.sources]]\nname = \"Deeper\"\npath = \"peers/deeper.xml\"\n");
     site.write("config.toml", &config);
     let entry = |content: &str| {
-        format!("<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>D</title><id>https://d.example/</id><entry><title>Deep entry</title><id>https://d.example/1</id><link href=\"https://d.example/1\"/><updated>2026-01-01T00:00:00Z</updated>{content}</entry></feed>")
+        format!(
+            "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>D</title><id>https://d.example/</id><entry><title>Deep entry</title><id>https://d.example/1</id><link href=\"https://d.example/1\"/><updated>2026-01-01T00:00:00Z</updated>{content}</entry></feed>"
+        )
     };
     let html = format!("<content type=\"html\">{}kept words</content>", "&lt;div&gt;".repeat(100_000));
     site.write("peers/deep.xml", &entry(&html));
@@ -205,4 +208,14 @@ fn a_feed_nested_100000_deep_never_breaks_the_build() {
     assert_eq!(run.code, Some(0), "one broken source never breaks a build: {}", run.stderr);
     assert!(run.stderr.contains("Deeper"), "the unreadable source is a warning: {}", run.stderr);
     assert!(site.output("network/index.html").contains("Deep entry"));
+}
+
+#[test]
+fn invalid_utf8_is_located_in_pages_templates_and_config() {
+    let err = break_and_build("content/news/third.md", b"+++\ntitle = \"Th\xffird\"\n+++\nx\n");
+    assert!(err.contains("content/news/third.md:2:12: this file is not UTF-8"), "{err}");
+    let err = break_and_build("templates/page.html", b"<h1>{{ page.title }}</h1>\n\xc3(");
+    assert!(err.contains("templates/page.html:2:1:"), "{err}");
+    let err = break_and_build("config.toml", b"title = \"T\"\nbase_url = \"https://t.example\"\n\xed\xa0\x80 = 1\n");
+    assert!(err.contains("config.toml:3:1:"), "{err}");
 }

@@ -61,7 +61,8 @@ const BASE_TEMPLATE: &str = "<!doctype html><html><head><title>{% block title %}
 
 const PAGE_TEMPLATE: &str = "{% extends \"base.html\" %}{% block content %}<h1>{{ page.title }}</h1>{% if page.toc %}<ul>{% for h in page.toc %}<li>{{ h.title }}{% for c in h.children %}{{ c.title }}{% endfor %}</li>{% endfor %}</ul>{% endif %}{% set tags = page.taxonomies.tags | default(value=[]) %}{% include \"tags.html\" %}{{ page.content | safe }}{% set s = get_section(path=\"news/_index.md\") %}{{ s.title }}{% endblock content %}";
 
-const TAGS_TEMPLATE: &str = "{% for t in tags %}<a href=\"{{ get_taxonomy_url(kind='tags', name=t) }}\">{{ t | upper }}</a>{% endfor %}";
+const TAGS_TEMPLATE: &str =
+    "{% for t in tags %}<a href=\"{{ get_taxonomy_url(kind='tags', name=t) }}\">{{ t | upper }}</a>{% endfor %}";
 
 const SECTION_TEMPLATE: &str = "{% extends \"base.html\" %}{% block content %}<h1>{{ section.title }}</h1>{% for p in section.pages %}<li><a href=\"{{ p.permalink }}\">{{ p.title }}</a> {% if p.date %}{{ p.date | date(format=\"%Y-%m-%d\") }}{% endif %}</li>{% endfor %}{% endblock content %}";
 
@@ -114,35 +115,107 @@ const TARGETS: &[Target] = &[
         seeds: &[YAML_PAGE],
         prefix: "",
         nesting: &["[", "{", "{a: ", "- ", "  ", "? ", "&a [*a, "],
-        words: &["---", "\n---\n", ":", ": ", "&a", "*a", "!!binary", "!!python/object", "|", ">", "\t", "%YAML 1.2\n", "<<: *a"],
+        words: &[
+            "---",
+            "\n---\n",
+            ":",
+            ": ",
+            "&a",
+            "*a",
+            "!!binary",
+            "!!python/object",
+            "|",
+            ">",
+            "\t",
+            "%YAML 1.2\n",
+            "<<: *a",
+        ],
     },
     Target {
         file: "config.toml",
         seeds: &[CONFIG],
         prefix: "",
         nesting: &["[", "{a=", "[[", "{ a = ["],
-        words: &["[federation]", "path = \"/dev/zero\"", "theme = \"../../\"", "base_url = \"\"", "=", "\"", "[extra]", "title = 1"],
+        words: &[
+            "[federation]",
+            "path = \"/dev/zero\"",
+            "theme = \"../../\"",
+            "base_url = \"\"",
+            "=",
+            "\"",
+            "[extra]",
+            "title = 1",
+        ],
     },
     Target {
         file: "content/news/body.md",
         seeds: &[BODY],
         prefix: BODY_HEAD,
         nesting: &[">", "> ", "- ", "  - ", "1. ", "*", "_", "[", "![", "<div>", "`", "~~~\n", "    ", "[^1]: "],
-        words: &["{#", "#", "\n\n", "](@/news/gone.md)", "](@/", "<script>", "]]>", "|", "---", "```", "\t", "&#0;", "&#x110000;"],
+        words: &[
+            "{#",
+            "#",
+            "\n\n",
+            "](@/news/gone.md)",
+            "](@/",
+            "<script>",
+            "]]>",
+            "|",
+            "---",
+            "```",
+            "\t",
+            "&#0;",
+            "&#x110000;",
+        ],
     },
     Target {
         file: "templates/page.html",
         seeds: &[PAGE_TEMPLATE, TAGS_TEMPLATE, SECTION_TEMPLATE],
         prefix: "",
-        nesting: &["{% if true %}", "{% for a in [1] %}", "{% block b %}", "{{ (", "(", "[", "{% filter upper %}", "{% raw %}"],
-        words: &["{{", "}}", "{%", "%}", "{#", "#}", "{% endif %}", "{% endblock %}", "| safe", "{{ page.nope }}", "{% include \"page.html\" %}", "{% extends \"page.html\" %}"],
+        nesting: &[
+            "{% if true %}",
+            "{% for a in [1] %}",
+            "{% block b %}",
+            "{{ (",
+            "(",
+            "[",
+            "{% filter upper %}",
+            "{% raw %}",
+        ],
+        words: &[
+            "{{",
+            "}}",
+            "{%",
+            "%}",
+            "{#",
+            "#}",
+            "{% endif %}",
+            "{% endblock %}",
+            "| safe",
+            "{{ page.nope }}",
+            "{% include \"page.html\" %}",
+            "{% extends \"page.html\" %}",
+        ],
     },
     Target {
         file: "peers/feed.xml",
         seeds: &[ATOM, RSS, JSON_FEED],
         prefix: "",
         nesting: &["<a>", "<div>", "&lt;div&gt;", "[", "{\"a\":", "<![CDATA[", "<entry>"],
-        words: &["<!DOCTYPE x [<!ENTITY a \"aaaa\">]>", "&a;", "&#0;", "<?xml", "]]>", "\"", "<", ">", "&", "\u{0}", "\u{FEFF}", "encoding=\"utf-16\""],
+        words: &[
+            "<!DOCTYPE x [<!ENTITY a \"aaaa\">]>",
+            "&a;",
+            "&#0;",
+            "<?xml",
+            "]]>",
+            "\"",
+            "<",
+            ">",
+            "&",
+            "\u{0}",
+            "\u{FEFF}",
+            "encoding=\"utf-16\"",
+        ],
     },
 ];
 
@@ -264,7 +337,9 @@ fn settings() -> Settings {
 fn errors_are_located(stderr: &str) -> bool {
     let errors: Vec<&str> = stderr.lines().filter_map(|l| l.strip_prefix("error: ")).collect();
     !errors.is_empty()
-        && errors.iter().all(|e| e.split_once(": ").is_some_and(|(place, _)| place.starts_with("./") && !place.contains(' ')))
+        && errors
+            .iter()
+            .all(|e| e.split_once(": ").is_some_and(|(place, _)| place.starts_with("./") && !place.contains(' ')))
 }
 
 /// The rules one outcome must keep; None when it kept them all.
@@ -325,7 +400,10 @@ impl Worker {
     }
 
     fn leftovers(&self) -> bool {
-        std::fs::read_dir(self.site.path()).unwrap().filter_map(Result::ok).any(|e| e.file_name().to_string_lossy().contains("building"))
+        std::fs::read_dir(self.site.path())
+            .unwrap()
+            .filter_map(Result::ok)
+            .any(|e| e.file_name().to_string_lossy().contains("building"))
     }
 }
 
@@ -379,7 +457,19 @@ fn bad_input_never_panics_hangs_or_changes_the_previous_output() {
     let findings = findings.into_inner().unwrap();
     let report: Vec<String> = findings
         .iter()
-        .map(|f| format!("case {} ({}): {}\n  replay: BRANCHPRESS_FUZZ_SEED={} BRANCHPRESS_FUZZ_CASE={}", f.case, f.description, f.problem, s.seed, f.case))
+        .map(|f| {
+            format!(
+                "case {} ({}): {}\n  replay: BRANCHPRESS_FUZZ_SEED={} BRANCHPRESS_FUZZ_CASE={}",
+                f.case, f.description, f.problem, s.seed, f.case
+            )
+        })
         .collect();
-    assert!(findings.is_empty(), "{} of {} cases broke a rule (seed {}):\n{}", findings.len(), indices.len(), s.seed, report.join("\n\n"));
+    assert!(
+        findings.is_empty(),
+        "{} of {} cases broke a rule (seed {}):\n{}",
+        findings.len(),
+        indices.len(),
+        s.seed,
+        report.join("\n\n")
+    );
 }

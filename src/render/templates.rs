@@ -201,7 +201,8 @@ fn read_dir(dir: &Path) -> Result<Vec<TemplateSource>> {
     files_under(dir, "the templates folder")?
         .into_iter()
         .map(|(name, path)| {
-            let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, "read this template", &e))?;
+            let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, "read this template", &e))?;
+            let text = crate::error::utf8_text(&path, bytes)?;
             Ok(TemplateSource { name, path: Some(path), text })
         })
         .collect()
