@@ -219,3 +219,18 @@ fn invalid_utf8_is_located_in_pages_templates_and_config() {
     let err = break_and_build("config.toml", b"title = \"T\"\nbase_url = \"https://t.example\"\n\xed\xa0\x80 = 1\n");
     assert!(err.contains("config.toml:3:1:"), "{err}");
 }
+
+#[test]
+fn code_block_with_a_600_kb_line_builds() {
+    let html = build_with_page(&format!("```rust\nf{}\n```\n", "[^1]: ".repeat(100_000)));
+    assert!(html.contains("<pre") && html.contains("[^1]: [^1]:"), "shown as plain code");
+}
+
+#[test]
+fn unknown_filter_and_missing_parent_are_located() {
+    let err = break_and_build("templates/page.html", "<h1>{{ page.title }}</h1>\n{{ page.title | shout }}\n");
+    assert!(err.contains("templates/page.html:2:"), "{err}");
+    assert!(err.contains("shout"), "{err}");
+    let err = break_and_build("templates/page.html", "\n{% extends \"bas.html\" %}\n");
+    assert!(err.contains("templates/page.html:2:4:") && err.contains("bas.html"), "{err}");
+}

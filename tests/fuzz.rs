@@ -384,6 +384,7 @@ impl Worker {
         let file = self.site.path().join(case.file);
         let original = std::fs::read(&file).unwrap();
         std::fs::write(&file, &case.bytes).unwrap();
+        let staged_before = self.staging_folders();
         let outcome = run_bounded(self.site.path(), &["build"], timeout);
         let mut problem = broken_rule(&outcome, timeout);
         if outcome.run.code == Some(0) {
@@ -391,7 +392,7 @@ impl Worker {
         } else if problem.is_none() {
             if snapshot(&self.site.public()) != self.previous {
                 problem = Some("the failed build changed the previous output".to_owned());
-            } else if self.leftovers() {
+            } else if self.staging_folders() != staged_before {
                 problem = Some("the failed build left a staging folder behind".to_owned());
             }
         }
@@ -399,11 +400,11 @@ impl Worker {
         (outcome.took, problem)
     }
 
-    fn leftovers(&self) -> bool {
-        std::fs::read_dir(self.site.path())
-            .unwrap()
-            .filter_map(Result::ok)
-            .any(|e| e.file_name().to_string_lossy().contains("building"))
+    /// The build's staging folders in the site folder (a killed build may
+    /// leave one; a failed build must not).
+    fn staging_folders(&self) -> Vec<String> {
+        let names = std::fs::read_dir(self.site.path()).unwrap().filter_map(Result::ok);
+        names.map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.contains("building")).collect()
     }
 }
 
@@ -424,7 +425,7 @@ fn bad_input_never_panics_hangs_or_changes_the_previous_output() {
     let next = AtomicUsize::new(0);
     let findings = Mutex::new(Vec::<Finding>::new());
     let slowest = Mutex::new((Duration::ZERO, String::new()));
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, 4);
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, 4).min(indices.len());
     let started = Instant::now();
     std::thread::scope(|scope| {
         for _ in 0..threads {
