@@ -209,6 +209,7 @@ impl Config {
     /// Parses the text of a `config.toml` found at `path`.
     pub fn parse(site_root: &Path, path: &Path, text: &str) -> Result<Config> {
         let raw: RawConfig = parse_toml(path, text)?;
+        raw.check_lengths(path, text)?;
         raw.validate(site_root, path)
     }
 
@@ -218,7 +219,42 @@ impl Config {
     }
 }
 
+/// Longest one-line setting (title, base URL, branch name, ...), in bytes.
+/// These are copied into every page, feed and branch file, so a megabyte
+/// title cost seconds per build; `[extra]` is free-form and not bounded here.
+pub const MAX_SETTING_BYTES: usize = 4096;
+
 impl RawConfig {
+    /// Refuses a one-line setting longer than [`MAX_SETTING_BYTES`], at its line.
+    fn check_lengths(&self, path: &Path, text: &str) -> Result<()> {
+        let b = &self.branch;
+        let settings = [
+            ("title", &self.title),
+            ("description", &self.description),
+            ("base_url", &self.base_url),
+            ("language", &self.language),
+            ("theme", &self.theme),
+            ("branch.name", &b.name),
+            ("branch.locality", &b.locality),
+            ("branch.contact", &b.contact),
+        ];
+        let Some((key, value)) =
+            settings.iter().find_map(|(k, v)| v.as_ref().filter(|v| v.len() > MAX_SETTING_BYTES).map(|v| (k, v)))
+        else {
+            return Ok(());
+        };
+        // The value as written starts with the same characters (unless escaped): point at it.
+        let start: String = value.chars().take(32).collect();
+        let offset = text.find(&start).unwrap_or(0);
+        Err(Diagnostic::new(format!(
+            "`{key}` is {} bytes long; a setting may be at most {MAX_SETTING_BYTES} bytes",
+            value.len()
+        ))
+        .at_offset(path, text, offset)
+        .with_help("shorten it; long free text belongs in a page, data in [extra]")
+        .into())
+    }
+
     fn validate(self, root: &Path, path: &Path) -> Result<Config> {
         let base_url = normalise_base_url(self.base_url.as_deref().unwrap_or("/")).map_err(|msg| {
             Diagnostic::in_file(path, msg).with_help(

@@ -122,17 +122,17 @@ fn missing_config_says_what_to_do() {
 
 #[test]
 fn yaml_front_matter_nested_100000_deep_fails_with_the_limit() {
-    let err = break_and_build("content/news/second.md", &format!("---\ntitle: {}\n---\nx\n", "[".repeat(100_001)));
+    let err = break_and_build("content/news/second.md", format!("---\ntitle: {}\n---\nx\n", "[".repeat(100_001)));
     assert!(err.contains("content/news/second.md:2:72:"), "points at the 65th `[`: {err}");
     assert!(err.contains("deeper than 64 levels"), "{err}");
 }
 
 #[test]
 fn toml_front_matter_nested_100000_deep_fails_with_the_limit() {
-    let err = break_and_build("content/news/third.md", &format!("+++\ntitle = {}\n+++\nx\n", "{a=".repeat(100_000)));
+    let err = break_and_build("content/news/third.md", format!("+++\ntitle = {}\n+++\nx\n", "{a=".repeat(100_000)));
     assert!(err.contains("content/news/third.md:2:"), "{err}");
     assert!(err.contains("deeper than 64 levels"), "{err}");
-    let err = break_and_build("content/news/third.md", &format!("+++\ntitle = {}\n+++\nx\n", "[".repeat(100_000)));
+    let err = break_and_build("content/news/third.md", format!("+++\ntitle = {}\n+++\nx\n", "[".repeat(100_000)));
     assert!(err.contains("content/news/third.md:2:73:") && err.contains("64 levels"), "{err}");
 }
 
@@ -145,8 +145,7 @@ fn config_nested_100000_deep_fails_with_the_limit() {
 
 #[test]
 fn front_matter_over_a_mebibyte_fails_with_the_limit() {
-    let err =
-        break_and_build("content/news/third.md", &format!("+++\ntitle = \"{}\"\n+++\nx\n", "a".repeat(1_100_000)));
+    let err = break_and_build("content/news/third.md", format!("+++\ntitle = \"{}\"\n+++\nx\n", "a".repeat(1_100_000)));
     assert!(err.contains("content/news/third.md:2:1:") && err.contains("1 MiB"), "{err}");
 }
 
@@ -154,7 +153,7 @@ fn front_matter_over_a_mebibyte_fails_with_the_limit() {
 fn template_nested_100000_deep_fails_located() {
     let err = break_and_build(
         "templates/page.html",
-        &format!("{}x{}", "{% if true %}".repeat(100_000), "{% endif %}".repeat(100_000)),
+        format!("{}x{}", "{% if true %}".repeat(100_000), "{% endif %}".repeat(100_000)),
     );
     assert!(err.contains("templates/page.html:1:"), "{err}");
     assert!(err.contains("nesting is too deep"), "{err}");
@@ -233,4 +232,11 @@ fn unknown_filter_and_missing_parent_are_located() {
     assert!(err.contains("shout"), "{err}");
     let err = break_and_build("templates/page.html", "\n{% extends \"bas.html\" %}\n");
     assert!(err.contains("templates/page.html:2:4:") && err.contains("bas.html"), "{err}");
+}
+
+#[test]
+fn a_megabyte_setting_fails_at_its_line() {
+    let config = format!("title = \"T\"\nbase_url = \"https://t.example\"\n\n[branch]\nname = \"{}\"\n", "a".repeat(1_000_000));
+    let err = break_and_build("config.toml", config);
+    assert!(err.contains("config.toml:5:9:") && err.contains("branch.name") && err.contains("4096 bytes"), "{err}");
 }

@@ -12,7 +12,7 @@
 //! Environment: `BRANCHPRESS_FUZZ_CASES` (default 2000),
 //! `BRANCHPRESS_FUZZ_SEED` (default: random, printed), `BRANCHPRESS_FUZZ_CASE`
 //! (run that one case of the seed only, to reproduce a failure),
-//! `BRANCHPRESS_FUZZ_TIMEOUT_SECS` (default 20, the hang bound).
+//! `BRANCHPRESS_FUZZ_TIMEOUT_SECS` (default 30, the hang bound).
 
 mod common;
 
@@ -329,7 +329,7 @@ fn settings() -> Settings {
         seed: var("BRANCHPRESS_FUZZ_SEED").unwrap_or(clock),
         cases: var("BRANCHPRESS_FUZZ_CASES").map_or(2000, |n| n as usize),
         only: var("BRANCHPRESS_FUZZ_CASE").map(|n| n as usize),
-        timeout: Duration::from_secs(var("BRANCHPRESS_FUZZ_TIMEOUT_SECS").unwrap_or(20)),
+        timeout: Duration::from_secs(var("BRANCHPRESS_FUZZ_TIMEOUT_SECS").unwrap_or(30)),
     }
 }
 
