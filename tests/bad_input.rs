@@ -236,7 +236,15 @@ fn unknown_filter_and_missing_parent_are_located() {
 
 #[test]
 fn a_megabyte_setting_fails_at_its_line() {
-    let config = format!("title = \"T\"\nbase_url = \"https://t.example\"\n\n[branch]\nname = \"{}\"\n", "a".repeat(1_000_000));
+    let config =
+        format!("title = \"T\"\nbase_url = \"https://t.example\"\n\n[branch]\nname = \"{}\"\n", "a".repeat(1_000_000));
     let err = break_and_build("config.toml", config);
     assert!(err.contains("config.toml:5:9:") && err.contains("branch.name") && err.contains("4096 bytes"), "{err}");
+}
+
+#[test]
+fn a_heading_of_a_megabyte_builds_with_a_short_id() {
+    let html = build_with_page(&format!("## {}\n", "word ".repeat(200_000)));
+    let id = html.split("<h2 id=\"").nth(1).and_then(|rest| rest.split('"').next()).unwrap_or_default();
+    assert!(id.starts_with("word-word") && id.len() < 128, "{}", &id[..id.len().min(200)]);
 }

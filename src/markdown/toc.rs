@@ -51,9 +51,15 @@ impl TakenIds {
     }
 }
 
+/// How much of a heading's text its id is made from, in characters.
+const MAX_ID_SOURCE_CHARS: usize = 100;
+
 /// A unique id from a heading's text: its slug, with `-1`, `-2`, ... when taken.
 pub fn unique_id(text: &str, taken: &mut TakenIds) -> String {
-    let mut base = crate::output::urls::slugify(text);
+    // An id is for a link, not a copy of the heading: the first words do
+    // (slugifying a heading of a megabyte took seconds).
+    let words: String = text.chars().take(MAX_ID_SOURCE_CHARS).collect();
+    let mut base = crate::output::urls::slugify(&words);
     if base.is_empty() {
         base = "section".to_owned();
     }
@@ -96,6 +102,7 @@ mod tests {
         assert_eq!(unique_id("!!!", &mut taken), "section");
         assert_eq!(unique_id("Before the meeting 1", &mut taken), "before-the-meeting-1-1");
         assert_eq!(unique_id("Before the meeting", &mut taken), "before-the-meeting-2");
+        assert_eq!(unique_id(&"word ".repeat(100_000), &mut taken).len(), 99);
         taken.take("x-1");
         assert_eq!(unique_id("x", &mut taken), "x");
         assert_eq!(unique_id("x", &mut taken), "x-2");
