@@ -199,6 +199,35 @@ pub(crate) fn html_to_text(html: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Elements that hold no others (void) or that an HTML parser closes when a
+/// sibling opens: they never deepen the stack of open elements.
+const FLAT_ELEMENTS: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "p", "li",
+    "dt", "dd", "option", "tr", "td", "th",
+];
+
+/// Whether the elements of `html` may nest deeper than `max`: start tags
+/// minus end tags, an over-estimate of an HTML parser's stack of open
+/// elements (`<div/>` opens a `div` for the parser too). A linear check to
+/// run before a parser whose cost grows with depth times length.
+pub(crate) fn nests_deeper_than(html: &str, max: usize) -> bool {
+    let is_flat = |name: &str| FLAT_ELEMENTS.iter().any(|e| e.eq_ignore_ascii_case(name));
+    let mut depth = 0usize;
+    for piece in Pieces::new(html) {
+        match piece {
+            Piece::StartTag(tag) if !is_flat(tag.name) => {
+                depth += 1;
+                if depth > max {
+                    return true;
+                }
+            }
+            Piece::EndTag { name, .. } if !is_flat(name) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
+}
+
 fn is_block(name: &str) -> bool {
     BLOCK_ELEMENTS.iter().any(|b| b.eq_ignore_ascii_case(name))
 }
@@ -762,6 +791,14 @@ mod tests {
                 .sum();
             assert_eq!(covered, html.len(), "{html:?}");
         }
+    }
+
+    #[test]
+    fn nesting_depth_counts_open_elements_only() {
+        assert!(!nests_deeper_than(&"<p>a<br><img src=x><li>b".repeat(1000), 3));
+        assert!(!nests_deeper_than(&"<div><span>a</span></div>".repeat(1000), 2));
+        assert!(nests_deeper_than(&"<div>".repeat(4), 3));
+        assert!(nests_deeper_than(&"<b/>".repeat(4), 3));
     }
 
     #[test]
