@@ -51,10 +51,11 @@ struct FeedPlan {
 }
 
 /// Feeds written by an earlier build, reused by `serve` when none of their
-/// pages changed: the folder's page list, and the files written for it.
+/// pages changed: per folder, the feed's title and description, its page
+/// list, and the files written for it.
 #[derive(Default)]
 pub struct FeedCache {
-    by_folder: HashMap<String, (Vec<String>, Vec<String>)>,
+    by_folder: HashMap<String, ([String; 2], Vec<String>, Vec<String>)>,
     /// A fingerprint of the sitemap's addresses and dates, and its files.
     sitemap: Option<(u64, Vec<String>)>,
 }
@@ -78,10 +79,13 @@ pub fn files(site: &Site<'_>, cache: Option<&mut FeedCache>) -> MachineFiles {
     for plan in &feeds {
         let relatives: Vec<String> = plan.pages.iter().map(|&p| site.library.pages[p].file.relative.clone()).collect();
         let unchanged = plan.pages.iter().all(|&p| site.values.reused.get(p).copied().unwrap_or(false));
-        let cached =
-            cache.as_ref().and_then(|c| c.by_folder.get(&plan.folder)).filter(|(r, _)| unchanged && *r == relatives);
+        let heading = [plan.title.clone(), plan.description.clone()];
+        let cached = cache
+            .as_ref()
+            .and_then(|c| c.by_folder.get(&plan.folder))
+            .filter(|(h, r, _)| unchanged && *h == heading && *r == relatives);
         let paths = match cached {
-            Some((_, paths)) => {
+            Some((_, _, paths)) => {
                 kept.extend(paths.iter().cloned());
                 paths.clone()
             }
@@ -92,7 +96,7 @@ pub fn files(site: &Site<'_>, cache: Option<&mut FeedCache>) -> MachineFiles {
                 paths
             }
         };
-        fresh.by_folder.insert(plan.folder.clone(), (relatives, paths));
+        fresh.by_folder.insert(plan.folder.clone(), (heading, relatives, paths));
     }
     if let Some(network) = site.network {
         out.extend(network_files(site.config, network));
