@@ -523,3 +523,25 @@ fn random_edits_preview_equals_full_build() {
     // Failing builds only prove that both fail; most steps must compare output.
     assert!(compared * 4 >= total * 3, "only {compared} of {total} steps built; the generator makes broken sites");
 }
+
+/// The reviewer's case: a paginated section whose template reaches the
+/// pages through `set`, and a page on another pager renamed.
+#[test]
+fn a_section_reached_through_set_shows_a_renamed_page_on_every_pager() {
+    let mut files: Vec<(&str, &str)> = common::BASIC.to_vec();
+    files.retain(|(path, _)| *path != "templates/section.html");
+    files.push((
+        "templates/section.html",
+        "{% set s = section %}<ul>{% for p in s.pages %}<li>{{ p.title }}</li>{% endfor %}</ul>{% if paginator %}{{ paginator.current_index }}{% endif %}",
+    ));
+    let site = Site::new(&files);
+    let mut preview = Preview::new(site.path(), BASE, false);
+    preview.rebuild(None).expect("first build");
+    // news has three pages, two per pager: "First" is alone on pager 2.
+    site.write("content/news/2026-01-10-first.md", "+++\ntitle = \"First, renamed\"\ntags = [\"Food\", \"housing\"]\n+++\nThe first. See [the second](@/news/second.md#details).\n");
+    let update = preview.rebuild(None).expect("rename");
+    let pager_one = String::from_utf8_lossy(&update.files["news/index.html"]).into_owned();
+    assert!(pager_one.contains("First, renamed"), "{pager_one}");
+    let files = update.files.iter().map(|(k, v)| (k.clone(), v.to_vec())).collect();
+    assert_eq!(difference(&files, &full_build(&site).expect("build")), None);
+}
