@@ -534,14 +534,17 @@ fn a_section_reached_through_set_shows_a_renamed_page_on_every_pager() {
         "templates/section.html",
         "{% set s = section %}<ul>{% for p in s.pages %}<li>{{ p.title }}</li>{% endfor %}</ul>{% if paginator %}{{ paginator.current_index }}{% endif %}",
     ));
+    files.push(("content/news/zero.md", "+++\ntitle = \"Zero\"\ndate = 2025-12-01\n+++\nZero.\n"));
+    files.push(("content/news/minus.md", "+++\ntitle = \"Minus\"\ndate = 2025-11-01\n+++\nMinus.\n"));
     let site = Site::new(&files);
     let mut preview = Preview::new(site.path(), BASE, false);
     preview.rebuild(None).expect("first build");
-    // news has three pages, two per pager: "First" is alone on pager 2.
-    site.write("content/news/2026-01-10-first.md", "+++\ntitle = \"First, renamed\"\ntags = [\"Food\", \"housing\"]\n+++\nThe first. See [the second](@/news/second.md#details).\n");
+    // news shows two pages per pager: third, second | first, zero | minus.
+    // "Minus" is neither on pager 1 nor a neighbour of a page there.
+    site.write("content/news/minus.md", "+++\ntitle = \"Minus, renamed\"\ndate = 2025-11-01\n+++\nMinus.\n");
     let update = preview.rebuild(None).expect("rename");
     let pager_one = String::from_utf8_lossy(&update.files["news/index.html"]).into_owned();
-    assert!(pager_one.contains("First, renamed"), "{pager_one}");
+    assert!(pager_one.contains("Minus, renamed"), "{pager_one}");
     let files = update.files.iter().map(|(k, v)| (k.clone(), v.to_vec())).collect();
     assert_eq!(difference(&files, &full_build(&site).expect("build")), None);
 }
