@@ -249,6 +249,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn tracking_notes_what_the_render_read_and_nothing_outside_it() {
+        note_content();
+        let ((), none) = tracking(|| ());
+        assert_eq!(none, Reads::default());
+        let ((), reads) = tracking(|| {
+            note_addresses();
+            let ((), inner) = tracking(note_content);
+            assert!(inner.content && !inner.addresses);
+        });
+        assert_eq!(reads, Reads { addresses: true, ..Reads::default() });
+    }
+
+    #[test]
     fn fnv_is_stable() {
         assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
         assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);

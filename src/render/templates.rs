@@ -76,39 +76,6 @@ impl TemplateSources {
         self.by_name.values()
     }
 
-    /// Whether the template `name`, or any template it extends, includes or
-    /// imports, calls a function that reads other content (`get_page`,
-    /// `get_section`, `get_taxonomy`, `get_network`). `serve` re-renders
-    /// such templates whenever any content changes.
-    pub fn uses_lookups(&self, name: &str) -> bool {
-        self.mentions(name, &["get_page", "get_section", "get_taxonomy(", "get_network"])
-    }
-
-    /// Whether the template `name`, or one it extends, includes or imports,
-    /// contains any of `needles`.
-    pub fn mentions(&self, name: &str, needles: &[&str]) -> bool {
-        self.reaches(name, |src| needles.iter().any(|f| src.text.contains(f)))
-    }
-
-    /// Whether `name` is, or extends, includes or imports, a template for
-    /// which `found` holds.
-    pub fn reaches(&self, name: &str, found: impl Fn(&TemplateSource) -> bool) -> bool {
-        let mut seen: Vec<&str> = Vec::new();
-        let mut todo = vec![name];
-        while let Some(next) = todo.pop() {
-            if seen.contains(&next) {
-                continue;
-            }
-            seen.push(next);
-            let Some(src) = self.by_name.get(next) else { continue };
-            if found(src) {
-                return true;
-            }
-            todo.extend(references(&src.text));
-        }
-        false
-    }
-
     /// The templates whose text differs from `other`'s; None when a
     /// template was added or removed.
     pub fn changed_since(&self, other: &TemplateSources) -> Option<Vec<String>> {
@@ -164,26 +131,6 @@ impl TemplateSources {
     }
 }
 
-/// The templates a template names in `extends`, `include` and `import` tags.
-fn references(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    for tag in text.split("{%").skip(1) {
-        let tag = tag.split("%}").next().unwrap_or("").trim_start_matches('-').trim();
-        let mut words = tag.splitn(2, char::is_whitespace);
-        if matches!(words.next(), Some("extends" | "include" | "import"))
-            && let Some(rest) = words.next()
-        {
-            let rest = rest.trim_start();
-            if let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'')
-                && let Some(name) = rest[1..].split(quote).next()
-            {
-                out.push(name);
-            }
-        }
-    }
-    out
-}
-
 fn help_for(message: &str) -> String {
     if message.contains("not found") || message.contains("not defined") {
         "check the spelling; to use a value only when it exists, wrap it in {% if ... %}".to_owned()
@@ -205,32 +152,4 @@ fn read_dir(dir: &Path) -> Result<Vec<TemplateSource>> {
             Ok(TemplateSource { name, path: Some(path), text })
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn finds_extended_included_and_imported_templates() {
-        let text = "{% extends \"base.html\" %}{%- include 'partials/a.html' -%}{% import \"m.html\" as m %}{% if x %}";
-        assert_eq!(references(text), vec!["base.html", "partials/a.html", "m.html"]);
-    }
-
-    #[test]
-    fn lookups_are_found_through_extends_and_include() {
-        let mut by_name = BTreeMap::new();
-        for (name, text) in [
-            ("page.html", "{% extends \"base.html\" %}"),
-            ("base.html", "{% include \"side.html\" %}"),
-            ("side.html", "{% set s = get_section(path=\"news/_index.md\") %}"),
-            ("plain.html", "{{ get_url(path='x') }} {{ get_taxonomy_url(kind='tags', name='a') }}"),
-        ] {
-            by_name
-                .insert(name.to_owned(), TemplateSource { name: name.to_owned(), path: None, text: text.to_owned() });
-        }
-        let sources = TemplateSources { by_name };
-        assert!(sources.uses_lookups("page.html"));
-        assert!(!sources.uses_lookups("plain.html"));
-    }
 }

@@ -447,3 +447,165 @@ fn changed_paths(old: Option<&Files>, new: &Files) -> Vec<String> {
     changed.sort();
     changed
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECTION: &str = "{% set s = section %}{% for p in s.pages %}{{ p.title }}{% endfor %}";
+
+    /// A site in a temporary folder: a paginated section of three pages.
+    fn site() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let files = [
+            ("config.toml", "title = \"T\"\nbase_url = \"https://x.org\"\ntaxonomies = [{ name = \"tags\" }]\n"),
+            ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+            ("content/news/_index.md", "+++\ntitle = \"News\"\npaginate_by = 1\n+++\n"),
+            ("content/news/a.md", "+++\ntitle = \"A\"\ndate = 2026-01-01\ntags = [\"x\"]\n+++\nA.\n"),
+            ("content/news/b.md", "+++\ntitle = \"B\"\ndate = 2026-01-02\n+++\nB.\n"),
+            ("content/news/c.md", "+++\ntitle = \"C\"\ndate = 2026-01-03\n+++\nC.\n"),
+            ("templates/index.html", "home"),
+            ("templates/section.html", SECTION),
+            ("templates/page.html", "{{ page.title }}"),
+            ("templates/taxonomy_list.html", "{% for t in terms %}{{ t.name }}{% endfor %}"),
+            ("templates/taxonomy_term.html", "{{ term.name }}"),
+        ];
+        for (path, text) in files {
+            write(&dir, path, text);
+        }
+        dir
+    }
+
+    fn write(dir: &tempfile::TempDir, path: &str, text: &str) {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn load(dir: &tempfile::TempDir, previous: Option<&Prepared>) -> Prepared {
+        let config = crate::config::Config::load(dir.path()).unwrap();
+        let mut cache = BodyCache::keeping();
+        let highlighter = Highlighter::new(false);
+        Prepared::load(config, false, &highlighter, &mut cache, &mut Timings::default(), previous, None).unwrap()
+    }
+
+    fn page_id(site: &Prepared, relative: &str) -> usize {
+        site.library.page_by_relative(relative).unwrap()
+    }
+
+    fn no_changes(site: &Prepared) -> Changes {
+        Changes {
+            pages: vec![false; site.library.pages.len()],
+            sections: vec![false; site.library.sections.len()],
+            terms: site.taxonomies.iter().map(|t| vec![false; t.terms.len()]).collect(),
+            content: false,
+            addresses: false,
+            static_files: false,
+        }
+    }
+
+    #[test]
+    fn a_retitled_page_changes_itself_its_section_and_its_terms_only() {
+        let dir = site();
+        let old = load(&dir, None);
+        write(&dir, "content/news/a.md", "+++\ntitle = \"A2\"\ndate = 2026-01-01\ntags = [\"x\"]\n+++\nA.\n");
+        let new = load(&dir, Some(&old));
+        let pages = page_changes(&old, &new);
+        let a = page_id(&new, "news/a.md");
+        // b is a's neighbour: its `next` link shows a's title.
+        let b = page_id(&new, "news/b.md");
+        let c = page_id(&new, "news/c.md");
+        assert!(pages[a] && pages[b] && !pages[c], "{pages:?}");
+        let news = new.library.section_by_relative("news/_index.md").unwrap();
+        let home = new.library.section_by_relative("_index.md").unwrap();
+        let sections = section_changes(&old, &new, &pages);
+        assert!(sections[news] && !sections[home], "{sections:?}");
+        assert_eq!(term_changes(&old, &new, &pages), vec![vec![true]]);
+        assert!(!addresses_changed(&old, &new));
+    }
+
+    #[test]
+    fn a_new_slug_is_a_new_address() {
+        let dir = site();
+        let old = load(&dir, None);
+        write(&dir, "content/news/c.md", "+++\ntitle = \"C\"\nslug = \"see\"\ndate = 2026-01-03\n+++\nC.\n");
+        let new = load(&dir, Some(&old));
+        assert!(addresses_changed(&old, &new));
+        assert!(!needs_everything_between(old, &new));
+    }
+
+    #[test]
+    fn order_and_pagination_change_a_section() {
+        let dir = site();
+        let old = load(&dir, None);
+        write(&dir, "content/news/a.md", "+++\ntitle = \"A\"\ndate = 2027-01-01\ntags = [\"x\"]\n+++\nA.\n");
+        let new = load(&dir, Some(&old));
+        let news = new.library.section_by_relative("news/_index.md").unwrap();
+        let (o, n) = (&old.library.section_pages[news], &new.library.section_pages[news]);
+        assert!(order_changed(&old, &new, o, n));
+        write(&dir, "content/news/_index.md", "+++\ntitle = \"News\"\npaginate_by = 2\n+++\n");
+        let newer = load(&dir, Some(&new));
+        let same: Vec<bool> = vec![false; newer.library.pages.len()];
+        assert!(section_changes(&new, &newer, &same)[news], "paginate_by is not in the value but changes the pagers");
+    }
+
+    fn needs_everything_between(old: Prepared, new: &Prepared) -> bool {
+        let settings = settings_text(&new.config.paths.root, None);
+        let last = Last {
+            site: old,
+            settings: settings.clone(),
+            statics: Vec::new(),
+            files: Arc::default(),
+            records: HashMap::new(),
+        };
+        needs_everything(&last, new, &settings)
+    }
+
+    #[test]
+    fn a_template_edit_or_a_new_page_renders_everything() {
+        let dir = site();
+        let old = load(&dir, None);
+        write(&dir, "templates/page.html", "{{ page.title }}!");
+        let new = load(&dir, Some(&old));
+        assert!(needs_everything_between(old, &new));
+        let old = new;
+        write(&dir, "content/news/d.md", "+++\ntitle = \"D\"\n+++\n");
+        let new = load(&dir, Some(&old));
+        assert!(needs_everything_between(old, &new));
+    }
+
+    #[test]
+    fn every_pager_of_a_changed_section_is_needed_whatever_its_template() {
+        let dir = site();
+        let site = load(&dir, None);
+        let news = site.library.section_by_relative("news/_index.md").unwrap();
+        let mut changes = no_changes(&site);
+        let last = |template: &str| Record { template: Some(template.to_owned()), reads: Reads::default() };
+        let pager = |pager| Job::Section { section: news, pager };
+        assert!(!job_needed(&pager(3), Some("section.html"), &changes, Some(&last("section.html"))));
+        changes.sections[news] = true;
+        assert!((1..=3).all(|p| job_needed(&pager(p), Some("section.html"), &changes, Some(&last("section.html")))));
+    }
+
+    #[test]
+    fn a_job_is_needed_when_new_when_its_template_changed_or_when_what_it_read_changed() {
+        let dir = site();
+        let site = load(&dir, None);
+        let mut changes = no_changes(&site);
+        let page = Job::Page(0);
+        let record = |reads| Record { template: Some("page.html".to_owned()), reads };
+        assert!(job_needed(&page, Some("page.html"), &changes, None), "never rendered");
+        assert!(job_needed(&page, Some("other.html"), &changes, Some(&record(Reads::default()))));
+        assert!(!job_needed(&page, Some("page.html"), &changes, Some(&record(Reads::default()))));
+        let not_found = Record { template: Some("404.html".to_owned()), reads: Reads::default() };
+        assert!(!job_needed(&Job::NotFound, Some("404.html"), &changes, Some(&not_found)));
+        changes.content = true;
+        let lookups = Reads { content: true, ..Reads::default() };
+        let addresses = Reads { addresses: true, ..Reads::default() };
+        assert!(job_needed(&page, Some("page.html"), &changes, Some(&record(lookups))));
+        assert!(!job_needed(&page, Some("page.html"), &changes, Some(&record(addresses))), "no address changed");
+        changes.static_files = true;
+        let cachebust = Reads { static_files: true, ..Reads::default() };
+        assert!(job_needed(&page, Some("page.html"), &changes, Some(&record(cachebust))));
+    }
+}
