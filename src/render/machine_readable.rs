@@ -55,9 +55,19 @@ struct FeedPlan {
 /// list, and the files written for it.
 #[derive(Default)]
 pub struct FeedCache {
-    by_folder: HashMap<String, ([String; 2], Vec<String>, Vec<String>)>,
+    by_folder: HashMap<String, CachedFeed>,
     /// A fingerprint of the sitemap's addresses and dates, and its files.
     sitemap: Option<(u64, Vec<String>)>,
+}
+
+/// One folder's feed as last written.
+struct CachedFeed {
+    /// The feed's title and description.
+    heading: [String; 2],
+    /// Its pages (relative paths), newest first.
+    relatives: Vec<String>,
+    /// The files written.
+    paths: Vec<String>,
 }
 
 /// What [`files`] produced.
@@ -83,9 +93,9 @@ pub fn files(site: &Site<'_>, cache: Option<&mut FeedCache>) -> MachineFiles {
         let cached = cache
             .as_ref()
             .and_then(|c| c.by_folder.get(&plan.folder))
-            .filter(|(h, r, _)| unchanged && *h == heading && *r == relatives);
+            .filter(|c| unchanged && c.heading == heading && c.relatives == relatives);
         let paths = match cached {
-            Some((_, _, paths)) => {
+            Some(CachedFeed { paths, .. }) => {
                 kept.extend(paths.iter().cloned());
                 paths.clone()
             }
@@ -96,7 +106,7 @@ pub fn files(site: &Site<'_>, cache: Option<&mut FeedCache>) -> MachineFiles {
                 paths
             }
         };
-        fresh.by_folder.insert(plan.folder.clone(), (heading, relatives, paths));
+        fresh.by_folder.insert(plan.folder.clone(), CachedFeed { heading, relatives, paths });
     }
     if let Some(network) = site.network {
         out.extend(network_files(site.config, network));
