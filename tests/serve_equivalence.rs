@@ -183,7 +183,7 @@ impl Model {
             dir,
             title: rng.pick(WORDS).to_string(),
             paginate_by: [None, Some(1), Some(2), Some(3)][rng.below(4)],
-            sort_by: rng.pick(SORTS),
+            sort_by: SORTS[rng.below(SORTS.len())],
         };
         let path = section_path(&section);
         self.sections.push(section);
