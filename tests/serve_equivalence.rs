@@ -109,11 +109,14 @@ fn template_variants(name: &str) -> &'static [&'static str] {
             "{% extends \"base.html\" %}{% block content %}{{<titles list={section.pages} />}}{% for s in section.subsections %}{{<latest path={s} />}}{% endfor %}{% endblock content %}",
         ],
         "section.html" => &[
+            // Only `paginator`: serve may then render only the pagers showing a changed page.
+            "{% extends \"base.html\" %}{% block content %}<h1>{{ section.title }}</h1>{% if paginator %}{% for p in paginator.pages %}<li>{{ p.title }}|{{ p.date }}|{{ p.previous.title | default(value='') }}</li>{% endfor %}{{ paginator.current_index }}/{{ paginator.number_pagers }}{% endif %}{% include \"partials/count.html\" %}{% endblock content %}",
             "{% extends \"base.html\" %}{% block content %}<h1>{{ section.title }}</h1>{% set s = section %}{% for p in s.pages %}<b>{{ p.title }}</b>{% endfor %}{% if paginator %}{% for p in paginator.pages %}<li>{{ p.title }}|{{ p.date }}</li>{% endfor %}{{ paginator.current_index }}/{{ paginator.number_pagers }}{% endif %}{% endblock content %}",
             "{% extends \"base.html\" %}{% block content %}{{<titles list={section.pages} />}}{% if paginator %}{{<titles list={paginator.pages} />}}{% endif %}{% endblock content %}",
             "{% extends \"base.html\" %}{% block content %}{% if paginator %}{% for p in paginator.pages %}<li>{{ p.title }} {{ p.weight }}</li>{% endfor %}{{ paginator.next }}{% else %}{% for p in section | get(key=\"pages\") %}{{ p.title }}{% endfor %}{% endif %}{% include \"partials/count.html\" %}{% endblock content %}",
         ],
         "partials/count.html" => &[
+            "<p>{{ section.title }}</p>",
             "<p>{{ section.pages | length }} pages</p>",
             "<p>{% for p in section.pages | reverse %}{{ p.date }}{% endfor %}</p>",
         ],

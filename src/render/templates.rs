@@ -76,6 +76,19 @@ impl TemplateSources {
         self.by_name.values()
     }
 
+    /// Whether any template may read a section's `pages` other than through
+    /// `paginator`: it names `section` anywhere in template code (`{{ }}`,
+    /// `{% %}`) except as `section.FIELD` with a field other than `pages`.
+    /// A template cannot reach a variable without naming it (there is no
+    /// context dump in Tera 2), so `{% set s = section %}`, `section | get`,
+    /// `section["pages"]` or passing `section` to a component all count.
+    /// Every template is looked at, as includes and components can reach
+    /// any of them. `serve` renders all pagers of a changed section when
+    /// this holds, and only the pagers showing a changed page when not.
+    pub fn may_read_section_pages(&self) -> bool {
+        self.by_name.values().any(|src| code_regions(&src.text).any(reads_section_pages))
+    }
+
     /// The templates whose text differs from `other`'s; None when a
     /// template was added or removed.
     pub fn changed_since(&self, other: &TemplateSources) -> Option<Vec<String>> {
@@ -131,6 +144,64 @@ impl TemplateSources {
     }
 }
 
+/// The code inside `{{ }}` and `{% %}` (comments skipped; a closing
+/// delimiter inside a string literal does not end the code).
+fn code_regions(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        loop {
+            let start = rest.find('{')?;
+            let after = &rest[start + 1..];
+            match after.chars().next() {
+                Some('#') => rest = after.find("#}").map_or("", |end| &after[end + 2..]),
+                Some('{' | '%') => {
+                    let code = &after[1..];
+                    let end = code_end(code);
+                    rest = &code[end..];
+                    return Some(&code[..end]);
+                }
+                _ => rest = after,
+            }
+        }
+    })
+}
+
+/// Where a tag's code ends: the first `}}` or `%}` outside a string.
+fn code_end(code: &str) -> usize {
+    let bytes = code.as_bytes();
+    let mut quote: Option<u8> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if matches!(b, b'"' | b'\'' | b'`') => quote = Some(b),
+            None if (b == b'}' || b == b'%') && bytes.get(i + 1) == Some(&b'}') => return i,
+            None => {}
+        }
+        i += 1;
+    }
+    bytes.len()
+}
+
+/// Whether template code names the variable `section` other than as
+/// `section.FIELD` with FIELD not `pages` (or uses Tera's internals).
+fn reads_section_pages(code: &str) -> bool {
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    code.contains("__tera")
+        || code.match_indices("section").any(|(at, _)| {
+            let before = code[..at].chars().next_back();
+            let after = &code[at + "section".len()..];
+            if before.is_some_and(|c| is_word(c) || c == '.') || after.starts_with(is_word) {
+                return false; // another name (`get_section`, `sections`) or a field (`page.section`)
+            }
+            let Some(field) = after.strip_prefix('.') else { return true };
+            let field: String = field.chars().take_while(|c| is_word(*c)).collect();
+            field.is_empty() || field == "pages"
+        })
+}
+
 fn help_for(message: &str) -> String {
     if message.contains("not found") || message.contains("not defined") {
         "check the spelling; to use a value only when it exists, wrap it in {% if ... %}".to_owned()
@@ -152,4 +223,37 @@ fn read_dir(dir: &Path) -> Result<Vec<TemplateSource>> {
             Ok(TemplateSource { name, path: Some(path), text })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sources(text: &str) -> TemplateSources {
+        let src = TemplateSource { name: "t.html".into(), path: None, text: text.into() };
+        TemplateSources { by_name: BTreeMap::from([(src.name.clone(), src)]) }
+    }
+
+    #[test]
+    fn section_pages_are_found_however_they_are_reached() {
+        for text in [
+            "{% for p in section.pages %}{% endfor %}",
+            "{% set s = section %}{% for p in s.pages %}{% endfor %}",
+            "{{ section | get(key=\"pages\") | length }}",
+            "{{ section[\"pages\"] }}",
+            "{{<list items={section} />}}",
+            "{{ \"}}\" ~ section.pages }}",
+            "{%- if section -%}x{% endif %}",
+        ] {
+            assert!(sources(text).may_read_section_pages(), "{text}");
+        }
+    }
+
+    #[test]
+    fn other_fields_text_and_other_names_are_not_section_pages() {
+        let text = "<section>{{ section.title }} {{ section.subsections | length }} {{ page.section }}\
+                    {% set s = get_section(path=\"a/_index.md\") %}{{ s.pages | length }}{# section.pages #}\
+                    {% for p in paginator.pages %}{{ p.title }}{% endfor %}</section>";
+        assert!(!sources(text).may_read_section_pages());
+    }
 }

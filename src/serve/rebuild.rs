@@ -295,6 +295,8 @@ struct Changes {
     pages: Vec<bool>,
     /// Per section: its value differs (its own fields, its list, or a page in it).
     sections: Vec<bool>,
+    /// Per section, per pager: the pager's context differs.
+    pagers: Vec<Vec<bool>>,
     /// Per taxonomy, per term: its value differs (name, list, or a page in it).
     terms: Vec<Vec<bool>>,
     /// Any page, section or term value differs.
@@ -309,10 +311,11 @@ impl Changes {
     fn between(last: &Last, site: &Prepared, statics: &[Stamp]) -> Changes {
         let pages = page_changes(&last.site, site);
         let sections = section_changes(&last.site, site, &pages);
+        let pagers = pager_changes(&last.site, site, &pages, &sections);
         let terms = term_changes(&last.site, site, &pages);
         let content = pages.iter().chain(&sections).chain(terms.iter().flatten()).any(|c| *c);
         let addresses = content && addresses_changed(&last.site, site);
-        Changes { pages, sections, terms, content, addresses, static_files: last.statics != statics }
+        Changes { pages, sections, pagers, terms, content, addresses, static_files: last.statics != statics }
     }
 }
 
@@ -359,6 +362,40 @@ fn section_changes(old: &Prepared, new: &Prepared, pages: &[bool]) -> Vec<bool> 
         .collect()
 }
 
+/// Per section, per pager: whether the pager's context changed. Every
+/// pager holds the whole section value, so all pagers of a changed section
+/// changed, unless no template can read `section.pages` other than through
+/// `paginator` ([`crate::render::templates::TemplateSources::may_read_section_pages`]):
+/// then a pager changed only when the section's own fields, its order or
+/// its pagination changed, or a page it shows.
+fn pager_changes(old: &Prepared, new: &Prepared, pages: &[bool], sections: &[bool]) -> Vec<Vec<bool>> {
+    let all_pages_shown = new.sources.may_read_section_pages();
+    let library = &new.library;
+    library
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let list = &library.section_pages[i];
+            let per = s.paginate_by.filter(|per| *per > 0).unwrap_or(list.len().max(1));
+            let count = list.len().div_ceil(per).max(1);
+            let shape_changed = || {
+                let Some(o) = old.library.section_by_relative(&s.file.relative) else { return true };
+                s.paginate_by != old.library.sections[o].paginate_by
+                    || !same_except(&old.values.sections[o], &new.values.sections[i], "pages")
+                    || order_changed(old, new, &old.library.section_pages[o], list)
+            };
+            if !sections[i] {
+                vec![false; count]
+            } else if all_pages_shown || shape_changed() {
+                vec![true; count]
+            } else {
+                (0..count).map(|n| list.iter().skip(n * per).take(per).any(|&p| pages[p])).collect()
+            }
+        })
+        .collect()
+}
+
 /// Per taxonomy, per term: its value differs (its name, its list, or a
 /// page in it). Terms are in the same order in both loads (their slugs are
 /// the same, or everything is rendered).
@@ -391,9 +428,7 @@ fn addresses_changed(old: &Prepared, new: &Prepared) -> bool {
 /// `last` is how it was rendered last time (none: it is new). A job whose
 /// template, context and every value it looked up are unchanged
 /// renders the same bytes, so this over-approximates what a full build
-/// would change: a pager shows its section's value (and so every page in
-/// it) whatever the template does with it, so all of a changed section's
-/// pagers are rendered.
+/// would change.
 fn job_needed(job: &Job, template: Option<&str>, changes: &Changes, last: Option<&Record>) -> bool {
     let Some(Record { template: last_template, reads }) = last else { return true };
     last_template.as_deref() != template
@@ -402,7 +437,9 @@ fn job_needed(job: &Job, template: Option<&str>, changes: &Changes, last: Option
         || (reads.static_files && changes.static_files)
         || match job {
             Job::Page(id) => changes.pages[*id],
-            Job::Section { section, .. } => changes.sections[*section],
+            Job::Section { section, pager } => {
+                changes.pagers[*section].get(pager.wrapping_sub(1)).copied().unwrap_or(true)
+            }
             Job::TaxonomyList(t) => changes.terms[*t].iter().any(|c| *c),
             Job::Term { taxonomy, term, .. } => changes.terms[*taxonomy][*term],
             Job::Redirect { .. } => true,
@@ -497,6 +534,7 @@ mod tests {
         Changes {
             pages: vec![false; site.library.pages.len()],
             sections: vec![false; site.library.sections.len()],
+            pagers: vec![vec![false; 3]; site.library.sections.len()],
             terms: site.taxonomies.iter().map(|t| vec![false; t.terms.len()]).collect(),
             content: false,
             addresses: false,
@@ -584,6 +622,8 @@ mod tests {
         let pager = |pager| Job::Section { section: news, pager };
         assert!(!job_needed(&pager(3), Some("section.html"), &changes, Some(&last("section.html"))));
         changes.sections[news] = true;
+        changes.pagers[news] =
+            pager_changes(&site, &site, &vec![false; site.library.pages.len()], &changes.sections).swap_remove(news);
         assert!((1..=3).all(|p| job_needed(&pager(p), Some("section.html"), &changes, Some(&last("section.html")))));
     }
 
