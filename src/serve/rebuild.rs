@@ -151,8 +151,12 @@ impl Preview {
         )?;
         let statics = static_stamps(&site);
         let jobs = site.jobs();
+        let paths: Vec<String> = {
+            let renderer = site.renderer();
+            jobs.iter().map(|j| renderer.path_of(j)).collect()
+        };
         let plan = match &self.last {
-            Some(last) if !needs_everything(last, &site, &settings) => select(last, &site, &jobs, &statics),
+            Some(last) if !needs_everything(last, &site, &settings) => select(last, &site, &jobs, &paths, &statics),
             _ => Plan { jobs: jobs.clone(), assets: Assets::All, everything: true },
         };
 
@@ -181,7 +185,7 @@ impl Preview {
         records.extend(plan.jobs.iter().zip(reads).map(|(job, reads)| {
             (renderer.path_of(job), Record { template: renderer.template_for(job).map(str::to_owned), reads })
         }));
-        let mut produced: HashSet<String> = jobs.iter().map(|j| urls::output_file(&renderer.path_of(j))).collect();
+        let mut produced: HashSet<String> = paths.iter().map(|p| urls::output_file(p)).collect();
         produced.extend(site.static_files.keys().cloned());
         produced.extend(machine.write.iter().map(|(path, _)| path.clone()));
         produced.extend(machine.kept);
@@ -293,8 +297,6 @@ fn network_changed(old: &Prepared, new: &Prepared) -> bool {
 struct Changes {
     /// Per page (new library order): its value differs.
     pages: Vec<bool>,
-    /// Per section: its value differs (its own fields, its list, or a page in it).
-    sections: Vec<bool>,
     /// Per section, per pager: the pager's context differs.
     pagers: Vec<Vec<bool>>,
     /// Per taxonomy, per term: its value differs (name, list, or a page in it).
@@ -315,7 +317,7 @@ impl Changes {
         let terms = term_changes(&last.site, site, &pages);
         let content = pages.iter().chain(&sections).chain(terms.iter().flatten()).any(|c| *c);
         let addresses = content && addresses_changed(&last.site, site);
-        Changes { pages, sections, pagers, terms, content, addresses, static_files: last.statics != statics }
+        Changes { pages, pagers, terms, content, addresses, static_files: last.statics != statics }
     }
 }
 
@@ -449,14 +451,16 @@ fn job_needed(job: &Job, template: Option<&str>, changes: &Changes, last: Option
         }
 }
 
-/// The jobs to render, when the site's shape did not change.
-fn select(last: &Last, site: &Prepared, jobs: &[Job], statics: &[Stamp]) -> Plan {
+/// The jobs to render (`paths`: each job's site path), when the site's
+/// shape did not change.
+fn select(last: &Last, site: &Prepared, jobs: &[Job], paths: &[String], statics: &[Stamp]) -> Plan {
     let changes = Changes::between(last, site, statics);
     let renderer = site.renderer();
     let selected = jobs
         .iter()
-        .filter(|job| job_needed(job, renderer.template_for(job), &changes, last.records.get(&renderer.path_of(job))))
-        .cloned();
+        .zip(paths)
+        .filter(|(job, path)| job_needed(job, renderer.template_for(job), &changes, last.records.get(*path)))
+        .map(|(job, _)| job.clone());
     let changed_statics: Vec<String> =
         statics.iter().filter(|s| !last.statics.contains(s)).map(|(key, _, _)| key.clone()).collect();
     Plan { jobs: selected.collect(), assets: Assets::Only(changed_statics), everything: false }
@@ -533,7 +537,6 @@ mod tests {
     fn no_changes(site: &Prepared) -> Changes {
         Changes {
             pages: vec![false; site.library.pages.len()],
-            sections: vec![false; site.library.sections.len()],
             pagers: vec![vec![false; 3]; site.library.sections.len()],
             terms: site.taxonomies.iter().map(|t| vec![false; t.terms.len()]).collect(),
             content: false,
@@ -621,9 +624,10 @@ mod tests {
         let last = |template: &str| Record { template: Some(template.to_owned()), reads: Reads::default() };
         let pager = |pager| Job::Section { section: news, pager };
         assert!(!job_needed(&pager(3), Some("section.html"), &changes, Some(&last("section.html"))));
-        changes.sections[news] = true;
+        let mut sections = vec![false; site.library.sections.len()];
+        sections[news] = true;
         changes.pagers[news] =
-            pager_changes(&site, &site, &vec![false; site.library.pages.len()], &changes.sections).swap_remove(news);
+            pager_changes(&site, &site, &vec![false; site.library.pages.len()], &sections).swap_remove(news);
         assert!((1..=3).all(|p| job_needed(&pager(p), Some("section.html"), &changes, Some(&last("section.html")))));
     }
 
