@@ -316,7 +316,7 @@ impl Changes {
         let pagers = pager_changes(&last.site, site, &pages, &sections);
         let terms = term_changes(&last.site, site, &pages);
         let content = pages.iter().chain(&sections).chain(terms.iter().flatten()).any(|c| *c);
-        let addresses = content && addresses_changed(&last.site, site);
+        let addresses = content && addresses_changed(&last.site, site, &pages);
         Changes { pages, pagers, terms, content, addresses, static_files: last.statics != statics }
     }
 }
@@ -418,9 +418,14 @@ fn term_changes(old: &Prepared, new: &Prepared, pages: &[bool]) -> Vec<Vec<bool>
 }
 
 /// Whether any page or section moved to another address.
-fn addresses_changed(old: &Prepared, new: &Prepared) -> bool {
+fn addresses_changed(old: &Prepared, new: &Prepared, pages: &[bool]) -> bool {
     let (o, n) = (&old.library, &new.library);
-    n.pages.iter().any(|p| o.page_by_relative(&p.file.relative).is_none_or(|i| o.pages[i].permalink != p.permalink))
+    // A page's permalink is in its value: only changed pages can have moved.
+    let moved = |id: usize| {
+        let p = &n.pages[id];
+        o.page_by_relative(&p.file.relative).is_none_or(|i| o.pages[i].permalink != p.permalink)
+    };
+    (0..n.pages.len()).filter(|&id| pages[id]).any(moved)
         || n.sections
             .iter()
             .any(|s| o.section_by_relative(&s.file.relative).is_none_or(|i| o.sections[i].permalink != s.permalink))
@@ -562,7 +567,7 @@ mod tests {
         let sections = section_changes(&old, &new, &pages);
         assert!(sections[news] && !sections[home], "{sections:?}");
         assert_eq!(term_changes(&old, &new, &pages), vec![vec![true]]);
-        assert!(!addresses_changed(&old, &new));
+        assert!(!addresses_changed(&old, &new, &pages));
     }
 
     #[test]
@@ -571,7 +576,7 @@ mod tests {
         let old = load(&dir, None);
         write(&dir, "content/news/c.md", "+++\ntitle = \"C\"\nslug = \"see\"\ndate = 2026-01-03\n+++\nC.\n");
         let new = load(&dir, Some(&old));
-        assert!(addresses_changed(&old, &new));
+        assert!(addresses_changed(&old, &new, &page_changes(&old, &new)));
         assert!(!needs_everything_between(old, &new));
     }
 
