@@ -21,6 +21,7 @@ use crate::markdown::highlight::{self, Highlighter};
 use crate::output::sink::{Sink, StagingDir};
 use crate::output::static_files::{self, StaticFiles};
 use crate::output::urls;
+use crate::output::{collisions, folder};
 use crate::render::bodies::{self, BodyCache};
 use crate::render::functions::{self, FunctionData, Reads};
 use crate::render::jobs::{self, Job, Renderer};
@@ -48,6 +49,8 @@ pub struct BuildOptions {
     pub strict: bool,
     /// Write every internal link in HTML as a relative URL.
     pub relative_urls: bool,
+    /// Replace an output folder outside the site that branchpress did not make.
+    pub force: bool,
 }
 
 /// How long each stage took.
@@ -97,12 +100,12 @@ pub fn load_config(site_dir: &Path, options: &BuildOptions) -> Result<Config> {
 /// previous output is left exactly as it was.
 pub fn build(site_dir: &Path, options: &BuildOptions) -> Result<BuildReport> {
     let config = load_config(site_dir, options)?;
-    let output_dir = options.output_dir.clone().unwrap_or_else(|| site_dir.join("public"));
-    refuse_dangerous_output(&config, &output_dir)?;
+    let request = folder::Request { requested: options.output_dir.as_deref(), force: options.force };
+    let output = folder::choose(&config, request)?;
     if options.fetch {
         eprint!("{}", fetch_sources(&config, true)?);
     }
-    let staging = StagingDir::create(&output_dir)?;
+    let staging = StagingDir::create(&output)?;
     let mut report = render_site(config, options.drafts, &staging)?;
     if options.strict {
         let failed: Vec<Diagnostic> =
@@ -115,30 +118,9 @@ pub fn build(site_dir: &Path, options: &BuildOptions) -> Result<BuildReport> {
             return Err(Error::many(all));
         }
     }
-    staging.commit()?;
-    report.output_dir = output_dir;
+    report.warnings.extend(staging.commit()?);
+    report.output_dir = options.output_dir.clone().unwrap_or_else(|| site_dir.join("public"));
     Ok(report)
-}
-
-/// The output folder is replaced wholesale, so it must never be the site
-/// folder itself or one of its sources.
-fn refuse_dangerous_output(config: &Config, output: &Path) -> Result<()> {
-    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
-    let out = canonical(output);
-    let paths = &config.paths;
-    let precious = [&paths.root, &paths.content, &paths.templates, &paths.static_dir];
-    if precious.iter().any(|p| {
-        let p = canonical(p);
-        p == out || p.starts_with(&out)
-    }) {
-        return Err(Diagnostic::new(format!(
-            "the output folder {} holds the site's own files; a build replaces the output folder completely",
-            output.display()
-        ))
-        .with_help("choose another --output-dir, e.g. public")
-        .into());
-    }
-    Ok(())
 }
 
 /// A site loaded and ready to render: content, Markdown done, template
@@ -221,6 +203,30 @@ impl Prepared {
         jobs::plan(&self.library, &self.taxonomies, self.network.as_deref())
     }
 
+    /// Fails when two sources would write the same output file (see
+    /// [`collisions`]); `generated` are the machine-readable files' paths.
+    pub fn check_outputs(&self, jobs: &[Job], generated: &[&str]) -> Result<()> {
+        let stylesheet = self.config.markdown.highlight_code.then_some("syntax.css");
+        let generated: Vec<&str> = generated.iter().copied().chain(stylesheet).collect();
+        collisions::check(&collisions::Outputs {
+            config: &self.config,
+            library: &self.library,
+            renderer: &self.renderer(),
+            jobs,
+            static_files: &self.static_files,
+            generated: &generated,
+        })
+    }
+
+    /// Every HTML job and machine-readable file of a full build, once no
+    /// two of them (or a static file) claim the same output path.
+    pub fn plan_outputs(&self) -> Result<FullPlan> {
+        let jobs = self.jobs();
+        let machine_files = self.machine_files(None).write;
+        self.check_outputs(&jobs, &machine_files.iter().map(|(path, _)| path.as_str()).collect::<Vec<_>>())?;
+        Ok(FullPlan { jobs, machine_files })
+    }
+
     /// Renders `jobs` in parallel into `sink`; every distinct error is reported.
     pub fn render_jobs(&self, jobs: &[Job], sink: &dyn Sink) -> Result<()> {
         self.render_jobs_noting_reads(jobs, sink).map(drop)
@@ -280,6 +286,14 @@ impl Prepared {
     }
 }
 
+/// What a full build writes, besides static files (see [`Prepared::plan_outputs`]).
+pub struct FullPlan {
+    /// Every HTML job.
+    pub jobs: Vec<Job>,
+    /// Machine-readable files, as (output path, text).
+    pub machine_files: Vec<(String, String)>,
+}
+
 /// Renders the whole site into `sink`.
 pub fn render_site(config: Config, drafts: bool, sink: &dyn Sink) -> Result<BuildReport> {
     let highlighter = Highlighter::new(config.markdown.highlight_code);
@@ -287,12 +301,11 @@ pub fn render_site(config: Config, drafts: bool, sink: &dyn Sink) -> Result<Buil
     let site = Prepared::load(config, drafts, &highlighter, &mut BodyCache::default(), &mut timings, None, None)?;
 
     let t = Instant::now();
-    let jobs = site.jobs();
+    let FullPlan { jobs, machine_files } = site.plan_outputs()?;
     site.render_jobs(&jobs, sink)?;
     timings.render = t.elapsed();
 
     let t = Instant::now();
-    let machine_files = site.machine_files(None).write;
     for (path, text) in &machine_files {
         sink.write(path, text.as_bytes())?;
     }
@@ -346,6 +359,17 @@ pub fn fetch_sources(config: &Config, stale_only: bool) -> Result<crate::federat
         }
     };
     Ok(crate::federation::fetch(&federation, &cache, &options, &progress))
+}
+
+/// `branchpress fetch` checks this first: a cache folder that cannot be written
+/// is one clear error before any request, not a warning per source after them.
+pub fn check_cache_writable(config: &Config) -> Result<()> {
+    let cache = crate::federation::cache_dir(&config.paths.root);
+    crate::federation::cache::check_writable(&cache).map_err(|e| {
+        Diagnostic::new(format!("cannot write the federation cache: {e}"))
+            .with_help("make sure .branchpress/ in the site folder is a folder you can write to")
+            .into()
+    })
 }
 
 /// Reads the network index from the federation cache (never the network).

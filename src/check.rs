@@ -68,9 +68,10 @@ pub fn check(site_dir: &Path, external: bool) -> Result<CheckReport> {
     let site =
         Prepared::load(config, false, &highlighter, &mut BodyCache::default(), &mut Timings::default(), None, None)?;
     let out = MemoryOutput::default();
-    site.render_jobs(&site.jobs(), &out)?;
+    let crate::build::FullPlan { jobs, machine_files } = site.plan_outputs()?;
+    site.render_jobs(&jobs, &out)?;
     site.write_assets(&out)?;
-    for (path, text) in site.machine_files(None).write {
+    for (path, text) in machine_files {
         out.write(&path, text.as_bytes())?;
     }
     let files = out.into_files();

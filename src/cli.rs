@@ -47,6 +47,7 @@ pub enum Command {
         external: bool,
     },
     /// Fetch the feeds of the branches this site follows into its cache (.branchpress/cache/).
+    #[command(after_help = FETCH_EXIT_STATUS)]
     Fetch {
         /// The site folder (holding config.toml).
         #[arg(default_value = ".")]
@@ -75,6 +76,16 @@ pub enum Command {
     },
 }
 
+/// `fetch --help`: what a scheduled job can rely on (also in the README).
+const FETCH_EXIT_STATUS: &str = "\
+Exit status:
+  0  every source answered (with new entries, \"not modified\", or asked to wait by its server)
+  1  nothing could be done: config.toml is wrong, or the cache folder cannot be written
+  2  some sources failed; the table says which, and their last good copy is kept for the build";
+
+/// `branchpress fetch` exit status when some sources failed (1 is for "nothing could be done").
+const SOME_SOURCES_FAILED: u8 = 2;
+
 /// Options shared by commands that build.
 #[derive(Debug, clap::Args)]
 pub struct BuildArgs {
@@ -97,6 +108,10 @@ pub struct BuildArgs {
     /// from a folder on disk, under any sub-path or on a mirror (feeds keep absolute URLs).
     #[arg(long)]
     pub relative_urls: bool,
+    /// Replace an output folder outside the site even though branchpress did not make it
+    /// (everything in it is deleted). Never allowed for the site's own folders or your home folder.
+    #[arg(long)]
+    pub force: bool,
     /// Also print how long each stage of the build took.
     #[arg(long)]
     pub timings: bool,
@@ -111,6 +126,7 @@ impl BuildArgs {
             fetch: self.fetch,
             strict: self.strict,
             relative_urls: self.relative_urls,
+            force: self.force,
         }
     }
 }
@@ -139,17 +155,7 @@ pub fn run(cli: Cli) -> ExitCode {
             }
             Err(e) => fail(&e),
         },
-        Command::Fetch { site_dir, stale } => {
-            let report = build::load_config(&site_dir, &BuildOptions::default())
-                .and_then(|config| build::fetch_sources(&config, stale));
-            match report {
-                Ok(report) => {
-                    print!("{report}");
-                    ExitCode::SUCCESS
-                }
-                Err(e) => fail(&e),
-            }
-        }
+        Command::Fetch { site_dir, stale } => fetch(&site_dir, stale),
         Command::Serve { site_dir, port, bind, open, drafts } => {
             match crate::serve::run(&crate::serve::ServeOptions { site_dir, port, bind, open, drafts }) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -172,12 +178,39 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
+/// `branchpress fetch`: the table on stdout, and an exit status a scheduled job can alert on.
+fn fetch(site_dir: &std::path::Path, stale: bool) -> ExitCode {
+    let report = build::load_config(site_dir, &BuildOptions::default()).and_then(|config| {
+        build::check_cache_writable(&config)?;
+        build::fetch_sources(&config, stale)
+    });
+    match report {
+        Ok(report) => {
+            println!("{report}");
+            if report.all_answered() {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!(
+                "warning: not every source could be fetched (see the table); the build keeps their last good entries"
+            );
+            ExitCode::from(SOME_SOURCES_FAILED)
+        }
+        Err(e) => fail(&e),
+    }
+}
+
 fn fail(err: &crate::error::Error) -> ExitCode {
     eprint!("{}", report::format_error(err, "nothing was changed"));
     ExitCode::FAILURE
 }
 
 fn fail_build(err: &crate::error::Error) -> ExitCode {
-    eprint!("{}", report::format_error(err, "nothing was changed in the output folder"));
+    let moved = err.diagnostics.iter().any(|d| d.message.starts_with(crate::output::sink::NOT_PUT_BACK));
+    let outcome = if moved {
+        "the previous output was moved aside (see above)"
+    } else {
+        "nothing was changed in the output folder"
+    };
+    eprint!("{}", report::format_error(err, outcome));
     ExitCode::FAILURE
 }

@@ -34,6 +34,7 @@ struct RawConfig {
     #[serde(default)]
     check: CheckConfig,
     relative_urls: Option<bool>,
+    preserve_dotfiles_in_output: Option<bool>,
     #[serde(default)]
     extra: toml::Table,
     federation: Option<crate::federation::sources::RawFederationConfig>,
@@ -178,6 +179,9 @@ pub struct Config {
     pub check: CheckConfig,
     /// Write relative URLs into HTML.
     pub relative_urls: bool,
+    /// Keep the output folder's dot-entries and `CNAME` that the build did
+    /// not make (a GitHub Pages worktree's `.git`) across builds; Zola's name.
+    pub preserve_dotfiles_in_output: bool,
     /// The free `[extra]` table for themes.
     pub extra: toml::Table,
     /// Folders of the site.
@@ -190,7 +194,7 @@ impl Config {
     /// Reads and validates `SITE_DIR/config.toml`.
     pub fn load(site_root: &Path) -> Result<Config> {
         let path = site_root.join(CONFIG_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|e| {
+        let bytes = std::fs::read(&path).map_err(|e| {
             let d = Diagnostic::in_file(&path, format!("could not read the site configuration: {e}"));
             if e.kind() == std::io::ErrorKind::NotFound {
                 d.with_help(
@@ -202,12 +206,14 @@ impl Config {
                 d
             }
         })?;
+        let text = crate::error::utf8_text(&path, bytes)?;
         Config::parse(site_root, &path, &text)
     }
 
     /// Parses the text of a `config.toml` found at `path`.
     pub fn parse(site_root: &Path, path: &Path, text: &str) -> Result<Config> {
-        let raw: RawConfig = toml::from_str(text).map_err(|e| toml_diagnostic(path, text, &e, 0))?;
+        let raw: RawConfig = parse_toml(path, text)?;
+        raw.check_lengths(path, text)?;
         raw.validate(site_root, path)
     }
 
@@ -217,7 +223,42 @@ impl Config {
     }
 }
 
+/// Longest one-line setting (title, base URL, branch name, ...), in bytes.
+/// These are copied into every page, feed and branch file, so a megabyte
+/// title cost seconds per build; `[extra]` is free-form and not bounded here.
+pub const MAX_SETTING_BYTES: usize = 4096;
+
 impl RawConfig {
+    /// Refuses a one-line setting longer than [`MAX_SETTING_BYTES`], at its line.
+    fn check_lengths(&self, path: &Path, text: &str) -> Result<()> {
+        let b = &self.branch;
+        let settings = [
+            ("title", &self.title),
+            ("description", &self.description),
+            ("base_url", &self.base_url),
+            ("language", &self.language),
+            ("theme", &self.theme),
+            ("branch.name", &b.name),
+            ("branch.locality", &b.locality),
+            ("branch.contact", &b.contact),
+        ];
+        let Some((key, value)) =
+            settings.iter().find_map(|(k, v)| v.as_ref().filter(|v| v.len() > MAX_SETTING_BYTES).map(|v| (k, v)))
+        else {
+            return Ok(());
+        };
+        // The value as written starts with the same characters (unless escaped): point at it.
+        let start: String = value.chars().take(32).collect();
+        let offset = text.find(&start).unwrap_or(0);
+        Err(Diagnostic::new(format!(
+            "`{key}` is {} bytes long; a setting may be at most {MAX_SETTING_BYTES} bytes",
+            value.len()
+        ))
+        .at_offset(path, text, offset)
+        .with_help("shorten it; long free text belongs in a page, data in [extra]")
+        .into())
+    }
+
     fn validate(self, root: &Path, path: &Path) -> Result<Config> {
         let base_url = normalise_base_url(self.base_url.as_deref().unwrap_or("/")).map_err(|msg| {
             Diagnostic::in_file(path, msg).with_help(
@@ -257,6 +298,7 @@ impl RawConfig {
             feeds: self.feeds,
             check: self.check,
             relative_urls: self.relative_urls.unwrap_or(false),
+            preserve_dotfiles_in_output: self.preserve_dotfiles_in_output.unwrap_or(false),
             extra,
             paths: SitePaths {
                 root: root.to_path_buf(),
@@ -270,6 +312,14 @@ impl RawConfig {
     }
 }
 
+/// Parses a whole TOML file after checking its size and nesting, so a
+/// hostile file fails fast with a located error.
+fn parse_toml<T: for<'de> Deserialize<'de>>(path: &Path, text: &str) -> Result<T> {
+    let syntax = crate::nesting::Syntax::Toml;
+    crate::nesting::check(crate::nesting::Block { path, file_text: text, offset: 0, text, syntax })?;
+    toml::from_str(text).map_err(|e| toml_diagnostic(path, text, &e, 0))
+}
+
 /// Fills in the theme's `[extra]` defaults (from its `theme.toml`) for
 /// every key the site's own `[extra]` does not set.
 fn merge_theme_extra(extra: &mut toml::Table, theme_dir: &Path) -> Result<()> {
@@ -279,7 +329,7 @@ fn merge_theme_extra(extra: &mut toml::Table, theme_dir: &Path) -> Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(Error::io(&path, "read the theme description", &e)),
     };
-    let mut table: toml::Table = toml::from_str(&text).map_err(|e| toml_diagnostic(&path, &text, &e, 0))?;
+    let mut table: toml::Table = parse_toml(&path, &text)?;
     if let Some(toml::Value::Table(defaults)) = table.remove("extra") {
         for (key, value) in defaults {
             extra.entry(key).or_insert(value);

@@ -89,6 +89,22 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// The bytes of the file at `path` as text, or an error at the line and
+/// column of the first byte that is not UTF-8 (an editor can jump there).
+pub fn utf8_text(path: &Path, bytes: Vec<u8>) -> Result<String> {
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let whole = String::from_utf8_lossy(e.as_bytes());
+        let valid_text = String::from_utf8_lossy(&e.as_bytes()[..valid]);
+        let (line, column) = line_col(&valid_text, valid);
+        Diagnostic::new(format!("this file is not UTF-8 text (byte {valid} is invalid)"))
+            .at(path, line, column)
+            .with_source_line(&whole, line)
+            .with_help("save it as UTF-8 in your editor")
+            .into()
+    })
+}
+
 /// 1-based line and column (in characters) of a byte offset in `source`.
 pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(source.len());
@@ -171,6 +187,15 @@ mod tests {
         assert_eq!(line_col(s, 8), (3, 1));
         assert_eq!(line_col(s, 7), (2, 4));
         assert_eq!(line_col(s, 999), (3, 2));
+    }
+
+    #[test]
+    fn invalid_utf8_is_located() {
+        let err = utf8_text(Path::new("a.md"), b"ok\nab\xffc\n".to_vec()).unwrap_err();
+        let d = &err.diagnostics[0];
+        assert_eq!(d.to_string(), "a.md:2:3: this file is not UTF-8 text (byte 5 is invalid)");
+        assert_eq!(d.source_line.as_deref(), Some("ab\u{fffd}c"));
+        assert_eq!(utf8_text(Path::new("a.md"), b"fine".to_vec()).unwrap(), "fine");
     }
 
     #[test]

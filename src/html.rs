@@ -1,6 +1,11 @@
 //! The URLs and ids in HTML: rewriting them (absolute URLs for feeds,
 //! relative URLs for `--relative-urls`), listing them (for `check`), and
-//! plain text (for JSON Feed `summary`).
+//! plain text (for JSON Feed `summary`), and the one allow-list for
+//! addresses that leave the site ([`publishable_address`],
+//! [`publishable_id`]): every link a page, a feed, `branch.json`, OPML or
+//! the sitemap writes passes it, whether it was made here or came from a
+//! followed branch. It lives here, in the module that imports no other
+//! stage, so that publish, render and federation can all use it.
 //!
 //! A feed entry is read away from its page, so every `href`, `src`,
 //! `poster` and `srcset` candidate must be absolute; a site built with
@@ -192,6 +197,35 @@ pub(crate) fn html_to_text(html: &str) -> String {
         }
     }
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Elements that hold no others (void) or that an HTML parser closes when a
+/// sibling opens: they never deepen the stack of open elements.
+const FLAT_ELEMENTS: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "p", "li",
+    "dt", "dd", "option", "tr", "td", "th",
+];
+
+/// Whether the elements of `html` may nest deeper than `max`: start tags
+/// minus end tags, an over-estimate of an HTML parser's stack of open
+/// elements (`<div/>` opens a `div` for the parser too). A linear check to
+/// run before a parser whose cost grows with depth times length.
+pub(crate) fn nests_deeper_than(html: &str, max: usize) -> bool {
+    let is_flat = |name: &str| FLAT_ELEMENTS.iter().any(|e| e.eq_ignore_ascii_case(name));
+    let mut depth = 0usize;
+    for piece in Pieces::new(html) {
+        match piece {
+            Piece::StartTag(tag) if !is_flat(tag.name) => {
+                depth += 1;
+                if depth > max {
+                    return true;
+                }
+            }
+            Piece::EndTag { name, .. } if !is_flat(name) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
 }
 
 fn is_block(name: &str) -> bool {
@@ -512,6 +546,48 @@ fn attribute_value(text: &str, i: usize) -> Option<(&str, Range<usize>)> {
     }
 }
 
+/// The only schemes a published address may resolve to. Everything else
+/// (`javascript:`, `data:`, `vbscript:`, `file:`, `mailto:`…) is refused.
+pub const PUBLISHABLE_SCHEMES: [&str; 2] = ["http", "https"];
+
+/// Id schemes that name an entry without being a link (RFC 4151 `tag:`, `urn:`).
+const ID_ONLY_SCHEMES: [&str; 2] = ["tag:", "urn:"];
+
+/// `address` if it may be published as a link: an absolute `http`/`https`
+/// URL or a relative reference, with surrounding spaces and control
+/// characters trimmed (as browsers trim them). `None` for anything else.
+///
+/// The scheme is decided the way a browser decides it: the address is
+/// resolved by the WHATWG URL parser (the `url` crate) against an `https`
+/// base, so case (`jAvAscript:`), leading spaces and the tabs and newlines
+/// browsers delete (`java\tscript:`) cannot hide a scheme. Control
+/// characters and unusual whitespace left inside are refused outright, so
+/// no reader with a laxer parser sees a different address than we checked.
+pub fn publishable_address(address: &str) -> Option<&str> {
+    let trimmed = address.trim_matches(|c: char| c == ' ' || c.is_control());
+    if trimmed.is_empty() || trimmed.chars().any(|c| c.is_control() || (c.is_whitespace() && c != ' ')) {
+        return None;
+    }
+    let base = Url::parse("https://publishable.invalid/").ok()?;
+    let resolved = base.join(trimmed).ok()?;
+    PUBLISHABLE_SCHEMES.contains(&resolved.scheme()).then_some(trimmed)
+}
+
+/// An entry id fit to publish (Atom `<id>`, RSS `<guid>`, JSON Feed `id`).
+///
+/// Readers use an id as the link when an entry has none, so an id must be
+/// a [`publishable_address`] or a `tag:`/`urn:` name. Any other id
+/// (`javascript:alert(1)`, `data:…`) is kept unique and stable but made
+/// harmless: `urn:branchpress:id:` followed by it, percent-encoded.
+pub fn publishable_id(id: &str) -> Cow<'_, str> {
+    let name_only = ID_ONLY_SCHEMES.iter().any(|s| id.get(..s.len()).is_some_and(|p| p.eq_ignore_ascii_case(s)));
+    if !id.is_empty() && !id.chars().any(char::is_control) && (name_only || publishable_address(id) == Some(id)) {
+        return Cow::Borrowed(id);
+    }
+    let encoded: String = url::form_urlencoded::byte_serialize(id.as_bytes()).collect();
+    Cow::Owned(format!("urn:branchpress:id:{encoded}"))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -536,6 +612,46 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn only_web_and_relative_addresses_are_publishable() {
+        for good in
+            ["https://a.example/x?q=1#f", "HTTP://A.example/", "/news/", "../x", "x.html", "//a.example/", "#top"]
+        {
+            assert_eq!(publishable_address(good), Some(good), "{good}");
+        }
+        assert_eq!(publishable_address("  https://a.example/ \n"), Some("https://a.example/"));
+        for bad in [
+            "javascript:alert(document.domain)",
+            "jAvAscript:alert(1)",
+            " \u{1}javascript:alert(1)",
+            "java\tscript:alert(1)",
+            "java\nscript:alert(1)",
+            "java\rscript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "DATA:text/html;base64,PHNjcmlwdD4=",
+            "vbscript:msgbox(1)",
+            "file:///etc/passwd",
+            "mailto:a@b.example",
+            "ftp://a.example/",
+            "https://a.example/\u{2028}x",
+            "https://a.example/\u{85}x",
+            "\u{0}",
+        ] {
+            assert_eq!(publishable_address(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn ids_that_are_not_addresses_or_names_are_encoded() {
+        for kept in ["https://a.example/p/", "tag:a.example,2026:1", "URN:uuid:1", "42"] {
+            assert_eq!(publishable_id(kept), kept);
+        }
+        let hostile = publishable_id("javascript:alert(document.domain)");
+        assert_eq!(hostile, "urn:branchpress:id:javascript%3Aalert%28document.domain%29");
+        assert_ne!(publishable_id("data:a"), publishable_id("data:b"), "still unique");
+        assert!(publishable_id("a\tb").starts_with("urn:branchpress:id:"));
+    }
 
     const PAGE: &str = "https://riverside.example.org/news/food-bank/";
 
@@ -675,6 +791,14 @@ mod tests {
                 .sum();
             assert_eq!(covered, html.len(), "{html:?}");
         }
+    }
+
+    #[test]
+    fn nesting_depth_counts_open_elements_only() {
+        assert!(!nests_deeper_than(&"<p>a<br><img src=x><li>b".repeat(1000), 3));
+        assert!(!nests_deeper_than(&"<div><span>a</span></div>".repeat(1000), 2));
+        assert!(nests_deeper_than(&"<div>".repeat(4), 3));
+        assert!(nests_deeper_than(&"<b/>".repeat(4), 3));
     }
 
     #[test]

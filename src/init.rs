@@ -111,7 +111,13 @@ pub fn create(site_dir: &Path) -> Result<()> {
         if let Some(dir) = file.parent() {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, "create this folder", &e))?;
         }
-        std::fs::write(&file, bytes).map_err(|e| Error::io(&file, "write this file", &e))?;
+        // `create_new`: a file that appeared since the emptiness check is never overwritten.
+        let mut out = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&file)
+            .map_err(|e| Error::io(&file, "create this file", &e))?;
+        std::io::Write::write_all(&mut out, &bytes).map_err(|e| Error::io(&file, "write this file", &e))?;
     }
     Ok(())
 }

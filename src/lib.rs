@@ -16,6 +16,7 @@ pub mod federation;
 pub mod html;
 pub mod init;
 pub mod markdown;
+pub mod nesting;
 pub mod output;
 pub mod publish;
 pub mod render;

@@ -32,9 +32,10 @@ pub fn format_diagnostic(level: Level, d: &Diagnostic) -> String {
     let mut out = format!("{label}: {d}\n");
     if let (Some(line), Some(loc)) = (&d.source_line, &d.location) {
         let number = loc.line.to_string();
+        let (line, column) = visible_part(line, loc.column);
         let _ = writeln!(out, "  {number} | {line}");
-        if loc.column > 0 {
-            let pad = " ".repeat(number.len() + 3 + line.chars().take(loc.column - 1).count());
+        if column > 0 {
+            let pad = " ".repeat(number.len() + 3 + line.chars().take(column - 1).count());
             let _ = writeln!(out, "  {pad}^");
         }
     }
@@ -42,6 +43,27 @@ pub fn format_diagnostic(level: Level, d: &Diagnostic) -> String {
         let _ = writeln!(out, "  help: {help}");
     }
     out
+}
+
+/// Longest source line shown under a message, in characters: a generated
+/// file or a hostile one can hold a line of megabytes.
+const SHOWN_LINE_CHARS: usize = 120;
+
+/// The part of `line` around the 1-based `column` (0: none) that fits in
+/// [`SHOWN_LINE_CHARS`], with `…` where it was cut, and the column in it.
+fn visible_part(line: &str, column: usize) -> (String, usize) {
+    let total = line.chars().count();
+    if total <= SHOWN_LINE_CHARS {
+        return (line.to_owned(), column);
+    }
+    let start = column.saturating_sub(1 + SHOWN_LINE_CHARS / 2).min(total - SHOWN_LINE_CHARS);
+    let mut shown: String = if start > 0 { "…".to_owned() } else { String::new() };
+    shown.extend(line.chars().skip(start).take(SHOWN_LINE_CHARS));
+    if start + SHOWN_LINE_CHARS < total {
+        shown.push('…');
+    }
+    let column = if column == 0 { 0 } else { column - start + usize::from(start > 0) };
+    (shown, column)
 }
 
 /// Every diagnostic of a failed command, and a closing line that ends
@@ -110,6 +132,21 @@ mod tests {
     use super::*;
     use std::path::Path;
 
+    #[test]
+    fn long_source_lines_are_cut_around_the_column() {
+        let line = format!("{}X{}", "a".repeat(100_000), "b".repeat(100_000));
+        let d = Diagnostic::new("bad").at(Path::new("a.md"), 2, 100_001).with_source_line(&format!("x\n{line}"), 2);
+        let text = format_diagnostic(Level::Error, &d);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(
+            lines[1].chars().count() < 140 && lines[1].starts_with("  2 | …a") && lines[1].ends_with("b…"),
+            "{text}"
+        );
+        let caret = lines[2].chars().count() - 1;
+        assert_eq!(lines[1].chars().nth(caret), Some('X'), "{text}");
+        let (short, column) = visible_part("short", 3);
+        assert_eq!((short.as_str(), column), ("short", 3));
+    }
     #[test]
     fn diagnostics_show_place_source_caret_and_help() {
         let d = Diagnostic::new("`date` is not a date")

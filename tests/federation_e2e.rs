@@ -16,7 +16,10 @@
 //!    source that had a good cache keeps its entries;
 //! 3. hostile entries (scripts, handlers, `javascript:`, styles, frames,
 //!    SVG) leave no trace in any output file;
-//! 4. a second fetch against an unchanged server is all 304s.
+//! 4. a second fetch against an unchanged server is all 304s;
+//! 5. hostile addresses (`javascript:` guids, `data:` links, case and tab
+//!    tricks) reach no published file, each parsed with its own parser;
+//! 6. an origin claim is believed only from a hub the site trusts.
 
 mod common;
 
@@ -318,6 +321,13 @@ impl Hub {
         (self.fetch(), self.build())
     }
 
+    /// `fetch`, expecting exit status `code` (2: some sources failed).
+    fn fetch_exiting(&self, code: i32) -> Run {
+        let run = run_in(&self.root, &["fetch", path_arg(&self.root)]);
+        assert_eq!(run.code, Some(code), "fetch exit status:\n{}\n{}", run.stdout, run.stderr);
+        run
+    }
+
     fn output(&self, path: &str) -> String {
         let file = self.root.join("public").join(path);
         std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()))
@@ -475,7 +485,7 @@ fn hubs_following_hubs_credit_every_entry_once_to_its_origin() {
         "Valley Regional Hub",
         "",
         &[
-            source(Some("Millbrook City Hub"), &world.server.url("/city/network/feed.xml")),
+            format!("{}\nhub = true", source(Some("Millbrook City Hub"), &world.server.url("/city/network/feed.xml"))),
             source(None, &b.home),
             source(None, &c.home),
         ],
@@ -664,7 +674,8 @@ fn good_titles(name: &str) -> Vec<String> {
 }
 
 /// One faulty source with a cache and one without, beside two healthy branches:
-/// fetch + build twice (the first fetch finds the cached one healthy).
+/// fetch + build twice (the first fetch finds the cached one healthy). `error_snippet` is
+/// the plain words `/network/branches/` shows for the fault.
 fn fault_scenario(fault: Fault, error_snippet: &str) {
     let world = World::new();
     let a = world.branch("a", "Alder Street Pantry", 1);
@@ -686,7 +697,9 @@ fn fault_scenario(fault: Fault, error_snippet: &str) {
     let healthy: Vec<Expected> = a.entries.iter().chain(&b.entries).cloned().collect();
 
     for round in 1..=2 {
-        let (fetch, _build) = hub.fetch_and_build();
+        // Every round has a failing source, except with invalid UTF-8 (read lossily).
+        let fetch = hub.fetch_exiting(if fault == Fault::InvalidUtf8 { 0 } else { 2 });
+        hub.build();
         let context = format!("{fault:?}, round {round}:\n{}{}", fetch.stdout, fetch.stderr);
         let html = hub.output("network/index.html");
         assert_listed_once(&html, &healthy);
@@ -732,37 +745,37 @@ fn fault_scenario(fault: Fault, error_snippet: &str) {
 
 #[test]
 fn fault_http_500() {
-    fault_scenario(Fault::ServerError, "HTTP status 500");
+    fault_scenario(Fault::ServerError, "the server answered 500");
 }
 
 #[test]
 fn fault_timeout() {
-    fault_scenario(Fault::Timeout, "timed out");
+    fault_scenario(Fault::Timeout, "took too long to answer");
 }
 
 #[test]
 fn fault_redirect_loop() {
-    fault_scenario(Fault::RedirectLoop, "redirects");
+    fault_scenario(Fault::RedirectLoop, "too many redirects");
 }
 
 #[test]
 fn fault_not_modified_after_ok() {
-    fault_scenario(Fault::NotModifiedAfterOk, "HTTP status 304");
+    fault_scenario(Fault::NotModifiedAfterOk, "the server answered 304");
 }
 
 #[test]
 fn fault_sixty_mebibyte_body() {
-    fault_scenario(Fault::Huge, "limit");
+    fault_scenario(Fault::Huge, "larger than the size limit");
 }
 
 #[test]
 fn fault_malformed_xml() {
-    fault_scenario(Fault::MalformedXml, "not a readable");
+    fault_scenario(Fault::MalformedXml, "the feed could not be read");
 }
 
 #[test]
 fn fault_entity_bomb() {
-    fault_scenario(Fault::EntityBomb, "ENTITY");
+    fault_scenario(Fault::EntityBomb, "the feed could not be read");
 }
 
 #[test]
@@ -772,7 +785,7 @@ fn fault_invalid_utf8() {
 
 #[test]
 fn fault_empty_body() {
-    fault_scenario(Fault::Empty, "empty document");
+    fault_scenario(Fault::Empty, "the feed could not be read");
 }
 
 // ---------------------------------------------------------------------------
@@ -1062,4 +1075,352 @@ fn branch_pages_never_share_a_folder() {
         pages.push(path);
     }
     assert!(pages.iter().all(|p| !["network/news/", "network/tags/"].contains(&p.as_str())), "{pages:?}");
+}
+
+// ---------------------------------------------------------------------------
+// 5. Hostile addresses: no output format publishes a non-web link
+// ---------------------------------------------------------------------------
+
+/// Address schemes no published file may carry, in any spelling.
+const FORBIDDEN_SCHEMES: &[&str] = &["javascript:", "vbscript:", "data:", "file:"];
+
+/// `text` as a browser would read a scheme: entities for `:`, tab and newline
+/// decoded, whitespace and control characters dropped, lower case.
+fn scheme_view(text: &str) -> String {
+    let mut out = text.to_lowercase();
+    for (entity, by) in [
+        ("&colon;", ":"),
+        ("&#58;", ":"),
+        ("&#x3a;", ":"),
+        ("&tab;", ""),
+        ("&newline;", ""),
+        ("&#9;", ""),
+        ("&#x9;", ""),
+        ("&#10;", ""),
+        ("&#xa;", ""),
+        ("&#13;", ""),
+        ("&#xd;", ""),
+    ] {
+        out = out.replace(entity, by);
+    }
+    out.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect()
+}
+
+/// Panics when `text`, read as a browser reads an address, has a forbidden scheme anywhere.
+fn assert_no_forbidden_scheme(text: &str, what: &str) {
+    let view = scheme_view(text);
+    for scheme in FORBIDDEN_SCHEMES {
+        assert!(!view.contains(scheme), "{scheme} in {what}: {text:?}");
+    }
+}
+
+/// An address a published file may hold: absolute http(s), or relative; ids may also be `urn:`/`tag:`.
+fn assert_web_address(address: &str, id: bool, what: &str) {
+    let view = scheme_view(address);
+    let scheme = view.split_once(':').map(|(s, _)| s).filter(|s| !s.contains(['/', '?', '#']));
+    let allowed = match scheme {
+        None => true,
+        Some(s) => ["http", "https"].contains(&s) || (id && ["urn", "tag"].contains(&s)),
+    };
+    assert!(allowed, "{what}: {address:?} is not a web address");
+    assert_no_forbidden_scheme(address, what);
+}
+
+/// Every address feed-rs reads from a published feed (ids, links, feed links) is a web address.
+fn check_feed_with_feed_rs(path: &str, bytes: &[u8]) -> usize {
+    let feed = feed_rs::parser::parse(bytes).unwrap_or_else(|e| panic!("{path} is not a readable feed: {e}"));
+    for link in &feed.links {
+        assert_web_address(&link.href, false, &format!("{path}: feed link"));
+    }
+    for entry in &feed.entries {
+        assert_web_address(&entry.id, true, &format!("{path}: id of {:?}", entry.title));
+        for link in &entry.links {
+            assert_web_address(&link.href, false, &format!("{path}: link of {:?}", entry.title));
+        }
+    }
+    feed.entries.len()
+}
+
+/// Every attribute value and text of an XML file (sitemap, OPML, feeds, with `<source>`).
+fn check_xml_values(path: &str, text: &str) {
+    let mut reader = quick_xml::Reader::from_str(text);
+    loop {
+        match reader.read_event().unwrap_or_else(|e| panic!("{path}: not well-formed XML: {e}")) {
+            quick_xml::events::Event::Start(tag) | quick_xml::events::Event::Empty(tag) => {
+                for attr in tag.attributes() {
+                    let attr = attr.expect("a well-formed attribute");
+                    let value = attr.normalized_value(quick_xml::XmlVersion::Explicit1_0).expect("attribute value");
+                    assert_no_forbidden_scheme(&value, &format!("{path}: attribute {:?}", attr.key));
+                }
+            }
+            quick_xml::events::Event::Text(t) => assert_no_forbidden_scheme(&t.xml10_content(), path),
+            quick_xml::events::Event::Eof => break,
+            _ => {}
+        }
+    }
+}
+
+/// Every string of a JSON file (JSON Feed, `branch.json`); every `url`-like key holds a web address.
+fn check_json_values(path: &str, value: &serde_json::Value, key: &str) {
+    match value {
+        serde_json::Value::String(s) => {
+            assert_no_forbidden_scheme(s, &format!("{path}: {key}"));
+            if key == "id" || key.ends_with("url") {
+                assert_web_address(s, key == "id", &format!("{path}: {key}"));
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| check_json_values(path, v, key)),
+        serde_json::Value::Object(map) => map.iter().for_each(|(k, v)| check_json_values(path, v, k)),
+        _ => {}
+    }
+}
+
+/// Every `href`, `src` and `action` value of a page (quoted or not), as a browser reads it.
+fn check_html_addresses(path: &str, html: &str) {
+    let lower = html.to_lowercase();
+    for attr in ["href=", "src=", "action=", "formaction=", "poster=", "srcset="] {
+        for (at, _) in lower.match_indices(attr) {
+            let rest = &html[at + attr.len()..];
+            let value = match rest.chars().next() {
+                Some(q @ ('"' | '\'')) => rest[1..].split(q).next().unwrap_or(""),
+                _ => rest.split(|c: char| c.is_whitespace() || c == '>').next().unwrap_or(""),
+            };
+            assert_web_address(value, false, &format!("{path}: {attr}"));
+        }
+    }
+    assert_no_forbidden_scheme(html, path);
+}
+
+/// An RSS feed whose items have no usable link: ids and links in every hostile spelling.
+fn sneaky_rss(host: &str) -> String {
+    let item = |title: &str, inner: &str| {
+        format!(
+            "<item><title>{title}</title>{inner}<pubDate>Mon, 01 Jun 2026 00:00:00 +0000</pubDate><category>news</category></item>"
+        )
+    };
+    let items = [
+        item("Guid script", r#"<guid isPermaLink="false">javascript:alert(document.domain)</guid>"#),
+        item(
+            "Guid data",
+            r#"<guid isPermaLink="false">data:text/html,&lt;script&gt;alert(document.domain)&lt;/script&gt;</guid>"#,
+        ),
+        item("Guid permalink vbscript", "<guid>vbscript:msgbox(document.domain)</guid>"),
+        item(
+            "Mixed case link",
+            r#"<guid isPermaLink="false">urn:sneaky:4</guid><link>jAvAscript:alert(document.domain)</link>"#,
+        ),
+        item(
+            "Tab link",
+            r#"<guid isPermaLink="false">urn:sneaky:5</guid><link>java&#9;script:alert(document.domain)</link>"#,
+        ),
+        item("Spaced data link", "<guid>file:///etc/passwd</guid><link>  data:text/html;base64,PHNjcmlwdD4=  </link>"),
+        item("Relative id", r#"<guid isPermaLink="false">42</guid>"#),
+    ];
+    format!(
+        r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Sneaky Links</title><link>{host}/sneaky/</link>
+<description>Links that are not links.</description>{}</channel></rss>"#,
+        items.concat()
+    )
+}
+
+/// An Atom feed from a trusted hub whose entries and `<source>` claims carry hostile addresses.
+fn sneaky_atom(host: &str) -> String {
+    format!(
+        r#"<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Sneaky Hub</title><id>{host}/sneaky-hub/</id>
+<link rel="alternate" href="JAVASCRIPT:alert(document.domain)"/><updated>2026-06-03T00:00:00Z</updated>
+<entry><id>javascript:alert(document.cookie)</id><title>Atom script id</title><link href="data:text/html,x"/>
+<updated>2026-06-02T00:00:00Z</updated><category term="guides"/>
+<source><id>javascript:alert(document.domain)</id><title>Claimed Branch</title>
+<link rel="alternate" href="javascript:alert(document.domain)"/><link rel="self" href="vbscript:msgbox(1)"/></source></entry>
+<entry><id>{host}/sneaky-hub/2/</id><title>Atom file link</title><link href="file:///etc/passwd"/>
+<updated>2026-06-03T00:00:00Z</updated><category term="practice"/></entry></feed>"#
+    )
+}
+
+/// A JSON Feed with hostile `id`, `url`, `external_url` and home page.
+fn sneaky_json() -> String {
+    serde_json::json!({
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "Sneaky JSON",
+        "home_page_url": "data:text/html,<script>alert(document.domain)</script>",
+        "items": [
+            {"id": "javascript:alert(window.origin)", "url": "data:text/html,x", "external_url": "javascript:alert(1)",
+             "title": "JSON script id", "content_text": "x", "date_published": "2026-06-04T00:00:00Z", "tags": ["news"]},
+            {"id": " vbscript:msgbox(1)", "title": "JSON vbscript id", "content_text": "y",
+             "date_published": "2026-06-05T00:00:00Z", "tags": ["news"]}
+        ]
+    })
+    .to_string()
+}
+
+const SNEAKY_TITLES: &[&str] = &[
+    "Guid script",
+    "Guid data",
+    "Guid permalink vbscript",
+    "Mixed case link",
+    "Tab link",
+    "Spaced data link",
+    "Relative id",
+    "Atom script id",
+    "Atom file link",
+    "JSON script id",
+    "JSON vbscript id",
+];
+
+#[test]
+fn no_published_file_carries_a_non_web_address() {
+    let world = World::new();
+    let host = world.server.url("");
+    mount_body(&world.server, "/sneaky/", "application/rss+xml", sneaky_rss(&host));
+    mount_body(&world.server, "/sneaky-hub/", "application/atom+xml", sneaky_atom(&host));
+    mount_body(&world.server, "/sneaky-json/", "application/feed+json", sneaky_json());
+    let hub = world.hub(
+        "hub",
+        "Careful Hub",
+        "",
+        &[
+            source(Some("Sneaky Links"), &world.server.url("/sneaky/rss.xml")),
+            format!("{}\nhub = true", source(Some("Sneaky Hub"), &world.server.url("/sneaky-hub/feed.xml"))),
+            source(Some("Sneaky JSON"), &world.server.url("/sneaky-json/feed.json")),
+        ],
+    );
+    write(&hub.root.join("content/news/_index.md"), "+++\ntitle = \"News\"\n+++\n");
+    write(&hub.root.join("content/news/one.md"), "+++\ntitle = \"Our own news\"\ndate = 2026-06-01\n+++\nHello.\n");
+    let (fetch, _) = hub.fetch_and_build();
+    assert!(fetch.stdout.contains("3 sources, 0 failed"), "{}", fetch.stdout);
+
+    // Every entry is still listed: only its addresses were refused.
+    let listing = hub.output("network/index.html");
+    let listed = titles(&entry_cards(&listing));
+    for title in SNEAKY_TITLES {
+        assert!(listed.lines().any(|t| t == *title), "{title} listed:\n{listed}");
+    }
+    let network_json: serde_json::Value = serde_json::from_str(&hub.output("network/feed.json")).expect("feed.json");
+    let items = network_json["items"].as_array().expect("items");
+    assert_eq!(items.len(), SNEAKY_TITLES.len(), "{network_json:#}");
+    let guid_script = items.iter().find(|i| i["title"] == "Guid script").expect("Guid script in feed.json");
+    assert_eq!(guid_script["url"], format!("{}/sneaky/", host), "no link: the origin's home page");
+    let relative = items.iter().find(|i| i["title"] == "Relative id").expect("Relative id in feed.json");
+    assert_eq!(relative["url"], format!("{}/sneaky/", host), "a relative id is not a link");
+
+    let theme_files = theme_static_files();
+    let mut checked = HashMap::new();
+    for (path, bytes) in common::snapshot(&hub.public()) {
+        if theme_files.contains(&bytes) {
+            continue;
+        }
+        let text = String::from_utf8(bytes.clone()).unwrap_or_else(|_| panic!("{path} is UTF-8"));
+        let kind = if path.ends_with(".html") {
+            check_html_addresses(&path, &text);
+            "html"
+        } else if path.ends_with(".json") {
+            let value: serde_json::Value =
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path} is not JSON: {e}"));
+            check_json_values(&path, &value, "");
+            if path.ends_with("feed.json") {
+                check_feed_with_feed_rs(&path, &bytes);
+            }
+            "json"
+        } else if path.ends_with(".xml") {
+            check_xml_values(&path, &text);
+            if path.ends_with("feed.xml") || path.ends_with("rss.xml") {
+                check_feed_with_feed_rs(&path, &bytes);
+            }
+            "xml"
+        } else {
+            assert_no_forbidden_scheme(&text, &path);
+            "other"
+        };
+        *checked.entry(kind).or_insert(0) += 1;
+    }
+    for format in ["network/feed.xml", "network/feed.json", "network/opml.xml", "feed.xml", "rss.xml", "feed.json"] {
+        let bytes = hub.output(format);
+        if !format.ends_with("opml.xml") {
+            assert!(check_feed_with_feed_rs(format, bytes.as_bytes()) > 0, "{format} has entries");
+        }
+    }
+    for file in ["sitemap.xml", "branch.json", "opml.xml", "robots.txt"] {
+        hub.output(file);
+    }
+    assert!(checked.get("html").is_some_and(|n| *n > 10) && checked.contains_key("json"), "{checked:?}");
+}
+
+// ---------------------------------------------------------------------------
+// 6. Attribution: origin claims are believed only from trusted hubs
+// ---------------------------------------------------------------------------
+
+/// An Atom feed titled `name` at `/<slug>/` whose one entry claims (Atom
+/// `<source>`) to come from `claimed`, the branch at `claimed_home`.
+fn claiming_feed(name: &str, slug: &str, host: &str, claimed: &str, claimed_home: &str) -> String {
+    format!(
+        r#"<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>{name}</title><id>{host}/{slug}/</id>
+<link rel="alternate" href="{host}/{slug}/"/><updated>2026-07-01T00:00:00Z</updated>
+<entry><id>{host}/{slug}/claimed/</id><title>{name} says this is by {claimed}</title><link href="{host}/{slug}/claimed/"/>
+<updated>2026-07-01T00:00:00Z</updated><category term="news"/>
+<source><id>{claimed_home}feed.xml</id><title>{claimed}</title><link rel="alternate" href="{claimed_home}"/>
+<link rel="self" href="{claimed_home}feed.xml"/></source></entry></feed>"#
+    )
+}
+
+#[test]
+fn origin_claims_are_believed_only_from_trusted_hubs() {
+    let world = World::new();
+    let a = world.branch("a", "Alder Street Pantry", 1);
+    let host = world.server.url("");
+    // Three senders of the same kind of claim: a plain branch, a hub marked
+    // `hub = true` in config, and a hub whose branch.json says it is one.
+    let forger = claiming_feed("Mallow Lane", "mallow", &host, &a.name, &a.home);
+    mount_body(&world.server, "/mallow/", "application/atom+xml", forger);
+    let trusted = claiming_feed("Trusted Hub", "trusted", &host, &a.name, &a.home);
+    mount_body(&world.server, "/trusted/", "application/atom+xml", trusted);
+    let relay_dir = world.site_dir("relay-site");
+    write(&relay_dir.join("feed.xml"), &claiming_feed("Relay Hub", "relay", &host, &a.name, &a.home));
+    let manifest = serde_json::json!({"schema_version": 1, "name": "Relay Hub", "home_url": format!("{host}/relay/"),
+        "hub": true, "feeds": [{"url": format!("{host}/relay/feed.xml"), "format": "atom", "title": "Relay Hub"}]});
+    write(&relay_dir.join("branch.json"), &manifest.to_string());
+    write(&relay_dir.join("index.html"), "<!doctype html><title>Relay Hub</title>");
+    world.server.mount_dir("/relay/", &relay_dir);
+
+    let hub = world.hub(
+        "hub",
+        "Careful Hub",
+        "",
+        &[
+            source(None, &a.home),
+            source(Some("Mallow Lane"), &world.server.url("/mallow/feed.xml")),
+            format!("{}\nhub = true", source(Some("Trusted Hub"), &world.server.url("/trusted/feed.xml"))),
+            source(Some("Relay Hub"), &world.server.url("/relay/")),
+        ],
+    );
+    let (fetch, _) = hub.fetch_and_build();
+    assert!(fetch.stdout.contains("4 sources, 0 failed"), "{}", fetch.stdout);
+
+    let html = hub.output("network/index.html");
+    let cards = entry_cards(&html);
+    let credit_of = |title: &str| {
+        let card = cards.iter().find(|c| card_title(c) == title).unwrap_or_else(|| panic!("{title}:\n{html}"));
+        card_credit(card)
+    };
+    let forged = format!("Mallow Lane says this is by {}", a.name);
+    assert_eq!(credit_of(&forged), "From Mallow Lane", "a plain branch's claim is not believed");
+    assert_eq!(credit_of(&format!("Trusted Hub says this is by {}", a.name)), format!("From {}", a.name));
+    assert_eq!(credit_of(&format!("Relay Hub says this is by {}", a.name)), format!("From {}", a.name));
+    for e in &a.entries {
+        assert_eq!(credit_of(&e.title), format!("From {}", a.name));
+    }
+
+    // The network feeds pass the sender's credit on, never the forged one.
+    let feed: serde_json::Value = serde_json::from_str(&hub.output("network/feed.json")).expect("feed.json");
+    let item = feed["items"].as_array().expect("items").iter().find(|i| i["title"] == forged.as_str()).expect("item");
+    assert_eq!(item["_branchpress"]["origin"]["name"], "Mallow Lane", "{item:#}");
+    let atom = hub.output("network/feed.xml");
+    let entry = atom.split("<entry>").find(|e| e.contains(&forged)).expect("forged entry in feed.xml");
+    assert!(entry.contains("<title type=\"text\">Mallow Lane</title>"), "{entry}");
+    assert!(!entry.contains(&format!("<title type=\"text\">{}</title>", a.name)), "{entry}");
+    assert!(!entry.contains(&format!("href=\"{}\"", a.home)), "{entry}");
+
+    // The directory: Alder is credited with its own entries and the two trusted relays only.
+    let branches = hub.output("network/branches/index.html");
+    assert_eq!(articles_here(branch_card(&branches, &a.name)), a.entries.len() + 2, "{branches}");
+    assert_eq!(articles_here(branch_card(&branches, "Mallow Lane")), 1, "{branches}");
 }

@@ -3,48 +3,25 @@
 //! the next good save clears, a CSS change swaps the stylesheet in place.
 
 mod common;
+#[path = "common/serve.rs"]
+mod serve_process;
 #[path = "common/webdriver.rs"]
 mod webdriver;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use common::{BASIC, Site};
+use serve_process::serve;
 use webdriver::{Browser, free_port};
 
 const WAIT: Duration = Duration::from_secs(15);
 
-/// The running preview server, stopped on drop.
-struct Serve(Child);
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn serve(site: &Site, port: u16) -> Serve {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_branchpress"))
-        .args(["serve", ".", "--port", &port.to_string()])
-        .current_dir(site.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start serve");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).expect("serve prints its URL");
-    assert!(line.contains(&format!("http://127.0.0.1:{port}/")), "{line}");
-    Serve(child)
-}
-
 /// Sends a raw request line (so nothing normalises the path) and returns the status code.
 fn raw_status(port: u16, path: &str) -> u16 {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").expect("send");
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n").expect("send");
     let mut answer = String::new();
     let _ = stream.read_to_string(&mut answer);
     answer.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0)
@@ -52,7 +29,7 @@ fn raw_status(port: u16, path: &str) -> u16 {
 
 #[test]
 fn edits_reload_the_open_page_and_errors_show_in_an_overlay() {
-    let Some(browser) = Browser::start() else { return };
+    let Some(browser) = Browser::start("serve_browser") else { return };
     let site = Site::new(BASIC);
     site.write("templates/page.html", "{% extends \"base.html\" %}{% block title %}{{ page.title }}{% endblock title %}{% block content %}<link rel=\"stylesheet\" href=\"{{ get_url(path='site.css') }}\"><h1>{{ page.title }}</h1>{{ page.content | safe }}{% endblock content %}");
     let port = free_port();

@@ -8,12 +8,16 @@
 //! on one page of each kind). Both print a readable list of what failed.
 //!
 //! The scripts need `tests/browser/node_modules` (`cd tests/browser && npm ci`),
-//! Debian's `chromium` and a Java runtime. Without `node_modules` the test is
-//! skipped with a loud message; CI installs it, so there it always runs.
+//! Node, Debian's `chromium` and a Java runtime. Without any of them the test
+//! fails saying what to install, unless the person running it opted out with
+//! `BRANCHPRESS_SKIP_BROWSER_TESTS=1` (`.ci/run` never does).
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+#[path = "common/browser_tools.rs"]
+mod browser_tools;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -40,16 +44,12 @@ fn run_script(program: &str, args: &[&Path]) {
 
 #[test]
 fn example_site_passes_axe_and_the_nu_html_checker() {
-    let browser = root().join("tests/browser");
-    if !browser.join("node_modules").is_dir() {
-        eprintln!(
-            "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\
-             !! SKIPPED theme_browser: tests/browser/node_modules is missing.    !!\n\
-             !! Install it with: (cd tests/browser && npm ci --no-audit --no-fund) !!\n\
-             !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
-        );
+    let tools =
+        [browser_tools::node_modules(), browser_tools::node(), browser_tools::java(), browser_tools::chromium()];
+    if !browser_tools::available("theme_browser", &tools) {
         return;
     }
+    let browser = root().join("tests/browser");
     let out = tempfile::tempdir().expect("temporary folder");
     let public = out.path().join("public");
     let base_url = format!("http://127.0.0.1:{}", free_port());

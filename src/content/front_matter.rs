@@ -11,6 +11,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::error::{Diagnostic, Error, Result};
+use crate::nesting;
 
 /// The syntax of a front matter block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -184,6 +185,13 @@ pub struct SectionFrontMatter {
 /// Deserialises a front matter block into `T`, with errors located in the
 /// whole file (`full_text` is the file, `split` its parts).
 pub fn parse<T: for<'de> Deserialize<'de>>(path: &Path, full_text: &str, split: &Split<'_>) -> Result<T> {
+    let syntax = match split.format {
+        Format::Toml => nesting::Syntax::Toml,
+        Format::Yaml => nesting::Syntax::Yaml,
+    };
+    // `front_matter` is a slice of `full_text`: its start is its distance from the file's start.
+    let offset = (split.front_matter.as_ptr() as usize).saturating_sub(full_text.as_ptr() as usize);
+    nesting::check(nesting::Block { path, file_text: full_text, offset, text: split.front_matter, syntax })?;
     match split.format {
         Format::Toml => toml::from_str(split.front_matter).map_err(|e| {
             let err = crate::config::toml_diagnostic(path, split.front_matter, &e, split.front_matter_line - 1);

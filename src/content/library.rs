@@ -211,14 +211,7 @@ fn load_page(file: FileInfo, assets: Vec<PathBuf>, config: &Config, previous: Op
 
 fn read_text(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, "read this file", &e))?;
-    String::from_utf8(bytes).map_err(|e| {
-        Diagnostic::in_file(
-            path,
-            format!("this file is not UTF-8 text (byte {} is invalid)", e.utf8_error().valid_up_to()),
-        )
-        .with_help("save it as UTF-8 in your editor")
-        .into()
-    })
+    crate::error::utf8_text(path, bytes)
 }
 
 fn default_home(config: &Config) -> Section {

@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::manifest::BranchManifest;
+use super::problem::Problem;
 use super::sources::SourceId;
 
 /// Version of the `meta.json` layout; a different version is treated as no cache.
@@ -78,8 +79,11 @@ pub struct CacheMeta {
 pub struct CachedError {
     /// When it happened.
     pub at: Timestamp,
-    /// What happened.
+    /// What happened, for the terminal.
     pub message: String,
+    /// What happened, for the public pages (caches written before it existed read as [`Problem::Other`]).
+    #[serde(default)]
+    pub problem: Problem,
 }
 
 impl CacheMeta {
@@ -191,6 +195,16 @@ impl SourceCache {
             }
         }
     }
+}
+
+/// Fails unless a file can be created in `cache_dir` (created if missing): checked
+/// before `branchpress fetch` asks anything of anyone, so that a cache that cannot
+/// be written is one clear error (exit status 1), not a warning per source.
+pub fn check_writable(cache_dir: &Path) -> Result<(), CacheError> {
+    let io_err = |source| CacheError::Io { path: cache_dir.to_path_buf(), source };
+    fs::create_dir_all(cache_dir).map_err(io_err)?;
+    tempfile::Builder::new().prefix(TEMP_PREFIX).tempfile_in(cache_dir).map_err(io_err)?;
+    Ok(())
 }
 
 fn is_body_name(name: &str) -> bool {

@@ -11,13 +11,19 @@
 //! - sends back the validators it is given (`If-None-Match`,
 //!   `If-Modified-Since`), so an unchanged feed costs a 304;
 //! - reports 429 and 503 answers with their `Retry-After` separately, so
-//!   the caller can keep its cache and wait.
+//!   the caller can keep its cache and wait;
+//! - connects to a private or loopback address only when the host is the
+//!   one written in `config.toml` for this source ([`super::address`]); no
+//!   proxy from the environment is used, so that check is the last word.
 
 use std::time::Duration;
 
 use jiff::Timestamp;
 use thiserror::Error;
+use ureq::unversioned::transport::DefaultConnector;
 use url::Url;
+
+use super::address::{GuardedResolver, PrivateAddress};
 
 /// Redirects followed before a request fails.
 pub const MAX_REDIRECTS: u32 = 5;
@@ -81,15 +87,22 @@ pub enum FetchError {
     /// The server could not be reached.
     #[error("could not connect: {0}")]
     Connect(String),
+    /// A host learned from another server resolves only to private or local addresses.
+    #[error("{0}")]
+    Refused(String),
     /// Anything else the HTTP layer reported.
     #[error("{0}")]
     Http(String),
 }
 
 /// A configured HTTP client, shared by all workers.
+///
+/// Each request gets its own agent, because each carries its own trusted
+/// host for the address check; sources rarely make more than two requests,
+/// so little is lost by not pooling connections across them.
 #[derive(Debug, Clone)]
 pub struct HttpClient {
-    agent: ureq::Agent,
+    config: ureq::config::Config,
     max_body: u64,
 }
 
@@ -101,6 +114,7 @@ impl HttpClient {
             .max_redirects(MAX_REDIRECTS)
             .max_redirects_will_error(true)
             .https_only(false)
+            .proxy(None)
             .user_agent(concat!("branchpress/", env!("CARGO_PKG_VERSION"), " (federation)"))
             .accept(ACCEPT)
             .timeout_resolve(Some(timeout))
@@ -110,15 +124,21 @@ impl HttpClient {
             .timeout_per_read(Some(timeout))
             .timeout_global(Some(timeout.saturating_mul(GLOBAL_TIMEOUT_FACTOR)))
             .build();
-        HttpClient { agent: config.new_agent(), max_body }
+        HttpClient { config, max_body }
     }
 
     /// GETs `url`, sending `validators` back; `now` dates a `Retry-After` in seconds.
-    pub fn get(&self, url: &Url, validators: &Validators, now: Timestamp) -> Result<Answer, FetchError> {
+    ///
+    /// `trusted` is the URL written in `config.toml` this request is made
+    /// for: `url` and any redirect may reach a private or loopback address
+    /// only on that URL's host.
+    pub fn get(&self, url: &Url, trusted: &Url, validators: &Validators, now: Timestamp) -> Result<Answer, FetchError> {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(FetchError::Http(format!("scheme `{}` is not http or https", url.scheme())));
         }
-        let mut request = self.agent.get(url.as_str());
+        let resolver = GuardedResolver::new(trusted.host_str());
+        let agent = ureq::Agent::with_parts(self.config.clone(), DefaultConnector::new(), resolver);
+        let mut request = agent.get(url.as_str());
         if let Some(etag) = &validators.etag {
             request = request.header("If-None-Match", etag);
         }
@@ -156,6 +176,9 @@ fn from_ureq(error: ureq::Error) -> FetchError {
         ureq::Error::HostNotFound => FetchError::Connect("host not found".to_owned()),
         ureq::Error::ConnectionFailed => FetchError::Connect("connection failed".to_owned()),
         ureq::Error::Io(e) => match e.kind() {
+            _ if let Some(refused) = e.get_ref().and_then(|e| e.downcast_ref::<PrivateAddress>()) => {
+                FetchError::Refused(refused.to_string())
+            }
             std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => FetchError::Timeout(e.to_string()),
             _ => FetchError::Connect(e.to_string()),
         },

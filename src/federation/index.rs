@@ -16,6 +16,7 @@ use super::cache::{CacheMeta, SourceCache};
 use super::manifest::BranchManifest;
 use super::merge::{self, BranchStatus, BranchSummary, NetworkIndex, SourceInput};
 use super::parse::ParsedFeed;
+use super::problem::Problem;
 use super::read::{self, BodyContext};
 use super::report::{Warning, printable};
 use super::sanitize::plain_text;
@@ -49,7 +50,8 @@ struct Read {
     manifest: Option<BranchManifest>,
     feed_url: Option<Url>,
     status: BranchStatus,
-    last_error: Option<String>,
+    /// For the public pages: never the detail, which goes to the warnings.
+    problem: Option<Problem>,
 }
 
 fn load_source(
@@ -64,33 +66,41 @@ fn load_source(
     if let Some(message) = corrupt {
         warnings.push(Warning::new(source, message));
     }
-    let read = match &source.location {
+    let mut read = match &source.location {
         SourceLocation::Url(_) => read_cached(source, &cache, meta, warnings),
         SourceLocation::Path(path) => read_local(source, path, config.max_body, meta, now, warnings),
     };
+    let found_nothing = read.feed.as_ref().is_some_and(|f| f.entries.is_empty());
+    if found_nothing && matches!(read.status, BranchStatus::Ok | BranchStatus::Local) {
+        read.status = BranchStatus::Empty;
+        warnings.push(Warning::new(source, Problem::NoEntries.describe()));
+    }
     source_input(source, read)
 }
 
-fn unavailable(last_error: Option<String>) -> Read {
-    Read { feed: None, manifest: None, feed_url: None, status: BranchStatus::Unavailable, last_error }
+fn unavailable(problem: Problem) -> Read {
+    Read { feed: None, manifest: None, feed_url: None, status: BranchStatus::Unavailable, problem: Some(problem) }
 }
 
 fn read_cached(source: &Source, cache: &SourceCache, meta: Option<CacheMeta>, warnings: &mut Vec<Warning>) -> Read {
     let Some(meta) = meta else {
         warnings.push(Warning::new(source, "not fetched yet; run `branchpress fetch`"));
-        return unavailable(None);
+        return unavailable(Problem::NotFetchedYet);
     };
-    let last_error = meta.last_error.as_ref().map(|e| printable(&e.message));
+    let last_problem = meta.last_error.as_ref().map_or(Problem::Other, |e| e.problem);
     let body = match cache.read_body(&meta) {
         Ok(Some(body)) => body,
         Ok(None) => {
-            let why = last_error.clone().unwrap_or_else(|| "no successful fetch yet".to_owned());
+            let why = meta
+                .last_error
+                .as_ref()
+                .map_or_else(|| "no successful fetch yet".to_owned(), |e| printable(&e.message));
             warnings.push(Warning::new(source, format!("no cached entries ({why})")));
-            return unavailable(last_error);
+            return unavailable(last_problem);
         }
         Err(e) => {
             warnings.push(Warning::new(source, e.to_string()));
-            return unavailable(last_error);
+            return unavailable(last_problem);
         }
     };
     let feed_url = meta.feed_url.as_deref().and_then(|u| Url::parse(u).ok());
@@ -105,7 +115,7 @@ fn read_cached(source: &Source, cache: &SourceCache, meta: Option<CacheMeta>, wa
         Ok(feed) => feed,
         Err(e) => {
             warnings.push(Warning::new(source, format!("cached body unreadable: {e}")));
-            return unavailable(last_error);
+            return unavailable(Problem::Unreadable);
         }
     };
     let status = match (&meta.last_error, meta.body_fetched_at) {
@@ -118,7 +128,8 @@ fn read_cached(source: &Source, cache: &SourceCache, meta: Option<CacheMeta>, wa
         }
         (None, _) => BranchStatus::Ok,
     };
-    Read { feed: Some(feed), manifest: meta.manifest, feed_url, status, last_error }
+    let problem = meta.last_error.as_ref().map(|e| e.problem);
+    Read { feed: Some(feed), manifest: meta.manifest, feed_url, status, problem }
 }
 
 fn read_local(
@@ -133,7 +144,7 @@ fn read_local(
         Ok(local) => local,
         Err(e) => {
             warnings.push(Warning::new(source, &e));
-            return unavailable(Some(printable(&e)));
+            return unavailable(Problem::Unreadable);
         }
     };
     let first_seen = meta.map(|m| m.first_seen).unwrap_or_default();
@@ -150,12 +161,11 @@ fn read_local(
             manifest: local.manifest,
             feed_url: local.feed_url,
             status: BranchStatus::Local,
-            last_error: None,
+            problem: None,
         },
         Err(e) => {
-            let message = format!("{}: {e}", path.display());
-            warnings.push(Warning::new(source, &message));
-            unavailable(Some(printable(&message)))
+            warnings.push(Warning::new(source, format!("{}: {e}", path.display())));
+            unavailable(Problem::Unreadable)
         }
     }
 }
@@ -187,7 +197,7 @@ fn source_input(source: &Source, read: Read) -> SourceInput {
         relayed_count: 0,
         last_updated: None,
         status: read.status,
-        last_error: read.last_error,
+        last_error: public_problem(&read).map(Problem::describe),
         home_url: home_url.clone(),
         feed_url: feed_url.clone(),
     };
@@ -198,4 +208,10 @@ fn source_input(source: &Source, read: Read) -> SourceInput {
         filter: source.filter.clone(),
         entries: read.feed.map(|f| f.entries).unwrap_or_default(),
     }
+}
+
+/// What the public pages say went wrong: the last failure, or a feed that was read and held nothing.
+fn public_problem(read: &Read) -> Option<Problem> {
+    let empty = read.feed.as_ref().is_some_and(|f| f.entries.is_empty());
+    read.problem.or(empty.then_some(Problem::NoEntries))
 }

@@ -32,6 +32,8 @@ pub struct BranchManifest {
     pub home_url: Option<String>,
     /// Its feeds.
     pub feeds: Vec<ManifestFeed>,
+    /// True when the site says it is a hub (`"hub": true`).
+    pub hub: Option<bool>,
 }
 
 /// One feed listed in `branch.json`.
@@ -54,6 +56,12 @@ impl BranchManifest {
         let value: serde_json::Value = serde_json::from_slice(body).ok()?;
         value.get("feeds")?.as_array()?;
         serde_json::from_value(value).ok()
+    }
+
+    /// True when the site says it is a hub: `"hub": true`, or (as written
+    /// before that field existed) a feed of the `network` section.
+    pub fn is_hub(&self) -> bool {
+        self.hub.unwrap_or_else(|| self.feeds.iter().any(|f| f.section.as_deref() == Some("network")))
     }
 
     /// The site-wide feed: no section; Atom, then JSON, then RSS, then anything.
@@ -139,6 +147,15 @@ mod tests {
         assert_eq!(BranchManifest::from_bytes(br#"{"feeds":[]}"#).unwrap().site_feed(), None);
         assert_eq!(BranchManifest::from_bytes(b"{\"name\":\"x\"}"), None);
         assert_eq!(BranchManifest::from_bytes(b"<html>"), None);
+    }
+
+    #[test]
+    fn a_site_is_a_hub_when_it_says_so() {
+        let read = |json: &str| BranchManifest::from_bytes(json.as_bytes()).unwrap().is_hub();
+        assert!(read(r#"{"hub":true,"feeds":[]}"#));
+        assert!(!read(r#"{"hub":false,"feeds":[{"url":"n.xml","section":"network"}]}"#));
+        assert!(read(r#"{"feeds":[{"url":"n.xml","section":"network"}]}"#), "written before the field existed");
+        assert!(!read(r#"{"feeds":[{"url":"feed.xml"}]}"#));
     }
 
     #[test]

@@ -8,7 +8,10 @@
 //!    an id (ids without a scheme are scoped to their origin feed, since
 //!    "1" means nothing across feeds) or a [`canonical_link`]. An entry
 //!    reached both directly and through a hub that republished it appears
-//!    once; the copy whose source *is* its origin wins, else the newest;
+//!    once; the copy whose source *is* its origin wins, then the copy whose
+//!    link is under its source's home page (so a branch cannot replace
+//!    another's entry by sending the same id with a newer date), else the
+//!    newest;
 //! 3. sort newest first (published, then updated, then id) and keep the
 //!    newest [`MAX_INDEX_ENTRIES`];
 //! 4. turn the kept entries into [`NetworkEntry`] values through the
@@ -100,6 +103,9 @@ pub enum BranchStatus {
     Unavailable,
     /// Read from a local file.
     Local,
+    /// Read without error, but its feed has no entries (an empty feed, or a
+    /// format whose entries could not be found): never shown as healthy.
+    Empty,
 }
 
 /// One followed source, summarised.
@@ -123,7 +129,8 @@ pub struct BranchSummary {
     pub last_updated: Option<Timestamp>,
     /// How it stands.
     pub status: BranchStatus,
-    /// Its last error, plain text.
+    /// What went wrong, in plain words for readers ([`super::Problem::describe`]):
+    /// never a system error or a path, which only the terminal shows.
     pub last_error: Option<String>,
 }
 
@@ -146,6 +153,8 @@ struct Candidate {
     via: usize,
     via_id: SourceId,
     origin_source: Option<usize>,
+    /// The entry's link is under the home page of the source that sent it.
+    link_is_own: bool,
 }
 
 impl Candidate {
@@ -168,7 +177,8 @@ pub fn merge(inputs: Vec<SourceInput>) -> NetworkIndex {
             let origin_source = origin_source(&entry.origin, &identities)
                 .or_else(|| names_only_this(&entry.origin, &branch).then_some(via));
             let via_id = branch.id.clone();
-            add_candidate(&mut slots, &mut keys, Candidate { entry, via, via_id, origin_source });
+            let link_is_own = link_under(entry.link.as_deref(), branch.home_url.as_deref());
+            add_candidate(&mut slots, &mut keys, Candidate { entry, via, via_id, origin_source, link_is_own });
         }
         branches.push(branch);
     }
@@ -252,12 +262,24 @@ fn add_candidate(slots: &mut Vec<Candidate>, keys: &mut HashMap<String, usize>, 
     }
 }
 
-/// True if `new` should replace `old`: the origin's own copy, else the newer one.
+/// True if `new` should replace `old`: the origin's own copy, then the copy
+/// linking into its sender's own site, else the newer one.
 fn preferred(new: &Candidate, old: &Candidate) -> bool {
-    match (new.is_direct(), old.is_direct()) {
-        (true, false) => true,
-        (false, true) => false,
-        _ => new.entry.updated > old.entry.updated,
+    let rank = |c: &Candidate| (c.is_direct(), c.link_is_own);
+    match rank(new).cmp(&rank(old)) {
+        std::cmp::Ordering::Equal => new.entry.updated > old.entry.updated,
+        order => order.is_gt(),
+    }
+}
+
+/// True when `link` is `home` or a page under it (compared canonically).
+fn link_under(link: Option<&str>, home: Option<&str>) -> bool {
+    let canonical = |u: Option<&str>| u.and_then(|u| Url::parse(u).ok()).map(|u| canonical_link(&u));
+    match (canonical(link), canonical(home)) {
+        (Some(link), Some(home)) => {
+            link.strip_prefix(&home).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        }
+        _ => false,
     }
 }
 
@@ -287,7 +309,7 @@ fn build_index(slots: Vec<Candidate>, mut branches: Vec<BranchSummary>) -> Netwo
 }
 
 fn network_entry(candidate: Candidate, branches: &[BranchSummary]) -> NetworkEntry {
-    let Candidate { entry, via, via_id, origin_source } = candidate;
+    let Candidate { entry, via, via_id, origin_source, .. } = candidate;
     let base = entry.base_url.as_deref().and_then(|b| Url::parse(b).ok());
     let html = |h: &Option<String>| h.as_deref().map(|h| sanitize_html(h, base.as_ref())).filter(|h| !h.is_empty());
     let origin_branch = origin_source.and_then(|i| branches.get(i));
@@ -451,6 +473,30 @@ mod tests {
         assert_eq!(by_id("tag:h:1").origin.branch_id, None, "another branch's entry, relayed");
         assert!(by_id("tag:h:1").relayed);
         assert_eq!((index.branches[0].entry_count, index.branches[0].relayed_count), (1, 1));
+    }
+
+    #[test]
+    fn a_branch_cannot_replace_another_branchs_entry_with_a_newer_copy() {
+        let hilltop = attribution("Hilltop", "hilltop.example");
+        let real = entry("tag:hilltop,2025:rent", "https://hilltop.example/rent/", 2, hilltop);
+        // Mallory sends the same id and link, dated later, credited to itself (not a trusted hub).
+        let mut forged =
+            entry("tag:hilltop,2025:rent", "https://hilltop.example/rent/", 9, attribution("M", "m.example"));
+        forged.title = "Forged".into();
+        for order in [true, false] {
+            let (first, second) = (
+                input("Hilltop", "hilltop.example", vec![real.clone()]),
+                input("M", "m.example", vec![forged.clone()]),
+            );
+            let inputs = if order { vec![first, second] } else { vec![second, first] };
+            let index = merge(inputs);
+            assert_eq!(index.entries.len(), 1);
+            assert_eq!(index.entries[0].title, "Entry tag:hilltop,2025:rent", "config order {order}");
+            assert_eq!(index.entries[0].via.as_str(), "hilltop");
+        }
+        assert!(link_under(Some("https://a.example/x/y?q"), Some("https://a.example/x/")));
+        assert!(!link_under(Some("https://a.example/xy"), Some("https://a.example/x/")));
+        assert!(!link_under(None, Some("https://a.example/")));
     }
 
     #[test]

@@ -15,12 +15,14 @@
 //! touches the network. Neither fails because one source is broken: the
 //! problem becomes a report line or a [`Warning`] naming the source.
 
+pub mod address;
 pub mod cache;
 pub mod fetch;
 mod index;
 pub mod manifest;
 pub mod merge;
 pub mod parse;
+pub mod problem;
 mod read;
 mod refresh;
 pub mod report;
@@ -31,6 +33,7 @@ use std::path::{Path, PathBuf};
 
 pub use index::load_index;
 pub use merge::{BranchStatus, BranchSummary, NetworkEntry, NetworkIndex};
+pub use problem::Problem;
 pub use refresh::{DEFAULT_CONCURRENCY, FetchOptions, Progress, fetch};
 pub use report::{FetchReport, FetchStatus, ProgressEvent, SourceReport, Warning};
 

@@ -17,7 +17,9 @@
 //! sanitize stage turns them into `SafeHtml`.
 
 mod origin;
+mod prepare;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::time::SystemTime;
 
@@ -154,9 +156,10 @@ pub enum ParseError {
 
 /// Parses one document into normalised, still untrusted entries.
 pub fn parse_feed(body: &[u8], ctx: &ParseContext<'_>) -> Result<ParsedFeed, ParseError> {
-    check_hostile(body)?;
-    let feed = parse_with_feed_rs(body, ctx.feed_url)?;
-    let claims = claimed_origins(body, feed.feed_type == feed_rs::model::FeedType::JSON, feed.entries.len());
+    let body = prepare::prepare(body);
+    check_hostile(&body)?;
+    let (feed, body) = parse_with_feed_rs(body, ctx.feed_url)?;
+    let claims = claimed_origins(&body, feed.feed_type == feed_rs::model::FeedType::JSON, feed.entries.len());
     let title = feed.title.as_ref().map(text_to_plain).filter(|t| !t.is_empty());
     let home_url = feed
         .links
@@ -209,16 +212,25 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
-fn parse_with_feed_rs(body: &[u8], feed_url: Option<&Url>) -> Result<feed_rs::model::Feed, ParseError> {
+/// The feed, and the bytes it was read from (a repaired JSON Feed when
+/// feed-rs refused the original: origins are read from the same bytes).
+fn parse_with_feed_rs<'a>(
+    body: Cow<'a, [u8]>,
+    feed_url: Option<&Url>,
+) -> Result<(feed_rs::model::Feed, Cow<'a, [u8]>), ParseError> {
     let parser = || feed_rs::parser::Builder::new().base_uri(feed_url.map(Url::as_str)).sanitize_content(false).build();
-    match parser().parse(body) {
-        Ok(feed) => Ok(feed),
-        Err(first) if std::str::from_utf8(body).is_err() => {
-            let lossy = String::from_utf8_lossy(body);
-            parser().parse(lossy.as_bytes()).map_err(|_| ParseError::Feed(first.to_string()))
-        }
-        Err(e) => Err(ParseError::Feed(e.to_string())),
+    let first = match parser().parse(&*body) {
+        Ok(feed) => return Ok((feed, body)),
+        Err(first) => ParseError::Feed(first.to_string()),
+    };
+    if let Some(repaired) = prepare::repair_json(&body) {
+        return parser().parse(repaired.as_slice()).map(|feed| (feed, Cow::Owned(repaired))).map_err(|_| first);
     }
+    if std::str::from_utf8(&body).is_err() {
+        let lossy = String::from_utf8_lossy(&body).into_owned();
+        return parser().parse(lossy.as_bytes()).map(|feed| (feed, body)).map_err(|_| first);
+    }
+    Err(first)
 }
 
 /// One claimed origin per entry, or all None when they cannot be lined up.

@@ -50,6 +50,13 @@ pub(crate) struct BodyContext<'a> {
 }
 
 /// Parses a body and credits entries that name no origin to this source.
+///
+/// An entry's claim to come from another branch (Atom `<source>`, RSS
+/// `<source>`, `_branchpress.origin`) is believed only from a source trusted
+/// to relay: marked `hub = true` in config, or whose `branch.json` says it is
+/// a hub. From any other source the claim is ignored and the entry is
+/// credited to the source that sent it, so no branch can publish in another
+/// branch's name.
 pub(crate) fn parse_body(body: &[u8], ctx: &BodyContext<'_>) -> Result<ParsedFeed, ParseError> {
     let default_origin = default_attribution(ctx);
     let parse_ctx = ParseContext {
@@ -64,7 +71,8 @@ pub(crate) fn parse_body(body: &[u8], ctx: &BodyContext<'_>) -> Result<ParsedFee
         home_url: default_origin.home_url.clone().or_else(|| feed.home_url.clone()),
         feed_url: default_origin.feed_url.clone(),
     };
-    for entry in feed.entries.iter_mut().filter(|e| e.origin == default_origin) {
+    let believes_claims = ctx.source.hub || ctx.manifest.is_some_and(BranchManifest::is_hub);
+    for entry in feed.entries.iter_mut().filter(|e| !believes_claims || e.origin == default_origin) {
         entry.origin = fill.clone();
     }
     Ok(feed)
@@ -145,8 +153,27 @@ fn local_feed_file(folder: &Path, feed_url: &str, home: Option<&Url>) -> Option<
 }
 
 /// Reads at most `max` bytes of `path`; more is an error.
+///
+/// Only a regular file is read: opening a named pipe (FIFO) waits for a
+/// writer that may never come, and a terminal or other device may never
+/// end, so either would hang the build. The type is checked before opening
+/// (a FIFO blocks in `open` itself) and again on the opened file.
 fn read_capped(path: &Path, max: u64) -> Result<Vec<u8>, String> {
+    let not_regular = || {
+        format!(
+            "{}: not a regular file (a named pipe, socket or device); a `path` source must be a feed file, \
+             or a folder holding branch.json and its feed",
+            path.display()
+        )
+    };
+    let metadata = fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if !metadata.is_file() {
+        return Err(not_regular());
+    }
     let file = fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if !file.metadata().is_ok_and(|m| m.is_file()) {
+        return Err(not_regular());
+    }
     let mut body = Vec::new();
     file.take(max.saturating_add(1)).read_to_end(&mut body).map_err(|e| format!("{}: {e}", path.display()))?;
     if body.len() as u64 > max {

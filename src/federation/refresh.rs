@@ -28,6 +28,7 @@ use url::Url;
 use super::cache::{CacheMeta, CachedError, SourceCache};
 use super::fetch::{Answer, FetchError, HttpClient, Validators};
 use super::manifest::{self, BodyKind, BranchManifest};
+use super::problem::{Failure, Problem};
 use super::read::{self, BodyContext};
 use super::report::{FetchReport, FetchStatus, ProgressEvent, SourceReport, Warning, printable};
 use super::sources::{FederationConfig, Source, SourceLocation};
@@ -77,27 +78,28 @@ pub fn fetch(
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(source) = config.sources.get(i) else { break };
-                    let (report, warnings) = run.source_guarded(source);
+                    let result = run.source_guarded(source);
                     let done = done.fetch_add(1, Ordering::Relaxed) + 1;
-                    progress(ProgressEvent::Finished { report: &report, done, total });
+                    progress(ProgressEvent::Finished { report: &result.0, done, total });
                     if let Ok(mut results) = results.lock() {
-                        results[i] = Some((report, warnings));
+                        results[i] = Some(result);
                     }
                 }
             });
         }
     });
     let mut report = FetchReport::default();
-    for (report_line, warnings) in results.into_inner().unwrap_or_default().into_iter().flatten() {
+    for (report_line, warnings, saved) in results.into_inner().unwrap_or_default().into_iter().flatten() {
         report.sources.push(report_line);
         report.warnings.extend(warnings);
+        report.unsaved += usize::from(!saved);
     }
     report.elapsed = started.elapsed();
     report
 }
 
-/// One source's report line and warnings.
-type SourceResult = (SourceReport, Vec<Warning>);
+/// One source's report line, its warnings, and whether its cache was written.
+type SourceResult = (SourceReport, Vec<Warning>, bool);
 
 /// What every worker shares.
 struct Run<'a> {
@@ -129,11 +131,11 @@ impl Run<'_> {
                 feed_url: None,
                 elapsed: started.elapsed(),
             };
-            (report, Vec::new())
+            (report, Vec::new(), true)
         })
     }
 
-    fn source(&self, source: &Source) -> (SourceReport, Vec<Warning>) {
+    fn source(&self, source: &Source) -> SourceResult {
         let started = Instant::now();
         let cache = SourceCache::new(self.cache_dir, &source.id);
         let (meta, corrupt) = read::load_meta(&cache, source);
@@ -143,6 +145,7 @@ impl Run<'_> {
             SourceLocation::Url(url) => self.remote(source, url, &cache, meta),
             SourceLocation::Path(path) => self.local(source, path, &cache, meta),
         };
+        let saved = outcome.is_ok();
         let outcome = outcome.unwrap_or_else(|(outcome, store_error)| {
             warnings.push(Warning::new(source, format!("could not write the cache: {store_error}")));
             outcome
@@ -156,7 +159,7 @@ impl Run<'_> {
             feed_url: outcome.feed_url,
             elapsed: started.elapsed(),
         };
-        (report, warnings)
+        (report, warnings, saved)
     }
 
     /// Fetches one URL source.
@@ -183,7 +186,7 @@ impl Run<'_> {
             Ok(Fetched::RetryLater { status, until }) => {
                 meta.not_before = Some(until);
                 let message = format!("HTTP status {status}; asked to retry after {until}");
-                meta.last_error = Some(CachedError { at: now, message });
+                meta.last_error = Some(CachedError { at: now, message, problem: Problem::ServerAnswered(status) });
                 finish(cache, meta, None, FetchStatus::SkippedRetryAfter { until }, false)
             }
             Err(error) => failed(cache, meta, &error, now),
@@ -203,7 +206,7 @@ impl Run<'_> {
         };
         let feed = match read::parse_body(&body.bytes, &ctx) {
             Ok(feed) => feed,
-            Err(e) => return failed(cache, meta, &e.to_string(), now),
+            Err(e) => return failed(cache, meta, &Failure::from(e), now),
         };
         read::update_first_seen(&mut meta, &feed, now);
         if let Some(manifest) = body.manifest {
@@ -222,52 +225,67 @@ impl Run<'_> {
     }
 
     /// GETs the feed: the one followed last time if still trusted, else by discovery.
-    fn download(&self, url: &Url, meta: &CacheMeta) -> Result<Fetched, String> {
+    fn download(&self, url: &Url, meta: &CacheMeta) -> Result<Fetched, Failure> {
         let now = self.options.now;
         if let Some(feed_url) = known_feed(url, meta, now) {
-            match self.client.get(&feed_url, &validators(meta, &feed_url), now) {
+            match self.client.get(&feed_url, url, &validators(meta, &feed_url), now) {
                 Err(FetchError::Status(404 | 410)) if &feed_url != url => {}
-                answer => return answer.map(|a| Fetched::from_answer(a, feed_url, None)).map_err(|e| e.to_string()),
+                answer => return answer.map(|a| Fetched::from_answer(a, feed_url, None)).map_err(Failure::from),
             }
         }
-        let answer = self.client.get(url, &validators(meta, url), now).map_err(|e| e.to_string())?;
+        let answer = self.client.get(url, url, &validators(meta, url), now)?;
         let Answer::Body { bytes, final_url, media_type, .. } = &answer else {
             return Ok(Fetched::from_answer(answer, url.clone(), None));
         };
         match manifest::sniff(bytes, media_type.as_deref()) {
             BodyKind::Feed => Ok(Fetched::from_answer(answer, url.clone(), None)),
             BodyKind::Manifest => {
-                let manifest = BranchManifest::from_bytes(bytes).ok_or("unreadable branch.json")?;
-                self.follow_manifest(manifest, final_url, meta)
+                let manifest = BranchManifest::from_bytes(bytes)
+                    .ok_or_else(|| Failure::new(Problem::Unreadable, "unreadable branch.json"))?;
+                self.follow_manifest(manifest, final_url, url, meta)
             }
             BodyKind::Other => {
-                let manifest_url = manifest::manifest_url(url).ok_or("no branch.json URL")?;
-                let manifest = self
-                    .get_manifest(&manifest_url)
-                    .map_err(|e| format!("{url} is neither a feed nor a branch home page ({manifest_url}: {e})"))?;
-                self.follow_manifest(manifest, &manifest_url, meta)
+                let manifest_url =
+                    manifest::manifest_url(url).ok_or_else(|| Failure::new(Problem::NotAFeed, "no branch.json URL"))?;
+                let manifest = self.get_manifest(&manifest_url, url).map_err(|e| {
+                    let detail =
+                        format!("{url} is neither a feed nor a branch home page ({manifest_url}: {})", e.detail);
+                    Failure::new(not_a_branch_site(e.problem), detail)
+                })?;
+                self.follow_manifest(manifest, &manifest_url, url, meta)
             }
         }
     }
 
-    fn get_manifest(&self, url: &Url) -> Result<BranchManifest, String> {
-        match self.client.get(url, &Validators::default(), self.options.now).map_err(|e| e.to_string())? {
-            Answer::Body { bytes, .. } => BranchManifest::from_bytes(&bytes).ok_or_else(|| "not a branch.json".into()),
-            Answer::RetryLater { status, .. } => Err(format!("HTTP status {status}")),
-            Answer::NotModified => Err("unexpected 304".into()),
+    /// GETs a `branch.json` for the source configured as `trusted`.
+    fn get_manifest(&self, url: &Url, trusted: &Url) -> Result<BranchManifest, Failure> {
+        match self.client.get(url, trusted, &Validators::default(), self.options.now)? {
+            Answer::Body { bytes, .. } => {
+                BranchManifest::from_bytes(&bytes).ok_or_else(|| Failure::new(Problem::NotAFeed, "not a branch.json"))
+            }
+            Answer::RetryLater { status, .. } => Err(FetchError::Status(status).into()),
+            Answer::NotModified => Err(FetchError::Status(304).into()),
         }
     }
 
-    /// GETs the site-wide feed a manifest (read from `base`) names.
-    fn follow_manifest(&self, manifest: BranchManifest, base: &Url, meta: &CacheMeta) -> Result<Fetched, String> {
-        let feed = manifest.site_feed().ok_or("branch.json lists no site-wide feed")?;
-        let feed_url = base
-            .join(&feed.url)
-            .ok()
-            .filter(|u| matches!(u.scheme(), "http" | "https"))
-            .ok_or_else(|| format!("branch.json feed {:?} is not an http(s) URL", feed.url))?;
-        let answer = self.client.get(&feed_url, &validators(meta, &feed_url), self.options.now);
-        answer.map(|a| Fetched::from_answer(a, feed_url, Some(manifest))).map_err(|e| e.to_string())
+    /// GETs the site-wide feed a manifest (read from `base`) names; it may
+    /// be private only on the host of `trusted`, the configured URL.
+    fn follow_manifest(
+        &self,
+        manifest: BranchManifest,
+        base: &Url,
+        trusted: &Url,
+        meta: &CacheMeta,
+    ) -> Result<Fetched, Failure> {
+        let feed = manifest
+            .site_feed()
+            .ok_or_else(|| Failure::new(Problem::NotAFeed, "branch.json lists no site-wide feed"))?;
+        let feed_url =
+            base.join(&feed.url).ok().filter(|u| matches!(u.scheme(), "http" | "https")).ok_or_else(|| {
+                Failure::new(Problem::NotAFeed, format!("branch.json feed {:?} is not an http(s) URL", feed.url))
+            })?;
+        let answer = self.client.get(&feed_url, trusted, &validators(meta, &feed_url), self.options.now)?;
+        Ok(Fetched::from_answer(answer, feed_url, Some(manifest)))
     }
 
     /// Reads a local source, records first-seen dates of its entries.
@@ -275,7 +293,7 @@ impl Run<'_> {
         let now = self.options.now;
         let local = match read::read_local(path, self.config.max_body) {
             Ok(local) => local,
-            Err(e) => return Ok(failed_outcome(&e, None)),
+            Err(e) => return Ok(failed_outcome(&Failure::new(Problem::Unreadable, e), None)),
         };
         let ctx = BodyContext {
             source,
@@ -286,7 +304,10 @@ impl Run<'_> {
         };
         let feed = match read::parse_body(&local.body, &ctx) {
             Ok(feed) => feed,
-            Err(e) => return Ok(failed_outcome(&format!("{}: {e}", path.display()), None)),
+            Err(e) => {
+                let detail = format!("{}: {e}", path.display());
+                return Ok(failed_outcome(&Failure::new(Problem::Unreadable, detail), None));
+            }
         };
         read::update_first_seen(&mut meta, &feed, now);
         meta.entry_count = feed.entries.len();
@@ -349,8 +370,16 @@ fn unchanged(meta: &CacheMeta, status: FetchStatus) -> Outcome {
     Outcome { status, entries: meta.entry_count, parsed: false, feed_url: meta.feed_url.clone() }
 }
 
-fn failed_outcome(error: &str, meta: Option<&CacheMeta>) -> Outcome {
-    let error = printable(error);
+/// A branch site whose `branch.json` is missing or wrong is, to a reader, an address with no feed.
+fn not_a_branch_site(problem: Problem) -> Problem {
+    match problem {
+        Problem::ServerAnswered(_) | Problem::Unreadable => Problem::NotAFeed,
+        other => other,
+    }
+}
+
+fn failed_outcome(failure: &Failure, meta: Option<&CacheMeta>) -> Outcome {
+    let error = printable(&failure.to_string());
     match meta.filter(|m| m.body_file.is_some()) {
         Some(meta) => unchanged(meta, FetchStatus::FailedUsingCache { since: meta.body_fetched_at, error }),
         None => Outcome { status: FetchStatus::FailedNoCache { error }, entries: 0, parsed: false, feed_url: None },
@@ -358,9 +387,9 @@ fn failed_outcome(error: &str, meta: Option<&CacheMeta>) -> Outcome {
 }
 
 /// Records a failure; the cached body stays.
-fn failed(cache: &SourceCache, mut meta: CacheMeta, error: &str, now: Timestamp) -> Stored {
-    let outcome = failed_outcome(error, Some(&meta));
-    meta.last_error = Some(CachedError { at: now, message: printable(error) });
+fn failed(cache: &SourceCache, mut meta: CacheMeta, failure: &Failure, now: Timestamp) -> Stored {
+    let outcome = failed_outcome(failure, Some(&meta));
+    meta.last_error = Some(CachedError { at: now, message: printable(&failure.detail), problem: failure.problem });
     match cache.store(&mut meta, None) {
         Ok(()) => Ok(outcome),
         Err(e) => Err((outcome, e.to_string())),

@@ -12,6 +12,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 use serde::Serialize;
 
+use super::problem::Problem;
 use super::sanitize::plain_text;
 use super::sources::{Source, SourceId};
 
@@ -78,6 +79,22 @@ pub enum FetchStatus {
     Local,
 }
 
+impl SourceReport {
+    /// True when the source answered (or was read) without error but has no entries.
+    pub fn found_nothing(&self) -> bool {
+        self.entries == 0 && matches!(self.status, FetchStatus::Updated | FetchStatus::NotModified | FetchStatus::Local)
+    }
+
+    /// Its status, with "no entries found" added when it [found nothing](SourceReport::found_nothing).
+    pub fn status_text(&self) -> String {
+        if self.found_nothing() {
+            format!("{}, {}", self.status, Problem::NoEntries.describe())
+        } else {
+            self.status.to_string()
+        }
+    }
+}
+
 impl FetchStatus {
     /// True for the two failure states.
     pub fn is_failure(&self) -> bool {
@@ -132,6 +149,8 @@ pub struct FetchReport {
     pub sources: Vec<SourceReport>,
     /// Problems that did not stop the run (corrupt cache metadata, …).
     pub warnings: Vec<Warning>,
+    /// Sources whose result could not be written to the cache (each also has a warning).
+    pub unsaved: usize,
     /// Wall time of the whole run.
     pub elapsed: Duration,
 }
@@ -140,6 +159,12 @@ impl FetchReport {
     /// Sources whose fetch failed.
     pub fn failures(&self) -> usize {
         self.sources.iter().filter(|s| s.status.is_failure()).count()
+    }
+
+    /// True when every source answered (fresh, not modified, or skipped as asked) and
+    /// everything was saved: `branchpress fetch` then exits with 0, otherwise 2.
+    pub fn all_answered(&self) -> bool {
+        self.failures() == 0 && self.unsaved == 0
     }
 
     /// The line for source `id`.
@@ -155,12 +180,16 @@ impl fmt::Display for FetchReport {
         for source in &self.sources {
             let label: String = source.label.chars().take(name_width).collect();
             let time = format!("{:.1}s", source.elapsed.as_secs_f64());
-            writeln!(f, "{label:<name_width$}  {:>7}  {time:>7}  {}", source.entries, source.status)?;
+            writeln!(f, "{label:<name_width$}  {:>7}  {time:>7}  {}", source.entries, source.status_text())?;
         }
         for warning in &self.warnings {
             writeln!(f, "warning: {warning}")?;
         }
-        write!(f, "{} sources, {} failed, in {:.1}s", self.sources.len(), self.failures(), self.elapsed.as_secs_f64())
+        write!(f, "{} sources, {} failed", self.sources.len(), self.failures())?;
+        if self.unsaved > 0 {
+            write!(f, ", {} not saved to the cache", self.unsaved)?;
+        }
+        write!(f, ", in {:.1}s", self.elapsed.as_secs_f64())
     }
 }
 
@@ -188,7 +217,7 @@ impl fmt::Display for ProgressEvent<'_> {
         match self {
             ProgressEvent::Begin { total } => write!(f, "fetching {total} sources"),
             ProgressEvent::Finished { report, done, total } => {
-                write!(f, "[{done}/{total}] {}: {} ({} entries)", report.label, report.status, report.entries)
+                write!(f, "[{done}/{total}] {}: {} ({} entries)", report.label, report.status_text(), report.entries)
             }
         }
     }
@@ -216,6 +245,7 @@ mod tests {
                 line("Valley", FetchStatus::FailedNoCache { error: "HTTP status 500".into() }),
             ],
             warnings: vec![],
+            unsaved: 0,
             elapsed: Duration::from_secs(1),
         };
         let text = report.to_string();

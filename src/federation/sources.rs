@@ -66,6 +66,10 @@ pub struct RawSource {
     /// Entries kept from this source.
     #[serde(default = "default_limit")]
     pub limit: usize,
+    /// True for a hub this site trusts to say where each entry it relays
+    /// comes from (its `<source>` or `_branchpress.origin` claims).
+    #[serde(default)]
+    pub hub: bool,
 }
 
 fn default_refresh() -> String {
@@ -122,6 +126,8 @@ pub struct Source {
     pub location: SourceLocation,
     /// Which entries to keep.
     pub filter: SourceFilter,
+    /// Marked `hub = true` in config: its origin claims are believed.
+    pub hub: bool,
 }
 
 impl Source {
@@ -378,7 +384,7 @@ fn validate_source(
         .and_then(SourceId::slug_of)
         .or_else(|| location_slug(&location))
         .unwrap_or_else(|| SourceId(format!("source-{}", at.index)));
-    Some(Source { id, name, location, filter })
+    Some(Source { id, name, location, filter, hub: raw.hub })
 }
 
 fn parse_source_url(url: &str, at: &SourceRef, errors: &mut Vec<SourceConfigError>) -> Option<Url> {
@@ -467,6 +473,10 @@ mod tests {
         assert_eq!(config.paginate_by, 20);
         assert_eq!(config.sources[0].filter.limit, 50);
         assert_eq!(config.sources[0].id.as_str(), "a-example");
+        assert!(!config.sources[0].hub, "a source is not trusted to relay unless marked");
+        let hub =
+            raw("[[sources]]\nurl = \"https://hub.example/\"\nhub = true\n").validate(Path::new("/site")).unwrap();
+        assert!(hub.sources[0].hub);
     }
 
     #[test]

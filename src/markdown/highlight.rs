@@ -18,6 +18,14 @@ use two_face::theme::EmbeddedLazyThemeSet;
 /// clash with a theme's own classes.
 pub const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
+/// Longest line highlighted, in bytes. syntect's regexes cost more than
+/// linear time in a line's length (a 600 KB line took over 20 s), so a
+/// block with a longer line is shown as plain code.
+pub const MAX_HIGHLIGHT_LINE: usize = 4096;
+
+/// Largest code block highlighted, in bytes; larger blocks are plain code.
+pub const MAX_HIGHLIGHT_BLOCK: usize = 256 * 1024;
+
 /// Highlights fenced code blocks.
 #[derive(Default)]
 pub struct Highlighter {
@@ -54,7 +62,7 @@ impl Highlighter {
 
     /// Highlights `code` written in `lang` (the info string's first word).
     pub fn highlight(&self, lang: &str, code: &str) -> Highlighted {
-        if !self.enabled || is_plain(lang) {
+        if !self.enabled || is_plain(lang) || too_big(code) {
             return Highlighted::Plain;
         }
         let set = self.syntaxes();
@@ -66,6 +74,11 @@ impl Highlighter {
             None => Highlighted::UnknownLanguage,
         }
     }
+}
+
+/// Whether `code` is beyond the highlighting bounds.
+fn too_big(code: &str) -> bool {
+    code.len() > MAX_HIGHLIGHT_BLOCK || code.split('\n').any(|line| line.len() > MAX_HIGHLIGHT_LINE)
 }
 
 fn is_plain(lang: &str) -> bool {
@@ -131,6 +144,15 @@ mod tests {
         let h = Highlighter::new(true);
         assert!(matches!(h.highlight("klingon", "x"), Highlighted::UnknownLanguage));
         assert!(matches!(h.highlight("text", "x"), Highlighted::Plain));
+    }
+
+    #[test]
+    fn code_with_a_very_long_line_stays_plain() {
+        let h = Highlighter::new(true);
+        let line = "[^1]: ".repeat(MAX_HIGHLIGHT_LINE / 6);
+        assert!(matches!(h.highlight("rust", &line), Highlighted::Html(_)));
+        assert!(matches!(h.highlight("rust", &format!("x\n{line}[^1]: \n")), Highlighted::Plain));
+        assert!(matches!(h.highlight("rust", &"x\n".repeat(MAX_HIGHLIGHT_BLOCK)), Highlighted::Plain));
     }
 
     #[test]

@@ -150,7 +150,7 @@ struct Transform<'a, 'c> {
     offset: usize,
     heading: Option<OpenHeading>,
     headings: Vec<Heading>,
-    taken_ids: Vec<String>,
+    taken_ids: toc::TakenIds,
     code: Option<(String, String)>,
     /// For each open link: whether its end must be written by hand.
     link_stack: Vec<bool>,
@@ -170,7 +170,7 @@ impl<'a, 'c> Transform<'a, 'c> {
             offset: 0,
             heading: None,
             headings: Vec::new(),
-            taken_ids: Vec::new(),
+            taken_ids: toc::TakenIds::default(),
             code: None,
             link_stack: Vec::new(),
             image_alt: None,
@@ -263,7 +263,7 @@ impl<'a, 'c> Transform<'a, 'c> {
         };
         let id = match &out[open.index] {
             Event::Start(Tag::Heading { id: Some(given), .. }) => {
-                self.taken_ids.push(given.to_string());
+                self.taken_ids.take(given);
                 given.to_string()
             }
             _ => toc::unique_id(&open.text, &mut self.taken_ids),

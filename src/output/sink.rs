@@ -4,12 +4,18 @@
 //! into a fresh folder beside it and swaps the two only when every file was
 //! written, so a failed build leaves the previous output untouched.
 //! [`MemoryOutput`] keeps files in memory, for `check` and `serve`.
+//!
+//! Staging folders carry the output marker from the start, so the next
+//! build can tell the leftovers of a killed build from anything else
+//! (see `folder::remove_leftovers`).
 
 use std::collections::BTreeMap;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use crate::error::{Error, Result};
+use crate::error::{Diagnostic, Error, Result};
+use crate::output::folder::{self, MARKER, OutputFolder, PREVIOUS};
 
 /// Something rendered files are written to. Paths are relative to the
 /// output root, with `/` separators (`news/food-bank/index.html`).
@@ -24,25 +30,32 @@ pub trait Sink: Sync {
     }
 }
 
+/// How the error starts when a failed swap could not restore the previous
+/// output, so the closing line of the report can say the output changed.
+pub const NOT_PUT_BACK: &str = "the previous output could not be put back";
+
 /// A new output folder being filled beside the real one.
 pub struct StagingDir {
     staging: PathBuf,
     target: PathBuf,
+    /// Entries of the current output that move into the new one.
+    keep: Vec<OsString>,
     committed: bool,
 }
 
 impl StagingDir {
-    /// Creates an empty staging folder next to `target`.
-    pub fn create(target: &Path) -> Result<StagingDir> {
+    /// Creates an empty staging folder (holding only the marker) next to
+    /// the output folder.
+    pub fn create(output: &OutputFolder) -> Result<StagingDir> {
+        let target = &output.path;
         let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, "create the output's parent folder", &e))?;
         let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-        let staging = parent.join(format!(".{name}.building-{}", std::process::id()));
-        if staging.exists() {
-            std::fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, "remove an old staging folder", &e))?;
-        }
+        let staging = parent.join(format!("{}{}", folder::staging_prefix(&name), std::process::id()));
         std::fs::create_dir(&staging).map_err(|e| Error::io(&staging, "create the staging folder", &e))?;
-        Ok(StagingDir { staging, target: target.to_path_buf(), committed: false })
+        let staging = StagingDir { staging, target: target.clone(), keep: output.keep.clone(), committed: false };
+        staging.write(MARKER, folder::marker_text(&[]).as_bytes())?;
+        Ok(staging)
     }
 
     /// The folder being written.
@@ -50,23 +63,71 @@ impl StagingDir {
         &self.staging
     }
 
-    /// Replaces the target folder with the staging folder.
-    pub fn commit(mut self) -> Result<()> {
-        let old = self.staging.with_extension("old");
-        if self.target.exists() {
-            std::fs::rename(&self.target, &old)
+    /// Replaces the output folder with the staging folder, carrying over
+    /// the entries to keep. The previous output is moved inside the
+    /// staging folder first (so a killed swap can be undone by the next
+    /// build), the kept entries are moved out of it, the staging folder
+    /// takes the output's place, and the previous output is removed last.
+    /// Returns a warning when only that last removal failed.
+    pub fn commit(mut self) -> Result<Option<Diagnostic>> {
+        let made = folder::list(&self.staging).map_err(|e| Error::io(&self.staging, "read the staging folder", &e))?;
+        self.write(MARKER, folder::marker_text(&made).as_bytes())?;
+        let previous = self.staging.join(PREVIOUS);
+        if std::fs::symlink_metadata(&self.target).is_ok() {
+            std::fs::rename(&self.target, &previous)
                 .map_err(|e| Error::io(&self.target, "move the previous output aside", &e))?;
         }
-        if let Err(e) = std::fs::rename(&self.staging, &self.target) {
-            // Put the previous output back before reporting.
-            let _ = std::fs::rename(&old, &self.target);
-            return Err(Error::io(&self.target, "move the new output into place", &e));
+        let mut moved = Vec::new();
+        let swapped = self.carry_over(&previous, &made, &mut moved).and_then(|()| {
+            std::fs::rename(&self.staging, &self.target)
+                .map_err(|e| Error::io(&self.target, "move the new output into place", &e))
+        });
+        if let Err(e) = swapped {
+            return Err(self.undo(&moved, e));
         }
         self.committed = true;
-        if old.exists() {
-            std::fs::remove_dir_all(&old).map_err(|e| Error::io(&old, "remove the previous output", &e))?;
+        let previous = self.target.join(PREVIOUS);
+        Ok(std::fs::remove_dir_all(&previous).err().filter(|_| previous.exists()).map(|e| {
+            Diagnostic::in_file(
+                &previous,
+                format!("the new output is in place, but the previous one could not be removed: {e}"),
+            )
+            .with_help("delete this folder by hand; the next build also removes it")
+        }))
+    }
+
+    /// Moves the entries to keep from the previous output into the new
+    /// one, unless the build made an entry of the same name (the build's
+    /// own wins), noting each name in `moved`.
+    fn carry_over(&self, previous: &Path, made: &[OsString], moved: &mut Vec<OsString>) -> Result<()> {
+        for name in self.keep.iter().filter(|n| !made.contains(n)) {
+            let from = previous.join(name);
+            if std::fs::symlink_metadata(&from).is_err() {
+                continue;
+            }
+            std::fs::rename(&from, self.staging.join(name))
+                .map_err(|e| Error::io(&from, "keep this file in the new output", &e))?;
+            moved.push(name.clone());
         }
         Ok(())
+    }
+
+    /// Puts the previous output back after a failed swap; the error says
+    /// so when that is not possible.
+    fn undo(&self, moved: &[OsString], error: Error) -> Error {
+        let previous = self.staging.join(PREVIOUS);
+        for name in moved {
+            let _ = std::fs::rename(self.staging.join(name), previous.join(name));
+        }
+        if previous.exists() && std::fs::rename(&previous, &self.target).is_err() {
+            let mut error = error;
+            error.diagnostics.push(Diagnostic::in_file(
+                &previous,
+                format!("{NOT_PUT_BACK}; it is in this folder, move it to {}", self.target.display()),
+            ));
+            return error;
+        }
+        error
     }
 
     fn file(&self, path: &str) -> Result<PathBuf> {
@@ -80,7 +141,8 @@ impl StagingDir {
 
 impl Drop for StagingDir {
     fn drop(&mut self) {
-        if !self.committed {
+        // Never remove a staging folder that holds the previous output.
+        if !self.committed && !self.staging.join(PREVIOUS).exists() {
             let _ = std::fs::remove_dir_all(&self.staging);
         }
     }
@@ -130,16 +192,21 @@ mod tests {
         std::fs::create_dir(&target).unwrap();
         std::fs::write(target.join("old.html"), "old").unwrap();
 
-        let abandoned = StagingDir::create(&target).unwrap();
+        let output = OutputFolder { path: target.clone(), keep: vec![".git".into()] };
+        std::fs::create_dir(target.join(".git")).unwrap();
+        let abandoned = StagingDir::create(&output).unwrap();
         abandoned.write("news/index.html", b"new").unwrap();
         drop(abandoned);
         assert!(target.join("old.html").exists());
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "staging folder removed");
 
-        let staging = StagingDir::create(&target).unwrap();
+        let staging = StagingDir::create(&output).unwrap();
         staging.write("news/index.html", b"new").unwrap();
-        staging.commit().unwrap();
+        assert!(staging.commit().unwrap().is_none());
         assert!(!target.join("old.html").exists());
+        assert!(target.join(".git").is_dir(), "kept entry carried over");
+        assert!(!target.join(PREVIOUS).exists());
+        assert_eq!(std::fs::read_to_string(target.join(MARKER)).unwrap().lines().skip(1).collect::<Vec<_>>(), ["news"]);
         assert_eq!(std::fs::read_to_string(target.join("news/index.html")).unwrap(), "new");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }

@@ -7,7 +7,10 @@
 //! with that branch's title, id, home page and feed.
 
 use super::xml::XmlDoc;
-use super::{BRANCHPRESS_XML_NS, FeedDoc, FeedEntry, GENERATOR_NAME, Origin, rfc3339, rfc3339_utc};
+use super::{
+    BRANCHPRESS_XML_NS, FeedDoc, FeedEntry, GENERATOR_NAME, Origin, address, entry_id, optional_address, rfc3339,
+    rfc3339_utc,
+};
 
 const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
 
@@ -19,16 +22,16 @@ pub fn atom(doc: &FeedDoc) -> String {
         attrs.push(("xml:lang", &doc.language));
     }
     xml.open("feed", &attrs);
-    xml.text_element("id", &[], feed_id(doc));
+    xml.text_element("id", &[], &feed_id(doc));
     xml.text_element("title", &[("type", "text")], &doc.title);
     if !doc.description.is_empty() {
         xml.text_element("subtitle", &[("type", "text")], &doc.description);
     }
     xml.text_element("updated", &[], &rfc3339_utc(doc.updated));
-    if let Some(url) = &doc.self_urls.atom {
+    if let Some(url) = optional_address(doc.self_urls.atom.as_deref()) {
         xml.empty("link", &[("rel", "self"), ("type", "application/atom+xml"), ("href", url)]);
     }
-    xml.empty("link", &[("rel", "alternate"), ("type", "text/html"), ("href", &doc.home_url)]);
+    xml.empty("link", &[("rel", "alternate"), ("type", "text/html"), ("href", address(&doc.home_url))]);
     person(&mut xml, "author", &doc.author);
     xml.text_element("generator", &[("version", &doc.generator_version)], GENERATOR_NAME);
     for entry in &doc.entries {
@@ -39,15 +42,15 @@ pub fn atom(doc: &FeedDoc) -> String {
 }
 
 /// The feed's permanent id: its own Atom URL, else the page it follows.
-fn feed_id(doc: &FeedDoc) -> &str {
-    doc.self_urls.atom.as_deref().unwrap_or(&doc.home_url)
+fn feed_id(doc: &FeedDoc) -> std::borrow::Cow<'_, str> {
+    entry_id(doc.self_urls.atom.as_deref().unwrap_or(&doc.home_url))
 }
 
 fn write_entry(xml: &mut XmlDoc, doc: &FeedDoc, entry: &FeedEntry) {
     xml.open("entry", &[]);
-    xml.text_element("id", &[], &entry.id);
+    xml.text_element("id", &[], &entry_id(&entry.id));
     xml.text_element("title", &[("type", "text")], &entry.title);
-    xml.empty("link", &[("rel", "alternate"), ("type", "text/html"), ("href", &entry.link)]);
+    xml.empty("link", &[("rel", "alternate"), ("type", "text/html"), ("href", address(&entry.link))]);
     xml.text_element("published", &[], &rfc3339(&entry.published));
     xml.text_element("updated", &[], &rfc3339(&entry.updated));
     for name in entry.authors_or(&doc.author) {
@@ -74,10 +77,10 @@ fn write_entry(xml: &mut XmlDoc, doc: &FeedDoc, entry: &FeedEntry) {
 /// `<source>`: the feed the entry was copied from (RFC 4287 4.2.11).
 fn write_source(xml: &mut XmlDoc, origin: &Origin) {
     xml.open("source", &[]);
-    xml.text_element("id", &[], &origin.feed_url);
+    xml.text_element("id", &[], &entry_id(&origin.feed_url));
     xml.text_element("title", &[("type", "text")], &origin.name);
-    xml.empty("link", &[("rel", "alternate"), ("type", "text/html"), ("href", &origin.home_url)]);
-    xml.empty("link", &[("rel", "self"), ("href", &origin.feed_url)]);
+    xml.empty("link", &[("rel", "alternate"), ("type", "text/html"), ("href", address(&origin.home_url))]);
+    xml.empty("link", &[("rel", "self"), ("href", address(&origin.feed_url))]);
     xml.close("source");
 }
 

@@ -8,7 +8,7 @@
 
 use serde::Serialize;
 
-use super::{FeedDoc, FeedEntry, Origin, rfc3339};
+use super::{FeedDoc, FeedEntry, Origin, address, entry_id, optional_address, rfc3339};
 use crate::html::html_to_text;
 
 const VERSION: &str = "https://jsonfeed.org/version/1.1";
@@ -35,7 +35,7 @@ struct Author<'a> {
 
 #[derive(Serialize)]
 struct Item<'a> {
-    id: &'a str,
+    id: std::borrow::Cow<'a, str>,
     url: &'a str,
     title: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -72,8 +72,8 @@ pub fn json_feed(doc: &FeedDoc) -> String {
     let feed = JsonFeed {
         version: VERSION,
         title: &doc.title,
-        home_page_url: &doc.home_url,
-        feed_url: doc.self_urls.json.as_deref(),
+        home_page_url: address(&doc.home_url),
+        feed_url: optional_address(doc.self_urls.json.as_deref()),
         description: &doc.description,
         language: &doc.language,
         authors: vec![Author { name: &doc.author }],
@@ -90,13 +90,13 @@ fn item<'a>(doc: &'a FeedDoc, entry: &'a FeedEntry) -> Item<'a> {
         kind: entry.kind.as_deref(),
         origin: entry.origin.as_ref().map(|Origin { name, home_url, feed_url }| ExtensionOrigin {
             name,
-            home_url,
-            feed_url,
+            home_url: address(home_url),
+            feed_url: address(feed_url),
         }),
     });
     Item {
-        id: &entry.id,
-        url: &entry.link,
+        id: entry_id(&entry.id),
+        url: address(&entry.link),
         title: &entry.title,
         content_html: entry.content_html.as_deref().or(entry.summary_html.as_deref()),
         summary: entry.summary_html.as_deref().map(html_to_text).filter(|s| !s.is_empty()),

@@ -12,6 +12,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::html::publishable_address;
+
 /// The version of the `branch.json` format this module writes.
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -36,6 +38,10 @@ pub struct BranchManifest {
     pub language: String,
     /// The site's home page, absolute, with a trailing slash.
     pub home_url: String,
+    /// True for a hub: a site that republishes other branches' entries, each
+    /// credited to its origin. Hubs that follow this site believe those credits.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub hub: bool,
     /// How to reach the branch: an e-mail address or a URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<String>,
@@ -116,9 +122,22 @@ impl BranchManifest {
     /// The manifest as pretty-printed JSON, ending with a newline.
     pub fn to_json_pretty(&self) -> String {
         // Strings, numbers, lists and string-keyed structs always serialize.
-        let mut json = serde_json::to_string_pretty(self).unwrap_or_default();
+        let mut json = serde_json::to_string_pretty(&self.with_publishable_addresses()).unwrap_or_default();
         json.push('\n');
         json
+    }
+
+    /// A copy whose every address passed the allow-list: a refused URL is
+    /// written empty, a refused contact is left out.
+    fn with_publishable_addresses(&self) -> BranchManifest {
+        let checked = |url: &str| publishable_address(url).unwrap_or_default().to_owned();
+        let mut manifest = self.clone();
+        manifest.home_url = checked(&manifest.home_url);
+        manifest.contact = manifest.contact.as_deref().and_then(publishable_address).map(str::to_owned);
+        manifest.feeds.iter_mut().for_each(|f| f.url = checked(&f.url));
+        manifest.sections.iter_mut().for_each(|s| s.url = checked(&s.url));
+        manifest.follows.iter_mut().for_each(|f| f.url = checked(&f.url));
+        manifest
     }
 
     /// Reads a manifest, ignoring fields this version does not know.
@@ -148,6 +167,7 @@ mod tests {
             description: "Neighbours looking after neighbours.".into(),
             language: "en".into(),
             home_url: "https://riverside.example.org/".into(),
+            hub: false,
             contact: None,
             feeds: vec![ManifestFeed {
                 url: "https://riverside.example.org/atom.xml".into(),

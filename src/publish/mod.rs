@@ -20,6 +20,12 @@
 //!    branches read to find this one's feeds (specified in
 //!    `docs/federation.md`).
 //!
+//! Every address written (links, ids, feed and page URLs, in every format)
+//! goes through [`html::publishable_address`] or [`html::publishable_id`]
+//! on the way out: whatever the caller filled in, no `javascript:`,
+//! `data:` or other non-web address is published. A refused link is written
+//! empty (a reference to the document itself) or left out when optional.
+//!
 //! Every function is pure: data in, `String` out. XML is written through
 //! `quick-xml`'s writer, which escapes every text and attribute; on top of
 //! that, characters XML 1.0 forbids (C0 controls other than tab, newline and
@@ -45,7 +51,11 @@ mod xml;
 #[cfg(test)]
 mod tests;
 
+use std::borrow::Cow;
+
 use jiff::{Timestamp, Zoned};
+
+use crate::html;
 
 pub use crate::html::absolutize_urls;
 pub use atom::atom;
@@ -152,6 +162,21 @@ impl FeedEntry {
         }
         terms
     }
+}
+
+/// `url` as written: itself when it is a publishable address, else empty.
+fn address(url: &str) -> &str {
+    html::publishable_address(url).unwrap_or("")
+}
+
+/// An optional address as written: `None` when refused.
+fn optional_address(url: Option<&str>) -> Option<&str> {
+    url.and_then(html::publishable_address)
+}
+
+/// An entry id as written (see [`crate::html::publishable_id`]).
+fn entry_id(id: &str) -> Cow<'_, str> {
+    html::publishable_id(id)
 }
 
 /// RFC 3339 with seconds and the zone's numeric offset: `2026-03-14T18:30:00+01:00`.

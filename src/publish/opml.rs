@@ -1,5 +1,6 @@
 //! OPML 2.0: the list of a branch's feeds, for a feed reader to import.
 
+use super::address;
 use super::xml::XmlDoc;
 
 /// One feed in an OPML list.
@@ -29,8 +30,8 @@ pub fn opml(title: &str, feeds: &[OpmlFeed]) -> String {
                 ("type", "rss"),
                 ("text", &feed.title),
                 ("title", &feed.title),
-                ("xmlUrl", &feed.xml_url),
-                ("htmlUrl", &feed.html_url),
+                ("xmlUrl", address(&feed.xml_url)),
+                ("htmlUrl", address(&feed.html_url)),
             ],
         );
     }

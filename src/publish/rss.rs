@@ -10,7 +10,7 @@
 use jiff::Zoned;
 
 use super::xml::XmlDoc;
-use super::{BRANCHPRESS_XML_NS, FeedDoc, FeedEntry, GENERATOR_NAME, rfc3339};
+use super::{BRANCHPRESS_XML_NS, FeedDoc, FeedEntry, GENERATOR_NAME, address, entry_id, optional_address, rfc3339};
 
 /// The feed as an RSS 2.0 document.
 pub fn rss(doc: &FeedDoc) -> String {
@@ -27,7 +27,7 @@ pub fn rss(doc: &FeedDoc) -> String {
     );
     xml.open("channel", &[]);
     xml.text_element("title", &[], &doc.title);
-    xml.text_element("link", &[], &doc.home_url);
+    xml.text_element("link", &[], address(&doc.home_url));
     xml.text_element("description", &[], &doc.description);
     if !doc.language.is_empty() {
         xml.text_element("language", &[], &doc.language);
@@ -36,7 +36,7 @@ pub fn rss(doc: &FeedDoc) -> String {
     xml.text_element("generator", &[], generator.trim_end());
     let built = doc.updated.to_zoned(jiff::tz::TimeZone::UTC);
     xml.text_element("lastBuildDate", &[], &rfc2822(&built));
-    if let Some(url) = &doc.self_urls.rss {
+    if let Some(url) = optional_address(doc.self_urls.rss.as_deref()) {
         xml.empty("atom:link", &[("href", url), ("rel", "self"), ("type", "application/rss+xml")]);
     }
     for entry in &doc.entries {
@@ -50,9 +50,11 @@ pub fn rss(doc: &FeedDoc) -> String {
 fn write_item(xml: &mut XmlDoc, doc: &FeedDoc, entry: &FeedEntry) {
     xml.open("item", &[]);
     xml.text_element("title", &[], &entry.title);
-    xml.text_element("link", &[], &entry.link);
-    let permalink = if entry.id == entry.link { "true" } else { "false" };
-    xml.text_element("guid", &[("isPermaLink", permalink)], &entry.id);
+    let link = address(&entry.link);
+    let id = entry_id(&entry.id);
+    xml.text_element("link", &[], link);
+    let permalink = if id == link { "true" } else { "false" };
+    xml.text_element("guid", &[("isPermaLink", permalink)], &id);
     xml.text_element("pubDate", &[], &rfc2822(&entry.published));
     xml.text_element("atom:updated", &[], &rfc3339(&entry.updated));
     for name in entry.authors_or(&doc.author) {
@@ -65,7 +67,7 @@ fn write_item(xml: &mut XmlDoc, doc: &FeedDoc, entry: &FeedEntry) {
         xml.text_element("bp:kind", &[], kind);
     }
     if let Some(origin) = &entry.origin {
-        xml.text_element("source", &[("url", &origin.feed_url)], &origin.name);
+        xml.text_element("source", &[("url", address(&origin.feed_url))], &origin.name);
     }
     if let Some(description) = entry.summary_html.as_ref().or(entry.content_html.as_ref()) {
         xml.text_element("description", &[], description);

@@ -7,8 +7,8 @@
 
 use jiff::Zoned;
 
-use super::rfc3339;
 use super::xml::XmlDoc;
+use super::{address, rfc3339};
 
 /// Most URLs in one sitemap file before it is split (the protocol allows
 /// 50,000; staying well below keeps each file far from the 50 MB cap too).
@@ -58,9 +58,9 @@ fn render_split(urls: &[SitemapUrl], base_url: &str, per_file: usize) -> Vec<(St
 fn url_set(urls: &[SitemapUrl]) -> String {
     let mut xml = XmlDoc::new();
     xml.open("urlset", &[("xmlns", SITEMAP_NS)]);
-    for url in urls {
+    for url in urls.iter().filter(|u| !address(&u.loc).is_empty()) {
         xml.open("url", &[]);
-        xml.text_element("loc", &[], &url.loc);
+        xml.text_element("loc", &[], address(&url.loc));
         if let Some(lastmod) = &url.lastmod {
             xml.text_element("lastmod", &[], &rfc3339(lastmod));
         }
@@ -72,8 +72,8 @@ fn url_set(urls: &[SitemapUrl]) -> String {
 
 /// `robots.txt` that allows every crawler everywhere and names the sitemap.
 pub fn robots_txt(sitemap_url: &str) -> String {
-    // A line break in the URL would start a new directive.
-    let url: String = sitemap_url.chars().filter(|c| !c.is_control()).collect();
+    // A line break in the URL would start a new directive: `address` refuses control characters.
+    let url = address(sitemap_url);
     format!("User-agent: *\nAllow: /\n\nSitemap: {url}\n")
 }
 

@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::content::library::Library;
 use crate::content::page::{Page, PageId};
 use crate::content::taxonomy::Taxonomy;
+use crate::federation::NetworkEntry;
 use crate::federation::parse::EntryKind;
 use crate::federation::sources::{FederationConfig, SourceLocation};
 use crate::output::urls;
@@ -292,6 +293,8 @@ fn render_doc(config: &Config, folder: &str, doc: &FeedDoc) -> Vec<(String, Stri
 
 /// `/network/feed.xml`, `/network/feed.json` and `/network/opml.xml`.
 fn network_files(config: &Config, network: &NetworkValues) -> Vec<(String, String)> {
+    let folder = "/network/";
+    let network_page = urls::permalink(&config.base_url, folder);
     let entries: Vec<FeedEntry> = network
         .index
         .entries
@@ -311,7 +314,7 @@ fn network_files(config: &Config, network: &NetworkValues) -> Vec<(String, Strin
             FeedEntry {
                 id: e.id.clone(),
                 title: e.title.clone(),
-                link: e.link.clone().unwrap_or_else(|| e.id.clone()),
+                link: network_link(e, &network_page),
                 published: zoned(e.published),
                 updated: zoned(e.updated),
                 authors: e.authors.clone(),
@@ -323,7 +326,6 @@ fn network_files(config: &Config, network: &NetworkValues) -> Vec<(String, Strin
             }
         })
         .collect();
-    let folder = "/network/";
     let self_urls = FeedUrls {
         atom: Some(feed_url(config, folder, "feed.xml")),
         json: Some(feed_url(config, folder, "feed.json")),
@@ -333,7 +335,7 @@ fn network_files(config: &Config, network: &NetworkValues) -> Vec<(String, Strin
         title: format!("The network · {}", branch_name(config)),
         description: format!("The newest writing of the branches {} follows", branch_name(config)),
         language: config.language.clone(),
-        home_url: urls::permalink(&config.base_url, folder),
+        home_url: network_page,
         self_urls,
         author: branch_name(config),
         updated: newest(&entries),
@@ -357,6 +359,22 @@ fn network_files(config: &Config, network: &NetworkValues) -> Vec<(String, Strin
         ("network/feed.json".into(), publish::json_feed(&doc)),
         ("network/opml.xml".into(), publish::opml(&format!("Branches {} follows", branch_name(config)), &opml_feeds)),
     ]
+}
+
+/// The link a network entry is published with: its own; else its id, when
+/// that is an absolute web address (RSS guids often are); else its origin's
+/// home page; else the hub's network page. Never an id that is not a link
+/// (`javascript:…`, `urn:…`, or a relative id that would point into the hub).
+fn network_link(entry: &NetworkEntry, network_page: &str) -> String {
+    let absolute_web = |url: &&String| {
+        crate::html::publishable_address(url).is_some() && url::Url::parse(url).is_ok_and(|u| u.has_host())
+    };
+    [entry.link.as_ref(), Some(&entry.id), entry.origin.home_url.as_ref()]
+        .into_iter()
+        .flatten()
+        .find(absolute_web)
+        .cloned()
+        .unwrap_or_else(|| network_page.to_owned())
 }
 
 /// A hash of every address and date in the sitemap: equal fingerprints, same file.
@@ -461,6 +479,7 @@ fn branch_manifest(site: &Site<'_>, feeds: &[FeedPlan]) -> BranchManifest {
         description: config.description.clone(),
         language: config.language.clone(),
         home_url: urls::permalink(&config.base_url, "/"),
+        hub: site.network.is_some(),
         contact: config.branch.contact.clone(),
         feeds: manifest_feeds,
         sections,

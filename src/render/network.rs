@@ -5,7 +5,10 @@
 //! `/network/tags/<tag>/`, `/network/<branch>/`, each paginated, and
 //! `/network/branches/` (the directory). The index itself comes from the
 //! federation stage ([`crate::federation::load_index`]); this module only
-//! shapes it for templates.
+//! shapes it for templates. Every address it hands templates (entry links,
+//! origin and branch pages and feeds) passes [`html::publishable_address`]
+//! first, and ids [`html::publishable_id`]: themes never see a
+//! `javascript:` or `data:` address, whatever a followed feed sent.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -14,6 +17,7 @@ use tera::Value;
 use crate::config::Config;
 use crate::federation::sources::SourceId;
 use crate::federation::{BranchStatus, BranchSummary, NetworkIndex};
+use crate::html;
 use crate::output::urls;
 use crate::render::values::map;
 
@@ -101,9 +105,9 @@ pub fn build(config: &Config, index: NetworkIndex, paginate_by: usize) -> Networ
         .map(|e| {
             let branch = e.origin.branch_id.as_ref().and_then(branch_permalink);
             map([
-                ("id", Value::from(e.id.as_str())),
+                ("id", Value::from(html::publishable_id(&e.id).into_owned())),
                 ("title", Value::from(e.title.as_str())),
-                ("link", Value::from(e.link.clone())),
+                ("link", address_value(&e.link)),
                 ("published", Value::from(e.published.to_string())),
                 ("updated", Value::from(e.updated.to_string())),
                 ("summary", e.summary.as_ref().map(|s| Value::safe_string(s.as_str())).unwrap_or_else(Value::none)),
@@ -115,8 +119,8 @@ pub fn build(config: &Config, index: NetworkIndex, paginate_by: usize) -> Networ
                     "origin",
                     map([
                         ("name", Value::from(e.origin.name.clone())),
-                        ("home_url", Value::from(e.origin.home_url.clone())),
-                        ("feed_url", Value::from(e.origin.feed_url.clone())),
+                        ("home_url", address_value(&e.origin.home_url)),
+                        ("feed_url", address_value(&e.origin.feed_url)),
                         ("branch_id", Value::from(e.origin.branch_id.as_ref().map(|b| b.as_str().to_owned()))),
                     ]),
                 ),
@@ -132,8 +136,8 @@ pub fn build(config: &Config, index: NetworkIndex, paginate_by: usize) -> Networ
             map([
                 ("id", Value::from(b.id.as_str())),
                 ("name", Value::from(b.name.as_str())),
-                ("home_url", Value::from(b.home_url.clone())),
-                ("feed_url", Value::from(b.feed_url.clone())),
+                ("home_url", address_value(&b.home_url)),
+                ("feed_url", address_value(&b.feed_url)),
                 ("locality", Value::from(b.locality.clone())),
                 ("entry_count", Value::from(b.entry_count)),
                 ("last_updated", Value::from(b.last_updated.map(|t| t.to_string()))),
@@ -148,12 +152,18 @@ pub fn build(config: &Config, index: NetworkIndex, paginate_by: usize) -> Networ
     NetworkValues { network, entries, listings, paginate_by: paginate_by.max(1), index }
 }
 
+/// An optional address for templates: null when absent or refused by the allow-list.
+fn address_value(address: &Option<String>) -> Value {
+    Value::from(address.as_deref().and_then(html::publishable_address).map(str::to_owned))
+}
+
 fn status_name(status: BranchStatus) -> &'static str {
     match status {
         BranchStatus::Ok => "ok",
         BranchStatus::Stale => "stale",
         BranchStatus::Unavailable => "unavailable",
         BranchStatus::Local => "local",
+        BranchStatus::Empty => "empty",
     }
 }
 

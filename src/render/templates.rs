@@ -111,7 +111,21 @@ impl TemplateSources {
     /// already be registered: Tera checks the names while loading).
     pub fn add_to(&self, tera: &mut Tera) -> Result<()> {
         tera.add_raw_templates(self.by_name.values().map(|s| (s.name.as_str(), s.text.as_str())))
-            .map_err(|e| Error::from(self.diagnostic(&e, None)))
+            .map_err(|e| Error::many(self.diagnostics(&e, None)))
+    }
+
+    /// Every problem in a Tera error. Tera reports unknown filters,
+    /// functions and included templates as one message of several
+    /// `error: … --> NAME:LINE:COL` reports: each becomes a located diagnostic.
+    pub fn diagnostics(&self, err: &tera::Error, rendering: Option<&Path>) -> Vec<Diagnostic> {
+        if let tera::ErrorKind::Msg(text) = err.kind() {
+            let reports = text.split("\n\nerror: ").map(|r| r.strip_prefix("error: ").unwrap_or(r));
+            let found: Vec<Diagnostic> = reports.filter_map(|r| self.report_diagnostic(r, rendering)).collect();
+            if !found.is_empty() {
+                return found;
+            }
+        }
+        vec![self.diagnostic(err, rendering)]
     }
 
     /// A diagnostic for a Tera error, located in the template file, with
@@ -121,17 +135,20 @@ impl TemplateSources {
         match err.kind() {
             tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
                 let span = report.span();
-                let message = format!("{}{while_rendering}", report.message());
-                let d = Diagnostic::new(message);
-                match self.get(report.filename()) {
-                    Some(src) => {
-                        let shown =
-                            src.path.clone().unwrap_or_else(|| PathBuf::from(format!("(built-in) {}", src.name)));
-                        d.at(&shown, span.start_line, span.start_col + 1).with_source_line(&src.text, span.start_line)
-                    }
-                    None => d.at(Path::new(report.filename()), span.start_line, span.start_col + 1),
-                }
-                .with_help(help_for(report.message()))
+                let d = Diagnostic::new(format!("{}{while_rendering}", report.message()));
+                self.locate(d, report.filename(), span.start_line, span.start_col + 1)
+                    .with_help(help_for(report.message()))
+            }
+            tera::ErrorKind::MissingParent { current, parent } => {
+                let d =
+                    Diagnostic::new(format!("`{current}` extends `{parent}`, which does not exist{while_rendering}"));
+                self.locate_word(d, current, "extends")
+            }
+            tera::ErrorKind::CircularExtend { tpl, .. } | tera::ErrorKind::CircularInclude { tpl, .. } => {
+                let word =
+                    if matches!(err.kind(), tera::ErrorKind::CircularExtend { .. }) { "extends" } else { "include" };
+                let d = Diagnostic::new(format!("{}{while_rendering}", flatten(&err.to_string())));
+                self.locate_word(d, tpl, word)
             }
             other => {
                 let d = Diagnostic::new(format!("{}{while_rendering}", flatten(&other.to_string())));
@@ -142,6 +159,40 @@ impl TemplateSources {
             }
         }
     }
+
+    /// One `error: MESSAGE … --> NAME:LINE:COL …` report of a Tera message.
+    fn report_diagnostic(&self, report: &str, rendering: Option<&Path>) -> Option<Diagnostic> {
+        let message = report.lines().next()?;
+        let place = report.lines().find_map(|l| l.trim_start().strip_prefix("--> "))?;
+        let mut parts = place.rsplitn(3, ':');
+        let column: usize = parts.next()?.parse().ok()?;
+        let line: usize = parts.next()?.parse().ok()?;
+        let name = parts.next()?;
+        let while_rendering = rendering.map(|p| format!(" (while rendering {})", p.display())).unwrap_or_default();
+        let d = Diagnostic::new(format!("{message}{while_rendering}"));
+        Some(self.locate(d, name, line, column).with_help(help_for(message)))
+    }
+
+    /// Places `d` at `line`:`column` of the template `name`'s file.
+    fn locate(&self, d: Diagnostic, name: &str, line: usize, column: usize) -> Diagnostic {
+        match self.get(name) {
+            Some(src) => d.at(&shown_path(src), line, column).with_source_line(&src.text, line),
+            None => d.at(Path::new(name), line, column),
+        }
+    }
+
+    /// Places `d` at the first `word` (a tag name) of the template `name`.
+    fn locate_word(&self, d: Diagnostic, name: &str, word: &str) -> Diagnostic {
+        match self.get(name) {
+            Some(src) => d.at_offset(&shown_path(src), &src.text, src.text.find(word).unwrap_or(0)),
+            None => d.at(Path::new(name), 0, 0),
+        }
+    }
+}
+
+/// The file of a template as shown in messages; built-in ones are marked.
+fn shown_path(src: &TemplateSource) -> PathBuf {
+    src.path.clone().unwrap_or_else(|| PathBuf::from(format!("(built-in) {}", src.name)))
 }
 
 /// The code inside `{{ }}` and `{% %}` (comments skipped; a closing
@@ -219,7 +270,8 @@ fn read_dir(dir: &Path) -> Result<Vec<TemplateSource>> {
     files_under(dir, "the templates folder")?
         .into_iter()
         .map(|(name, path)| {
-            let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, "read this template", &e))?;
+            let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, "read this template", &e))?;
+            let text = crate::error::utf8_text(&path, bytes)?;
             Ok(TemplateSource { name, path: Some(path), text })
         })
         .collect()

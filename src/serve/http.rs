@@ -6,69 +6,212 @@
 //! files the build produced exist, so there are no symlinks to follow.
 //! HTML gets the live-reload script; the reload socket lives at
 //! [`reload::EVENTS_PATH`] under the site root.
+//!
+//! Requests for another host, and reload sockets opened by another site's
+//! page, are refused (see [`host_check`](super::host_check)). Everything a
+//! client can make the server hold is bounded, so a preview left running
+//! cannot be worn down: hyper reads each request head into at most
+//! [`MAX_HEAD_BYTES`] and within [`HEAD_TIMEOUT`] (which also closes idle
+//! keep-alive connections), connections and reload sockets are capped with
+//! the oldest closed to make room, and all of it runs as tasks on a runtime
+//! of [`WORKER_THREADS`] threads, not a thread per connection.
 
-use std::io::Read;
+use std::convert::Infallible;
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::header::{CACHE_CONTROL, CONTENT_TYPE, HOST, HeaderValue, LOCATION, ORIGIN};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
 use percent_encoding::percent_decode_str;
-use tiny_http::{Header, Request, Response, Server, StatusCode};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::runtime::Runtime;
 
+use crate::serve::capacity::Capacity;
+use crate::serve::host_check::AllowedHosts;
 use crate::serve::rebuild::Files;
-use crate::serve::reload::{self, Hub};
+use crate::serve::reload::{self, ReloadChannel};
+use crate::serve::socket;
 
 /// What the server serves: the current output, swapped after each rebuild.
 pub type SharedFiles = Arc<RwLock<Arc<Files>>>;
 
+/// The largest request head (request line and headers) read; larger ones
+/// get 431. Browsers send a few KiB, more with many `localhost` cookies.
+pub const MAX_HEAD_BYTES: usize = 64 * 1024;
+/// How long a client may take to send a request head, or stay idle
+/// between requests, before its connection is closed.
+pub const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+/// Open HTTP connections at most; a new one closes the oldest.
+pub const MAX_CONNECTIONS: usize = 512;
+/// Open live-reload sockets at most (one per open tab); a new one closes the oldest.
+pub const MAX_RELOAD_SOCKETS: usize = 64;
+/// Threads answering requests.
+pub const WORKER_THREADS: usize = 2;
+
 const NO_SITE_YET: &[u8] =
     b"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head><body><p>Nothing here (yet).</p></body></html>";
 
-/// Answers requests until the server is dropped. Each request gets its own
-/// thread (reload sockets stay open for as long as the page is).
-pub fn serve(server: Arc<Server>, files: SharedFiles, hub: Hub) {
-    for request in server.incoming_requests() {
-        let files = files.clone();
-        let hub = hub.clone();
-        std::thread::spawn(move || handle(request, &files, &hub));
-    }
+/// The running server; it stops when dropped.
+pub struct PreviewServer {
+    _runtime: Runtime,
 }
 
-fn handle(request: Request, files: &SharedFiles, hub: &Hub) {
-    let raw = request.url().split(['?', '#']).next().unwrap_or("/").to_owned();
-    if raw.trim_start_matches('/') == reload::EVENTS_PATH {
-        return socket(request, hub);
-    }
-    let current = files.read().map(|f| f.clone()).unwrap_or_else(|p| p.into_inner().clone());
-    let response = match resolve(&raw, &current) {
-        Resolved::File(key) => file_response(&current, &key, &raw, 200),
-        Resolved::Redirect(to) => {
-            Response::from_data(Vec::new()).with_status_code(StatusCode(301)).with_header(header("Location", &to))
-        }
-        Resolved::NotFound => match current.contains_key("404.html") {
-            true => file_response(&current, "404.html", &raw, 404),
-            // No build yet (the first one failed): a bare page that still
-            // carries the reload script, so the error overlay shows.
-            false => Response::from_data(reload::inject(NO_SITE_YET, "*", &raw))
-                .with_status_code(StatusCode(404))
-                .with_header(header("Content-Type", "text/html; charset=utf-8")),
-        },
+/// What every request may use.
+struct Shared {
+    files: SharedFiles,
+    channel: ReloadChannel,
+    hosts: AllowedHosts,
+    sockets: Capacity,
+}
+
+/// Starts answering on `listener` (already bound, so the caller has chosen
+/// the port), serving `files` and telling pages what `channel` says.
+pub fn start(
+    listener: std::net::TcpListener,
+    files: SharedFiles,
+    channel: ReloadChannel,
+) -> std::io::Result<PreviewServer> {
+    let hosts = AllowedHosts::new(listener.local_addr()?);
+    listener.set_nonblocking(true)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(WORKER_THREADS)
+        .thread_name("branchpress-serve")
+        .enable_all()
+        .build()?;
+    let listener = {
+        let _inside = runtime.enter();
+        TcpListener::from_std(listener)?
     };
-    let _ = request.respond(response);
+    let shared = Arc::new(Shared { files, channel, hosts, sockets: Capacity::new(MAX_RELOAD_SOCKETS) });
+    runtime.spawn(accept(listener, shared, Capacity::new(MAX_CONNECTIONS)));
+    Ok(PreviewServer { _runtime: runtime })
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes())
-        .unwrap_or_else(|_| Header::from_bytes(&b"X-Invalid"[..], &b"1"[..]).expect("static header"))
+async fn accept(listener: TcpListener, shared: Arc<Shared>, connections: Capacity) {
+    loop {
+        match listener.accept().await {
+            Ok((stream, _)) => connections.spawn(connection(stream, shared.clone())),
+            // Out of file descriptors or the like: wait for some to close
+            // rather than spin.
+            Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+        }
+    }
 }
 
-fn file_response(files: &Files, key: &str, request_path: &str, status: u16) -> Response<std::io::Cursor<Vec<u8>>> {
-    let bytes = files.get(key).map(|b| b.as_slice()).unwrap_or_default();
+/// Answers the requests of one connection, within the bounds above.
+async fn connection(stream: TcpStream, shared: Arc<Shared>) {
+    let service = service_fn(move |request| {
+        let response = answer(request, &shared);
+        async move { Ok::<_, Infallible>(response) }
+    });
+    let _ = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEAD_TIMEOUT)
+        .max_buf_size(MAX_HEAD_BYTES)
+        .serve_connection(TokioIo::new(stream), service)
+        .with_upgrades()
+        .await;
+}
+
+fn answer(request: Request<Incoming>, shared: &Shared) -> Response<Full<Bytes>> {
+    let host = request
+        .uri()
+        .authority()
+        .map(|a| a.as_str())
+        .or_else(|| request.headers().get(HOST).and_then(|v| v.to_str().ok()))
+        .unwrap_or_default()
+        .to_owned();
+    if !shared.hosts.allows(&host) {
+        return plain(
+            StatusCode::FORBIDDEN,
+            "Refused: this preview answers only at the address branchpress serve printed, not under another host name.",
+        );
+    }
+    let path = request.uri().path().to_owned();
+    if path.trim_start_matches('/') == reload::EVENTS_PATH {
+        return reload_socket(request, shared, &host);
+    }
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        let mut response = plain(StatusCode::METHOD_NOT_ALLOWED, "The preview only answers GET and HEAD.");
+        response.headers_mut().insert(hyper::header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return response;
+    }
+    let current = shared.files.read().map(|f| f.clone()).unwrap_or_else(|p| p.into_inner().clone());
+    file_or_redirect(&path, &current)
+}
+
+/// The reload socket, for pages this preview served only: the events carry
+/// the build's errors, absolute paths included.
+fn reload_socket(request: Request<Incoming>, shared: &Shared, host: &str) -> Response<Full<Bytes>> {
+    let origin = request.headers().get(ORIGIN).and_then(|v| v.to_str().ok());
+    if !origin.is_some_and(|origin| shared.hosts.allows_origin(origin, host)) {
+        return plain(StatusCode::FORBIDDEN, "Refused: the live-reload socket is only for pages this preview served.");
+    }
+    socket::upgrade(request, &shared.channel, &shared.sockets).unwrap_or_else(|why| plain(StatusCode::BAD_REQUEST, why))
+}
+
+fn file_or_redirect(path: &str, files: &Files) -> Response<Full<Bytes>> {
+    match resolve(path, files) {
+        Resolved::File(key) => file_response(files, &key, path, StatusCode::OK),
+        Resolved::Redirect(to) => {
+            let mut response = Response::new(Full::default());
+            *response.status_mut() = StatusCode::MOVED_PERMANENTLY;
+            if let Ok(value) = HeaderValue::from_str(&to) {
+                response.headers_mut().insert(LOCATION, value);
+            }
+            response
+        }
+        Resolved::NotFound if files.contains_key("404.html") => {
+            file_response(files, "404.html", path, StatusCode::NOT_FOUND)
+        }
+        // No build yet (the first one failed): a bare page that still
+        // carries the reload script, so the error overlay shows.
+        Resolved::NotFound => {
+            let body = Bytes::from(reload::inject(NO_SITE_YET, "*", path));
+            with_type(Response::new(Full::new(body)), StatusCode::NOT_FOUND, "text/html; charset=utf-8")
+        }
+    }
+}
+
+/// A short plain-text answer.
+fn plain(status: StatusCode, text: &str) -> Response<Full<Bytes>> {
+    with_type(Response::new(Full::new(Bytes::from(format!("{text}\n")))), status, "text/plain; charset=utf-8")
+}
+
+fn with_type(mut response: Response<Full<Bytes>>, status: StatusCode, kind: &str) -> Response<Full<Bytes>> {
+    *response.status_mut() = status;
+    if let Ok(value) = HeaderValue::from_str(kind) {
+        response.headers_mut().insert(CONTENT_TYPE, value);
+    }
+    response
+}
+
+/// An output file's bytes, shared with the output rather than copied.
+struct OutputBytes(Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for OutputBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+fn file_response(files: &Files, key: &str, request_path: &str, status: StatusCode) -> Response<Full<Bytes>> {
     let kind = content_type(key);
-    let me = if status == 404 { "*" } else { key };
-    let body = if kind.starts_with("text/html") { reload::inject(bytes, me, request_path) } else { bytes.to_vec() };
-    Response::from_data(body)
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", kind))
-        .with_header(header("Cache-Control", "no-store"))
+    let me = if status == StatusCode::NOT_FOUND { "*" } else { key };
+    let body = match files.get(key) {
+        Some(bytes) if kind.starts_with("text/html") => Bytes::from(reload::inject(bytes, me, request_path)),
+        Some(bytes) => Bytes::from_owner(OutputBytes(bytes.clone())),
+        None => Bytes::new(),
+    };
+    let mut response = with_type(Response::new(Full::new(body)), status, &kind);
+    response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 /// What a request path maps to.
@@ -127,74 +270,21 @@ fn safe_segments(raw: &str) -> Option<Vec<String>> {
     Some(out)
 }
 
-/// The content type of an output file, by extension.
-pub fn content_type(path: &str) -> &'static str {
-    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
-    match ext.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" if path.ends_with("feed.json") => "application/feed+json; charset=utf-8",
-        "json" => "application/json; charset=utf-8",
-        "xml" if path.ends_with("feed.xml") => "application/atom+xml; charset=utf-8",
-        "xml" if path.ends_with("rss.xml") => "application/rss+xml; charset=utf-8",
-        "xml" => "application/xml; charset=utf-8",
-        "txt" => "text/plain; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "ico" => "image/x-icon",
-        "pdf" => "application/pdf",
-        "woff2" => "font/woff2",
-        "woff" => "font/woff",
-        "mp4" => "video/mp4",
-        "webm" => "video/webm",
-        "mp3" => "audio/mpeg",
-        "ogg" => "audio/ogg",
-        _ => "application/octet-stream",
+/// The content type of an output file: by extension (`mime_guess`), with
+/// the feed types told apart by name, and UTF-8 named for text.
+pub fn content_type(path: &str) -> String {
+    let feeds = [
+        ("feed.xml", "application/atom+xml"),
+        ("rss.xml", "application/rss+xml"),
+        ("feed.json", "application/feed+json"),
+    ];
+    if let Some((_, kind)) = feeds.iter().find(|(name, _)| path.ends_with(name)) {
+        return format!("{kind}; charset=utf-8");
     }
-}
-
-/// Upgrades the request to a WebSocket and forwards reload messages to it
-/// until the page goes away.
-fn socket(request: Request, hub: &Hub) {
-    let Some(key) = request.headers().iter().find(|h| h.field.equiv("Sec-WebSocket-Key")).map(|h| h.value.to_string())
-    else {
-        let _ = request.respond(Response::from_string("expected a WebSocket").with_status_code(StatusCode(400)));
-        return;
-    };
-    let accept = tungstenite::handshake::derive_accept_key(key.as_bytes());
-    let response = Response::new_empty(StatusCode(101)).with_header(header("Sec-WebSocket-Accept", &accept));
-    let stream = request.upgrade("websocket", response);
-    let mut socket = tungstenite::WebSocket::from_raw_socket(Stream(stream), tungstenite::protocol::Role::Server, None);
-    let messages = hub.subscribe();
-    while let Ok(text) = messages.recv() {
-        if socket.send(tungstenite::Message::text(text)).is_err() {
-            break;
-        }
-    }
-}
-
-/// tiny_http's upgraded stream, as the `Read + Write` tungstenite wants.
-struct Stream(Box<dyn tiny_http::ReadWrite + Send>);
-
-impl Read for Stream {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        self.0.read(buf)
-    }
-}
-
-impl std::io::Write for Stream {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.write(buf)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.0.flush()
-    }
+    let guess = mime_guess::from_path(path).first_or_octet_stream();
+    let text =
+        guess.type_() == mime_guess::mime::TEXT || matches!(guess.subtype().as_str(), "json" | "xml" | "javascript");
+    if text { format!("{}; charset=utf-8", guess.essence_str()) } else { guess.essence_str().to_owned() }
 }
 
 #[cfg(test)]
@@ -243,8 +333,16 @@ mod tests {
     fn content_types() {
         assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
         assert_eq!(content_type("feed.xml"), "application/atom+xml; charset=utf-8");
-        assert_eq!(content_type("sitemap.xml"), "application/xml; charset=utf-8");
+        assert_eq!(content_type("sitemap.xml"), "text/xml; charset=utf-8");
+        assert_eq!(content_type("search.js"), "text/javascript; charset=utf-8");
         assert_eq!(content_type("feed.json"), "application/feed+json; charset=utf-8");
         assert_eq!(content_type("x.SVG"), "image/svg+xml");
+        assert_eq!(content_type("rss.xml"), "application/rss+xml; charset=utf-8");
+        assert_eq!(content_type("site.css"), "text/css; charset=utf-8");
+        assert_eq!(content_type("branch.json"), "application/json; charset=utf-8");
+        assert_eq!(content_type("a/map.png"), "image/png");
+        assert_eq!(content_type("fonts/x.woff2"), "font/woff2");
+        assert_eq!(content_type("guide.pdf"), "application/pdf");
+        assert_eq!(content_type("no-extension"), "application/octet-stream");
     }
 }

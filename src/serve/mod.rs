@@ -5,20 +5,23 @@
 //! [`http`] serving the latest good output throughout. `public/` is never
 //! touched, and the federation cache is only read, never refreshed.
 
+mod capacity;
+mod host_check;
 pub mod http;
 pub mod rebuild;
 pub mod reload;
+mod socket;
 pub mod watch;
 
 use std::collections::HashSet;
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::report::{self, Level};
 use rebuild::{Files, Preview};
-use reload::{Hub, Message};
+use reload::{Message, ReloadChannel};
 
 /// How many ports after the asked one are tried when it is taken.
 const PORT_TRIES: u16 = 10;
@@ -42,7 +45,7 @@ pub struct ServeOptions {
 pub fn run(options: &ServeOptions) -> Result<()> {
     let site_dir =
         options.site_dir.canonicalize().map_err(|e| Error::io(&options.site_dir, "open the site folder", &e))?;
-    let (server, address) = listen(options.bind, options.port)?;
+    let (listener, address) = listen(options.bind, options.port)?;
     if !options.bind.is_loopback() {
         eprintln!(
             "warning: listening on {}: anyone who can reach this computer can see the preview, drafts included",
@@ -58,15 +61,12 @@ pub fn run(options: &ServeOptions) -> Result<()> {
     let ignored = vec![site_dir.join("public"), site_dir.join(".branchpress")];
     let watcher = watch::SiteWatcher::new(&site_dir, theme.as_deref(), ignored)?;
     let mut preview = Preview::new(&site_dir, &base_url, options.drafts);
-    let hub = Hub::default();
+    let channel = ReloadChannel::default();
     let files: http::SharedFiles = Arc::new(RwLock::new(Arc::new(Files::new())));
-    rebuild_and_tell(&mut preview, &files, &hub, None);
+    rebuild_and_tell(&mut preview, &files, &channel, None);
 
-    let server = Arc::new(server);
-    {
-        let (server, files, hub) = (server.clone(), files.clone(), hub.clone());
-        std::thread::spawn(move || http::serve(server, files, hub));
-    }
+    let _server = http::start(listener, files.clone(), channel.clone())
+        .map_err(|e| Diagnostic::new(format!("could not start the preview server: {e}")))?;
     println!("Serving {} at {base_url}/ (press Ctrl+C to stop)", site_dir.display());
     if options.open {
         open_browser(&format!("{base_url}/"));
@@ -75,21 +75,26 @@ pub fn run(options: &ServeOptions) -> Result<()> {
     while let Some(batch) = watcher.next_batch() {
         if !batch.is_empty() {
             let changed: HashSet<PathBuf> = batch.into_iter().collect();
-            rebuild_and_tell(&mut preview, &files, &hub, Some(&changed));
+            rebuild_and_tell(&mut preview, &files, &channel, Some(&changed));
         }
     }
     Ok(())
 }
 
 /// Rebuilds, swaps the served files, and tells the open pages and the terminal.
-fn rebuild_and_tell(preview: &mut Preview, files: &http::SharedFiles, hub: &Hub, changed: Option<&HashSet<PathBuf>>) {
+fn rebuild_and_tell(
+    preview: &mut Preview,
+    files: &http::SharedFiles,
+    channel: &ReloadChannel,
+    changed: Option<&HashSet<PathBuf>>,
+) {
     let first = changed.is_none();
     match preview.rebuild(changed) {
         Ok(update) => {
             if let Ok(mut current) = files.write() {
                 *current = update.files.clone();
             }
-            hub.send(&Message::reload(update.changed.clone()));
+            channel.send(&Message::reload(update.changed.clone()));
             // Every time, not only after the first build: a warning is still
             // true until its cause is fixed, and the last lines in the
             // terminal are the ones an editor reads.
@@ -113,23 +118,23 @@ fn rebuild_and_tell(preview: &mut Preview, files: &http::SharedFiles, hub: &Hub,
         }
         Err(err) => {
             eprint!("{}", report::format_error(&err, "the preview keeps showing the last good version"));
-            hub.send(&Message::errors(&err.diagnostics));
+            channel.send(&Message::errors(&err.diagnostics));
         }
     }
 }
 
 /// Binds the asked port, or one of the next few when it is taken.
-fn listen(bind: IpAddr, port: u16) -> Result<(tiny_http::Server, SocketAddr)> {
+fn listen(bind: IpAddr, port: u16) -> Result<(TcpListener, SocketAddr)> {
     let mut last_error = String::new();
     for candidate in port..port.saturating_add(PORT_TRIES) {
         let address = SocketAddr::new(bind, candidate);
-        match tiny_http::Server::http(address) {
-            Ok(server) => {
+        match TcpListener::bind(address) {
+            Ok(listener) => {
                 if candidate != port {
                     eprintln!("Port {port} is in use; using {candidate} instead (choose one with --port).");
                 }
-                let address = server.server_addr().to_ip().unwrap_or(address);
-                return Ok((server, address));
+                let address = listener.local_addr().unwrap_or(address);
+                return Ok((listener, address));
             }
             Err(e) => last_error = e.to_string(),
         }

@@ -171,6 +171,9 @@ impl Preview {
             self.feeds = FeedCache::default();
         }
         let machine = site.machine_files(Some(&mut self.feeds));
+        let generated: Vec<&str> =
+            machine.write.iter().map(|(p, _)| p.as_str()).chain(machine.kept.iter().map(String::as_str)).collect();
+        site.check_outputs(&jobs, &generated)?;
         for (path, text) in &machine.write {
             out.write(path, text.as_bytes())?;
         }

@@ -7,10 +7,10 @@
 //! A page reloads when its own file changed, swaps stylesheets when only CSS
 //! changed, and shows errors in an overlay until the next good build.
 
-use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
+use tokio::sync::broadcast;
 
 use crate::error::Diagnostic;
 
@@ -79,37 +79,56 @@ impl Message {
     }
 }
 
-/// The open pages' sockets, and the last error (sent to pages opened while
-/// the site is broken).
-#[derive(Default, Clone)]
-pub struct Hub {
-    inner: Arc<Mutex<HubState>>,
+/// How many messages a page may fall behind before it skips to the newest
+/// (each message is a whole state, so only the newest matters).
+const BACKLOG: usize = 16;
+
+/// The channel from the rebuild loop to the open pages' sockets. It also
+/// keeps the last error, for pages opened while the site is broken.
+#[derive(Clone)]
+pub struct ReloadChannel {
+    inner: Arc<Mutex<ChannelState>>,
 }
 
-#[derive(Default)]
-struct HubState {
-    clients: Vec<Sender<String>>,
-    last_error: Option<String>,
+struct ChannelState {
+    sender: broadcast::Sender<Arc<str>>,
+    last_error: Option<Arc<str>>,
 }
 
-impl Hub {
-    /// A new stream; it starts with the current error, if there is one.
-    pub fn subscribe(&self) -> Receiver<String> {
-        let (tx, rx) = channel();
-        let mut state = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(error) = &state.last_error {
-            let _ = tx.send(error.clone());
-        }
-        state.clients.push(tx);
-        rx
+/// One open page's view of the channel.
+pub struct Subscription {
+    /// The current error, to send first, if the site is broken.
+    pub current_error: Option<Arc<str>>,
+    /// The messages after it.
+    pub updates: broadcast::Receiver<Arc<str>>,
+}
+
+impl Default for ReloadChannel {
+    fn default() -> ReloadChannel {
+        let (sender, _) = broadcast::channel(BACKLOG);
+        ReloadChannel { inner: Arc::new(Mutex::new(ChannelState { sender, last_error: None })) }
+    }
+}
+
+impl ReloadChannel {
+    /// A new page's stream: the current error, if any, then every message.
+    pub fn subscribe(&self) -> Subscription {
+        let state = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        Subscription { current_error: state.last_error.clone(), updates: state.sender.subscribe() }
     }
 
-    /// Sends a message to every open page, forgetting closed streams.
+    /// Sends a message to every open page (none open is fine).
     pub fn send(&self, message: &Message) {
-        let event = message.to_event();
+        let event: Arc<str> = message.to_event().into();
         let mut state = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         state.last_error = matches!(message, Message::Error { .. }).then(|| event.clone());
-        state.clients.retain(|c| c.send(event.clone()).is_ok());
+        let _ = state.sender.send(event);
+    }
+
+    /// How many pages are listening.
+    #[cfg(test)]
+    pub fn listeners(&self) -> usize {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner()).sender.receiver_count()
     }
 }
 
@@ -205,11 +224,21 @@ mod tests {
 
     #[test]
     fn new_subscribers_see_the_current_error() {
-        let hub = Hub::default();
-        hub.send(&Message::errors(&[Diagnostic::new("broken")]));
-        let rx = hub.subscribe();
-        assert!(rx.try_recv().unwrap().contains("broken"));
-        hub.send(&Message::reload(vec![]));
-        assert!(hub.subscribe().try_recv().is_err(), "a good build clears the error");
+        let channel = ReloadChannel::default();
+        channel.send(&Message::errors(&[Diagnostic::new("broken")]));
+        let mut page = channel.subscribe();
+        assert!(page.current_error.unwrap().contains("broken"));
+        channel.send(&Message::reload(vec![]));
+        assert!(page.updates.try_recv().unwrap().contains("reload"));
+        assert!(channel.subscribe().current_error.is_none(), "a good build clears the error");
+    }
+
+    #[test]
+    fn a_closed_page_stops_listening() {
+        let channel = ReloadChannel::default();
+        let page = channel.subscribe();
+        assert_eq!(channel.listeners(), 1);
+        drop(page);
+        assert_eq!(channel.listeners(), 0);
     }
 }

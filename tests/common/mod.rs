@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod bounded;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -128,10 +130,16 @@ impl Run {
 
 /// Runs the real binary in `dir`.
 pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    run_with_env(dir, args, &[])
+}
+
+/// Runs the real binary in `dir` with extra environment variables.
+pub fn run_with_env(dir: &Path, args: &[&str], env: &[(&str, &Path)]) -> Run {
     let out: Output = Command::new(env!("CARGO_BIN_EXE_branchpress"))
         .args(args)
         .current_dir(dir)
         .env_remove("RUST_BACKTRACE")
+        .envs(env.iter().copied())
         .output()
         .expect("run branchpress");
     Run {

@@ -11,9 +11,10 @@ use fantoccini::wd::Capabilities;
 use fantoccini::{Client, ClientBuilder};
 use serde_json::{Value, json};
 
-/// Where Debian installs the browser and its driver.
-const CHROMIUM: &str = "/usr/bin/chromium";
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+#[path = "browser_tools.rs"]
+pub mod browser_tools;
+
+use browser_tools::{CHROMEDRIVER, CHROMIUM};
 
 /// A free port on 127.0.0.1.
 pub fn free_port() -> u16 {
@@ -29,15 +30,11 @@ pub struct Browser {
 }
 
 impl Browser {
-    /// Starts chromedriver and a fresh headless Chromium. Returns None when
-    /// they are not installed, unless `BRANCHPRESS_REQUIRE_BROWSER` is set
-    /// (as `.ci/run` does), in which case their absence fails the test.
-    pub fn start() -> Option<Browser> {
-        if !std::path::Path::new(CHROMIUM).exists() || !std::path::Path::new(CHROMEDRIVER).exists() {
-            if std::env::var_os("BRANCHPRESS_REQUIRE_BROWSER").is_some() {
-                panic!("chromium and chromium-driver are required (apt install chromium chromium-driver)");
-            }
-            eprintln!("SKIPPED: browser test needs Debian's chromium and chromium-driver (.ci/run installs them)");
+    /// Starts chromedriver and a fresh headless Chromium for `test`. When
+    /// they are not installed the test fails saying what to install; None
+    /// only when the person running it opted out ([`browser_tools::available`]).
+    pub fn start(test: &str) -> Option<Browser> {
+        if !browser_tools::available(test, &[browser_tools::chromium(), browser_tools::chromedriver()]) {
             return None;
         }
         let port = free_port();

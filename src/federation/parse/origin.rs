@@ -7,19 +7,25 @@
 //! each item. feed-rs parses none of these (`Entry::source` is never set and
 //! JSON extensions are not exposed), so this module reads them itself:
 //!
-//! - XML: a small, forgiving tokenizer that only tracks element nesting and
-//!   reads `<source>` when it is a direct child of an `<entry>`/`<item>`.
-//!   It never allocates per byte, never recurses, stops at a nesting depth
-//!   cap, and expands only the predefined and numeric entities.
+//! - XML: `quick_xml::NsReader` (already in the build through feed-rs),
+//!   tracking only element nesting and reading `<source>` when it is a
+//!   direct child of an `<entry>`/`<item>`. Elements are matched by local
+//!   name, whatever their prefix. It never recurses, stops at a nesting
+//!   depth cap, expands only the predefined and numeric entities (an
+//!   unknown one is kept as written), and keeps the claims read before any
+//!   malformed markup (parse then drops them unless they line up).
 //! - JSON: serde_json, tolerant of any extra fields.
 //!
 //! Both return one claim per entry in document order, so parse can line
 //! them up with feed-rs's entries (it drops them if the counts differ).
 //! Everything returned is untrusted text.
 
+use quick_xml::NsReader;
+use quick_xml::escape::{resolve_predefined_entity, unescape};
+use quick_xml::events::{BytesRef, BytesStart, Event};
 use serde::Deserialize;
 
-/// Deepest element nesting the tokenizer follows before giving up.
+/// Deepest element nesting followed before giving up.
 const MAX_DEPTH: usize = 256;
 
 /// The origin a feed claims for one entry; raw, untrusted strings.
@@ -67,13 +73,21 @@ fn claim_from_json(ext: &serde_json::Value) -> Option<ClaimedOrigin> {
 
 /// One claim per top-level `<entry>`/`<item>`, in order; empty if the nesting is too deep.
 pub(crate) fn xml_entry_origins(doc: &str) -> Vec<Option<ClaimedOrigin>> {
+    let mut reader = NsReader::from_str(doc);
+    let config = reader.config_mut();
+    config.allow_dangling_amp = true;
+    config.allow_unmatched_ends = true;
+    config.check_end_names = false;
     let mut walker = Walker::default();
-    for token in (Tokens { rest: doc }) {
-        if !walker.step(token) {
+    loop {
+        let event = match reader.read_event() {
+            Ok(Event::Eof) | Err(_) => return walker.claims,
+            Ok(event) => event,
+        };
+        if !walker.step(event) {
             return Vec::new();
         }
     }
-    walker.claims
 }
 
 /// The part of an entry being read.
@@ -84,11 +98,11 @@ enum Field {
     RssSource,
 }
 
-/// Tracks nesting and collects `<source>` data for the entry being read.
+/// Tracks nesting depth and collects `<source>` data for the entry being read.
 #[derive(Default)]
-struct Walker<'a> {
-    stack: Vec<&'a str>,
-    /// Stack depth at which the current entry element sits, while inside one.
+struct Walker {
+    depth: usize,
+    /// Depth at which the current entry element sits, while inside one.
     entry_depth: Option<usize>,
     current: ClaimParts,
     field: Option<Field>,
@@ -107,39 +121,35 @@ struct ClaimParts {
     seen_source: bool,
 }
 
-impl<'a> Walker<'a> {
-    /// Handles one token; false when the document is too deep to follow.
-    fn step(&mut self, token: Token<'a>) -> bool {
-        match token {
-            Token::Start { name, attrs, empty } => {
-                self.start(local_name(name), attrs);
-                if empty {
-                    self.end();
-                } else {
-                    self.stack.push(local_name(name));
-                }
-                self.stack.len() <= MAX_DEPTH
+impl Walker {
+    /// Handles one event; false when the document is too deep to follow.
+    fn step(&mut self, event: Event<'_>) -> bool {
+        match event {
+            Event::Start(tag) => {
+                self.start(&tag);
+                self.depth += 1;
+                return self.depth <= MAX_DEPTH;
             }
-            Token::End => {
-                self.stack.pop();
+            Event::Empty(tag) => {
+                self.start(&tag);
                 self.end();
-                true
             }
-            Token::Text(raw) => {
-                if self.field.is_some() {
-                    self.text(&unescape(raw));
-                }
-                true
+            Event::End(_) => {
+                self.depth = self.depth.saturating_sub(1);
+                self.end();
             }
-            Token::CData(raw) => {
-                self.text(raw);
-                true
-            }
+            Event::Text(text) if self.field.is_some() => self.text(&text.xml10_content()),
+            Event::GeneralRef(reference) if self.field.is_some() => self.text(&expand_reference(&reference)),
+            Event::CData(data) => self.text(&data.xml10_content()),
+            _ => {}
         }
+        true
     }
 
-    fn start(&mut self, name: &str, attrs: &str) {
-        let depth = self.stack.len();
+    fn start(&mut self, tag: &BytesStart<'_>) {
+        let name = tag.local_name();
+        let name = name.as_ref();
+        let depth = self.depth;
         let Some(entry_depth) = self.entry_depth else {
             if name == "entry" || name == "item" {
                 self.entry_depth = Some(depth);
@@ -151,15 +161,15 @@ impl<'a> Walker<'a> {
         if depth == entry_depth + 1 && name == "source" {
             parts.in_source = true;
             parts.seen_source = true;
-            parts.rss_url = attr(attrs, "url");
+            parts.rss_url = attr(tag, "url");
             self.field = Some(Field::RssSource);
         } else if depth == entry_depth + 2 && parts.in_source {
             self.field = match name {
                 "title" => Some(Field::Title),
                 "id" => Some(Field::Id),
                 "link" => {
-                    let href = attr(attrs, "href");
-                    match attr(attrs, "rel").as_deref() {
+                    let href = attr(tag, "href");
+                    match attr(tag, "rel").as_deref() {
                         Some("self") => parts.self_link = href,
                         None | Some("alternate") => parts.alternate = parts.alternate.take().or(href),
                         Some(_) => {}
@@ -173,16 +183,15 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// Called after the stack was popped (or for an empty element, before any push).
+    /// Called after the depth was lowered (or for an empty element, without changing it).
     fn end(&mut self) {
         self.field = None;
         let Some(entry_depth) = self.entry_depth else {
             return;
         };
-        let depth = self.stack.len();
-        if depth == entry_depth + 1 {
+        if self.depth == entry_depth + 1 {
             self.current.in_source = false;
-        } else if depth == entry_depth {
+        } else if self.depth == entry_depth {
             self.entry_depth = None;
             let parts = std::mem::take(&mut self.current);
             self.claims.push(parts.into_claim());
@@ -225,140 +234,22 @@ impl ClaimParts {
     }
 }
 
-/// The name without its namespace prefix.
-fn local_name(name: &str) -> &str {
-    name.rsplit(':').next().unwrap_or(name)
-}
-
-/// The value of attribute `key` in a tag's attribute text, unescaped.
-fn attr(attrs: &str, key: &str) -> Option<String> {
-    let mut rest = attrs;
-    loop {
-        rest = rest.trim_start();
-        let eq = rest.find('=')?;
-        let name = rest[..eq].trim();
-        let after = rest[eq + 1..].trim_start();
-        let quote = after.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-        let close = after[1..].find(quote)?;
-        if local_name(name) == key {
-            return Some(unescape(&after[1..1 + close]));
-        }
-        rest = &after[close + 2..];
+/// A `&…;` reference in text: a character, a predefined entity, or (when
+/// neither, as `&#55296;` or `&bogus;`) the reference as written.
+fn expand_reference(reference: &BytesRef<'_>) -> String {
+    let name = reference.xml10_content();
+    match reference.resolve_char_ref() {
+        Ok(Some(c)) => c.to_string(),
+        Ok(None) => resolve_predefined_entity(&name).map_or_else(|| format!("&{name};"), str::to_owned),
+        Err(_) => format!("&{name};"),
     }
 }
 
-/// Expands the five predefined entities and numeric character references.
-fn unescape(raw: &str) -> String {
-    crate::html::expand_references(raw, decode).into_owned()
-}
-
-fn decode(entity: &str) -> Option<char> {
-    match entity {
-        "amp" => Some('&'),
-        "lt" => Some('<'),
-        "gt" => Some('>'),
-        "quot" => Some('"'),
-        "apos" => Some('\''),
-        _ => {
-            let number = entity.strip_prefix('#')?;
-            let code = match number.strip_prefix(['x', 'X']) {
-                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                None => number.parse().ok()?,
-            };
-            char::from_u32(code)
-        }
-    }
-}
-
-/// A piece of XML as the walker needs it.
-#[derive(Debug, PartialEq, Eq)]
-enum Token<'a> {
-    Start { name: &'a str, attrs: &'a str, empty: bool },
-    End,
-    Text(&'a str),
-    CData(&'a str),
-}
-
-/// Splits XML into tokens; comments, processing instructions and DOCTYPE are skipped.
-struct Tokens<'a> {
-    rest: &'a str,
-}
-
-impl<'a> Iterator for Tokens<'a> {
-    type Item = Token<'a>;
-
-    fn next(&mut self) -> Option<Token<'a>> {
-        loop {
-            if self.rest.is_empty() {
-                return None;
-            }
-            if !self.rest.starts_with('<') {
-                let end = self.rest.find('<').unwrap_or(self.rest.len());
-                let (text, rest) = self.rest.split_at(end);
-                self.rest = rest;
-                return Some(Token::Text(text));
-            }
-            if let Some(token) = self.markup() {
-                return Some(token);
-            }
-        }
-    }
-}
-
-impl<'a> Tokens<'a> {
-    /// Reads the markup at the start of `rest`; None if it was skipped.
-    fn markup(&mut self) -> Option<Token<'a>> {
-        let s = self.rest;
-        if let Some(body) = s.strip_prefix("<![CDATA[") {
-            let end = body.find("]]>").unwrap_or(body.len());
-            self.rest = body.get(end + 3..).unwrap_or("");
-            return Some(Token::CData(&body[..end]));
-        }
-        let skip_to = |close: &str| s.find(close).map_or(s.len(), |i| i + close.len());
-        if s.starts_with("<!--") {
-            self.rest = &s[skip_to("-->")..];
-            return None;
-        }
-        if s.starts_with("<?") {
-            self.rest = &s[skip_to("?>")..];
-            return None;
-        }
-        let (inner, rest) = match tag_end(s) {
-            Some(end) => (&s[1..end - 1], &s[end..]),
-            None => (&s[1..], ""),
-        };
-        self.rest = rest;
-        if s.starts_with("<!") {
-            return None;
-        }
-        if inner.starts_with('/') {
-            return Some(Token::End);
-        }
-        let (inner, empty) = match inner.strip_suffix('/') {
-            Some(inner) => (inner, true),
-            None => (inner, false),
-        };
-        let name_end = inner.find(|c: char| c.is_whitespace()).unwrap_or(inner.len());
-        Some(Token::Start { name: &inner[..name_end], attrs: &inner[name_end..], empty })
-    }
-}
-
-/// Byte index just past the `>` closing the tag at the start of `s`, honouring quotes and `[…]` in DOCTYPE.
-fn tag_end(s: &str) -> Option<usize> {
-    let mut quote = None;
-    let mut brackets = 0usize;
-    for (i, c) in s.char_indices().skip(1) {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'') => quote = Some(c),
-            (None, '[') => brackets += 1,
-            (None, ']') => brackets = brackets.saturating_sub(1),
-            (None, '>') if brackets == 0 => return Some(i + 1),
-            _ => {}
-        }
-    }
-    None
+/// The value of attribute `key` (matched by local name), unescaped; as written when it cannot be.
+fn attr(tag: &BytesStart<'_>, key: &str) -> Option<String> {
+    let attribute = tag.attributes().with_checks(false).flatten().find(|a| a.key.local_name().as_ref() == key)?;
+    let raw = attribute.value;
+    Some(unescape(&raw).map_or_else(|_| raw.to_string(), |value| value.into_owned()))
 }
 
 #[cfg(test)]
@@ -402,14 +293,18 @@ mod tests {
         ] {
             let _ = xml_entry_origins(junk);
         }
-        assert_eq!(unescape("&#55296;&lt;&bogus;&"), "&#55296;<&bogus;&");
+        let odd = xml_entry_origins("<entry><source><title>&#55296;&lt;&bogus;&amp;&#x41;&</title></source></entry>");
+        assert_eq!(odd[0].as_ref().unwrap().name.as_deref(), Some("&#55296;<&bogus;&A&"));
     }
 
     #[test]
     fn attributes_are_found_with_either_quote() {
-        assert_eq!(attr(r#" rel='self' href="a&amp;b""#, "href").as_deref(), Some("a&b"));
-        assert_eq!(attr(r#" rel='self'"#, "href"), None);
-        assert_eq!(attr(" broken=", "href"), None);
+        let tag = |text: &'static str| BytesStart::from_content(text, 4);
+        assert_eq!(attr(&tag(r#"link rel='self' href="a&amp;b""#), "href").as_deref(), Some("a&b"));
+        assert_eq!(attr(&tag(r#"link rel='self' atom:href="/x""#), "href").as_deref(), Some("/x"));
+        assert_eq!(attr(&tag(r#"link rel='self'"#), "href"), None);
+        assert_eq!(attr(&tag("link broken="), "href"), None);
+        assert_eq!(attr(&tag(r#"link href="&bogus;""#), "href").as_deref(), Some("&bogus;"));
     }
 
     #[test]
