@@ -24,7 +24,7 @@ use crate::markdown::highlight::{self, Highlighter};
 use crate::output::sink::{Sink, StagingDir};
 use crate::output::{collisions, folder};
 use crate::publish::site_files;
-use crate::render::functions::{self, FunctionData};
+use crate::render::functions::{self, FunctionData, Reads};
 use crate::render::jobs::{self, Job, Renderer};
 use crate::render::network::{self, NetworkValues};
 use crate::render::templates::TemplateSources;
@@ -198,17 +198,26 @@ impl Prepared {
 
     /// Renders `jobs` in parallel into `sink`; every distinct error is reported.
     pub fn render_jobs(&self, jobs: &[Job], sink: &dyn Sink) -> Result<()> {
+        self.render_jobs_noting_reads(jobs, sink).map(drop)
+    }
+
+    /// [`Prepared::render_jobs`], also returning what each job's template
+    /// functions read beyond its context (in `jobs` order), so `serve` knows
+    /// which files another change can reach.
+    pub fn render_jobs_noting_reads(&self, jobs: &[Job], sink: &dyn Sink) -> Result<Vec<Reads>> {
         let renderer = self.renderer();
-        let results: Vec<std::result::Result<(), Diagnostic>> = jobs
+        let results: Vec<std::result::Result<Reads, Diagnostic>> = jobs
             .par_iter()
             .map(|job| {
-                let file = renderer.render(job)?;
+                let (file, reads) = functions::tracking(|| renderer.render(job));
+                let file = file?;
                 if self.config.relative_urls {
                     let html = urls::make_relative(&file.html, &file.path, &self.config.base_url);
-                    write_html(sink, &file.path, &html)
+                    write_html(sink, &file.path, &html)?;
                 } else {
-                    write_html(sink, &file.path, &file.html)
+                    write_html(sink, &file.path, &file.html)?;
                 }
+                Ok(reads)
             })
             .collect();
         collect_errors(results)
@@ -393,11 +402,12 @@ fn write_html(sink: &dyn Sink, path: &str, html: &str) -> std::result::Result<()
         .map_err(|e| e.diagnostics.into_iter().next().unwrap_or_else(|| Diagnostic::new("write failed")))
 }
 
-/// Keeps distinct errors only, at most [`MAX_REPORTED_ERRORS`] of them.
-fn collect_errors(results: Vec<std::result::Result<(), Diagnostic>>) -> Result<()> {
+/// The results, or the distinct errors only, at most [`MAX_REPORTED_ERRORS`] of them.
+fn collect_errors<T>(results: Vec<std::result::Result<T, Diagnostic>>) -> Result<Vec<T>> {
     let mut errors: Vec<Diagnostic> = Vec::new();
+    let mut oks = Vec::with_capacity(results.len());
     let mut more = 0;
-    for d in results.into_iter().filter_map(std::result::Result::err) {
+    for d in results.into_iter().filter_map(|r| r.map(|ok| oks.push(ok)).err()) {
         let same = |e: &Diagnostic| e.location == d.location && e.message == d.message;
         if errors.iter().any(same) {
             continue;
@@ -411,7 +421,7 @@ fn collect_errors(results: Vec<std::result::Result<(), Diagnostic>>) -> Result<(
     if more > 0 {
         errors.push(Diagnostic::new(format!("... and {more} more errors like these")));
     }
-    if errors.is_empty() { Ok(()) } else { Err(Error::many(errors)) }
+    if errors.is_empty() { Ok(oks) } else { Err(Error::many(errors)) }
 }
 
 fn write_stylesheet(config: &Config, sink: &dyn Sink) -> Result<()> {

@@ -52,12 +52,23 @@ struct FeedPlan {
 }
 
 /// Feeds written by an earlier build, reused by `serve` when none of their
-/// pages changed: the folder's page list, and the files written for it.
+/// pages changed: per folder, the feed's title and description, its page
+/// list, and the files written for it.
 #[derive(Default)]
 pub struct FeedCache {
-    by_folder: HashMap<String, (Vec<String>, Vec<String>)>,
+    by_folder: HashMap<String, CachedFeed>,
     /// A fingerprint of the sitemap's addresses and dates, and its files.
     sitemap: Option<(u64, Vec<String>)>,
+}
+
+/// One folder's feed as last written.
+struct CachedFeed {
+    /// The feed's title and description.
+    heading: [String; 2],
+    /// Its pages (relative paths), newest first.
+    relatives: Vec<String>,
+    /// The files written.
+    paths: Vec<String>,
 }
 
 /// What [`files`] produced.
@@ -79,10 +90,13 @@ pub fn files(site: &Site<'_>, cache: Option<&mut FeedCache>) -> MachineFiles {
     for plan in &feeds {
         let relatives: Vec<String> = plan.pages.iter().map(|&p| site.library.pages[p].file.relative.clone()).collect();
         let unchanged = plan.pages.iter().all(|&p| site.values.reused.get(p).copied().unwrap_or(false));
-        let cached =
-            cache.as_ref().and_then(|c| c.by_folder.get(&plan.folder)).filter(|(r, _)| unchanged && *r == relatives);
+        let heading = [plan.title.clone(), plan.description.clone()];
+        let cached = cache
+            .as_ref()
+            .and_then(|c| c.by_folder.get(&plan.folder))
+            .filter(|c| unchanged && c.heading == heading && c.relatives == relatives);
         let paths = match cached {
-            Some((_, paths)) => {
+            Some(CachedFeed { paths, .. }) => {
                 kept.extend(paths.iter().cloned());
                 paths.clone()
             }
@@ -93,7 +107,7 @@ pub fn files(site: &Site<'_>, cache: Option<&mut FeedCache>) -> MachineFiles {
                 paths
             }
         };
-        fresh.by_folder.insert(plan.folder.clone(), (relatives, paths));
+        fresh.by_folder.insert(plan.folder.clone(), CachedFeed { heading, relatives, paths });
     }
     if let Some(network) = site.network {
         out.extend(network_files(site.config, network));

@@ -2,7 +2,13 @@
 //! `date`, `slice`, ...). They read the site's prebuilt [`SiteValues`];
 //! none of them touch the filesystem except `get_url(cachebust=true)`,
 //! which hashes a static file once and remembers it.
+//!
+//! Every function that reads beyond its own arguments notes what it read
+//! ([`Reads`]) for the render in progress on its thread ([`tracking`]).
+//! `serve` uses that record to know, without reading template text, which
+//! files may show other content or a static file's hash.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -30,6 +36,54 @@ pub struct FunctionData {
     pub network: Option<Arc<NetworkValues>>,
 }
 
+/// What the functions called during one render read besides the render's
+/// own context.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Reads {
+    /// Content values other than the context's: `get_page`,
+    /// `get_section`, `get_taxonomy`, `get_network`.
+    pub content: bool,
+    /// Only addresses of content: `get_taxonomy_url`, and `@/...` links in
+    /// `get_url` or the `markdown` filter. Kept apart from `content`
+    /// because nearly every page template shows links to its tags, and
+    /// those change far less often than a page's text.
+    pub addresses: bool,
+    /// A static file's bytes (`get_url(cachebust=true)`).
+    pub static_files: bool,
+}
+
+thread_local! {
+    static READS: Cell<Option<Reads>> = const { Cell::new(None) };
+}
+
+/// Runs `render` (one template render, on this thread) and returns what
+/// the functions it called read. Rendering is synchronous, so every
+/// function call of the render happens on this thread, inside `render`.
+pub fn tracking<T>(render: impl FnOnce() -> T) -> (T, Reads) {
+    let outer = READS.with(|r| r.replace(Some(Reads::default())));
+    let result = render();
+    let reads = READS.with(|r| r.replace(outer)).unwrap_or_default();
+    (result, reads)
+}
+
+/// Notes a read for the render in progress (if it is being tracked).
+fn note(read: impl FnOnce(&mut Reads)) {
+    READS.with(|r| {
+        if let Some(mut reads) = r.get() {
+            read(&mut reads);
+            r.set(Some(reads));
+        }
+    });
+}
+
+fn note_content() {
+    note(|r| r.content = true);
+}
+
+fn note_addresses() {
+    note(|r| r.addresses = true);
+}
+
 /// Registers every branchpress function and filter (before templates are added).
 pub fn register(tera: &mut Tera, data: FunctionData) {
     let data = Arc::new(data);
@@ -39,11 +93,13 @@ pub fn register(tera: &mut Tera, data: FunctionData) {
     tera.register_function("get_url", move |kw: Kwargs, _: &State| get_url(&d, &hashes, &kw));
     let d = data.clone();
     tera.register_function("get_page", move |kw: Kwargs, _: &State| {
+        note_content();
         let path: &str = kw.must_get("path")?;
         d.values.page(path).cloned().ok_or_else(|| not_found("page", path, "get_page(path=\"news/food-bank.md\")"))
     });
     let d = data.clone();
     tera.register_function("get_section", move |kw: Kwargs, _: &State| {
+        note_content();
         let path: &str = kw.must_get("path")?;
         let path =
             if path.ends_with(".md") { path.to_owned() } else { format!("{}/_index.md", path.trim_matches('/')) };
@@ -54,6 +110,7 @@ pub fn register(tera: &mut Tera, data: FunctionData) {
     });
     let d = data.clone();
     tera.register_function("get_taxonomy", move |kw: Kwargs, _: &State| {
+        note_content();
         let kind: &str = kw.must_get("kind")?;
         let t = d.values.taxonomy(kind).ok_or_else(|| unknown_taxonomy(kind))?;
         Ok::<_, tera::Error>(crate::render::values::map([
@@ -63,6 +120,7 @@ pub fn register(tera: &mut Tera, data: FunctionData) {
     });
     let d = data.clone();
     tera.register_function("get_taxonomy_url", move |kw: Kwargs, _: &State| {
+        note_addresses();
         let kind: &str = kw.must_get("kind")?;
         let name: &str = kw.must_get("name")?;
         let t = d.values.taxonomy(kind).ok_or_else(|| unknown_taxonomy(kind))?;
@@ -72,6 +130,7 @@ pub fn register(tera: &mut Tera, data: FunctionData) {
     });
     let d = data.clone();
     tera.register_function("get_network", move |kw: Kwargs, _: &State| {
+        note_content();
         let kind: Option<&str> = kw.get("kind")?;
         let tag: Option<&str> = kw.get("tag")?;
         let limit: Option<usize> = kw.get("limit")?;
@@ -104,6 +163,7 @@ fn get_url(data: &FunctionData, hashes: &Mutex<HashMap<String, String>>, kw: &Kw
     let path: &str = kw.must_get("path")?;
     let cachebust: bool = kw.get("cachebust")?.unwrap_or(false);
     if let Some(rest) = path.strip_prefix("@/") {
+        note_addresses();
         let (file, anchor) = rest.split_once('#').map_or((rest, None), |(f, a)| (f, Some(a)));
         let url = data
             .content_urls
@@ -120,6 +180,7 @@ fn get_url(data: &FunctionData, hashes: &Mutex<HashMap<String, String>>, kw: &Kw
     let trimmed = path.trim_start_matches('/');
     let mut url = urls::permalink(&data.base_url, &format!("/{trimmed}"));
     if cachebust {
+        note(|r| r.static_files = true);
         let file = data.static_files.get(trimmed).ok_or_else(|| {
             tera::Error::message(format!("get_url(cachebust=true): there is no static file `{trimmed}`"))
         })?;
@@ -154,6 +215,8 @@ fn slice(value: &Value, kw: Kwargs, _: &State) -> TeraResult<Value> {
 
 /// `markdown`: renders a string (a description, a front matter field).
 fn markdown_filter(data: &FunctionData, text: &str, kw: &Kwargs) -> TeraResult<Value> {
+    // Links to `@/...` resolve against the site's content.
+    note_addresses();
     let inline: bool = kw.get("inline")?.unwrap_or(false);
     let highlighter = crate::markdown::highlight::Highlighter::new(false);
     let ctx = crate::markdown::MarkdownContext {
@@ -173,4 +236,22 @@ fn markdown_filter(data: &FunctionData, text: &str, kw: &Kwargs) -> TeraResult<V
         html = html.trim().trim_start_matches("<p>").trim_end_matches("</p>").to_owned();
     }
     Ok(Value::safe_string(&html))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tracking_notes_what_the_render_read_and_nothing_outside_it() {
+        note_content();
+        let ((), none) = tracking(|| ());
+        assert_eq!(none, Reads::default());
+        let ((), reads) = tracking(|| {
+            note_addresses();
+            let ((), inner) = tracking(note_content);
+            assert!(inner.content && !inner.addresses);
+        });
+        assert_eq!(reads, Reads { addresses: true, ..Reads::default() });
+    }
 }

@@ -76,37 +76,17 @@ impl TemplateSources {
         self.by_name.values()
     }
 
-    /// Whether the template `name`, or any template it extends, includes or
-    /// imports, calls a function that reads other content (`get_page`,
-    /// `get_section`, `get_taxonomy`, `get_network`). `serve` re-renders
-    /// such templates whenever any content changes.
-    pub fn uses_lookups(&self, name: &str) -> bool {
-        self.mentions(name, &["get_page", "get_section", "get_taxonomy(", "get_network"])
-    }
-
-    /// Whether the template `name`, or one it extends, includes or imports,
-    /// contains any of `needles`.
-    pub fn mentions(&self, name: &str, needles: &[&str]) -> bool {
-        self.reaches(name, |src| needles.iter().any(|f| src.text.contains(f)))
-    }
-
-    /// Whether `name` is, or extends, includes or imports, a template for
-    /// which `found` holds.
-    pub fn reaches(&self, name: &str, found: impl Fn(&TemplateSource) -> bool) -> bool {
-        let mut seen: Vec<&str> = Vec::new();
-        let mut todo = vec![name];
-        while let Some(next) = todo.pop() {
-            if seen.contains(&next) {
-                continue;
-            }
-            seen.push(next);
-            let Some(src) = self.by_name.get(next) else { continue };
-            if found(src) {
-                return true;
-            }
-            todo.extend(references(&src.text));
-        }
-        false
+    /// Whether any template may read a section's `pages` other than through
+    /// `paginator`: it names `section` anywhere in template code (`{{ }}`,
+    /// `{% %}`) except as `section.FIELD` with a field other than `pages`.
+    /// A template cannot reach a variable without naming it (there is no
+    /// context dump in Tera 2), so `{% set s = section %}`, `section | get`,
+    /// `section["pages"]` or passing `section` to a component all count.
+    /// Every template is looked at, as includes and components can reach
+    /// any of them. `serve` renders all pagers of a changed section when
+    /// this holds, and only the pagers showing a changed page when not.
+    pub fn may_read_section_pages(&self) -> bool {
+        self.by_name.values().any(|src| code_regions(&src.text).any(reads_section_pages))
     }
 
     /// The templates whose text differs from `other`'s; None when a
@@ -215,24 +195,62 @@ fn shown_path(src: &TemplateSource) -> PathBuf {
     src.path.clone().unwrap_or_else(|| PathBuf::from(format!("(built-in) {}", src.name)))
 }
 
-/// The templates a template names in `extends`, `include` and `import` tags.
-fn references(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    for tag in text.split("{%").skip(1) {
-        let tag = tag.split("%}").next().unwrap_or("").trim_start_matches('-').trim();
-        let mut words = tag.splitn(2, char::is_whitespace);
-        if matches!(words.next(), Some("extends" | "include" | "import"))
-            && let Some(rest) = words.next()
-        {
-            let rest = rest.trim_start();
-            if let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'')
-                && let Some(name) = rest[1..].split(quote).next()
-            {
-                out.push(name);
+/// The code inside `{{ }}` and `{% %}` (comments skipped; a closing
+/// delimiter inside a string literal does not end the code).
+fn code_regions(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        loop {
+            let start = rest.find('{')?;
+            let after = &rest[start + 1..];
+            match after.chars().next() {
+                Some('#') => rest = after.find("#}").map_or("", |end| &after[end + 2..]),
+                Some('{' | '%') => {
+                    let code = &after[1..];
+                    let end = code_end(code);
+                    rest = &code[end..];
+                    return Some(&code[..end]);
+                }
+                _ => rest = after,
             }
         }
+    })
+}
+
+/// Where a tag's code ends: the first `}}` or `%}` outside a string.
+fn code_end(code: &str) -> usize {
+    let bytes = code.as_bytes();
+    let mut quote: Option<u8> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if matches!(b, b'"' | b'\'' | b'`') => quote = Some(b),
+            None if (b == b'}' || b == b'%') && bytes.get(i + 1) == Some(&b'}') => return i,
+            None => {}
+        }
+        i += 1;
     }
-    out
+    bytes.len()
+}
+
+/// Whether template code names the variable `section` other than as
+/// `section.FIELD` with FIELD not `pages` (or uses Tera's internals).
+fn reads_section_pages(code: &str) -> bool {
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    code.contains("__tera")
+        || code.match_indices("section").any(|(at, _)| {
+            let before = code[..at].chars().next_back();
+            let after = &code[at + "section".len()..];
+            if before.is_some_and(|c| is_word(c) || c == '.') || after.starts_with(is_word) {
+                return false; // another name (`get_section`, `sections`) or a field (`page.section`)
+            }
+            let Some(field) = after.strip_prefix('.') else { return true };
+            let field: String = field.chars().take_while(|c| is_word(*c)).collect();
+            field.is_empty() || field == "pages"
+        })
 }
 
 fn help_for(message: &str) -> String {
@@ -263,26 +281,31 @@ fn read_dir(dir: &Path) -> Result<Vec<TemplateSource>> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn finds_extended_included_and_imported_templates() {
-        let text = "{% extends \"base.html\" %}{%- include 'partials/a.html' -%}{% import \"m.html\" as m %}{% if x %}";
-        assert_eq!(references(text), vec!["base.html", "partials/a.html", "m.html"]);
+    fn sources(text: &str) -> TemplateSources {
+        let src = TemplateSource { name: "t.html".into(), path: None, text: text.into() };
+        TemplateSources { by_name: BTreeMap::from([(src.name.clone(), src)]) }
     }
 
     #[test]
-    fn lookups_are_found_through_extends_and_include() {
-        let mut by_name = BTreeMap::new();
-        for (name, text) in [
-            ("page.html", "{% extends \"base.html\" %}"),
-            ("base.html", "{% include \"side.html\" %}"),
-            ("side.html", "{% set s = get_section(path=\"news/_index.md\") %}"),
-            ("plain.html", "{{ get_url(path='x') }} {{ get_taxonomy_url(kind='tags', name='a') }}"),
+    fn section_pages_are_found_however_they_are_reached() {
+        for text in [
+            "{% for p in section.pages %}{% endfor %}",
+            "{% set s = section %}{% for p in s.pages %}{% endfor %}",
+            "{{ section | get(key=\"pages\") | length }}",
+            "{{ section[\"pages\"] }}",
+            "{{<list items={section} />}}",
+            "{{ \"}}\" ~ section.pages }}",
+            "{%- if section -%}x{% endif %}",
         ] {
-            by_name
-                .insert(name.to_owned(), TemplateSource { name: name.to_owned(), path: None, text: text.to_owned() });
+            assert!(sources(text).may_read_section_pages(), "{text}");
         }
-        let sources = TemplateSources { by_name };
-        assert!(sources.uses_lookups("page.html"));
-        assert!(!sources.uses_lookups("plain.html"));
+    }
+
+    #[test]
+    fn other_fields_text_and_other_names_are_not_section_pages() {
+        let text = "<section>{{ section.title }} {{ section.subsections | length }} {{ page.section }}\
+                    {% set s = get_section(path=\"a/_index.md\") %}{{ s.pages | length }}{# section.pages #}\
+                    {% for p in paginator.pages %}{{ p.title }}{% endfor %}</section>";
+        assert!(!sources(text).may_read_section_pages());
     }
 }

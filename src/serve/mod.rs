@@ -95,10 +95,11 @@ fn rebuild_and_tell(
                 *current = update.files.clone();
             }
             channel.send(&Message::reload(update.changed.clone()));
+            // Every time, not only after the first build: a warning is still
+            // true until its cause is fixed, and the last lines in the
+            // terminal are the ones an editor reads.
             for w in &update.warnings {
-                if first {
-                    eprint!("{}", report::format_diagnostic(Level::Warning, w));
-                }
+                eprint!("{}", report::format_diagnostic(Level::Warning, w));
             }
             if first {
                 eprintln!("Built {} files in {} ms.", update.files.len(), update.elapsed.as_millis());

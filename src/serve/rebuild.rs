@@ -2,19 +2,26 @@
 //!
 //! Every rebuild loads the site again (cheap: Markdown bodies come from a
 //! [`BodyCache`] unless they changed), builds the template values, and then
-//! renders only the files whose inputs changed:
+//! renders only the files whose inputs changed. A file's inputs are its
+//! template, its context (the page, the section with all its pages, the
+//! term, the paginator) and what the template functions read while it was
+//! last rendered (noted by [`crate::render::functions::tracking`], never guessed from
+//! template text). So a file is rendered again when:
 //!
-//! - a page whose value changed (its text, title, date, neighbours, ...);
-//! - a section's pagers when the section's value changed (it holds its pages);
-//! - a term's pagers, and its taxonomy's list, when the term changed;
-//! - any file whose template (or a template it extends, includes or imports)
-//!   looks up other content with `get_page`/`get_section`/`get_taxonomy`,
-//!   whenever anything changed;
-//! - everything, when the config, a template, the set of pages or terms, or a
-//!   cache-busted static file changed.
+//! - it is a page whose value changed (its text, title, date, neighbours, ...);
+//! - it is any pager of a section whose value changed (its fields, its
+//!   list, or any page in it);
+//! - it is a term's pager, or its taxonomy's list, and the term changed;
+//! - its last render looked up content (`get_page`, `get_section`,
+//!   `get_taxonomy`, `get_network`) and any content changed; addresses
+//!   (`get_taxonomy_url`, `@/` links) and an address changed; or a
+//!   cache-busted static file, and a static file changed;
+//! - always, for everything, when the config, any template, the set of
+//!   pages, sections or terms, or the network index changed.
 //!
 //! Values are compared, not guessed from file events, so the result is what
-//! a full build would produce; a test holds it to that.
+//! a full build would produce; `tests/serve_equivalence.rs` holds it to that
+//! over random sites and edits.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -28,6 +35,7 @@ use crate::markdown::bodies::BodyCache;
 use crate::markdown::highlight::Highlighter;
 use crate::output::sink::{MemoryOutput, Sink};
 use crate::publish::site_files::FeedCache;
+use crate::render::functions::Reads;
 use crate::render::jobs::Job;
 
 /// The output, by path relative to the output root.
@@ -58,14 +66,31 @@ pub struct Preview {
     cache: BodyCache,
     feeds: FeedCache,
     last: Option<Last>,
+    /// Files the watcher reported since the last successful rebuild (none:
+    /// a failed rebuild since then did not know, so check every file).
+    unabsorbed: Option<HashSet<PathBuf>>,
 }
 
 struct Last {
     site: Prepared,
     settings: String,
-    statics: Vec<(String, Option<SystemTime>, u64)>,
+    statics: Vec<Stamp>,
     files: Arc<Files>,
+    /// Per HTML file (site path): how it was last rendered.
+    records: HashMap<String, Record>,
 }
+
+/// How one HTML file was last rendered: what its context does not show.
+struct Record {
+    /// The template it was rendered with (a page's or section's front
+    /// matter can change it without changing any value).
+    template: Option<String>,
+    /// What its template functions read.
+    reads: Reads,
+}
+
+/// A static file's output path, modification time and size.
+type Stamp = (String, Option<SystemTime>, u64);
 
 impl Preview {
     /// A preview of `site_dir` served at `base_url`.
@@ -78,6 +103,7 @@ impl Preview {
             cache: BodyCache::keeping(),
             feeds: FeedCache::default(),
             last: None,
+            unabsorbed: Some(HashSet::new()),
         }
     }
 
@@ -85,6 +111,26 @@ impl Preview {
     /// previous output stays as it was. `changed` lists the files a watcher
     /// saw change, when known; without it every file is checked.
     pub fn rebuild(&mut self, changed: Option<&HashSet<PathBuf>>) -> Result<Update> {
+        // The last good load is the base for reuse, so the files seen by
+        // rebuilds that failed since then count as changed too.
+        // After a failed rebuild that checked every file, every file must
+        // be checked again.
+        let changed = match (changed, &mut self.unabsorbed) {
+            (Some(c), Some(unabsorbed)) => {
+                unabsorbed.extend(c.iter().cloned());
+                Some(unabsorbed.clone())
+            }
+            _ => {
+                self.unabsorbed = None;
+                None
+            }
+        };
+        let update = self.rebuild_since_last_good(changed.as_ref())?;
+        self.unabsorbed = Some(HashSet::new());
+        Ok(update)
+    }
+
+    fn rebuild_since_last_good(&mut self, changed: Option<&HashSet<PathBuf>>) -> Result<Update> {
         let started = Instant::now();
         let config = load_config(&self.site_dir, &self.options)?;
         let settings = settings_text(&config.paths.root, config.paths.theme.as_deref());
@@ -105,13 +151,17 @@ impl Preview {
         )?;
         let statics = static_stamps(&site);
         let jobs = site.jobs();
+        let paths: Vec<String> = {
+            let renderer = site.renderer();
+            jobs.iter().map(|j| renderer.path_of(j)).collect()
+        };
         let plan = match &self.last {
-            Some(last) if !needs_everything(last, &site, &settings, &statics) => select(last, &site, &jobs, &statics),
+            Some(last) if !needs_everything(last, &site, &settings) => select(last, &site, &jobs, &paths, &statics),
             _ => Plan { jobs: jobs.clone(), assets: Assets::All, everything: true },
         };
 
         let out = MemoryOutput::default();
-        site.render_jobs(&plan.jobs, &out)?;
+        let reads = site.render_jobs_noting_reads(&plan.jobs, &out)?;
         match &plan.assets {
             Assets::All => site.write_assets(&out)?,
             Assets::Only(keys) => site.copy_static(keys, &out)?,
@@ -131,7 +181,14 @@ impl Preview {
         let fresh = out.into_files();
 
         let renderer = site.renderer();
-        let mut produced: HashSet<String> = jobs.iter().map(|j| urls::output_file(&renderer.path_of(j))).collect();
+        let mut records = match &mut self.last {
+            Some(last) if !plan.everything => std::mem::take(&mut last.records),
+            _ => HashMap::new(),
+        };
+        records.extend(plan.jobs.iter().zip(reads).map(|(job, reads)| {
+            (renderer.path_of(job), Record { template: renderer.template_for(job).map(str::to_owned), reads })
+        }));
+        let mut produced: HashSet<String> = paths.iter().map(|p| urls::output_file(p)).collect();
         produced.extend(site.static_files.keys().cloned());
         produced.extend(machine.write.iter().map(|(path, _)| path.clone()));
         produced.extend(machine.kept);
@@ -160,7 +217,7 @@ impl Preview {
         };
         let files = Arc::new(files);
         let warnings = site.warnings.clone();
-        let replaced = self.last.replace(Last { site, settings, statics, files: files.clone() });
+        let replaced = self.last.replace(Last { site, settings, statics, files: files.clone(), records });
         // Freeing a large site's values takes a while; the editor need not wait.
         std::thread::spawn(move || drop(replaced));
         Ok(Update { files, changed, new_pages, rendered, elapsed: started.elapsed(), warnings })
@@ -178,7 +235,7 @@ fn settings_text(root: &Path, theme: Option<&Path>) -> String {
     text
 }
 
-fn static_stamps(site: &Prepared) -> Vec<(String, Option<SystemTime>, u64)> {
+fn static_stamps(site: &Prepared) -> Vec<Stamp> {
     site.static_files
         .iter()
         .map(|(key, path)| {
@@ -205,17 +262,14 @@ struct Plan {
     everything: bool,
 }
 
-fn needs_everything(
-    last: &Last,
-    site: &Prepared,
-    settings: &str,
-    statics: &[(String, Option<SystemTime>, u64)],
-) -> bool {
+/// Whether the change is one that can reach any file: the settings, any
+/// template, the set of pages, sections or terms, or the network index
+/// (every template sees `network`). Rendering everything is the only rule
+/// that is sure to be right for these, and they are rare while writing.
+fn needs_everything(last: &Last, site: &Prepared, settings: &str) -> bool {
     let old = &last.site;
-    let cachebusted = site.sources.iter().any(|s| s.text.contains("cachebust"));
     last.settings != settings
-        || site.sources.changed_since(&old.sources).is_none()
-        || (cachebusted && last.statics != statics)
+        || site.sources.changed_since(&old.sources).is_none_or(|changed| !changed.is_empty())
         || relatives(old.library.pages.iter().map(|p| &p.file.relative))
             != relatives(site.library.pages.iter().map(|p| &p.file.relative))
         || relatives(old.library.sections.iter().map(|s| &s.file.relative))
@@ -226,120 +280,198 @@ fn needs_everything(
             .iter()
             .zip(&site.taxonomies)
             .any(|(a, b)| a.terms.len() != b.terms.len() || a.terms.iter().zip(&b.terms).any(|(x, y)| x.slug != y.slug))
+        || network_changed(old, site)
 }
 
 fn relatives<'a>(items: impl Iterator<Item = &'a String>) -> BTreeSet<&'a String> {
     items.collect()
 }
 
-/// The jobs whose inputs changed, when the site's shape did not.
-fn select(last: &Last, site: &Prepared, jobs: &[Job], statics: &[(String, Option<SystemTime>, u64)]) -> Plan {
-    let (old, new) = (&last.site.values, &site.values);
-    let library = &site.library;
-    let page_changed: Vec<bool> = library
+fn network_changed(old: &Prepared, new: &Prepared) -> bool {
+    match (&old.network, &new.network) {
+        (Some(a), Some(b)) => a.network != b.network,
+        (None, None) => false,
+        _ => true,
+    }
+}
+
+/// What changed between two loads of the same shape (same pages, sections,
+/// terms and templates), as the template values see it.
+struct Changes {
+    /// Per page (new library order): its value differs.
+    pages: Vec<bool>,
+    /// Per section, per pager: the pager's context differs.
+    pagers: Vec<Vec<bool>>,
+    /// Per taxonomy, per term: its value differs (name, list, or a page in it).
+    terms: Vec<Vec<bool>>,
+    /// Any page, section or term value differs.
+    content: bool,
+    /// A page's or section's address differs.
+    addresses: bool,
+    /// A static file was added, changed or removed.
+    static_files: bool,
+}
+
+impl Changes {
+    fn between(last: &Last, site: &Prepared, statics: &[Stamp]) -> Changes {
+        let pages = page_changes(&last.site, site);
+        let sections = section_changes(&last.site, site, &pages);
+        let pagers = pager_changes(&last.site, site, &pages, &sections);
+        let terms = term_changes(&last.site, site, &pages);
+        let content = pages.iter().chain(&sections).chain(terms.iter().flatten()).any(|c| *c);
+        let addresses = content && addresses_changed(&last.site, site, &pages);
+        Changes { pages, pagers, terms, content, addresses, static_files: last.statics != statics }
+    }
+}
+
+/// Per page: its template value differs from the last one (pages whose
+/// value was kept from the last load are unchanged without comparing).
+fn page_changes(old: &Prepared, new: &Prepared) -> Vec<bool> {
+    let (old_values, values) = (&old.values, &new.values);
+    new.library
         .pages
         .iter()
         .enumerate()
-        .map(|(i, p)| !new.reused[i] && old.page(&p.file.relative) != Some(&new.pages[i]))
-        .collect();
-    // A section or term holds its pages' values: it changed when its own
-    // fields changed, its list changed, or one of its pages changed. Working
-    // that out from the pages avoids comparing every page a second time.
-    let old_library = &last.site.library;
-    let order_changed = |new_list: &[usize], old_list: &[usize]| {
-        new_list.len() != old_list.len()
-            || new_list
-                .iter()
-                .zip(old_list)
-                .any(|(&n, &o)| library.pages[n].file.relative != old_library.pages[o].file.relative)
-    };
-    let list_changed = |new_list: &[usize], old_list: &[usize]| {
-        order_changed(new_list, old_list) || new_list.iter().any(|&p| page_changed[p])
-    };
-    // A section's "shape" is everything but its pages' values: when only a
-    // page changed, only the pagers showing that page need rendering.
-    let section_shape_changed: Vec<bool> = library
+        .map(|(i, p)| !values.reused[i] && old_values.page(&p.file.relative) != Some(&values.pages[i]))
+        .collect()
+}
+
+/// Whether `new_list` (page ids in the new library) names other pages, or
+/// the same in another order, than `old_list` (ids in the old library).
+fn order_changed(old: &Prepared, new: &Prepared, old_list: &[usize], new_list: &[usize]) -> bool {
+    new_list.len() != old_list.len()
+        || new_list
+            .iter()
+            .zip(old_list)
+            .any(|(&n, &o)| new.library.pages[n].file.relative != old.library.pages[o].file.relative)
+}
+
+/// Per section: its value differs. A section's value holds its pages'
+/// values, so it changed when its own fields, its list, or one of its pages
+/// changed; working that out from `pages` avoids comparing every page twice.
+fn section_changes(old: &Prepared, new: &Prepared, pages: &[bool]) -> Vec<bool> {
+    let library = &new.library;
+    library
         .sections
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            let Some(o) = old_library.section_by_relative(&s.file.relative) else { return true };
-            !same_except(&old.sections[o], &new.sections[i], "pages")
-                || order_changed(&library.section_pages[i], &old_library.section_pages[o])
+            let Some(o) = old.library.section_by_relative(&s.file.relative) else { return true };
+            let list = &library.section_pages[i];
+            // `paginator` is not in the value but follows `paginate_by`.
+            s.paginate_by != old.library.sections[o].paginate_by
+                || !same_except(&old.values.sections[o], &new.values.sections[i], "pages")
+                || order_changed(old, new, &old.library.section_pages[o], list)
+                || list.iter().any(|&p| pages[p])
         })
-        .collect();
-    let section_changed: Vec<bool> = section_shape_changed
+        .collect()
+}
+
+/// Per section, per pager: whether the pager's context changed. Every
+/// pager holds the whole section value, so all pagers of a changed section
+/// changed, unless no template can read `section.pages` other than through
+/// `paginator` ([`crate::render::templates::TemplateSources::may_read_section_pages`]):
+/// then a pager changed only when the section's own fields, its order or
+/// its pagination changed, or a page it shows.
+fn pager_changes(old: &Prepared, new: &Prepared, pages: &[bool], sections: &[bool]) -> Vec<Vec<bool>> {
+    let all_pages_shown = new.sources.may_read_section_pages();
+    let library = &new.library;
+    library
+        .sections
         .iter()
         .enumerate()
-        .map(|(i, &shape)| shape || library.section_pages[i].iter().any(|&p| page_changed[p]))
-        .collect();
-    let renderer = site.renderer();
-    let pager_changed = |section: usize, pager: usize| {
-        let list = &library.section_pages[section];
-        // A template that shows `section.pages` on every pager needs them all.
-        let shows_all = || {
-            let job = Job::Section { section, pager };
-            renderer.template_for(&job).is_some_and(|t| site.sources.mentions(t, &["section.pages"]))
-        };
-        match library.sections[section].paginate_by {
-            _ if section_shape_changed[section] => true,
-            _ if section_changed[section] && shows_all() => true,
-            Some(per) if per > 0 => list.iter().skip((pager - 1) * per).take(per).any(|&p| page_changed[p]),
-            _ => section_changed[section],
-        }
-    };
-    let term_changed: Vec<Vec<bool>> = site
-        .taxonomies
-        .iter()
-        .zip(&last.site.taxonomies)
-        .map(|(n, o)| {
-            n.terms.iter().zip(&o.terms).map(|(a, b)| a.name != b.name || list_changed(&a.pages, &b.pages)).collect()
+        .map(|(i, s)| {
+            let list = &library.section_pages[i];
+            let per = s.paginate_by.filter(|per| *per > 0).unwrap_or(list.len().max(1));
+            let count = list.len().div_ceil(per).max(1);
+            let shape_changed = || {
+                let Some(o) = old.library.section_by_relative(&s.file.relative) else { return true };
+                s.paginate_by != old.library.sections[o].paginate_by
+                    || !same_except(&old.values.sections[o], &new.values.sections[i], "pages")
+                    || order_changed(old, new, &old.library.section_pages[o], list)
+            };
+            if !sections[i] {
+                vec![false; count]
+            } else if all_pages_shown || shape_changed() {
+                vec![true; count]
+            } else {
+                (0..count).map(|n| list.iter().skip(n * per).take(per).any(|&p| pages[p])).collect()
+            }
         })
-        .collect();
-    let network_changed = match (&last.site.network, &site.network) {
-        (Some(a), Some(b)) => a.network != b.network,
-        (None, None) => false,
-        _ => true,
+        .collect()
+}
+
+/// Per taxonomy, per term: its value differs (its name, its list, or a
+/// page in it). Terms are in the same order in both loads (their slugs are
+/// the same, or everything is rendered).
+fn term_changes(old: &Prepared, new: &Prepared, pages: &[bool]) -> Vec<Vec<bool>> {
+    new.taxonomies
+        .iter()
+        .zip(&old.taxonomies)
+        .map(|(n, o)| {
+            n.terms
+                .iter()
+                .zip(&o.terms)
+                .map(|(a, b)| {
+                    a.name != b.name || order_changed(old, new, &b.pages, &a.pages) || a.pages.iter().any(|&p| pages[p])
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Whether any page or section moved to another address.
+fn addresses_changed(old: &Prepared, new: &Prepared, pages: &[bool]) -> bool {
+    let (o, n) = (&old.library, &new.library);
+    // A page's permalink is in its value: only changed pages can have moved.
+    let moved = |id: usize| {
+        let p = &n.pages[id];
+        o.page_by_relative(&p.file.relative).is_none_or(|i| o.pages[i].permalink != p.permalink)
     };
-    let changed_templates = site.sources.changed_since(&last.site.sources).unwrap_or_default();
-    let anything =
-        network_changed || page_changed.iter().chain(&section_changed).chain(term_changed.iter().flatten()).any(|c| *c);
-    // Which templates look up other content, worked out once per template.
-    let mut looks_up_by_template: HashMap<&str, bool> = HashMap::new();
-    let mut uses_changed_by_template: HashMap<&str, bool> = HashMap::new();
+    (0..n.pages.len()).filter(|&id| pages[id]).any(moved)
+        || n.sections
+            .iter()
+            .any(|s| o.section_by_relative(&s.file.relative).is_none_or(|i| o.sections[i].permalink != s.permalink))
+}
+
+/// Whether `job` (to be rendered with `template`) must be rendered again.
+/// `last` is how it was rendered last time (none: it is new). A job whose
+/// template, context and every value it looked up are unchanged
+/// renders the same bytes, so this over-approximates what a full build
+/// would change.
+fn job_needed(job: &Job, template: Option<&str>, changes: &Changes, last: Option<&Record>) -> bool {
+    let Some(Record { template: last_template, reads }) = last else { return true };
+    last_template.as_deref() != template
+        || (reads.content && changes.content)
+        || (reads.addresses && changes.addresses)
+        || (reads.static_files && changes.static_files)
+        || match job {
+            Job::Page(id) => changes.pages[*id],
+            Job::Section { section, pager } => {
+                changes.pagers[*section].get(pager.wrapping_sub(1)).copied().unwrap_or(true)
+            }
+            Job::TaxonomyList(t) => changes.terms[*t].iter().any(|c| *c),
+            Job::Term { taxonomy, term, .. } => changes.terms[*taxonomy][*term],
+            Job::Redirect { .. } => true,
+            // Their context holds only the network index, whose change
+            // renders everything.
+            Job::NotFound | Job::Network { .. } | Job::NetworkBranches => false,
+        }
+}
+
+/// The jobs to render (`paths`: each job's site path), when the site's
+/// shape did not change.
+fn select(last: &Last, site: &Prepared, jobs: &[Job], paths: &[String], statics: &[Stamp]) -> Plan {
+    let changes = Changes::between(last, site, statics);
+    let renderer = site.renderer();
     let selected = jobs
         .iter()
-        .filter(|job| {
-            let template = renderer.template_for(job);
-            let looks_up = anything
-                && template.is_some_and(|name| {
-                    *looks_up_by_template.entry(name).or_insert_with(|| site.sources.uses_lookups(name))
-                });
-            // A changed template re-renders the pages using it, directly or
-            // through extends, include and import.
-            let uses_changed = !changed_templates.is_empty()
-                && template.is_some_and(|name| {
-                    *uses_changed_by_template
-                        .entry(name)
-                        .or_insert_with(|| site.sources.reaches(name, |t| changed_templates.contains(&t.name)))
-                });
-            looks_up
-                || uses_changed
-                || match job {
-                    Job::Page(id) => page_changed[*id],
-                    Job::Section { section, pager } => pager_changed(*section, *pager),
-                    Job::TaxonomyList(t) => term_changed[*t].iter().any(|c| *c),
-                    Job::Term { taxonomy, term, .. } => term_changed[*taxonomy][*term],
-                    Job::Redirect { .. } => true,
-                    Job::NotFound => false,
-                    Job::Network { .. } | Job::NetworkBranches => network_changed,
-                }
-        })
-        .cloned()
-        .collect();
+        .zip(paths)
+        .filter(|(job, path)| job_needed(job, renderer.template_for(job), &changes, last.records.get(*path)))
+        .map(|(job, _)| job.clone());
     let changed_statics: Vec<String> =
         statics.iter().filter(|s| !last.statics.contains(s)).map(|(key, _, _)| key.clone()).collect();
-    Plan { jobs: selected, assets: Assets::Only(changed_statics), everything: false }
+    Plan { jobs: selected.collect(), assets: Assets::Only(changed_statics), everything: false }
 }
 
 /// Whether two map values are equal in every key but `skip`.
@@ -363,4 +495,169 @@ fn changed_paths(old: Option<&Files>, new: &Files) -> Vec<String> {
     changed.extend(old.keys().filter(|k| !new.contains_key(*k)).cloned());
     changed.sort();
     changed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECTION: &str = "{% set s = section %}{% for p in s.pages %}{{ p.title }}{% endfor %}";
+
+    /// A site in a temporary folder: a paginated section of three pages.
+    fn site() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let files = [
+            ("config.toml", "title = \"T\"\nbase_url = \"https://x.org\"\ntaxonomies = [{ name = \"tags\" }]\n"),
+            ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+            ("content/news/_index.md", "+++\ntitle = \"News\"\npaginate_by = 1\n+++\n"),
+            ("content/news/a.md", "+++\ntitle = \"A\"\ndate = 2026-01-01\ntags = [\"x\"]\n+++\nA.\n"),
+            ("content/news/b.md", "+++\ntitle = \"B\"\ndate = 2026-01-02\n+++\nB.\n"),
+            ("content/news/c.md", "+++\ntitle = \"C\"\ndate = 2026-01-03\n+++\nC.\n"),
+            ("templates/index.html", "home"),
+            ("templates/section.html", SECTION),
+            ("templates/page.html", "{{ page.title }}"),
+            ("templates/taxonomy_list.html", "{% for t in terms %}{{ t.name }}{% endfor %}"),
+            ("templates/taxonomy_term.html", "{{ term.name }}"),
+        ];
+        for (path, text) in files {
+            write(&dir, path, text);
+        }
+        dir
+    }
+
+    fn write(dir: &tempfile::TempDir, path: &str, text: &str) {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn load(dir: &tempfile::TempDir, previous: Option<&Prepared>) -> Prepared {
+        let config = crate::config::Config::load(dir.path()).unwrap();
+        let mut cache = BodyCache::keeping();
+        let highlighter = Highlighter::new(false);
+        Prepared::load(config, false, &highlighter, &mut cache, &mut Timings::default(), previous, None).unwrap()
+    }
+
+    fn page_id(site: &Prepared, relative: &str) -> usize {
+        site.library.page_by_relative(relative).unwrap()
+    }
+
+    fn no_changes(site: &Prepared) -> Changes {
+        Changes {
+            pages: vec![false; site.library.pages.len()],
+            pagers: vec![vec![false; 3]; site.library.sections.len()],
+            terms: site.taxonomies.iter().map(|t| vec![false; t.terms.len()]).collect(),
+            content: false,
+            addresses: false,
+            static_files: false,
+        }
+    }
+
+    #[test]
+    fn a_retitled_page_changes_itself_its_section_and_its_terms_only() {
+        let dir = site();
+        let old = load(&dir, None);
+        write(&dir, "content/news/a.md", "+++\ntitle = \"A2\"\ndate = 2026-01-01\ntags = [\"x\"]\n+++\nA.\n");
+        let new = load(&dir, Some(&old));
+        let pages = page_changes(&old, &new);
+        let a = page_id(&new, "news/a.md");
+        // b is a's neighbour: its `next` link shows a's title.
+        let b = page_id(&new, "news/b.md");
+        let c = page_id(&new, "news/c.md");
+        assert!(pages[a] && pages[b] && !pages[c], "{pages:?}");
+        let news = new.library.section_by_relative("news/_index.md").unwrap();
+        let home = new.library.section_by_relative("_index.md").unwrap();
+        let sections = section_changes(&old, &new, &pages);
+        assert!(sections[news] && !sections[home], "{sections:?}");
+        assert_eq!(term_changes(&old, &new, &pages), vec![vec![true]]);
+        assert!(!addresses_changed(&old, &new, &pages));
+    }
+
+    #[test]
+    fn a_new_slug_is_a_new_address() {
+        let dir = site();
+        let old = load(&dir, None);
+        write(&dir, "content/news/c.md", "+++\ntitle = \"C\"\nslug = \"see\"\ndate = 2026-01-03\n+++\nC.\n");
+        let new = load(&dir, Some(&old));
+        assert!(addresses_changed(&old, &new, &page_changes(&old, &new)));
+        assert!(!needs_everything_between(old, &new));
+    }
+
+    #[test]
+    fn order_and_pagination_change_a_section() {
+        let dir = site();
+        let old = load(&dir, None);
+        write(&dir, "content/news/a.md", "+++\ntitle = \"A\"\ndate = 2027-01-01\ntags = [\"x\"]\n+++\nA.\n");
+        let new = load(&dir, Some(&old));
+        let news = new.library.section_by_relative("news/_index.md").unwrap();
+        let (o, n) = (&old.library.section_pages[news], &new.library.section_pages[news]);
+        assert!(order_changed(&old, &new, o, n));
+        write(&dir, "content/news/_index.md", "+++\ntitle = \"News\"\npaginate_by = 2\n+++\n");
+        let newer = load(&dir, Some(&new));
+        let same: Vec<bool> = vec![false; newer.library.pages.len()];
+        assert!(section_changes(&new, &newer, &same)[news], "paginate_by is not in the value but changes the pagers");
+    }
+
+    fn needs_everything_between(old: Prepared, new: &Prepared) -> bool {
+        let settings = settings_text(&new.config.paths.root, None);
+        let last = Last {
+            site: old,
+            settings: settings.clone(),
+            statics: Vec::new(),
+            files: Arc::default(),
+            records: HashMap::new(),
+        };
+        needs_everything(&last, new, &settings)
+    }
+
+    #[test]
+    fn a_template_edit_or_a_new_page_renders_everything() {
+        let dir = site();
+        let old = load(&dir, None);
+        write(&dir, "templates/page.html", "{{ page.title }}!");
+        let new = load(&dir, Some(&old));
+        assert!(needs_everything_between(old, &new));
+        let old = new;
+        write(&dir, "content/news/d.md", "+++\ntitle = \"D\"\n+++\n");
+        let new = load(&dir, Some(&old));
+        assert!(needs_everything_between(old, &new));
+    }
+
+    #[test]
+    fn every_pager_of_a_changed_section_is_needed_whatever_its_template() {
+        let dir = site();
+        let site = load(&dir, None);
+        let news = site.library.section_by_relative("news/_index.md").unwrap();
+        let mut changes = no_changes(&site);
+        let last = |template: &str| Record { template: Some(template.to_owned()), reads: Reads::default() };
+        let pager = |pager| Job::Section { section: news, pager };
+        assert!(!job_needed(&pager(3), Some("section.html"), &changes, Some(&last("section.html"))));
+        let mut sections = vec![false; site.library.sections.len()];
+        sections[news] = true;
+        changes.pagers[news] =
+            pager_changes(&site, &site, &vec![false; site.library.pages.len()], &sections).swap_remove(news);
+        assert!((1..=3).all(|p| job_needed(&pager(p), Some("section.html"), &changes, Some(&last("section.html")))));
+    }
+
+    #[test]
+    fn a_job_is_needed_when_new_when_its_template_changed_or_when_what_it_read_changed() {
+        let dir = site();
+        let site = load(&dir, None);
+        let mut changes = no_changes(&site);
+        let page = Job::Page(0);
+        let record = |reads| Record { template: Some("page.html".to_owned()), reads };
+        assert!(job_needed(&page, Some("page.html"), &changes, None), "never rendered");
+        assert!(job_needed(&page, Some("other.html"), &changes, Some(&record(Reads::default()))));
+        assert!(!job_needed(&page, Some("page.html"), &changes, Some(&record(Reads::default()))));
+        let not_found = Record { template: Some("404.html".to_owned()), reads: Reads::default() };
+        assert!(!job_needed(&Job::NotFound, Some("404.html"), &changes, Some(&not_found)));
+        changes.content = true;
+        let lookups = Reads { content: true, ..Reads::default() };
+        let addresses = Reads { addresses: true, ..Reads::default() };
+        assert!(job_needed(&page, Some("page.html"), &changes, Some(&record(lookups))));
+        assert!(!job_needed(&page, Some("page.html"), &changes, Some(&record(addresses))), "no address changed");
+        changes.static_files = true;
+        let cachebust = Reads { static_files: true, ..Reads::default() };
+        assert!(job_needed(&page, Some("page.html"), &changes, Some(&record(cachebust))));
+    }
 }
