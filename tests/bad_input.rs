@@ -103,6 +103,20 @@ fn slug_that_climbs_out_of_the_output() {
     assert!(err.contains("slug"), "{err}");
 }
 
+/// A name longer than file systems allow (found by the fuzz test, seed
+/// 1796053901915653881) failed while writing, naming the staging folder.
+#[test]
+fn a_tag_or_slug_longer_than_a_file_name_can_be_is_located() {
+    let long = "a".repeat(300);
+    let err = break_and_build("content/news/long.md", format!("+++\ntitle = \"Long\"\ntags = [\"{long}\"]\n+++\nx\n"));
+    assert!(err.contains("content/news/long.md"), "the page with the tag named: {err}");
+    assert!(err.contains("at most 255"), "{err}");
+    assert!(!err.contains("building"), "no staging folder in the message: {err}");
+    let err = break_and_build("content/news/long.md", format!("+++\ntitle = \"Long\"\nslug = \"{long}\"\n+++\nx\n"));
+    assert!(err.contains("content/news/long.md"), "{err}");
+    assert!(err.contains("at most 255"), "{err}");
+}
+
 #[test]
 fn every_error_is_reported_not_only_the_first() {
     let site = Site::new(BASIC);
