@@ -1,34 +1,43 @@
 //! The URLs and ids in HTML: rewriting them (absolute URLs for feeds,
-//! relative URLs for `--relative-urls`), listing them (for `check`), and
-//! plain text (for JSON Feed `summary`), and the one allow-list for
-//! addresses that leave the site ([`publishable_address`],
-//! [`publishable_id`]): every link a page, a feed, `branch.json`, OPML or
-//! the sitemap writes passes it, whether it was made here or came from a
-//! followed branch. It lives here, in the module that imports no other
-//! stage, so that publish, render and federation can all use it.
-//!
+//! relative URLs for `--relative-urls`) and listing them (for `check`).
 //! A feed entry is read away from its page, so every `href`, `src`,
 //! `poster` and `srcset` candidate must be absolute; a site built with
-//! relative URLs needs the opposite. Both are done by one small scanner over
-//! tags rather than an HTML crate, on purpose:
+//! relative URLs needs the opposite.
 //!
-//! - the one real rewriter, `lol_html`, adds 18 crates (three of them
-//!   proc-macros: cssparser's, phf's, derive_more's) for a job that only
-//!   needs attribute values; `html5ever` (already here through ammonia)
-//!   parses into a tree and serializes it again, which rewrites markup we
-//!   never meant to touch, and it is only built with the `federation` feature;
-//! - the input is the site's own HTML (Markdown output, perhaps with some raw
-//!   HTML an editor wrote), not arbitrary web pages.
+//! The module imports no other stage, so that base, publish, render,
+//! check and federation can all use it. Its parts:
 //!
-//! The scanner follows the HTML tokenizer where it matters: comments,
-//! `<!DOCTYPE>`, `<?…>` and CDATA are copied untouched; the content of
-//! `script`, `style`, `textarea`, `title` and the other raw-text elements is
-//! not scanned for tags; attribute values may be double-quoted, single-quoted
-//! or unquoted, and their entities are decoded before the URL is resolved.
-//! Everything it does not rewrite is copied byte for byte, and a tag it
-//! cannot finish (no closing `>`) is copied as it is. Known gap: `<title>`
-//! and `<style>` inside inline SVG are treated as raw text too, so URLs in
-//! their content are left relative.
+//! - `scan`: the tokenizer that splits HTML into text, tags and other markup;
+//! - `entities`: [`escape`], and entity decoding for attribute values and text;
+//! - `text`: `html_to_text` and `nests_deeper_than`;
+//! - `publishable`: the one allow-list for addresses that leave the site
+//!   ([`publishable_address`], [`publishable_id`]).
+//!
+//! # Why a scanner of our own, not `lol_html`
+//!
+//! Measured against `lol_html` 3.0.3, release build, per-thread CPU
+//! MB/s, median of 9 alternating runs, this scanner first:
+//!
+//! | job                  | articles (37 pages, 10-50 KB) | one 2 MB page |
+//! |----------------------|-------------------------------|---------------|
+//! | list URLs and ids    | 205 vs 84 (2.4x)              | 285 vs 128    |
+//! | make relative        | 183 vs 80                     | 216 vs 107    |
+//! | absolutize for feeds | 125 vs 76                     | 226 vs 133    |
+//!
+//! `lol_html` with a no-op handler on the same selector runs at 96/128 MB/s:
+//! slower than this scanner doing the whole job. It would cost 14 more
+//! crates (3 proc-macros, second copies of cssparser, phf and syn) and
+//! 659 KB of stripped binary, and remove no code: it returns attribute
+//! values with their entities still encoded and escapes only `"`, so
+//! entity decoding, `srcset` parsing and `&` escaping would stay ours.
+//! Output was identical on 196 real pages (rewrites byte for byte); of 58
+//! edge cases 13 differ. `lol_html` is right on a comment ended by `--!>`,
+//! an escaped `<!--<script>` inside a script, and SVG `<title>`/`<style>`
+//! (see the known gaps in `scan`); it is worse on `<noscript>` (the URLs
+//! inside are not listed), fails on odd nesting in strict mode, and
+//! reformats the tags it rewrites. Decision: keep the scanner.
+//! (`html5ever`, built anyway through ammonia, parses into a tree and
+//! serializes it again, which rewrites markup we never meant to touch.)
 
 use url::Url;
 

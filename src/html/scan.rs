@@ -1,7 +1,21 @@
 //! The scanner: splits HTML source into [`Piece`]s (text, start and end
-//! tags with their attributes, other markup, raw text) the way the HTML
-//! tokenizer would where it matters, without building a tree, so that a
-//! rewrite can copy everything it does not touch byte for byte.
+//! tags with their attributes, other markup, raw text) without building a
+//! tree, so that a rewrite can copy everything it does not touch byte for
+//! byte. The input is the site's own HTML (Markdown output, perhaps with
+//! some raw HTML an editor wrote), not arbitrary web pages.
+//!
+//! It follows the HTML tokenizer where it matters: comments, `<!DOCTYPE>`,
+//! `<?…>` and CDATA are copied untouched; the content of `script`, `style`,
+//! `textarea`, `title` and the other raw-text elements is not scanned for
+//! tags; attribute values may be double-quoted, single-quoted or unquoted
+//! (their entities are decoded by the caller). A tag it cannot finish (no
+//! closing `>`) is copied as it is.
+//!
+//! Known gaps, where the tokenizer does otherwise: `<title>` and `<style>`
+//! inside inline SVG are treated as raw text too, so URLs in their content
+//! are left relative; a comment ends only at `-->`, not at `--!>`; and a
+//! script's content ends at the first `</script>`, even inside an escaped
+//! `<!--<script>`.
 
 use std::ops::Range;
 
