@@ -69,7 +69,7 @@ pub fn absolutize_urls(html: &str, page_permalink: &str) -> String {
     if base.cannot_be_a_base() {
         return html.to_owned();
     }
-    rewrite_urls(html, |url| resolve(url, &base))
+    rewrite_urls(html, |url| absolute_url(url, &base))
 }
 
 /// Rewrites every `href`, `src`, `poster` and `srcset` URL through `map`
@@ -187,7 +187,7 @@ fn rewrite_tag(out: &mut String, tag: &StartTag<'_>, map: &impl Fn(&str) -> Opti
 }
 
 /// The absolute form of a relative URL; None when it should be left as written.
-fn resolve(value: &str, base: &Url) -> Option<String> {
+fn absolute_url(value: &str, base: &Url) -> Option<String> {
     let url = value.trim_matches(is_html_space);
     if url.is_empty() || url.starts_with('#') {
         return None;
