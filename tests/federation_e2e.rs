@@ -32,6 +32,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
+use branchpress::base::hash::fnv1a;
 use common::{Run, run_in};
 
 // ---------------------------------------------------------------------------
@@ -180,10 +181,6 @@ fn media_type(file: &Path) -> &'static str {
         "svg" => "image/svg+xml",
         _ => "application/octet-stream",
     }
-}
-
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
 }
 
 // ---------------------------------------------------------------------------
