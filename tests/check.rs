@@ -3,9 +3,7 @@
 
 mod common;
 
-use std::io::Write;
-use std::net::TcpListener;
-
+use common::http_server::{HttpServer, reply};
 use common::{BASIC, Site};
 
 #[test]
@@ -78,27 +76,18 @@ fn content_warnings_name_the_page() {
 }
 
 /// A tiny server on 127.0.0.1: `/ok` 200, `/gone` 404, `/moved` redirects to `/ok`.
-fn link_server() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let Some((path, _)) = common::read_request(&stream) else { continue };
-            let answer = match path.as_str() {
-                "/ok" => "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".to_owned(),
-                "/moved" => "HTTP/1.1 301 Moved\r\nLocation: /ok\r\nContent-Length: 0\r\n\r\n".to_owned(),
-                _ => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n".to_owned(),
-            };
-            let mut stream = stream;
-            let _ = stream.write_all(answer.as_bytes());
-        }
-    });
-    port
+fn link_server() -> HttpServer {
+    HttpServer::start(|request, stream| match request.target.as_str() {
+        "/ok" => reply(stream, "200 OK", &[], b""),
+        "/moved" => reply(stream, "301 Moved", &[("Location", "/ok".to_owned())], b""),
+        _ => reply(stream, "404 Not Found", &[], b""),
+    })
 }
 
 #[test]
 fn external_links_are_checked_on_request() {
-    let port = link_server();
+    let server = link_server();
+    let port = server.port();
     let site = Site::new(BASIC);
     site.write(
         "content/news/third.md",

@@ -2,7 +2,7 @@
 //!
 //! Branch sites are built with `branchpress build --base-url
 //! http://127.0.0.1:PORT/<branch>` and their `public/` folders are served by
-//! a small `std::net` thread server in this file (files by path under one
+//! the test server of `common::http_server` (files by path under one
 //! prefix per site, with `ETag`/`Last-Modified` and 304s; 404 otherwise).
 //! Hubs then `fetch` and `build` against it:
 //!
@@ -25,62 +25,49 @@ mod common;
 
 use std::collections::HashMap;
 use std::io::Write;
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
+use branchpress::base::hash::fnv1a;
+use common::http_server::{Handler, HttpServer, Request, reply};
 use common::{Run, run_in};
 
 // ---------------------------------------------------------------------------
 // The test server
 // ---------------------------------------------------------------------------
 
-/// One request as the server saw it (header names in lower case).
-#[derive(Debug, Clone)]
-struct Request {
-    path: String,
-    headers: HashMap<String, String>,
-}
-
-/// Answers one request by writing the whole response to the stream.
-type Handler = Arc<dyn Fn(&Request, &mut TcpStream) + Send + Sync>;
-
-/// A thread-per-connection HTTP/1.1 server on 127.0.0.1, routing by path prefix.
+/// The test server (`common::http_server`), with handlers mounted by path prefix.
 struct Server {
-    port: u16,
+    http: HttpServer,
     routes: Arc<Mutex<Vec<(String, Handler)>>>,
-    seen: Arc<Mutex<Vec<Request>>>,
-    stop: Arc<AtomicBool>,
-    accept: Option<thread::JoinHandle<()>>,
 }
 
 impl Server {
     fn start() -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
-        let port = listener.local_addr().expect("local address").port();
         let routes: Arc<Mutex<Vec<(String, Handler)>>> = Arc::default();
-        let seen: Arc<Mutex<Vec<Request>>> = Arc::default();
-        let stop = Arc::new(AtomicBool::new(false));
-        let (routes2, seen2, stop2) = (routes.clone(), seen.clone(), stop.clone());
-        let accept = thread::spawn(move || {
-            for stream in listener.incoming() {
-                if stop2.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(stream) = stream else { continue };
-                let (routes, seen) = (routes2.clone(), seen2.clone());
-                thread::spawn(move || handle(stream, &routes, &seen));
+        let table = routes.clone();
+        let http = HttpServer::start(move |request, stream| {
+            let handler = table
+                .lock()
+                .unwrap()
+                .iter()
+                .find(|(p, _)| request.path.starts_with(p.as_str()))
+                .map(|(_, h)| h.clone());
+            match handler {
+                Some(handler) => handler(request, stream),
+                None => reply(stream, "404 Not Found", &[], b"not found"),
             }
         });
-        Server { port, routes, seen, stop, accept: Some(accept) }
+        Server { http, routes }
     }
 
     /// `http://127.0.0.1:PORT{path}`.
     fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
+        self.http.url(path)
     }
 
     /// Routes requests whose path starts with `prefix` to `handler` (longest prefix wins).
@@ -97,45 +84,8 @@ impl Server {
 
     /// Every request seen so far, in order.
     fn requests(&self) -> Vec<Request> {
-        self.seen.lock().unwrap().clone()
+        self.http.all_requests()
     }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(("127.0.0.1", self.port));
-        if let Some(accept) = self.accept.take() {
-            let _ = accept.join();
-        }
-    }
-}
-
-fn handle(mut stream: TcpStream, routes: &Mutex<Vec<(String, Handler)>>, seen: &Mutex<Vec<Request>>) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-    let _ = stream.set_write_timeout(Some(Duration::from_secs(10)));
-    let Some((target, headers)) = common::read_request(&stream) else { return };
-    let path = target.split(['?', '#']).next().unwrap_or("/").to_owned();
-    let request = Request { path, headers };
-    seen.lock().unwrap().push(request.clone());
-    let handler =
-        routes.lock().unwrap().iter().find(|(p, _)| request.path.starts_with(p.as_str())).map(|(_, h)| h.clone());
-    match handler {
-        Some(handler) => handler(&request, &mut stream),
-        None => reply(&mut stream, "404 Not Found", &[], b"not found"),
-    }
-}
-
-/// Writes a whole response; errors (the client went away) are ignored.
-fn reply(stream: &mut TcpStream, status: &str, headers: &[(&str, String)], body: &[u8]) {
-    let mut head = format!("HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n", body.len());
-    for (k, v) in headers {
-        head.push_str(&format!("{k}: {v}\r\n"));
-    }
-    head.push_str("\r\n");
-    let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(body);
-    let _ = stream.flush();
 }
 
 /// The `Last-Modified` every served file claims.
@@ -180,10 +130,6 @@ fn media_type(file: &Path) -> &'static str {
         "svg" => "image/svg+xml",
         _ => "application/octet-stream",
     }
-}
-
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
 }
 
 // ---------------------------------------------------------------------------

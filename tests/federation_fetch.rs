@@ -1,6 +1,6 @@
 //! `fetch` and `load_index` against a real HTTP server on 127.0.0.1.
 //!
-//! The server is a small `std::net` thread server that answers by path:
+//! The server (`common::http_server`) answers by path:
 //! a branch home page with `branch.json` and an Atom feed, an ETag/304
 //! responder, a 503 with Retry-After, an oversized body, redirect chains,
 //! a slow server, an entity bomb, a source that fails after its first
@@ -9,90 +9,37 @@
 mod common;
 
 use std::collections::HashMap;
-use std::io::Write;
-use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::thread;
 use std::time::Duration;
 
 use branchpress::federation::sources::{FederationConfig, RawFederationConfig};
 use branchpress::federation::{self, BranchStatus, FetchOptions, FetchStatus, ProgressEvent};
+use common::http_server::{HttpServer, Request, reply};
 use jiff::Timestamp;
 
-/// One request as the server saw it.
-#[derive(Debug, Clone)]
-struct Seen {
-    path: String,
-    headers: HashMap<String, String>,
-}
-
-struct Server {
-    port: u16,
-    seen: Arc<Mutex<Vec<Seen>>>,
-    stop: Arc<AtomicBool>,
-    accept: Option<thread::JoinHandle<()>>,
-}
-
-impl Server {
-    fn start() -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (seen2, stop2) = (seen.clone(), stop.clone());
-        let accept = thread::spawn(move || {
-            for stream in listener.incoming() {
-                if stop2.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(stream) = stream else { continue };
-                let seen = seen2.clone();
-                thread::spawn(move || handle(stream, port, &seen));
-            }
-        });
-        Server { port, seen, stop, accept: Some(accept) }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
-    }
-
-    fn requests(&self, path: &str) -> Vec<Seen> {
-        self.seen.lock().unwrap().iter().filter(|s| s.path == path).cloned().collect()
-    }
-
-    fn stop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(("127.0.0.1", self.port));
-        if let Some(accept) = self.accept.take() {
-            accept.join().unwrap();
-        }
-    }
-}
-
-fn handle(mut stream: TcpStream, port: u16, seen: &Mutex<Vec<Seen>>) {
-    let Some((path, headers)) = common::read_request(&stream) else { return };
-    let request = Seen { path: path.clone(), headers };
-    let earlier = seen.lock().unwrap().iter().filter(|s| s.path == path).count();
-    seen.lock().unwrap().push(request.clone());
-    let (status, extra, body) = respond(&request, earlier, port);
-    let mut head = format!("HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n", body.len());
-    for (k, v) in extra {
-        head.push_str(&format!("{k}: {v}\r\n"));
-    }
-    head.push_str("\r\n");
-    let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(&body);
+/// The server of this file, answering by path (see [`respond`]).
+fn start_server() -> HttpServer {
+    let asked: Mutex<HashMap<String, usize>> = Mutex::default();
+    HttpServer::start(move |request, stream| {
+        let earlier = {
+            let mut asked = asked.lock().unwrap();
+            let count = asked.entry(request.target.clone()).or_default();
+            *count += 1;
+            *count - 1
+        };
+        let (status, extra, body) = respond(request, earlier, request.port);
+        reply(stream, status, &extra, &body);
+    })
 }
 
 type Reply = (&'static str, Vec<(&'static str, String)>, Vec<u8>);
 
-fn respond(request: &Seen, earlier: usize, port: u16) -> Reply {
+fn respond(request: &Request, earlier: usize, port: u16) -> Reply {
     let ok = |media: &str, body: String| ("200 OK", vec![("Content-Type", media.to_owned())], body.into_bytes());
     let atom = "application/atom+xml";
-    let path = request.path.as_str();
+    let path = request.target.as_str();
     if let Some(rest) = path.strip_prefix("/redirect/") {
         let n: u32 = rest.split('/').next().unwrap().parse().unwrap();
         if n == 0 {
@@ -173,7 +120,7 @@ const BOMB: &str = r#"<?xml version="1.0"?>
 <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
 <rss version="2.0"><channel><title>&lol3;</title><item><guid>1</guid><title>&lol3;</title></item></channel></rss>"#;
 
-fn config(server: &Server, site: &Path) -> FederationConfig {
+fn config(server: &HttpServer, site: &Path) -> FederationConfig {
     let names = [
         ("Hilltop", "/hilltop/"),
         ("Etag", "/etag/feed.xml"),
@@ -210,7 +157,7 @@ fn at(text: &str) -> Timestamp {
 
 #[test]
 fn fetch_caches_every_source_and_the_build_reads_it_offline() {
-    let mut server = Server::start();
+    let mut server = start_server();
     let site = tempfile::tempdir().unwrap();
     let config = config(&server, site.path());
     let ids: Vec<String> = config.sources.iter().map(|s| s.id.to_string()).collect();

@@ -13,13 +13,10 @@
 
 mod common;
 
-use std::io::Write;
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::thread;
 
+use common::http_server::{self, HttpServer};
 use common::{Run, run_in};
 
 /// An answer: status line, content type, extra headers, body.
@@ -38,33 +35,28 @@ fn redirect(location: String) -> Reply {
     Reply { status: "302 Found", headers: vec![("Location", location)], body: Vec::new() }
 }
 
-/// A thread-per-connection server on one loopback address, answering from a path table.
+/// The test server (`common::http_server`) on one loopback address, answering from a path table.
 struct Server {
-    ip: &'static str,
+    http: HttpServer,
     port: u16,
     routes: Arc<Mutex<Vec<(String, Reply)>>>,
-    connections: Arc<AtomicUsize>,
 }
 
 impl Server {
     fn start(ip: &'static str) -> Server {
-        let listener = TcpListener::bind((ip, 0)).unwrap_or_else(|e| panic!("bind {ip}: {e}"));
-        let port = listener.local_addr().unwrap().port();
         let routes: Arc<Mutex<Vec<(String, Reply)>>> = Arc::default();
-        let connections = Arc::new(AtomicUsize::new(0));
-        let (routes2, connections2) = (routes.clone(), connections.clone());
-        thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                connections2.fetch_add(1, Ordering::SeqCst);
-                let routes = routes2.clone();
-                thread::spawn(move || answer(stream, &routes));
-            }
+        let table = routes.clone();
+        let http = HttpServer::start_on(ip, move |request, stream| {
+            let found = table.lock().unwrap().iter().find(|(p, _)| *p == request.target).map(|(_, r)| r.clone());
+            let reply =
+                found.unwrap_or(Reply { status: "404 Not Found", headers: vec![], body: b"not found".to_vec() });
+            http_server::reply(stream, reply.status, &reply.headers, &reply.body);
         });
-        Server { ip, port, routes, connections }
+        Server { port: http.port(), http, routes }
     }
 
     fn url(&self, path: &str) -> String {
-        format!("http://{}:{}{path}", self.ip, self.port)
+        self.http.url(path)
     }
 
     fn route(&self, path: &str, reply: Reply) {
@@ -72,22 +64,8 @@ impl Server {
     }
 
     fn connections(&self) -> usize {
-        self.connections.load(Ordering::SeqCst)
+        self.http.connections()
     }
-}
-
-fn answer(mut stream: TcpStream, routes: &Mutex<Vec<(String, Reply)>>) {
-    let Some((path, _)) = common::read_request(&stream) else { return };
-    let reply = routes.lock().unwrap().iter().find(|(p, _)| *p == path).map(|(_, r)| r.clone());
-    let reply = reply.unwrap_or(Reply { status: "404 Not Found", headers: vec![], body: b"not found".to_vec() });
-    let mut head =
-        format!("HTTP/1.1 {}\r\nContent-Length: {}\r\nConnection: close\r\n", reply.status, reply.body.len());
-    for (k, v) in &reply.headers {
-        head.push_str(&format!("{k}: {v}\r\n"));
-    }
-    head.push_str("\r\n");
-    let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(&reply.body);
 }
 
 /// A hub site following `sources` (`(name, url)`), with the commons theme.

@@ -11,8 +11,8 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::Read;
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -20,52 +20,31 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use common::http_server::{HttpServer, reply};
 use common::{Run, run_in};
 
 /// Answers one request path with (status line, body); called on the server's threads.
 type Route = Arc<dyn Fn(&str) -> (&'static str, String) + Send + Sync>;
 
-/// A thread-per-connection HTTP/1.1 server on 127.0.0.1 that counts its requests.
-/// It runs until the test process ends.
-struct Server {
-    port: u16,
-    requests: Arc<AtomicUsize>,
-}
+/// The test server (`common::http_server`), answering every request through one route.
+struct Server(HttpServer);
 
 impl Server {
     fn start(route: Route) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
-        let port = listener.local_addr().expect("local address").port();
-        let requests = Arc::new(AtomicUsize::new(0));
-        let counted = requests.clone();
-        thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let (route, counted) = (route.clone(), counted.clone());
-                thread::spawn(move || answer(stream, &route, &counted));
-            }
-        });
-        Server { port, requests }
+        Server(HttpServer::start(move |request, stream| {
+            let (status, body) = route(&request.target);
+            reply(stream, status, &[("Content-Type", "application/atom+xml".to_owned())], body.as_bytes());
+        }))
     }
 
     fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
+        self.0.url(path)
     }
 
+    /// How many requests it has read.
     fn requests(&self) -> usize {
-        self.requests.load(Ordering::SeqCst)
+        self.0.all_requests().len()
     }
-}
-
-fn answer(mut stream: TcpStream, route: &Route, counted: &AtomicUsize) {
-    let Some((path, _headers)) = common::read_request(&stream) else { return };
-    counted.fetch_add(1, Ordering::SeqCst);
-    let (status, body) = route(&path);
-    let head = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: application/atom+xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(body.as_bytes());
 }
 
 /// An Atom feed of `entries` entries.

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod bounded;
+pub mod http_server;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -160,26 +161,4 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             (rel, std::fs::read(e.path()).expect("read output"))
         })
         .collect()
-}
-
-/// The request line's target (path and query, as sent) and the headers
-/// (names in lower case) of one HTTP request read from `stream`, for the
-/// small test servers on 127.0.0.1. None when the client sent nothing.
-pub fn read_request(stream: &std::net::TcpStream) -> Option<(String, std::collections::HashMap<String, String>)> {
-    use std::io::BufRead;
-    let mut reader = std::io::BufReader::new(stream.try_clone().ok()?);
-    let mut line = String::new();
-    reader.read_line(&mut line).ok()?;
-    let target = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
-    let mut headers = std::collections::HashMap::new();
-    loop {
-        let mut header = String::new();
-        if reader.read_line(&mut header).unwrap_or(0) == 0 || header.trim().is_empty() {
-            break;
-        }
-        if let Some((k, v)) = header.split_once(':') {
-            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_owned());
-        }
-    }
-    Some((target, headers))
 }
