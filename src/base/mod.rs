@@ -1,5 +1,6 @@
 //! The shared vocabulary every stage uses: site addresses and slugs
-//! ([`urls`]) and stable content hashes ([`hash`]).
+//! ([`urls`]), stable content hashes ([`hash`]) and the kinds of writing
+//! ([`kind`]).
 //!
 //! It sits below every stage and uses none of them (only [`crate::html`] for
 //! rewriting addresses inside HTML), so loading, rendering, publishing,
@@ -7,4 +8,5 @@
 //! each other.
 
 pub mod hash;
+pub mod kind;
 pub mod urls;

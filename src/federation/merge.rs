@@ -28,9 +28,10 @@ use jiff::Timestamp;
 use serde::Serialize;
 use url::Url;
 
-use super::parse::{Attribution, EntryKind, RemoteEntry};
+use super::parse::{Attribution, RemoteEntry};
 use super::sanitize::{SafeHtml, plain_text, sanitize_html};
 use super::sources::{SourceFilter, SourceId};
+use crate::base::kind::EntryKind;
 
 /// Most entries kept in the index, newest first.
 pub const MAX_INDEX_ENTRIES: usize = 1000;

@@ -30,6 +30,8 @@ use url::Url;
 
 use origin::ClaimedOrigin;
 
+use crate::base::kind::EntryKind;
+
 /// Longest title kept, in characters (titles are also capped by sanitize).
 const MAX_TITLE_CHARS: usize = 300;
 /// Most entries read from one document, whatever the source's `limit`.
@@ -38,43 +40,6 @@ pub const MAX_ENTRIES_PER_FEED: usize = 500;
 const MAX_LIST_ITEMS: usize = 20;
 /// How far in the future a date may be before it is treated as bogus.
 const FUTURE_SLACK_SECS: i64 = 86_400;
-
-/// What kind of writing an entry is, from the category branchpress feeds carry.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum EntryKind {
-    /// The "news" section.
-    News,
-    /// The "guides" section.
-    Guides,
-    /// The "practice" (best practice) section.
-    Practice,
-    /// Anything else.
-    #[default]
-    Unknown,
-}
-
-impl EntryKind {
-    /// The kind named by a category term or section name, if it names one.
-    pub fn from_term(term: &str) -> Option<EntryKind> {
-        match term.trim().to_ascii_lowercase().as_str() {
-            "news" => Some(EntryKind::News),
-            "guides" | "guide" => Some(EntryKind::Guides),
-            "practice" | "best-practice" | "best practice" => Some(EntryKind::Practice),
-            _ => None,
-        }
-    }
-
-    /// "news", "guides", "practice" or "unknown".
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EntryKind::News => "news",
-            EntryKind::Guides => "guides",
-            EntryKind::Practice => "practice",
-            EntryKind::Unknown => "unknown",
-        }
-    }
-}
 
 /// The branch an entry is credited to. Strings are untrusted until sanitized.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
