@@ -15,10 +15,10 @@ use url::Url;
 use super::cache::{CacheMeta, SourceCache};
 use super::manifest::BranchManifest;
 use super::merge::{self, BranchStatus, BranchSummary, NetworkIndex, SourceInput};
+use super::outcome::{Warning, printable};
 use super::parse::ParsedFeed;
 use super::problem::Problem;
 use super::read::{self, BodyContext};
-use super::report::{Warning, printable};
 use super::sanitize::plain_text;
 use super::sources::{FederationConfig, Source, SourceLocation};
 

@@ -21,11 +21,11 @@ pub mod fetch;
 mod index;
 pub mod manifest;
 pub mod merge;
+pub mod outcome;
 pub mod parse;
 pub mod problem;
 mod read;
 mod refresh;
-pub mod report;
 pub mod sanitize;
 pub mod sources;
 
@@ -33,9 +33,9 @@ use std::path::{Path, PathBuf};
 
 pub use index::load_index;
 pub use merge::{BranchStatus, BranchSummary, NetworkEntry, NetworkIndex};
+pub use outcome::{FetchReport, FetchStatus, ProgressEvent, SourceReport, Warning};
 pub use problem::Problem;
 pub use refresh::{DEFAULT_CONCURRENCY, FetchOptions, Progress, fetch};
-pub use report::{FetchReport, FetchStatus, ProgressEvent, SourceReport, Warning};
 
 /// The federation cache of the site at `site_root`: `.branchpress/cache/`.
 pub fn cache_dir(site_root: &Path) -> PathBuf {

@@ -28,9 +28,9 @@ use url::Url;
 use super::cache::{CacheMeta, CachedError, SourceCache};
 use super::fetch::{Answer, FetchError, HttpClient, Validators};
 use super::manifest::{self, BodyKind, BranchManifest};
+use super::outcome::{FetchReport, FetchStatus, ProgressEvent, SourceReport, Warning, printable};
 use super::problem::{Failure, Problem};
 use super::read::{self, BodyContext};
-use super::report::{FetchReport, FetchStatus, ProgressEvent, SourceReport, Warning, printable};
 use super::sources::{FederationConfig, Source, SourceLocation};
 
 /// Default number of sources fetched at once.
