@@ -73,7 +73,7 @@ pub struct NetworkEntry {
     /// News, guides, practice or unknown.
     pub kind: EntryKind,
     /// The branch that wrote it.
-    pub origin: Origin,
+    pub origin: CreditedBranch,
     /// The followed source it was taken from.
     pub via: SourceId,
     /// True when `via` is not the origin (a hub relayed it).
@@ -82,7 +82,7 @@ pub struct NetworkEntry {
 
 /// The branch credited with an entry.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Origin {
+pub struct CreditedBranch {
     /// Its name, plain text.
     pub name: Option<String>,
     /// Its home page.
@@ -315,7 +315,7 @@ fn network_entry(candidate: Candidate, branches: &[BranchSummary]) -> NetworkEnt
     let base = entry.base_url.as_deref().and_then(|b| Url::parse(b).ok());
     let html = |h: &Option<String>| h.as_deref().map(|h| sanitize_html(h, base.as_ref())).filter(|h| !h.is_empty());
     let origin_branch = origin_source.and_then(|i| branches.get(i));
-    let origin = Origin {
+    let origin = CreditedBranch {
         name: entry.origin.branch_name.as_deref().map(plain_text).or_else(|| origin_branch.map(|b| b.name.clone())),
         home_url: entry.origin.home_url.clone(),
         feed_url: entry.origin.feed_url.clone(),
