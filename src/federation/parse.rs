@@ -31,6 +31,7 @@ use url::Url;
 use origin::ClaimedOrigin;
 
 use crate::base::kind::EntryKind;
+use crate::html::escape;
 
 /// Longest title kept, in characters (titles are also capped by sanitize).
 const MAX_TITLE_CHARS: usize = 300;
@@ -313,7 +314,7 @@ fn text_to_plain(text: &feed_rs::model::Text) -> String {
 }
 
 fn text_to_html(text: &feed_rs::model::Text) -> String {
-    if is_html(&text.content_type) { text.content.clone() } else { escape_html(&text.content) }
+    if is_html(&text.content_type) { text.content.clone() } else { escape(&text.content) }
 }
 
 fn content_to_html(content: &feed_rs::model::Content) -> Option<String> {
@@ -322,7 +323,7 @@ fn content_to_html(content: &feed_rs::model::Content) -> Option<String> {
     if is_html(&media) {
         Some(body.to_owned())
     } else if media.starts_with("text/") {
-        Some(escape_html(body))
+        Some(escape(body))
     } else {
         None
     }
@@ -347,6 +348,9 @@ fn cap_plain(text: &str) -> String {
 }
 
 /// The text of an HTML fragment: tags dropped, script/style content dropped, entities decoded.
+///
+/// Not [`crate::html::html_to_text`]: feeds use every HTML5 named entity in
+/// titles (`&eacute;`), which ammonia decodes and that one's table does not.
 fn html_to_text(html: &str) -> String {
     let cleaned = ammonia::Builder::empty().clean(html).to_string();
     cleaned
@@ -355,22 +359,6 @@ fn html_to_text(html: &str) -> String {
         .replace("&quot;", "\"")
         .replace("&nbsp;", "\u{a0}")
         .replace("&amp;", "&")
-}
-
-/// Escapes text for use as HTML.
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
