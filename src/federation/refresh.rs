@@ -1,8 +1,8 @@
 //! `fetch`: bring every source's cache up to date (`branchpress fetch`,
 //! `build --fetch`).
 //!
-//! Sources are fetched concurrently by at most [`FetchOptions::concurrency`]
-//! worker threads. For each URL source, in order:
+//! Sources are fetched concurrently by a rayon pool of at most
+//! [`FetchOptions::concurrency`] threads. For each URL source, in order:
 //!
 //! 1. read its cache record (a corrupt one is a warning and counts as none);
 //! 2. skip it if its server asked us to wait (`not_before`), or, in a
@@ -18,11 +18,11 @@
 //! first-seen date, which is stored. One source failing never affects another.
 
 use std::path::Path;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
+use rayon::prelude::*;
 use url::Url;
 
 use super::cache::{CacheMeta, CachedError, SourceCache};
@@ -69,27 +69,24 @@ pub fn fetch(
     let total = config.sources.len();
     progress(ProgressEvent::Begin { total });
     let run = Run { config, cache_dir, options, client: HttpClient::new(config.timeout, config.max_body) };
-    let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<SourceResult>>> = Mutex::new(vec![None; total]);
-    std::thread::scope(|scope| {
-        for _ in 0..options.concurrency.clamp(1, total.max(1)) {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(source) = config.sources.get(i) else { break };
-                    let result = run.source_guarded(source);
-                    let done = done.fetch_add(1, Ordering::Relaxed) + 1;
-                    progress(ProgressEvent::Finished { report: &result.0, done, total });
-                    if let Ok(mut results) = results.lock() {
-                        results[i] = Some(result);
-                    }
-                }
-            });
-        }
-    });
+    let one = |source: &Source| {
+        let result = run.source_guarded(source);
+        let done = done.fetch_add(1, Ordering::Relaxed) + 1;
+        progress(ProgressEvent::Finished { report: &result.0, done, total });
+        result
+    };
+    // A pool of its own caps how many servers are asked at once, whatever
+    // else runs on rayon's global pool; one source per job keeps every
+    // worker busy while any source is left.
+    let workers = options.concurrency.clamp(1, total.max(1));
+    let results: Vec<SourceResult> = match rayon::ThreadPoolBuilder::new().num_threads(workers).build() {
+        Ok(pool) => pool.install(|| config.sources.par_iter().with_max_len(1).map(one).collect()),
+        // No thread to spare: fetch one source at a time on this one.
+        Err(_) => config.sources.iter().map(one).collect(),
+    };
     let mut report = FetchReport::default();
-    for (report_line, warnings, saved) in results.into_inner().unwrap_or_default().into_iter().flatten() {
+    for (report_line, warnings, saved) in results {
         report.sources.push(report_line);
         report.warnings.extend(warnings);
         report.unsaved += usize::from(!saved);
