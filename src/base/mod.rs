@@ -7,6 +7,7 @@
 //! federation and the preview can all speak of addresses without importing
 //! each other.
 
+pub mod branch_json;
 pub mod hash;
 pub mod kind;
 pub mod urls;
