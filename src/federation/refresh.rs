@@ -27,11 +27,12 @@ use url::Url;
 
 use super::cache::{CacheMeta, CachedError, SourceCache};
 use super::fetch::{Answer, FetchError, HttpClient, Validators};
-use super::manifest::{self, BodyKind, BranchManifest};
+use super::manifest::{self, BodyKind};
 use super::outcome::{FetchReport, FetchStatus, ProgressEvent, SourceReport, Warning, printable};
 use super::problem::{Failure, Problem};
 use super::read::{self, BodyContext};
 use super::sources::{FederationConfig, Source, SourceLocation};
+use crate::base::branch_json::ManifestAsRead;
 
 /// Default number of sources fetched at once.
 pub const DEFAULT_CONCURRENCY: usize = 8;
@@ -237,7 +238,7 @@ impl Run<'_> {
         match manifest::sniff(bytes, media_type.as_deref()) {
             BodyKind::Feed => Ok(Fetched::from_answer(answer, url.clone(), None)),
             BodyKind::Manifest => {
-                let manifest = BranchManifest::from_bytes(bytes)
+                let manifest = ManifestAsRead::from_bytes(bytes)
                     .ok_or_else(|| Failure::new(Problem::Unreadable, "unreadable branch.json"))?;
                 self.follow_manifest(manifest, final_url, url, meta)
             }
@@ -255,10 +256,10 @@ impl Run<'_> {
     }
 
     /// GETs a `branch.json` for the source configured as `trusted`.
-    fn get_manifest(&self, url: &Url, trusted: &Url) -> Result<BranchManifest, Failure> {
+    fn get_manifest(&self, url: &Url, trusted: &Url) -> Result<ManifestAsRead, Failure> {
         match self.client.get(url, trusted, &Validators::default(), self.options.now)? {
             Answer::Body { bytes, .. } => {
-                BranchManifest::from_bytes(&bytes).ok_or_else(|| Failure::new(Problem::NotAFeed, "not a branch.json"))
+                ManifestAsRead::from_bytes(&bytes).ok_or_else(|| Failure::new(Problem::NotAFeed, "not a branch.json"))
             }
             Answer::RetryLater { status, .. } => Err(FetchError::Status(status).into()),
             Answer::NotModified => Err(FetchError::Status(304).into()),
@@ -269,7 +270,7 @@ impl Run<'_> {
     /// be private only on the host of `trusted`, the configured URL.
     fn follow_manifest(
         &self,
-        manifest: BranchManifest,
+        manifest: ManifestAsRead,
         base: &Url,
         trusted: &Url,
         meta: &CacheMeta,
@@ -325,7 +326,7 @@ enum Fetched {
 }
 
 impl Fetched {
-    fn from_answer(answer: Answer, feed_url: Url, manifest: Option<BranchManifest>) -> Fetched {
+    fn from_answer(answer: Answer, feed_url: Url, manifest: Option<ManifestAsRead>) -> Fetched {
         match answer {
             Answer::Body { bytes, validators, .. } => {
                 Fetched::Body(Box::new(NewBody { bytes, feed_url, validators, manifest }))
@@ -341,7 +342,7 @@ struct NewBody {
     bytes: Vec<u8>,
     feed_url: Url,
     validators: Validators,
-    manifest: Option<BranchManifest>,
+    manifest: Option<ManifestAsRead>,
 }
 
 /// The feed to ask directly: the source URL itself, or the feed of a recent `branch.json`.
