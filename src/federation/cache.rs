@@ -44,7 +44,7 @@ pub const TEMP_PREFIX: &str = ".tmp-";
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct CacheMeta {
-    /// Layout version, [`META_VERSION`].
+    /// Layout version, `META_VERSION`.
     pub version: u32,
     /// The source's location when this was written (a config change invalidates it).
     pub source: String,

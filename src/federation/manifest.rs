@@ -2,10 +2,9 @@
 //! manifest or neither, and where a home page's manifest lives.
 //!
 //! A source URL may be a branch's home page rather than a feed. The branch
-//! then publishes `<home>/branch.json`, read as a
-//! [`ManifestAsRead`](crate::base::branch_json::ManifestAsRead) (the format
-//! is defined once, in [`crate::base::branch_json`], for writer and reader
-//! alike), whose site-wide feed federation follows.
+//! then publishes `<home>/branch.json`, read as a [`ManifestAsRead`] (the
+//! format is defined once, in [`crate::base::branch_json`], for writer and
+//! reader alike), whose site-wide feed federation follows.
 //!
 //! It does no I/O: fetch (HTTP) and the local reader (disk) hand it bytes.
 

@@ -6,7 +6,7 @@
 //!    of its tags), newest first, at most its `limit`;
 //! 2. dedup across sources: two copies are the same entry when they share
 //!    an id (ids without a scheme are scoped to their origin feed, since
-//!    "1" means nothing across feeds) or a [`canonical_link`](crate::base::urls::canonical_link). An entry
+//!    "1" means nothing across feeds) or a [`canonical_link`]. An entry
 //!    reached both directly and through a hub that republished it appears
 //!    once; the copy whose source *is* its origin wins, then the copy whose
 //!    link is under its source's home page (so a branch cannot replace

@@ -3,7 +3,7 @@
 //! The pipeline, one module per stage, plain data between them:
 //!
 //! 1. [`sources`]: the validated `[federation]` config (what to follow);
-//! 2. [`fetch`]: bounded, conditional HTTP GETs ([`manifest`] finds `branch.json`);
+//! 2. [`fetch`](mod@fetch): bounded, conditional HTTP GETs ([`manifest`] finds `branch.json`);
 //! 3. [`cache`]: last good bodies and validators on disk, written atomically;
 //! 4. [`parse`]: feed bytes → untrusted [`parse::RemoteEntry`] values;
 //! 5. [`sanitize`]: untrusted HTML → [`sanitize::SafeHtml`], plain text;

@@ -10,7 +10,7 @@
 //! 3. normalise each entry: plain-text title, absolute http/https link,
 //!    dates (an undated entry keeps the time it was first seen), kind and
 //!    tags from categories, and its origin branch, read from `atom:source`,
-//!    RSS `<source>` or our JSON Feed `_branchpress` extension ([`origin`]),
+//!    RSS `<source>` or our JSON Feed `_branchpress` extension (`parse/origin.rs`),
 //!    which feed-rs does not expose.
 //!
 //! Its output is still untrusted: summary and content are raw HTML until the
