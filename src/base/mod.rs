@@ -1,10 +1,13 @@
 //! The shared vocabulary every stage uses: site addresses and slugs
-//! ([`urls`]) and stable content hashes ([`hash`]).
+//! ([`urls`]), stable content hashes ([`hash`]) and the kinds of writing
+//! ([`kind`]).
 //!
 //! It sits below every stage and uses none of them (only [`crate::html`] for
 //! rewriting addresses inside HTML), so loading, rendering, publishing,
 //! federation and the preview can all speak of addresses without importing
 //! each other.
 
+pub mod branch_json;
 pub mod hash;
+pub mod kind;
 pub mod urls;

@@ -27,9 +27,9 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::manifest::BranchManifest;
 use super::problem::Problem;
 use super::sources::SourceId;
+use crate::base::branch_json::ManifestAsRead;
 
 /// Version of the `meta.json` layout; a different version is treated as no cache.
 const META_VERSION: u32 = 1;
@@ -44,14 +44,14 @@ pub const TEMP_PREFIX: &str = ".tmp-";
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct CacheMeta {
-    /// Layout version, [`META_VERSION`].
+    /// Layout version, `META_VERSION`.
     pub version: u32,
     /// The source's location when this was written (a config change invalidates it).
     pub source: String,
     /// The feed actually followed (the source URL itself, or the one named by `branch.json`).
     pub feed_url: Option<String>,
     /// The last `branch.json` read for this source.
-    pub manifest: Option<BranchManifest>,
+    pub manifest: Option<ManifestAsRead>,
     /// When `manifest` was read.
     pub manifest_fetched_at: Option<Timestamp>,
     /// `ETag` of the cached body, sent back as `If-None-Match`.

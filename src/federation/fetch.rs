@@ -4,7 +4,7 @@
 //! it knows neither the cache files nor feed formats. Every request:
 //!
 //! - has a connect timeout and a response timeout (the configured
-//!   `timeout`), plus an overall cap of [`GLOBAL_TIMEOUT_FACTOR`] times it,
+//!   `timeout`), plus an overall cap of `GLOBAL_TIMEOUT_FACTOR` times it,
 //!   so a server trickling bytes cannot hold a worker forever;
 //! - follows at most [`MAX_REDIRECTS`] redirects, http and https only;
 //! - reads at most `max_body` bytes (after decompression) and fails past it;

@@ -13,14 +13,14 @@ use jiff::Timestamp;
 use url::Url;
 
 use super::cache::{CacheMeta, SourceCache};
-use super::manifest::BranchManifest;
 use super::merge::{self, BranchStatus, BranchSummary, NetworkIndex, SourceInput};
+use super::outcome::{Warning, printable};
 use super::parse::ParsedFeed;
 use super::problem::Problem;
 use super::read::{self, BodyContext};
-use super::report::{Warning, printable};
 use super::sanitize::plain_text;
 use super::sources::{FederationConfig, Source, SourceLocation};
+use crate::base::branch_json::ManifestAsRead;
 
 /// Builds the network index from the cache in `cache_dir` and local sources; never fails.
 pub fn load_index(config: &FederationConfig, cache_dir: &Path, now: Timestamp) -> (NetworkIndex, Vec<Warning>) {
@@ -47,7 +47,7 @@ pub fn load_index(config: &FederationConfig, cache_dir: &Path, now: Timestamp) -
 /// What was read for one source before merging.
 struct Read {
     feed: Option<ParsedFeed>,
-    manifest: Option<BranchManifest>,
+    manifest: Option<ManifestAsRead>,
     feed_url: Option<Url>,
     status: BranchStatus,
     /// For the public pages: never the detail, which goes to the warnings.

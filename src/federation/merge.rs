@@ -6,7 +6,7 @@
 //!    of its tags), newest first, at most its `limit`;
 //! 2. dedup across sources: two copies are the same entry when they share
 //!    an id (ids without a scheme are scoped to their origin feed, since
-//!    "1" means nothing across feeds) or a [`canonical_link`](crate::base::urls::canonical_link). An entry
+//!    "1" means nothing across feeds) or a [`canonical_link`]. An entry
 //!    reached both directly and through a hub that republished it appears
 //!    once; the copy whose source *is* its origin wins, then the copy whose
 //!    link is under its source's home page (so a branch cannot replace
@@ -28,9 +28,10 @@ use jiff::Timestamp;
 use serde::Serialize;
 use url::Url;
 
-use super::parse::{Attribution, EntryKind, RemoteEntry};
+use super::parse::{Attribution, RemoteEntry};
 use super::sanitize::{SafeHtml, plain_text, sanitize_html};
 use super::sources::{SourceFilter, SourceId};
+use crate::base::kind::EntryKind;
 
 /// Most entries kept in the index, newest first.
 pub const MAX_INDEX_ENTRIES: usize = 1000;
@@ -72,7 +73,7 @@ pub struct NetworkEntry {
     /// News, guides, practice or unknown.
     pub kind: EntryKind,
     /// The branch that wrote it.
-    pub origin: Origin,
+    pub origin: CreditedBranch,
     /// The followed source it was taken from.
     pub via: SourceId,
     /// True when `via` is not the origin (a hub relayed it).
@@ -81,7 +82,7 @@ pub struct NetworkEntry {
 
 /// The branch credited with an entry.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Origin {
+pub struct CreditedBranch {
     /// Its name, plain text.
     pub name: Option<String>,
     /// Its home page.
@@ -314,7 +315,7 @@ fn network_entry(candidate: Candidate, branches: &[BranchSummary]) -> NetworkEnt
     let base = entry.base_url.as_deref().and_then(|b| Url::parse(b).ok());
     let html = |h: &Option<String>| h.as_deref().map(|h| sanitize_html(h, base.as_ref())).filter(|h| !h.is_empty());
     let origin_branch = origin_source.and_then(|i| branches.get(i));
-    let origin = Origin {
+    let origin = CreditedBranch {
         name: entry.origin.branch_name.as_deref().map(plain_text).or_else(|| origin_branch.map(|b| b.name.clone())),
         home_url: entry.origin.home_url.clone(),
         feed_url: entry.origin.feed_url.clone(),

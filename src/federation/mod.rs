@@ -3,7 +3,7 @@
 //! The pipeline, one module per stage, plain data between them:
 //!
 //! 1. [`sources`]: the validated `[federation]` config (what to follow);
-//! 2. [`fetch`]: bounded, conditional HTTP GETs ([`manifest`] reads `branch.json`);
+//! 2. [`fetch`](mod@fetch): bounded, conditional HTTP GETs ([`manifest`] finds `branch.json`);
 //! 3. [`cache`]: last good bodies and validators on disk, written atomically;
 //! 4. [`parse`]: feed bytes → untrusted [`parse::RemoteEntry`] values;
 //! 5. [`sanitize`]: untrusted HTML → [`sanitize::SafeHtml`], plain text;
@@ -21,11 +21,11 @@ pub mod fetch;
 mod index;
 pub mod manifest;
 pub mod merge;
+pub mod outcome;
 pub mod parse;
 pub mod problem;
 mod read;
 mod refresh;
-pub mod report;
 pub mod sanitize;
 pub mod sources;
 
@@ -33,9 +33,9 @@ use std::path::{Path, PathBuf};
 
 pub use index::load_index;
 pub use merge::{BranchStatus, BranchSummary, NetworkEntry, NetworkIndex};
+pub use outcome::{FetchReport, FetchStatus, ProgressEvent, SourceReport, Warning};
 pub use problem::Problem;
 pub use refresh::{DEFAULT_CONCURRENCY, FetchOptions, Progress, fetch};
-pub use report::{FetchReport, FetchStatus, ProgressEvent, SourceReport, Warning};
 
 /// The federation cache of the site at `site_root`: `.branchpress/cache/`.
 pub fn cache_dir(site_root: &Path) -> PathBuf {

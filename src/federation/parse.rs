@@ -10,7 +10,7 @@
 //! 3. normalise each entry: plain-text title, absolute http/https link,
 //!    dates (an undated entry keeps the time it was first seen), kind and
 //!    tags from categories, and its origin branch, read from `atom:source`,
-//!    RSS `<source>` or our JSON Feed `_branchpress` extension ([`origin`]),
+//!    RSS `<source>` or our JSON Feed `_branchpress` extension (`parse/origin.rs`),
 //!    which feed-rs does not expose.
 //!
 //! Its output is still untrusted: summary and content are raw HTML until the
@@ -30,6 +30,9 @@ use url::Url;
 
 use origin::ClaimedOrigin;
 
+use crate::base::kind::EntryKind;
+use crate::html::escape;
+
 /// Longest title kept, in characters (titles are also capped by sanitize).
 const MAX_TITLE_CHARS: usize = 300;
 /// Most entries read from one document, whatever the source's `limit`.
@@ -38,43 +41,6 @@ pub const MAX_ENTRIES_PER_FEED: usize = 500;
 const MAX_LIST_ITEMS: usize = 20;
 /// How far in the future a date may be before it is treated as bogus.
 const FUTURE_SLACK_SECS: i64 = 86_400;
-
-/// What kind of writing an entry is, from the category branchpress feeds carry.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum EntryKind {
-    /// The "news" section.
-    News,
-    /// The "guides" section.
-    Guides,
-    /// The "practice" (best practice) section.
-    Practice,
-    /// Anything else.
-    #[default]
-    Unknown,
-}
-
-impl EntryKind {
-    /// The kind named by a category term or section name, if it names one.
-    pub fn from_term(term: &str) -> Option<EntryKind> {
-        match term.trim().to_ascii_lowercase().as_str() {
-            "news" => Some(EntryKind::News),
-            "guides" | "guide" => Some(EntryKind::Guides),
-            "practice" | "best-practice" | "best practice" => Some(EntryKind::Practice),
-            _ => None,
-        }
-    }
-
-    /// "news", "guides", "practice" or "unknown".
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EntryKind::News => "news",
-            EntryKind::Guides => "guides",
-            EntryKind::Practice => "practice",
-            EntryKind::Unknown => "unknown",
-        }
-    }
-}
 
 /// The branch an entry is credited to. Strings are untrusted until sanitized.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -348,7 +314,7 @@ fn text_to_plain(text: &feed_rs::model::Text) -> String {
 }
 
 fn text_to_html(text: &feed_rs::model::Text) -> String {
-    if is_html(&text.content_type) { text.content.clone() } else { escape_html(&text.content) }
+    if is_html(&text.content_type) { text.content.clone() } else { escape(&text.content) }
 }
 
 fn content_to_html(content: &feed_rs::model::Content) -> Option<String> {
@@ -357,7 +323,7 @@ fn content_to_html(content: &feed_rs::model::Content) -> Option<String> {
     if is_html(&media) {
         Some(body.to_owned())
     } else if media.starts_with("text/") {
-        Some(escape_html(body))
+        Some(escape(body))
     } else {
         None
     }
@@ -382,6 +348,9 @@ fn cap_plain(text: &str) -> String {
 }
 
 /// The text of an HTML fragment: tags dropped, script/style content dropped, entities decoded.
+///
+/// Not [`crate::html::html_to_text`]: feeds use every HTML5 named entity in
+/// titles (`&eacute;`), which ammonia decodes and that one's table does not.
 fn html_to_text(html: &str) -> String {
     let cleaned = ammonia::Builder::empty().clean(html).to_string();
     cleaned
@@ -390,22 +359,6 @@ fn html_to_text(html: &str) -> String {
         .replace("&quot;", "\"")
         .replace("&nbsp;", "\u{a0}")
         .replace("&amp;", "&")
-}
-
-/// Escapes text for use as HTML.
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -14,9 +14,10 @@ use jiff::Timestamp;
 use url::Url;
 
 use super::cache::{CacheMeta, SourceCache};
-use super::manifest::{BranchManifest, MAX_MANIFEST_BYTES};
+use super::manifest::MAX_MANIFEST_BYTES;
 use super::parse::{self, Attribution, ParseContext, ParseError, ParsedFeed};
 use super::sources::{Source, SourceLocation};
+use crate::base::branch_json::ManifestAsRead;
 
 /// The text `CacheMeta::source` holds for a source: a changed location means a new cache.
 pub(crate) fn location_key(source: &Source) -> String {
@@ -40,7 +41,7 @@ pub(crate) struct BodyContext<'a> {
     /// The source.
     pub source: &'a Source,
     /// Its `branch.json`, when it has one.
-    pub manifest: Option<&'a BranchManifest>,
+    pub manifest: Option<&'a ManifestAsRead>,
     /// The feed's URL: base for relative links and the source's credit.
     pub feed_url: Option<&'a Url>,
     /// First-seen dates of entry ids.
@@ -71,7 +72,7 @@ pub(crate) fn parse_body(body: &[u8], ctx: &BodyContext<'_>) -> Result<ParsedFee
         home_url: default_origin.home_url.clone().or_else(|| feed.home_url.clone()),
         feed_url: default_origin.feed_url.clone(),
     };
-    let believes_claims = ctx.source.hub || ctx.manifest.is_some_and(BranchManifest::is_hub);
+    let believes_claims = ctx.source.hub || ctx.manifest.is_some_and(ManifestAsRead::is_hub);
     for entry in feed.entries.iter_mut().filter(|e| !believes_claims || e.origin == default_origin) {
         entry.origin = fill.clone();
     }
@@ -111,7 +112,7 @@ pub(crate) struct LocalFeed {
     /// The feed bytes.
     pub body: Vec<u8>,
     /// The folder's `branch.json`, if the path was a folder.
-    pub manifest: Option<BranchManifest>,
+    pub manifest: Option<ManifestAsRead>,
     /// The feed's public URL, when `branch.json` gives a home page.
     pub feed_url: Option<Url>,
 }
@@ -124,7 +125,7 @@ pub(crate) fn read_local(path: &Path, max_body: u64) -> Result<LocalFeed, String
     }
     let manifest_path = path.join("branch.json");
     let manifest_bytes = read_capped(&manifest_path, MAX_MANIFEST_BYTES)?;
-    let manifest = BranchManifest::from_bytes(&manifest_bytes)
+    let manifest = ManifestAsRead::from_bytes(&manifest_bytes)
         .ok_or_else(|| format!("{}: not a branch.json (no `feeds` list)", manifest_path.display()))?;
     let feed = manifest.site_feed().ok_or_else(|| format!("{}: lists no site-wide feed", manifest_path.display()))?;
     let home = manifest.home_url.as_deref().and_then(|h| Url::parse(h).ok());

@@ -1,8 +1,8 @@
 //! `fetch`: bring every source's cache up to date (`branchpress fetch`,
 //! `build --fetch`).
 //!
-//! Sources are fetched concurrently by at most [`FetchOptions::concurrency`]
-//! worker threads. For each URL source, in order:
+//! Sources are fetched concurrently by a rayon pool of at most
+//! [`FetchOptions::concurrency`] threads. For each URL source, in order:
 //!
 //! 1. read its cache record (a corrupt one is a warning and counts as none);
 //! 2. skip it if its server asked us to wait (`not_before`), or, in a
@@ -18,20 +18,21 @@
 //! first-seen date, which is stored. One source failing never affects another.
 
 use std::path::Path;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
+use rayon::prelude::*;
 use url::Url;
 
 use super::cache::{CacheMeta, CachedError, SourceCache};
 use super::fetch::{Answer, FetchError, HttpClient, Validators};
-use super::manifest::{self, BodyKind, BranchManifest};
+use super::manifest::{self, BodyKind};
+use super::outcome::{FetchReport, FetchStatus, ProgressEvent, SourceReport, Warning, printable};
 use super::problem::{Failure, Problem};
 use super::read::{self, BodyContext};
-use super::report::{FetchReport, FetchStatus, ProgressEvent, SourceReport, Warning, printable};
 use super::sources::{FederationConfig, Source, SourceLocation};
+use crate::base::branch_json::ManifestAsRead;
 
 /// Default number of sources fetched at once.
 pub const DEFAULT_CONCURRENCY: usize = 8;
@@ -69,27 +70,24 @@ pub fn fetch(
     let total = config.sources.len();
     progress(ProgressEvent::Begin { total });
     let run = Run { config, cache_dir, options, client: HttpClient::new(config.timeout, config.max_body) };
-    let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<SourceResult>>> = Mutex::new(vec![None; total]);
-    std::thread::scope(|scope| {
-        for _ in 0..options.concurrency.clamp(1, total.max(1)) {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(source) = config.sources.get(i) else { break };
-                    let result = run.source_guarded(source);
-                    let done = done.fetch_add(1, Ordering::Relaxed) + 1;
-                    progress(ProgressEvent::Finished { report: &result.0, done, total });
-                    if let Ok(mut results) = results.lock() {
-                        results[i] = Some(result);
-                    }
-                }
-            });
-        }
-    });
+    let one = |source: &Source| {
+        let result = run.source_guarded(source);
+        let done = done.fetch_add(1, Ordering::Relaxed) + 1;
+        progress(ProgressEvent::Finished { report: &result.0, done, total });
+        result
+    };
+    // A pool of its own caps how many servers are asked at once, whatever
+    // else runs on rayon's global pool; one source per job keeps every
+    // worker busy while any source is left.
+    let workers = options.concurrency.clamp(1, total.max(1));
+    let results: Vec<SourceResult> = match rayon::ThreadPoolBuilder::new().num_threads(workers).build() {
+        Ok(pool) => pool.install(|| config.sources.par_iter().with_max_len(1).map(one).collect()),
+        // No thread to spare: fetch one source at a time on this one.
+        Err(_) => config.sources.iter().map(one).collect(),
+    };
     let mut report = FetchReport::default();
-    for (report_line, warnings, saved) in results.into_inner().unwrap_or_default().into_iter().flatten() {
+    for (report_line, warnings, saved) in results {
         report.sources.push(report_line);
         report.warnings.extend(warnings);
         report.unsaved += usize::from(!saved);
@@ -240,7 +238,7 @@ impl Run<'_> {
         match manifest::sniff(bytes, media_type.as_deref()) {
             BodyKind::Feed => Ok(Fetched::from_answer(answer, url.clone(), None)),
             BodyKind::Manifest => {
-                let manifest = BranchManifest::from_bytes(bytes)
+                let manifest = ManifestAsRead::from_bytes(bytes)
                     .ok_or_else(|| Failure::new(Problem::Unreadable, "unreadable branch.json"))?;
                 self.follow_manifest(manifest, final_url, url, meta)
             }
@@ -258,10 +256,10 @@ impl Run<'_> {
     }
 
     /// GETs a `branch.json` for the source configured as `trusted`.
-    fn get_manifest(&self, url: &Url, trusted: &Url) -> Result<BranchManifest, Failure> {
+    fn get_manifest(&self, url: &Url, trusted: &Url) -> Result<ManifestAsRead, Failure> {
         match self.client.get(url, trusted, &Validators::default(), self.options.now)? {
             Answer::Body { bytes, .. } => {
-                BranchManifest::from_bytes(&bytes).ok_or_else(|| Failure::new(Problem::NotAFeed, "not a branch.json"))
+                ManifestAsRead::from_bytes(&bytes).ok_or_else(|| Failure::new(Problem::NotAFeed, "not a branch.json"))
             }
             Answer::RetryLater { status, .. } => Err(FetchError::Status(status).into()),
             Answer::NotModified => Err(FetchError::Status(304).into()),
@@ -272,7 +270,7 @@ impl Run<'_> {
     /// be private only on the host of `trusted`, the configured URL.
     fn follow_manifest(
         &self,
-        manifest: BranchManifest,
+        manifest: ManifestAsRead,
         base: &Url,
         trusted: &Url,
         meta: &CacheMeta,
@@ -328,7 +326,7 @@ enum Fetched {
 }
 
 impl Fetched {
-    fn from_answer(answer: Answer, feed_url: Url, manifest: Option<BranchManifest>) -> Fetched {
+    fn from_answer(answer: Answer, feed_url: Url, manifest: Option<ManifestAsRead>) -> Fetched {
         match answer {
             Answer::Body { bytes, validators, .. } => {
                 Fetched::Body(Box::new(NewBody { bytes, feed_url, validators, manifest }))
@@ -344,7 +342,7 @@ struct NewBody {
     bytes: Vec<u8>,
     feed_url: Url,
     validators: Validators,
-    manifest: Option<BranchManifest>,
+    manifest: Option<ManifestAsRead>,
 }
 
 /// The feed to ask directly: the source URL itself, or the feed of a recent `branch.json`.

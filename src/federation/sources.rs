@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use url::Url;
 
-use super::parse::EntryKind;
+use crate::base::kind::EntryKind;
 
 /// Longest slug kept for a [`SourceId`], in bytes.
 const MAX_ID_LEN: usize = 64;

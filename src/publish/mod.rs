@@ -16,9 +16,9 @@
 //! 3. [`sitemap::render`], [`robots_txt`] and [`opml`] write `sitemap.xml`
 //!    (split with an index past [`sitemap::MAX_URLS_PER_FILE`]), `robots.txt`
 //!    and an OPML 2.0 list of feeds a reader can import.
-//! 4. [`manifest`] holds [`BranchManifest`], the `/branch.json` other
-//!    branches read to find this one's feeds (specified in
-//!    `docs/federation.md`).
+//! 4. [`BranchManifest`] is the `/branch.json` other branches read to find
+//!    this one's feeds (specified in `docs/federation.md`); its format lives
+//!    in [`crate::base::branch_json`], shared with federation, which reads it.
 //!
 //! 5. [`site_files`] fills those structs from the site: which feeds exist,
 //!    the entries of each, the network feeds of a hub, the sitemap's
@@ -46,7 +46,6 @@
 
 mod atom;
 mod json_feed;
-pub mod manifest;
 mod opml;
 mod rss;
 pub mod site_files;
@@ -62,10 +61,10 @@ use jiff::{Timestamp, Zoned};
 
 use crate::html;
 
+pub use crate::base::branch_json::BranchManifest;
 pub use crate::html::absolutize_urls;
 pub use atom::atom;
 pub use json_feed::json_feed;
-pub use manifest::BranchManifest;
 pub use opml::{OpmlFeed, opml};
 pub use rss::rss;
 pub use sitemap::{SitemapUrl, robots_txt};

@@ -7,15 +7,17 @@ use std::collections::HashMap;
 
 use jiff::{Timestamp, Zoned};
 
+use crate::base::branch_json::{
+    self as manifest, BranchManifest, FeedFormat, Follow, Generator, ManifestFeed, ManifestSection,
+};
+use crate::base::kind::EntryKind;
 use crate::base::urls;
 use crate::config::Config;
 use crate::content::library::Library;
 use crate::content::page::{Page, PageId};
 use crate::content::taxonomy::Taxonomy;
 use crate::federation::NetworkEntry;
-use crate::federation::parse::EntryKind;
 use crate::federation::sources::{FederationConfig, SourceLocation};
-use crate::publish::manifest::{self, BranchManifest, FeedFormat, Follow, Generator, ManifestFeed, ManifestSection};
 use crate::publish::{self, FeedDoc, FeedEntry, FeedUrls, OpmlFeed, SitemapUrl};
 use crate::render::network::NetworkValues;
 use crate::render::values::SiteValues;

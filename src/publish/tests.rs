@@ -6,7 +6,8 @@ use std::time::SystemTime;
 use jiff::{Timestamp, Zoned};
 
 use super::*;
-use crate::federation::parse::{Attribution, EntryKind, ParseContext, parse_feed};
+use crate::base::kind::EntryKind;
+use crate::federation::parse::{Attribution, ParseContext, parse_feed};
 
 const HOSTILE_TITLES: [&str; 2] = [
     "<script>alert(1)</script> Tom & Jerry &amp; co \"quotes\" 'single' 🍞",

@@ -3,7 +3,7 @@
 //! prints. It only holds and formats data; it decides nothing.
 //!
 //! Every string that came from a remote server goes through
-//! [`plain_text`](super::sanitize::plain_text) before it is stored here, so
+//! [`plain_text`] before it is stored here, so
 //! printing a report never replays control or bidi characters to a terminal.
 
 use std::fmt;

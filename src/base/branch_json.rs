@@ -5,6 +5,11 @@
 //! specified, with a full example, in `docs/federation.md`; a test keeps
 //! that example and these types in step.
 //!
+//! This module is the one definition of the format, for both sides: publish
+//! writes a [`BranchManifest`], federation reads other sites' files as a
+//! [`ManifestAsRead`], the same fields with every one optional. A test reads
+//! the spec example both ways, so the two cannot drift apart.
+//!
 //! Readers must stay able to read newer files: unknown fields are ignored
 //! (no `deny_unknown_fields`), lists and optional fields may be missing, and
 //! a feed format this version does not know reads as [`FeedFormat::Unknown`].
@@ -146,6 +151,76 @@ impl BranchManifest {
     }
 }
 
+/// Another site's `branch.json` as a reader takes it: the same fields as
+/// [`BranchManifest`], every one optional, because the file may come from an
+/// older or newer version or another program. Unknown fields are ignored;
+/// feed URLs may be relative to the file. A missing `hub` is told apart from
+/// `false` (see [`ManifestAsRead::is_hub`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ManifestAsRead {
+    /// Version of the `branch.json` schema.
+    pub schema_version: Option<u32>,
+    /// The branch's name.
+    pub name: Option<String>,
+    /// Where it is (a town, a district).
+    pub locality: Option<String>,
+    /// A sentence about it.
+    pub description: Option<String>,
+    /// Its language tag.
+    pub language: Option<String>,
+    /// Its home page.
+    pub home_url: Option<String>,
+    /// Its feeds.
+    pub feeds: Vec<FeedAsRead>,
+    /// True when the site says it is a hub (`"hub": true`).
+    pub hub: Option<bool>,
+}
+
+/// One feed of a [`ManifestAsRead`]: a [`ManifestFeed`] with every field optional
+/// and the format as written (compared without regard to case).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FeedAsRead {
+    /// The feed, absolute or relative to the manifest.
+    pub url: String,
+    /// "atom", "rss" or "json".
+    pub format: Option<String>,
+    /// Its title.
+    pub title: Option<String>,
+    /// The section it covers; None for the site-wide feed.
+    pub section: Option<String>,
+}
+
+impl ManifestAsRead {
+    /// Reads a manifest; None if the bytes are not a JSON object with a `feeds` list.
+    pub fn from_bytes(body: &[u8]) -> Option<ManifestAsRead> {
+        let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+        value.get("feeds")?.as_array()?;
+        serde_json::from_value(value).ok()
+    }
+
+    /// True when the site says it is a hub: `"hub": true`, or (as written
+    /// before that field existed) a feed of the `network` section.
+    pub fn is_hub(&self) -> bool {
+        self.hub.unwrap_or_else(|| self.feeds.iter().any(|f| f.section.as_deref() == Some("network")))
+    }
+
+    /// The site-wide feed: no section; Atom, then JSON, then RSS, then anything.
+    pub fn site_feed(&self) -> Option<&FeedAsRead> {
+        let rank = |feed: &FeedAsRead| match feed.format.as_deref().map(str::to_ascii_lowercase).as_deref() {
+            Some("atom") => 0,
+            Some("json") => 1,
+            Some("rss") => 2,
+            _ => 3,
+        };
+        self.feeds
+            .iter()
+            .filter(|f| f.section.as_deref().is_none_or(|s| s.trim().is_empty()) && !f.url.trim().is_empty())
+            .min_by_key(|f| rank(f))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,5 +292,46 @@ mod tests {
         assert_eq!(manifest.schema_version, 2);
         assert_eq!(manifest.feeds[0].format, FeedFormat::Unknown);
         assert!(manifest.sections.is_empty() && manifest.locality.is_none());
+    }
+
+    #[test]
+    fn site_feed_prefers_atom_then_json_then_rss_without_section() {
+        let manifest = ManifestAsRead::from_bytes(
+            br#"{"schema_version":1,"name":"Hilltop","extra":[1],
+                "feeds":[{"url":"rss.xml","format":"rss"},{"url":"news.atom","format":"atom","section":"news"},
+                         {"url":"feed.json","format":"json"},{"url":"atom.xml","format":"atom"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(manifest.name.as_deref(), Some("Hilltop"));
+        assert_eq!(manifest.site_feed().unwrap().url, "atom.xml");
+        let only_rss = ManifestAsRead::from_bytes(br#"{"feeds":[{"url":"rss.xml","format":"rss"}]}"#).unwrap();
+        assert_eq!(only_rss.site_feed().unwrap().url, "rss.xml");
+        assert_eq!(ManifestAsRead::from_bytes(br#"{"feeds":[]}"#).unwrap().site_feed(), None);
+        assert_eq!(ManifestAsRead::from_bytes(b"{\"name\":\"x\"}"), None);
+        assert_eq!(ManifestAsRead::from_bytes(b"<html>"), None);
+    }
+
+    #[test]
+    fn a_site_is_a_hub_when_it_says_so() {
+        let read = |json: &str| ManifestAsRead::from_bytes(json.as_bytes()).unwrap().is_hub();
+        assert!(read(r#"{"hub":true,"feeds":[]}"#));
+        assert!(!read(r#"{"hub":false,"feeds":[{"url":"n.xml","section":"network"}]}"#));
+        assert!(read(r#"{"feeds":[{"url":"n.xml","section":"network"}]}"#), "written before the field existed");
+        assert!(!read(r#"{"feeds":[{"url":"feed.xml"}]}"#));
+    }
+
+    #[test]
+    fn the_spec_example_reads_as_another_site_would() {
+        let written = BranchManifest::from_json(spec_example()).unwrap();
+        let read = ManifestAsRead::from_bytes(spec_example().as_bytes()).unwrap();
+        assert_eq!(read.name.as_deref(), Some(written.name.as_str()));
+        assert_eq!(read.home_url.as_deref(), Some(written.home_url.as_str()));
+        assert_eq!(read.locality, written.locality);
+        assert_eq!(read.is_hub(), written.hub);
+        let read_feeds: Vec<_> = read.feeds.iter().map(|f| (f.url.clone(), f.section.clone())).collect();
+        let written_feeds: Vec<_> = written.feeds.iter().map(|f| (f.url.clone(), f.section.clone())).collect();
+        assert_eq!(read_feeds, written_feeds);
+        let site_feed = read.site_feed().unwrap();
+        assert!(site_feed.section.is_none() && site_feed.format.as_deref() == Some("atom"), "{site_feed:?}");
     }
 }
