@@ -44,8 +44,6 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Include pages and sections marked `draft = true`.
     pub drafts: bool,
-    /// Fetch followed sources older than `refresh` before building.
-    pub fetch: bool,
     /// Fail the build when a followed source could not be read.
     pub strict: bool,
     /// Write every internal link in HTML as a relative URL.
@@ -65,15 +63,29 @@ pub fn load_config(site_dir: &Path, options: &BuildOptions) -> Result<Config> {
     Ok(config)
 }
 
-/// Builds the site in `site_dir` into its output folder. On any error the
-/// previous output is left exactly as it was.
-pub fn build(site_dir: &Path, options: &BuildOptions) -> Result<BuildReport> {
-    let config = load_config(site_dir, options)?;
-    let request = folder::Request { requested: options.output_dir.as_deref(), force: options.force };
-    let output = folder::choose(&config, request)?;
-    if options.fetch {
-        eprint!("{}", fetch_sources(&config, true)?);
+/// A build's settings and the output folder it may replace, both checked
+/// before anything is fetched or rendered.
+pub struct Target {
+    /// The configuration, with command-line overrides applied.
+    pub config: Config,
+    output: folder::OutputFolder,
+}
+
+impl Target {
+    /// Reads the config and chooses the output folder (refusing one that
+    /// branchpress may not replace).
+    pub fn choose(site_dir: &Path, options: &BuildOptions) -> Result<Target> {
+        let config = load_config(site_dir, options)?;
+        let request = folder::Request { requested: options.output_dir.as_deref(), force: options.force };
+        let output = folder::choose(&config, request)?;
+        Ok(Target { config, output })
     }
+}
+
+/// Builds the site in `site_dir` into the output folder of `target`. On any
+/// error the previous output is left exactly as it was.
+pub fn build(site_dir: &Path, target: Target, options: &BuildOptions) -> Result<BuildReport> {
+    let Target { config, output } = target;
     let staging = StagingDir::create(&output)?;
     let mut report = render_site(config, options.drafts, &staging)?;
     if options.strict {
@@ -306,9 +318,13 @@ pub fn federation_config(config: &Config) -> Result<Option<FederationConfig>> {
 const FEDERATION_WARNING: &str = "federation source";
 
 /// `branchpress fetch` and `build --fetch`: refreshes the federation cache
-/// (only sources older than `refresh` when `stale_only`), printing progress
-/// on stderr and returning the report.
-pub fn fetch_sources(config: &Config, stale_only: bool) -> Result<crate::federation::FetchReport> {
+/// (only sources older than `refresh` when `stale_only`), telling `progress`
+/// as sources finish, and returns the report.
+pub fn fetch_sources(
+    config: &Config,
+    stale_only: bool,
+    progress: crate::federation::Progress<'_>,
+) -> Result<crate::federation::FetchReport> {
     let Some(federation) = federation_config(config)? else {
         return Err(Diagnostic::in_file(
             &config.paths.root.join(crate::config::CONFIG_FILE),
@@ -319,15 +335,7 @@ pub fn fetch_sources(config: &Config, stale_only: bool) -> Result<crate::federat
     };
     let cache = crate::federation::cache_dir(&config.paths.root);
     let options = crate::federation::FetchOptions { stale_only, ..crate::federation::FetchOptions::default() };
-    let on_terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let progress = |event: crate::federation::ProgressEvent<'_>| {
-        if on_terminal {
-            eprint!("{}", crate::report::progress_bar(&event));
-        } else {
-            eprintln!("{event}");
-        }
-    };
-    Ok(crate::federation::fetch(&federation, &cache, &options, &progress))
+    Ok(crate::federation::fetch(&federation, &cache, &options, progress))
 }
 
 /// `branchpress fetch` checks this first: a cache folder that cannot be written

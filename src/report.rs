@@ -143,19 +143,6 @@ pub fn format_timings(t: &Timings) -> String {
     )
 }
 
-/// One frame of the fetch progress bar, for a terminal: it redraws its
-/// own line, and ends the line when the last source is done.
-pub fn progress_bar(event: &crate::federation::ProgressEvent<'_>) -> String {
-    const WIDTH: usize = 30;
-    let (done, total) = match event {
-        crate::federation::ProgressEvent::Begin { total } => (0, *total),
-        crate::federation::ProgressEvent::Finished { done, total, .. } => (*done, *total),
-    };
-    let filled = (done * WIDTH).checked_div(total).unwrap_or(WIDTH);
-    let end = if done == total { "\n" } else { "" };
-    format!("\r[{}{}] {done}/{total} sources{end}", "#".repeat(filled), " ".repeat(WIDTH - filled))
-}
-
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
