@@ -88,16 +88,12 @@ pub fn build(site_dir: &Path, target: Target, options: &BuildOptions) -> Result<
     let Target { config, output } = target;
     let staging = StagingDir::create(&output)?;
     let mut report = render_site(config, options.drafts, &staging)?;
-    if options.strict {
-        let failed: Vec<Diagnostic> =
-            report.warnings.iter().filter(|w| w.message.starts_with(FEDERATION_WARNING)).cloned().collect();
-        if !failed.is_empty() {
-            let mut all = failed;
-            all.push(Diagnostic::new("--strict: a followed source could not be read").with_help(
-                "run `branchpress fetch` to see each source's state, or build without --strict to use the cache",
-            ));
-            return Err(Error::many(all));
-        }
+    if options.strict && !report.source_problems.is_empty() {
+        let mut all = std::mem::take(&mut report.source_problems);
+        all.push(Diagnostic::new("--strict: a followed source could not be read").with_help(
+            "run `branchpress fetch` to see each source's state, or build without --strict to use the cache",
+        ));
+        return Err(Error::many(all));
     }
     report.warnings.extend(staging.commit()?);
     report.output_dir = options.output_dir.clone().unwrap_or_else(|| site_dir.join("public"));
@@ -128,6 +124,9 @@ pub struct Prepared {
     pub tera: Tera,
     /// Problems that do not stop the build.
     pub warnings: Vec<Diagnostic>,
+    /// The warnings about followed branches that could not be read (also
+    /// in `warnings`): `--strict` fails on these.
+    pub source_problems: Vec<Diagnostic>,
 }
 
 impl Prepared {
@@ -159,11 +158,25 @@ impl Prepared {
 
         let mut warnings = warnings;
         let federation = federation_config(&config)?;
-        let network = federation.as_ref().map(|f| Arc::new(load_network(&config, f, &mut warnings)));
+        let mut source_problems = Vec::new();
+        let network = federation.as_ref().map(|f| Arc::new(load_network(&config, f, &mut source_problems)));
+        warnings.extend(source_problems.iter().cloned());
         let reuse = previous.map(|p| (p.values.as_ref(), &p.library));
         let values = Arc::new(SiteValues::build(&config, &library, bodies, &taxonomies, reuse));
         let tera = templates(&config, &sources, &values, &static_files, content_urls, network.clone())?;
-        Ok(Prepared { config, library, taxonomies, sources, static_files, values, network, federation, tera, warnings })
+        Ok(Prepared {
+            config,
+            library,
+            taxonomies,
+            sources,
+            static_files,
+            values,
+            network,
+            federation,
+            tera,
+            warnings,
+            source_problems,
+        })
     }
 
     /// The renderer over this site.
@@ -294,12 +307,15 @@ pub fn render_site(config: Config, drafts: bool, sink: &dyn Sink) -> Result<Buil
     timings.copy = t.elapsed();
     let mut warnings = site.warnings;
     warnings.sort_by_cached_key(ToString::to_string);
+    let mut source_problems = site.source_problems;
+    source_problems.sort_by_cached_key(ToString::to_string);
     Ok(BuildReport {
         pages: site.library.pages.len(),
         sections: site.library.sections.len(),
         terms: site.taxonomies.iter().map(|t| t.terms.len()).sum(),
         files: jobs.len() + site.static_files.len() + machine_files.len(),
         warnings,
+        source_problems,
         timings,
         output_dir: PathBuf::new(),
     })
@@ -313,9 +329,6 @@ pub fn federation_config(config: &Config) -> Result<Option<FederationConfig>> {
         Error::many(errors.iter().map(|e| Diagnostic::in_file(&file, format!("[federation] {e}"))).collect())
     })
 }
-
-/// How federation warnings start, so `--strict` can find them.
-const FEDERATION_WARNING: &str = "federation source";
 
 /// `branchpress fetch` and `build --fetch`: refreshes the federation cache
 /// (only sources older than `refresh` when `stale_only`), telling `progress`
@@ -350,12 +363,12 @@ pub fn check_cache_writable(config: &Config) -> Result<()> {
 }
 
 /// Reads the network index from the federation cache (never the network).
-/// A broken source is a warning, never an error.
-fn load_network(config: &Config, federation: &FederationConfig, warnings: &mut Vec<Diagnostic>) -> NetworkValues {
+/// A broken source is a warning (put in `problems`), never an error.
+fn load_network(config: &Config, federation: &FederationConfig, problems: &mut Vec<Diagnostic>) -> NetworkValues {
     let cache = crate::federation::cache_dir(&config.paths.root);
-    let (index, problems) = crate::federation::load_index(federation, &cache, jiff::Timestamp::now());
+    let (index, warnings) = crate::federation::load_index(federation, &cache, jiff::Timestamp::now());
     let file = config.paths.root.join(crate::config::CONFIG_FILE);
-    warnings.extend(problems.iter().map(|w| Diagnostic::in_file(&file, w.to_string())));
+    problems.extend(warnings.iter().map(|w| Diagnostic::in_file(&file, w.to_string())));
     network::build(config, index, federation.paginate_by)
 }
 

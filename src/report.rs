@@ -41,6 +41,9 @@ pub struct BuildReport {
     pub files: usize,
     /// Problems that did not stop the build.
     pub warnings: Vec<Diagnostic>,
+    /// The warnings about followed branches that could not be read (also in
+    /// `warnings`), so `--strict` need not recognise them by their wording.
+    pub source_problems: Vec<Diagnostic>,
     /// Per stage.
     pub timings: Timings,
     /// Where the output went.
