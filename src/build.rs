@@ -103,7 +103,7 @@ pub fn build(site_dir: &Path, target: Target, options: &BuildOptions) -> Result<
 /// A site loaded and ready to render: content, Markdown done, template
 /// values built, templates parsed. `build` renders all of it once; `serve`
 /// keeps the previous one to render only what changed.
-pub struct Prepared {
+pub struct LoadedSite {
     /// The configuration.
     pub config: Arc<Config>,
     /// The content.
@@ -129,7 +129,7 @@ pub struct Prepared {
     pub source_problems: Vec<Diagnostic>,
 }
 
-impl Prepared {
+impl LoadedSite {
     /// Loads, renders the Markdown (reusing `cache` where bodies did not
     /// change) and builds the template values. Times go into `timings`.
     /// With `previous` (a load of the same site under the same settings),
@@ -141,9 +141,9 @@ impl Prepared {
         highlighter: &Highlighter,
         cache: &mut BodyCache,
         timings: &mut Timings,
-        previous: Option<&Prepared>,
+        previous: Option<&LoadedSite>,
         changed: Option<&HashSet<PathBuf>>,
-    ) -> Result<Prepared> {
+    ) -> Result<LoadedSite> {
         let config = Arc::new(config);
         let started = Instant::now();
         let old_library = previous.map(|p| Reuse { library: &p.library, changed });
@@ -164,7 +164,7 @@ impl Prepared {
         let reuse = previous.map(|p| (p.values.as_ref(), &p.library));
         let values = Arc::new(SiteValues::build(&config, &library, bodies, &taxonomies, reuse));
         let tera = templates(&config, &sources, &values, &static_files, content_urls, network.clone())?;
-        Ok(Prepared {
+        Ok(LoadedSite {
             config,
             library,
             taxonomies,
@@ -216,7 +216,7 @@ impl Prepared {
     /// two of them (or a static file) claim the same output path.
     pub fn plan_outputs(&self) -> Result<FullPlan> {
         let jobs = self.jobs();
-        let machine_files = self.machine_files(None).write;
+        let machine_files = self.machine_files(None).made;
         self.check_outputs(&jobs, &machine_files.iter().map(|(path, _)| path.as_str()).collect::<Vec<_>>())?;
         Ok(FullPlan { jobs, machine_files })
     }
@@ -226,7 +226,7 @@ impl Prepared {
         self.render_jobs_noting_reads(jobs, sink).map(drop)
     }
 
-    /// [`Prepared::render_jobs`], also returning what each job's template
+    /// [`LoadedSite::render_jobs`], also returning what each job's template
     /// functions read beyond its context (in `jobs` order), so `serve` knows
     /// which files another change can reach.
     pub fn render_jobs_noting_reads(&self, jobs: &[Job], sink: &dyn Sink) -> Result<Vec<Reads>> {
@@ -280,7 +280,7 @@ impl Prepared {
     }
 }
 
-/// What a full build writes, besides static files (see [`Prepared::plan_outputs`]).
+/// What a full build writes, besides static files (see [`LoadedSite::plan_outputs`]).
 pub struct FullPlan {
     /// Every HTML job.
     pub jobs: Vec<Job>,
@@ -292,7 +292,7 @@ pub struct FullPlan {
 pub fn render_site(config: Config, drafts: bool, sink: &dyn Sink) -> Result<BuildReport> {
     let highlighter = Highlighter::new(config.markdown.highlight_code);
     let mut timings = Timings::default();
-    let site = Prepared::load(config, drafts, &highlighter, &mut BodyCache::default(), &mut timings, None, None)?;
+    let site = LoadedSite::load(config, drafts, &highlighter, &mut BodyCache::default(), &mut timings, None, None)?;
 
     let t = Instant::now();
     let FullPlan { jobs, machine_files } = site.plan_outputs()?;

@@ -13,7 +13,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use crate::base::urls;
-use crate::build::{BuildOptions, Prepared, Timings, load_config};
+use crate::build::{BuildOptions, LoadedSite, Timings, load_config};
 use crate::content::section::SortBy;
 use crate::error::{Diagnostic, Result};
 use crate::html::urls_and_ids;
@@ -66,7 +66,7 @@ pub fn check(site_dir: &Path, external: bool) -> Result<CheckReport> {
     let config = load_config(site_dir, &BuildOptions::default())?;
     let highlighter = Highlighter::new(config.markdown.highlight_code);
     let site =
-        Prepared::load(config, false, &highlighter, &mut BodyCache::default(), &mut Timings::default(), None, None)?;
+        LoadedSite::load(config, false, &highlighter, &mut BodyCache::default(), &mut Timings::default(), None, None)?;
     let out = MemoryOutput::default();
     let crate::build::FullPlan { jobs, machine_files } = site.plan_outputs()?;
     site.render_jobs(&jobs, &out)?;
@@ -104,7 +104,7 @@ pub fn check(site_dir: &Path, external: bool) -> Result<CheckReport> {
 }
 
 /// Output key -> the content file it was rendered from.
-fn output_sources(site: &Prepared) -> HashMap<String, PathBuf> {
+fn output_sources(site: &LoadedSite) -> HashMap<String, PathBuf> {
     let pages = site.library.pages.iter().map(|p| (urls::output_file(&p.path), p.file.path.clone()));
     let sections = site.library.sections.iter().map(|s| (urls::output_file(&s.path), s.file.path.clone()));
     pages.chain(sections).collect()
@@ -141,7 +141,7 @@ fn line_of(source: &Path, url: &str, site_path: &str) -> usize {
 
 /// Where a URL found in `output` was written: in the page's own Markdown
 /// when it is there, else in the template that wrote it, else the output.
-fn place(site: &Prepared, output: &Output<'_>, url: &str, site_path: &str) -> Diagnostic {
+fn place(site: &LoadedSite, output: &Output<'_>, url: &str, site_path: &str) -> Diagnostic {
     let d = Diagnostic::new(String::new());
     if let Some(source) = output.source {
         let text = std::fs::read_to_string(source).unwrap_or_default();
@@ -162,7 +162,7 @@ fn place(site: &Prepared, output: &Output<'_>, url: &str, site_path: &str) -> Di
 }
 
 fn check_page(
-    site: &Prepared,
+    site: &LoadedSite,
     output: &Output<'_>,
     files: &BTreeMap<String, std::sync::Arc<Vec<u8>>>,
     ids: &HashMap<&str, HashSet<String>>,
@@ -254,7 +254,7 @@ fn join_relative(page_path: &str, url: &str) -> String {
     joined
 }
 
-fn check_content(site: &Prepared, report: &mut CheckReport) {
+fn check_content(site: &LoadedSite, report: &mut CheckReport) {
     let library = &site.library;
     for page in &library.pages {
         if page.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
@@ -305,7 +305,7 @@ fn check_content(site: &Prepared, report: &mut CheckReport) {
     }
 }
 
-fn check_feeds(site: &Prepared, outputs: &[Output<'_>], report: &mut CheckReport) {
+fn check_feeds(site: &LoadedSite, outputs: &[Output<'_>], report: &mut CheckReport) {
     let feeds = outputs
         .iter()
         .filter(|o| o.key.ends_with("feed.xml") || o.key.ends_with("rss.xml") || o.key.ends_with("feed.json"));
