@@ -110,17 +110,6 @@ fn output_sources(site: &LoadedSite) -> HashMap<String, PathBuf> {
     pages.chain(sections).collect()
 }
 
-/// The output file a site path is served from, if it exists.
-fn resolve<'a>(files: &'a BTreeMap<String, std::sync::Arc<Vec<u8>>>, path: &str) -> Option<&'a str> {
-    let trimmed = path.trim_start_matches('/');
-    let candidates = if trimmed.is_empty() || trimmed.ends_with('/') {
-        vec![format!("{trimmed}index.html")]
-    } else {
-        vec![trimmed.to_owned(), format!("{trimmed}/index.html")]
-    };
-    candidates.into_iter().find_map(|c| files.get_key_value(&c).map(|(k, _)| k.as_str()))
-}
-
 /// Where in a source text a URL is written: the line of its first
 /// appearance (as written, or its path, or its `#fragment`), if any.
 fn line_in(text: &str, url: &str, site_path: &str) -> Option<usize> {
@@ -203,7 +192,7 @@ fn check_page(
         };
         let path = path.split('?').next().unwrap_or(path);
         let what = if link.loads { "file" } else { "page" };
-        match resolve(files, path) {
+        match urls::find_output_file(path, |key| files.contains_key(key)) {
             None => {
                 report.broken += 1;
                 let d = place(site, output, url, path);
@@ -212,10 +201,10 @@ fn check_page(
                         .with_help("fix the link, or create the page or file it points to"),
                 );
             }
-            Some(target) => {
+            Some(urls::OutputMatch::Exact(target) | urls::OutputMatch::FolderIndex(target)) => {
                 let Some(fragment) = fragment.filter(|f| !f.is_empty() && target.ends_with(".html")) else { continue };
                 let decoded = percent_encoding::percent_decode_str(fragment).decode_utf8_lossy();
-                if !ids.get(target).is_some_and(|set| set.contains(decoded.as_ref())) {
+                if !ids.get(target.as_str()).is_some_and(|set| set.contains(decoded.as_ref())) {
                     report.broken += 1;
                     let d = place(site, output, url, path);
                     report.error(
