@@ -199,7 +199,7 @@ impl LoadedSite {
 
     /// Fails when two sources would write the same output file (see
     /// [`collisions`]); `generated` are the machine-readable files' paths.
-    pub fn check_outputs(&self, jobs: &[Job], generated: &[&str]) -> Result<()> {
+    fn check_outputs(&self, jobs: &[Job], generated: &[&str]) -> Result<()> {
         let stylesheet = self.config.markdown.highlight_code.then_some("syntax.css");
         let generated: Vec<&str> = generated.iter().copied().chain(stylesheet).collect();
         collisions::check(&collisions::Outputs {
@@ -212,24 +212,43 @@ impl LoadedSite {
         })
     }
 
-    /// Every HTML job and machine-readable file of a full build, once no
-    /// two of them (or a static file) claim the same output path.
-    pub fn plan_outputs(&self) -> Result<FullPlan> {
-        let jobs = self.jobs();
-        let machine_files = self.machine_files(None).made;
-        self.check_outputs(&jobs, &machine_files.iter().map(|(path, _)| path.as_str()).collect::<Vec<_>>())?;
-        Ok(FullPlan { jobs, machine_files })
+    /// The render path shared by `build`, `check` and the preview: plans
+    /// the machine-readable files, refuses two outputs at one path (any of
+    /// `all_jobs`, static files, generated files), renders the selected jobs,
+    /// writes the machine-readable files and copies the selected assets into
+    /// `sink`. Times go into `timings`.
+    pub fn write_outputs(
+        &self,
+        all_jobs: &[Job],
+        selection: Selection<'_>,
+        sink: &dyn Sink,
+        timings: &mut Timings,
+    ) -> Result<Written> {
+        let t = Instant::now();
+        let machine = self.machine_files(selection.feeds);
+        let generated: Vec<&str> =
+            machine.made.iter().map(|(p, _)| p.as_str()).chain(machine.kept.iter().map(String::as_str)).collect();
+        self.check_outputs(all_jobs, &generated)?;
+        let reads = self.render_jobs(selection.jobs, sink)?;
+        timings.render = t.elapsed();
+
+        let t = Instant::now();
+        for (path, text) in &machine.made {
+            sink.write(path, text.as_bytes())?;
+        }
+        match &selection.assets {
+            Assets::All => self.write_assets(sink)?,
+            Assets::Only(keys) => self.copy_static(keys, sink)?,
+        }
+        timings.copy = t.elapsed();
+        Ok(Written { reads, machine })
     }
 
-    /// Renders `jobs` in parallel into `sink`; every distinct error is reported.
-    pub fn render_jobs(&self, jobs: &[Job], sink: &dyn Sink) -> Result<()> {
-        self.render_jobs_noting_reads(jobs, sink).map(drop)
-    }
-
-    /// [`LoadedSite::render_jobs`], also returning what each job's template
-    /// functions read beyond its context (in `jobs` order), so `serve` knows
-    /// which files another change can reach.
-    pub fn render_jobs_noting_reads(&self, jobs: &[Job], sink: &dyn Sink) -> Result<Vec<Reads>> {
+    /// Renders `jobs` in parallel into `sink` (every distinct error is
+    /// reported), returning what each job's template functions read beyond
+    /// its context (in `jobs` order), so `serve` knows which files another
+    /// change can reach.
+    fn render_jobs(&self, jobs: &[Job], sink: &dyn Sink) -> Result<Vec<Reads>> {
         let renderer = self.renderer();
         let results: Vec<std::result::Result<Reads, Diagnostic>> = jobs
             .par_iter()
@@ -250,7 +269,7 @@ impl LoadedSite {
 
     /// Feeds, sitemap, `robots.txt`, `branch.json` and OPML (see
     /// [`site_files::files`] for the cache).
-    pub fn machine_files(&self, cache: Option<&mut site_files::FeedCache>) -> site_files::MachineFiles {
+    fn machine_files(&self, cache: Option<&mut site_files::FeedCache>) -> site_files::MachineFiles {
         let site = site_files::Site {
             config: &self.config,
             library: &self.library,
@@ -263,14 +282,14 @@ impl LoadedSite {
     }
 
     /// Copies the static files named by `keys` (output paths).
-    pub fn copy_static(&self, keys: &[String], sink: &dyn Sink) -> Result<()> {
+    fn copy_static(&self, keys: &[String], sink: &dyn Sink) -> Result<()> {
         let copied: Vec<Result<()>> =
             keys.par_iter().filter_map(|key| self.static_files.get(key).map(|from| sink.copy(key, from))).collect();
         crate::error::partition_results(copied).map(drop)
     }
 
     /// Copies the static files and writes the highlighting stylesheet.
-    pub fn write_assets(&self, sink: &dyn Sink) -> Result<()> {
+    fn write_assets(&self, sink: &dyn Sink) -> Result<()> {
         let copied: Vec<Result<()>> = self.static_files.par_iter().map(|(to, from)| sink.copy(to, from)).collect();
         crate::error::partition_results(copied)?;
         if self.config.markdown.highlight_code {
@@ -280,12 +299,40 @@ impl LoadedSite {
     }
 }
 
-/// What a full build writes, besides static files (see [`LoadedSite::plan_outputs`]).
-pub struct FullPlan {
-    /// Every HTML job.
-    pub jobs: Vec<Job>,
-    /// Machine-readable files, as (output path, text).
-    pub machine_files: Vec<(String, String)>,
+/// Which outputs of a loaded site to write: all of them for `build` and
+/// `check`; for the preview, only what changed since its last build.
+pub struct Selection<'a> {
+    /// The HTML jobs to render.
+    pub jobs: &'a [Job],
+    /// The static files to copy.
+    pub assets: Assets,
+    /// The preview's record of the feeds it wrote last time: feeds whose
+    /// pages did not change are kept rather than written (see
+    /// [`site_files::files`]).
+    pub feeds: Option<&'a mut site_files::FeedCache>,
+}
+
+impl<'a> Selection<'a> {
+    /// Every job and asset, every machine-readable file written.
+    pub fn everything(jobs: &'a [Job]) -> Selection<'a> {
+        Selection { jobs, assets: Assets::All, feeds: None }
+    }
+}
+
+/// Static files to copy.
+pub enum Assets {
+    /// All of them, and the highlighting stylesheet.
+    All,
+    /// Only these output paths (the ones that changed).
+    Only(Vec<String>),
+}
+
+/// What [`LoadedSite::write_outputs`] did.
+pub struct Written {
+    /// What each rendered job's template functions read (in job order).
+    pub reads: Vec<Reads>,
+    /// The machine-readable files written (`made`) and kept from the last build.
+    pub machine: site_files::MachineFiles,
 }
 
 /// Renders the whole site into `sink`.
@@ -294,17 +341,8 @@ pub fn render_site(config: Config, drafts: bool, sink: &dyn Sink) -> Result<Buil
     let mut timings = Timings::default();
     let site = LoadedSite::load(config, drafts, &highlighter, &mut BodyCache::default(), &mut timings, None, None)?;
 
-    let t = Instant::now();
-    let FullPlan { jobs, machine_files } = site.plan_outputs()?;
-    site.render_jobs(&jobs, sink)?;
-    timings.render = t.elapsed();
-
-    let t = Instant::now();
-    for (path, text) in &machine_files {
-        sink.write(path, text.as_bytes())?;
-    }
-    site.write_assets(sink)?;
-    timings.copy = t.elapsed();
+    let jobs = site.jobs();
+    let written = site.write_outputs(&jobs, Selection::everything(&jobs), sink, &mut timings)?;
     let mut warnings = site.warnings;
     warnings.sort_by_cached_key(ToString::to_string);
     let mut source_problems = site.source_problems;
@@ -313,7 +351,7 @@ pub fn render_site(config: Config, drafts: bool, sink: &dyn Sink) -> Result<Buil
         pages: site.library.pages.len(),
         sections: site.library.sections.len(),
         terms: site.taxonomies.iter().map(|t| t.terms.len()).sum(),
-        files: jobs.len() + site.static_files.len() + machine_files.len(),
+        files: jobs.len() + site.static_files.len() + written.machine.made.len(),
         warnings,
         source_problems,
         timings,

@@ -13,13 +13,13 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use crate::base::urls;
-use crate::build::{BuildOptions, LoadedSite, Timings, load_config};
+use crate::build::{BuildOptions, LoadedSite, Selection, Timings, load_config};
 use crate::content::section::SortBy;
 use crate::error::{Diagnostic, Result};
 use crate::html::urls_and_ids;
 use crate::markdown::bodies::BodyCache;
 use crate::markdown::highlight::Highlighter;
-use crate::output::sink::{MemoryOutput, Sink};
+use crate::output::sink::MemoryOutput;
 use crate::report::Level;
 
 /// External links checked at once.
@@ -68,12 +68,8 @@ pub fn check(site_dir: &Path, external: bool) -> Result<CheckReport> {
     let site =
         LoadedSite::load(config, false, &highlighter, &mut BodyCache::default(), &mut Timings::default(), None, None)?;
     let out = MemoryOutput::default();
-    let crate::build::FullPlan { jobs, machine_files } = site.plan_outputs()?;
-    site.render_jobs(&jobs, &out)?;
-    site.write_assets(&out)?;
-    for (path, text) in machine_files {
-        out.write(&path, text.as_bytes())?;
-    }
+    let jobs = site.jobs();
+    site.write_outputs(&jobs, Selection::everything(&jobs), &out, &mut Timings::default())?;
     let files = out.into_files();
 
     let mut report = CheckReport::default();

@@ -29,11 +29,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::base::urls;
-use crate::build::{BuildOptions, LoadedSite, Timings, load_config};
+use crate::build::{Assets, BuildOptions, LoadedSite, Selection, Timings, Written, load_config};
 use crate::error::{Diagnostic, Result};
 use crate::markdown::bodies::BodyCache;
 use crate::markdown::highlight::Highlighter;
-use crate::output::sink::{MemoryOutput, Sink};
+use crate::output::sink::MemoryOutput;
 use crate::publish::site_files::FeedCache;
 use crate::render::functions::Reads;
 use crate::render::jobs::Job;
@@ -160,23 +160,17 @@ impl Preview {
             _ => Plan { jobs: jobs.clone(), assets: Assets::All, everything: true },
         };
 
-        let out = MemoryOutput::default();
-        let reads = site.render_jobs_noting_reads(&plan.jobs, &out)?;
-        match &plan.assets {
-            Assets::All => site.write_assets(&out)?,
-            Assets::Only(keys) => site.copy_static(keys, &out)?,
-        }
         // Feeds whose pages did not change are kept; the rest is rewritten.
         if plan.everything {
             self.feeds = FeedCache::default();
         }
-        let machine = site.machine_files(Some(&mut self.feeds));
-        let generated: Vec<&str> =
-            machine.made.iter().map(|(p, _)| p.as_str()).chain(machine.kept.iter().map(String::as_str)).collect();
-        site.check_outputs(&jobs, &generated)?;
-        for (path, text) in &machine.made {
-            out.write(path, text.as_bytes())?;
-        }
+        // Taken, so a failed rebuild leaves no record of feeds it did not
+        // write (the next one then writes every feed).
+        let mut feeds = std::mem::take(&mut self.feeds);
+        let out = MemoryOutput::default();
+        let selection = Selection { jobs: &plan.jobs, assets: plan.assets, feeds: Some(&mut feeds) };
+        let Written { reads, machine } = site.write_outputs(&jobs, selection, &out, &mut timings)?;
+        self.feeds = feeds;
         let rendered = plan.jobs.len();
         let fresh = out.into_files();
 
@@ -243,14 +237,6 @@ fn static_stamps(site: &LoadedSite) -> Vec<Stamp> {
             (key.clone(), meta.as_ref().and_then(|m| m.modified().ok()), meta.map_or(0, |m| m.len()))
         })
         .collect()
-}
-
-/// Static files to copy.
-enum Assets {
-    /// All of them, and the stylesheets.
-    All,
-    /// Only these (the ones that changed).
-    Only(Vec<String>),
 }
 
 /// What to render.
