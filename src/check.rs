@@ -9,8 +9,9 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::time::Duration;
+
+use rayon::prelude::*;
 
 use crate::base::urls;
 use crate::build::{BuildOptions, LoadedSite, Selection, Timings, load_config};
@@ -340,22 +341,18 @@ fn check_external(links: BTreeMap<String, (PathBuf, usize)>, report: &mut CheckR
         .user_agent(format!("branchpress/{} (link check)", env!("CARGO_PKG_VERSION")))
         .build()
         .into();
-    let queue: Mutex<Vec<(String, (PathBuf, usize))>> = Mutex::new(links.into_iter().collect());
-    let results: Mutex<Vec<ExternalResult>> = Mutex::new(Vec::new());
-    std::thread::scope(|scope| {
-        for _ in 0..EXTERNAL_CONCURRENCY {
-            scope.spawn(|| {
-                loop {
-                    let next = queue.lock().unwrap_or_else(|p| p.into_inner()).pop();
-                    let Some((url, (file, line))) = next else { break };
-                    let status = status_of(&agent, &url);
-                    results.lock().unwrap_or_else(|p| p.into_inner()).push((url, file, line, status));
-                }
-            });
-        }
-    });
-    let mut results = results.into_inner().unwrap_or_else(|p| p.into_inner());
-    results.sort_by(|a, b| a.0.cmp(&b.0));
+    let check = |(url, (file, line)): (String, (PathBuf, usize))| {
+        let status = status_of(&agent, &url);
+        (url, file, line, status)
+    };
+    // A pool of its own: these threads wait on the network, and must not
+    // hold up (or be held up by) the rendering pool.
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(EXTERNAL_CONCURRENCY).build();
+    // In URL order, as `links` is.
+    let results: Vec<ExternalResult> = match pool {
+        Ok(pool) => pool.install(|| links.into_par_iter().map(check).collect()),
+        Err(_) => links.into_iter().map(check).collect(),
+    };
     for (url, file, line, status) in results {
         report.links_checked += 1;
         let problem = match status {
