@@ -58,8 +58,8 @@ pub enum Command {
         /// The site folder (holding config.toml).
         #[arg(default_value = ".")]
         site_dir: PathBuf,
-        /// Only fetch sources older than `refresh` in [federation].
-        #[arg(long)]
+        /// Only fetch sources older than `refresh` in the `[federation]` table.
+        #[arg(long, help = "Only fetch sources older than `refresh` in [federation]")]
         stale: bool,
     },
     /// Preview the site while you edit it: rebuilds on every save and reloads the browser.

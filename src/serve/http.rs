@@ -8,7 +8,7 @@
 //! [`reload::EVENTS_PATH`] under the site root.
 //!
 //! Requests for another host, and reload sockets opened by another site's
-//! page, are refused (see [`host_check`](super::host_check)). Everything a
+//! page, are refused (see `serve/host_check.rs`). Everything a
 //! client can make the server hold is bounded, so a preview left running
 //! cannot be worn down: hyper reads each request head into at most
 //! [`MAX_HEAD_BYTES`] and within [`HEAD_TIMEOUT`] (which also closes idle
