@@ -1,11 +1,11 @@
 //! Incremental rebuilds for the preview.
 //!
 //! Every rebuild loads the site again (cheap: Markdown bodies come from a
-//! [`BodyCache`] unless they changed), builds the template values, and then
+//! `BodyCache` unless they changed), builds the template values, and then
 //! renders only the files whose inputs changed. A file's inputs are its
 //! template, its context (the page, the section with all its pages, the
 //! term, the paginator) and what the template functions read while it was
-//! last rendered (noted by [`crate::render::functions::tracking`], never guessed from
+//! last rendered (noted by `render::functions::tracking`, never guessed from
 //! template text). So a file is rendered again when:
 //!
 //! - it is a page whose value changed (its text, title, date, neighbours, ...);
