@@ -44,8 +44,6 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Include pages and sections marked `draft = true`.
     pub drafts: bool,
-    /// Fetch followed sources older than `refresh` before building.
-    pub fetch: bool,
     /// Fail the build when a followed source could not be read.
     pub strict: bool,
     /// Write every internal link in HTML as a relative URL.
@@ -65,27 +63,37 @@ pub fn load_config(site_dir: &Path, options: &BuildOptions) -> Result<Config> {
     Ok(config)
 }
 
-/// Builds the site in `site_dir` into its output folder. On any error the
-/// previous output is left exactly as it was.
-pub fn build(site_dir: &Path, options: &BuildOptions) -> Result<BuildReport> {
-    let config = load_config(site_dir, options)?;
-    let request = folder::Request { requested: options.output_dir.as_deref(), force: options.force };
-    let output = folder::choose(&config, request)?;
-    if options.fetch {
-        eprint!("{}", fetch_sources(&config, true)?);
+/// A build's settings and the output folder it may replace, both checked
+/// before anything is fetched or rendered.
+pub struct Target {
+    /// The configuration, with command-line overrides applied.
+    pub config: Config,
+    output: folder::OutputFolder,
+}
+
+impl Target {
+    /// Reads the config and chooses the output folder (refusing one that
+    /// branchpress may not replace).
+    pub fn choose(site_dir: &Path, options: &BuildOptions) -> Result<Target> {
+        let config = load_config(site_dir, options)?;
+        let request = folder::Request { requested: options.output_dir.as_deref(), force: options.force };
+        let output = folder::choose(&config, request)?;
+        Ok(Target { config, output })
     }
+}
+
+/// Builds the site in `site_dir` into the output folder of `target`. On any
+/// error the previous output is left exactly as it was.
+pub fn build(site_dir: &Path, target: Target, options: &BuildOptions) -> Result<BuildReport> {
+    let Target { config, output } = target;
     let staging = StagingDir::create(&output)?;
     let mut report = render_site(config, options.drafts, &staging)?;
-    if options.strict {
-        let failed: Vec<Diagnostic> =
-            report.warnings.iter().filter(|w| w.message.starts_with(FEDERATION_WARNING)).cloned().collect();
-        if !failed.is_empty() {
-            let mut all = failed;
-            all.push(Diagnostic::new("--strict: a followed source could not be read").with_help(
-                "run `branchpress fetch` to see each source's state, or build without --strict to use the cache",
-            ));
-            return Err(Error::many(all));
-        }
+    if options.strict && !report.source_problems.is_empty() {
+        let mut all = std::mem::take(&mut report.source_problems);
+        all.push(Diagnostic::new("--strict: a followed source could not be read").with_help(
+            "run `branchpress fetch` to see each source's state, or build without --strict to use the cache",
+        ));
+        return Err(Error::many(all));
     }
     report.warnings.extend(staging.commit()?);
     report.output_dir = options.output_dir.clone().unwrap_or_else(|| site_dir.join("public"));
@@ -95,7 +103,7 @@ pub fn build(site_dir: &Path, options: &BuildOptions) -> Result<BuildReport> {
 /// A site loaded and ready to render: content, Markdown done, template
 /// values built, templates parsed. `build` renders all of it once; `serve`
 /// keeps the previous one to render only what changed.
-pub struct Prepared {
+pub struct LoadedSite {
     /// The configuration.
     pub config: Arc<Config>,
     /// The content.
@@ -116,9 +124,12 @@ pub struct Prepared {
     pub tera: Tera,
     /// Problems that do not stop the build.
     pub warnings: Vec<Diagnostic>,
+    /// The warnings about followed branches that could not be read (also
+    /// in `warnings`): `--strict` fails on these.
+    pub source_problems: Vec<Diagnostic>,
 }
 
-impl Prepared {
+impl LoadedSite {
     /// Loads, renders the Markdown (reusing `cache` where bodies did not
     /// change) and builds the template values. Times go into `timings`.
     /// With `previous` (a load of the same site under the same settings),
@@ -130,9 +141,9 @@ impl Prepared {
         highlighter: &Highlighter,
         cache: &mut BodyCache,
         timings: &mut Timings,
-        previous: Option<&Prepared>,
+        previous: Option<&LoadedSite>,
         changed: Option<&HashSet<PathBuf>>,
-    ) -> Result<Prepared> {
+    ) -> Result<LoadedSite> {
         let config = Arc::new(config);
         let started = Instant::now();
         let old_library = previous.map(|p| Reuse { library: &p.library, changed });
@@ -147,11 +158,25 @@ impl Prepared {
 
         let mut warnings = warnings;
         let federation = federation_config(&config)?;
-        let network = federation.as_ref().map(|f| Arc::new(load_network(&config, f, &mut warnings)));
+        let mut source_problems = Vec::new();
+        let network = federation.as_ref().map(|f| Arc::new(load_network(&config, f, &mut source_problems)));
+        warnings.extend(source_problems.iter().cloned());
         let reuse = previous.map(|p| (p.values.as_ref(), &p.library));
         let values = Arc::new(SiteValues::build(&config, &library, bodies, &taxonomies, reuse));
         let tera = templates(&config, &sources, &values, &static_files, content_urls, network.clone())?;
-        Ok(Prepared { config, library, taxonomies, sources, static_files, values, network, federation, tera, warnings })
+        Ok(LoadedSite {
+            config,
+            library,
+            taxonomies,
+            sources,
+            static_files,
+            values,
+            network,
+            federation,
+            tera,
+            warnings,
+            source_problems,
+        })
     }
 
     /// The renderer over this site.
@@ -174,7 +199,7 @@ impl Prepared {
 
     /// Fails when two sources would write the same output file (see
     /// [`collisions`]); `generated` are the machine-readable files' paths.
-    pub fn check_outputs(&self, jobs: &[Job], generated: &[&str]) -> Result<()> {
+    fn check_outputs(&self, jobs: &[Job], generated: &[&str]) -> Result<()> {
         let stylesheet = self.config.markdown.highlight_code.then_some("syntax.css");
         let generated: Vec<&str> = generated.iter().copied().chain(stylesheet).collect();
         collisions::check(&collisions::Outputs {
@@ -187,24 +212,43 @@ impl Prepared {
         })
     }
 
-    /// Every HTML job and machine-readable file of a full build, once no
-    /// two of them (or a static file) claim the same output path.
-    pub fn plan_outputs(&self) -> Result<FullPlan> {
-        let jobs = self.jobs();
-        let machine_files = self.machine_files(None).write;
-        self.check_outputs(&jobs, &machine_files.iter().map(|(path, _)| path.as_str()).collect::<Vec<_>>())?;
-        Ok(FullPlan { jobs, machine_files })
+    /// The render path shared by `build`, `check` and the preview: plans
+    /// the machine-readable files, refuses two outputs at one path (any of
+    /// `all_jobs`, static files, generated files), renders the selected jobs,
+    /// writes the machine-readable files and copies the selected assets into
+    /// `sink`. Times go into `timings`.
+    pub fn write_outputs(
+        &self,
+        all_jobs: &[Job],
+        selection: Selection<'_>,
+        sink: &dyn Sink,
+        timings: &mut Timings,
+    ) -> Result<Written> {
+        let t = Instant::now();
+        let machine = self.machine_files(selection.feeds);
+        let generated: Vec<&str> =
+            machine.made.iter().map(|(p, _)| p.as_str()).chain(machine.kept.iter().map(String::as_str)).collect();
+        self.check_outputs(all_jobs, &generated)?;
+        let reads = self.render_jobs(selection.jobs, sink)?;
+        timings.render = t.elapsed();
+
+        let t = Instant::now();
+        for (path, text) in &machine.made {
+            sink.write(path, text.as_bytes())?;
+        }
+        match &selection.assets {
+            Assets::All => self.write_assets(sink)?,
+            Assets::Only(keys) => self.copy_static(keys, sink)?,
+        }
+        timings.copy = t.elapsed();
+        Ok(Written { reads, machine })
     }
 
-    /// Renders `jobs` in parallel into `sink`; every distinct error is reported.
-    pub fn render_jobs(&self, jobs: &[Job], sink: &dyn Sink) -> Result<()> {
-        self.render_jobs_noting_reads(jobs, sink).map(drop)
-    }
-
-    /// [`Prepared::render_jobs`], also returning what each job's template
-    /// functions read beyond its context (in `jobs` order), so `serve` knows
-    /// which files another change can reach.
-    pub fn render_jobs_noting_reads(&self, jobs: &[Job], sink: &dyn Sink) -> Result<Vec<Reads>> {
+    /// Renders `jobs` in parallel into `sink` (every distinct error is
+    /// reported), returning what each job's template functions read beyond
+    /// its context (in `jobs` order), so `serve` knows which files another
+    /// change can reach.
+    fn render_jobs(&self, jobs: &[Job], sink: &dyn Sink) -> Result<Vec<Reads>> {
         let renderer = self.renderer();
         let results: Vec<std::result::Result<Reads, Diagnostic>> = jobs
             .par_iter()
@@ -225,7 +269,7 @@ impl Prepared {
 
     /// Feeds, sitemap, `robots.txt`, `branch.json` and OPML (see
     /// [`site_files::files`] for the cache).
-    pub fn machine_files(&self, cache: Option<&mut site_files::FeedCache>) -> site_files::MachineFiles {
+    fn machine_files(&self, cache: Option<&mut site_files::FeedCache>) -> site_files::MachineFiles {
         let site = site_files::Site {
             config: &self.config,
             library: &self.library,
@@ -238,14 +282,14 @@ impl Prepared {
     }
 
     /// Copies the static files named by `keys` (output paths).
-    pub fn copy_static(&self, keys: &[String], sink: &dyn Sink) -> Result<()> {
+    fn copy_static(&self, keys: &[String], sink: &dyn Sink) -> Result<()> {
         let copied: Vec<Result<()>> =
             keys.par_iter().filter_map(|key| self.static_files.get(key).map(|from| sink.copy(key, from))).collect();
         crate::error::partition_results(copied).map(drop)
     }
 
     /// Copies the static files and writes the highlighting stylesheet.
-    pub fn write_assets(&self, sink: &dyn Sink) -> Result<()> {
+    fn write_assets(&self, sink: &dyn Sink) -> Result<()> {
         let copied: Vec<Result<()>> = self.static_files.par_iter().map(|(to, from)| sink.copy(to, from)).collect();
         crate::error::partition_results(copied)?;
         if self.config.markdown.highlight_code {
@@ -255,39 +299,61 @@ impl Prepared {
     }
 }
 
-/// What a full build writes, besides static files (see [`Prepared::plan_outputs`]).
-pub struct FullPlan {
-    /// Every HTML job.
-    pub jobs: Vec<Job>,
-    /// Machine-readable files, as (output path, text).
-    pub machine_files: Vec<(String, String)>,
+/// Which outputs of a loaded site to write: all of them for `build` and
+/// `check`; for the preview, only what changed since its last build.
+pub struct Selection<'a> {
+    /// The HTML jobs to render.
+    pub jobs: &'a [Job],
+    /// The static files to copy.
+    pub assets: Assets,
+    /// The preview's record of the feeds it wrote last time: feeds whose
+    /// pages did not change are kept rather than written (see
+    /// [`site_files::files`]).
+    pub feeds: Option<&'a mut site_files::FeedCache>,
+}
+
+impl<'a> Selection<'a> {
+    /// Every job and asset, every machine-readable file written.
+    pub fn everything(jobs: &'a [Job]) -> Selection<'a> {
+        Selection { jobs, assets: Assets::All, feeds: None }
+    }
+}
+
+/// Static files to copy.
+pub enum Assets {
+    /// All of them, and the highlighting stylesheet.
+    All,
+    /// Only these output paths (the ones that changed).
+    Only(Vec<String>),
+}
+
+/// What [`LoadedSite::write_outputs`] did.
+pub struct Written {
+    /// What each rendered job's template functions read (in job order).
+    pub reads: Vec<Reads>,
+    /// The machine-readable files written (`made`) and kept from the last build.
+    pub machine: site_files::MachineFiles,
 }
 
 /// Renders the whole site into `sink`.
 pub fn render_site(config: Config, drafts: bool, sink: &dyn Sink) -> Result<BuildReport> {
     let highlighter = Highlighter::new(config.markdown.highlight_code);
     let mut timings = Timings::default();
-    let site = Prepared::load(config, drafts, &highlighter, &mut BodyCache::default(), &mut timings, None, None)?;
+    let site = LoadedSite::load(config, drafts, &highlighter, &mut BodyCache::default(), &mut timings, None, None)?;
 
-    let t = Instant::now();
-    let FullPlan { jobs, machine_files } = site.plan_outputs()?;
-    site.render_jobs(&jobs, sink)?;
-    timings.render = t.elapsed();
-
-    let t = Instant::now();
-    for (path, text) in &machine_files {
-        sink.write(path, text.as_bytes())?;
-    }
-    site.write_assets(sink)?;
-    timings.copy = t.elapsed();
+    let jobs = site.jobs();
+    let written = site.write_outputs(&jobs, Selection::everything(&jobs), sink, &mut timings)?;
     let mut warnings = site.warnings;
     warnings.sort_by_cached_key(ToString::to_string);
+    let mut source_problems = site.source_problems;
+    source_problems.sort_by_cached_key(ToString::to_string);
     Ok(BuildReport {
         pages: site.library.pages.len(),
         sections: site.library.sections.len(),
         terms: site.taxonomies.iter().map(|t| t.terms.len()).sum(),
-        files: jobs.len() + site.static_files.len() + machine_files.len(),
+        files: jobs.len() + site.static_files.len() + written.machine.made.len(),
         warnings,
+        source_problems,
         timings,
         output_dir: PathBuf::new(),
     })
@@ -302,13 +368,14 @@ pub fn federation_config(config: &Config) -> Result<Option<FederationConfig>> {
     })
 }
 
-/// How federation warnings start, so `--strict` can find them.
-const FEDERATION_WARNING: &str = "federation source";
-
 /// `branchpress fetch` and `build --fetch`: refreshes the federation cache
-/// (only sources older than `refresh` when `stale_only`), printing progress
-/// on stderr and returning the report.
-pub fn fetch_sources(config: &Config, stale_only: bool) -> Result<crate::federation::FetchReport> {
+/// (only sources older than `refresh` when `stale_only`), telling `progress`
+/// as sources finish, and returns the report.
+pub fn fetch_sources(
+    config: &Config,
+    stale_only: bool,
+    progress: crate::federation::Progress<'_>,
+) -> Result<crate::federation::FetchReport> {
     let Some(federation) = federation_config(config)? else {
         return Err(Diagnostic::in_file(
             &config.paths.root.join(crate::config::CONFIG_FILE),
@@ -319,15 +386,7 @@ pub fn fetch_sources(config: &Config, stale_only: bool) -> Result<crate::federat
     };
     let cache = crate::federation::cache_dir(&config.paths.root);
     let options = crate::federation::FetchOptions { stale_only, ..crate::federation::FetchOptions::default() };
-    let on_terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let progress = |event: crate::federation::ProgressEvent<'_>| {
-        if on_terminal {
-            eprint!("{}", crate::report::progress_bar(&event));
-        } else {
-            eprintln!("{event}");
-        }
-    };
-    Ok(crate::federation::fetch(&federation, &cache, &options, &progress))
+    Ok(crate::federation::fetch(&federation, &cache, &options, progress))
 }
 
 /// `branchpress fetch` checks this first: a cache folder that cannot be written
@@ -342,12 +401,12 @@ pub fn check_cache_writable(config: &Config) -> Result<()> {
 }
 
 /// Reads the network index from the federation cache (never the network).
-/// A broken source is a warning, never an error.
-fn load_network(config: &Config, federation: &FederationConfig, warnings: &mut Vec<Diagnostic>) -> NetworkValues {
+/// A broken source is a warning (put in `problems`), never an error.
+fn load_network(config: &Config, federation: &FederationConfig, problems: &mut Vec<Diagnostic>) -> NetworkValues {
     let cache = crate::federation::cache_dir(&config.paths.root);
-    let (index, problems) = crate::federation::load_index(federation, &cache, jiff::Timestamp::now());
+    let (index, warnings) = crate::federation::load_index(federation, &cache, jiff::Timestamp::now());
     let file = config.paths.root.join(crate::config::CONFIG_FILE);
-    warnings.extend(problems.iter().map(|w| Diagnostic::in_file(&file, w.to_string())));
+    problems.extend(warnings.iter().map(|w| Diagnostic::in_file(&file, w.to_string())));
     network::build(config, index, federation.paginate_by)
 }
 

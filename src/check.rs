@@ -9,17 +9,18 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::time::Duration;
 
+use rayon::prelude::*;
+
 use crate::base::urls;
-use crate::build::{BuildOptions, Prepared, Timings, load_config};
+use crate::build::{BuildOptions, LoadedSite, Selection, Timings, load_config};
 use crate::content::section::SortBy;
 use crate::error::{Diagnostic, Result};
 use crate::html::urls_and_ids;
 use crate::markdown::bodies::BodyCache;
 use crate::markdown::highlight::Highlighter;
-use crate::output::sink::{MemoryOutput, Sink};
+use crate::output::sink::MemoryOutput;
 use crate::report::Level;
 
 /// External links checked at once.
@@ -66,14 +67,10 @@ pub fn check(site_dir: &Path, external: bool) -> Result<CheckReport> {
     let config = load_config(site_dir, &BuildOptions::default())?;
     let highlighter = Highlighter::new(config.markdown.highlight_code);
     let site =
-        Prepared::load(config, false, &highlighter, &mut BodyCache::default(), &mut Timings::default(), None, None)?;
+        LoadedSite::load(config, false, &highlighter, &mut BodyCache::default(), &mut Timings::default(), None, None)?;
     let out = MemoryOutput::default();
-    let crate::build::FullPlan { jobs, machine_files } = site.plan_outputs()?;
-    site.render_jobs(&jobs, &out)?;
-    site.write_assets(&out)?;
-    for (path, text) in machine_files {
-        out.write(&path, text.as_bytes())?;
-    }
+    let jobs = site.jobs();
+    site.write_outputs(&jobs, Selection::everything(&jobs), &out, &mut Timings::default())?;
     let files = out.into_files();
 
     let mut report = CheckReport::default();
@@ -104,21 +101,10 @@ pub fn check(site_dir: &Path, external: bool) -> Result<CheckReport> {
 }
 
 /// Output key -> the content file it was rendered from.
-fn output_sources(site: &Prepared) -> HashMap<String, PathBuf> {
+fn output_sources(site: &LoadedSite) -> HashMap<String, PathBuf> {
     let pages = site.library.pages.iter().map(|p| (urls::output_file(&p.path), p.file.path.clone()));
     let sections = site.library.sections.iter().map(|s| (urls::output_file(&s.path), s.file.path.clone()));
     pages.chain(sections).collect()
-}
-
-/// The output file a site path is served from, if it exists.
-fn resolve<'a>(files: &'a BTreeMap<String, std::sync::Arc<Vec<u8>>>, path: &str) -> Option<&'a str> {
-    let trimmed = path.trim_start_matches('/');
-    let candidates = if trimmed.is_empty() || trimmed.ends_with('/') {
-        vec![format!("{trimmed}index.html")]
-    } else {
-        vec![trimmed.to_owned(), format!("{trimmed}/index.html")]
-    };
-    candidates.into_iter().find_map(|c| files.get_key_value(&c).map(|(k, _)| k.as_str()))
 }
 
 /// Where in a source text a URL is written: the line of its first
@@ -141,7 +127,7 @@ fn line_of(source: &Path, url: &str, site_path: &str) -> usize {
 
 /// Where a URL found in `output` was written: in the page's own Markdown
 /// when it is there, else in the template that wrote it, else the output.
-fn place(site: &Prepared, output: &Output<'_>, url: &str, site_path: &str) -> Diagnostic {
+fn place(site: &LoadedSite, output: &Output<'_>, url: &str, site_path: &str) -> Diagnostic {
     let d = Diagnostic::new(String::new());
     if let Some(source) = output.source {
         let text = std::fs::read_to_string(source).unwrap_or_default();
@@ -162,7 +148,7 @@ fn place(site: &Prepared, output: &Output<'_>, url: &str, site_path: &str) -> Di
 }
 
 fn check_page(
-    site: &Prepared,
+    site: &LoadedSite,
     output: &Output<'_>,
     files: &BTreeMap<String, std::sync::Arc<Vec<u8>>>,
     ids: &HashMap<&str, HashSet<String>>,
@@ -203,7 +189,7 @@ fn check_page(
         };
         let path = path.split('?').next().unwrap_or(path);
         let what = if link.loads { "file" } else { "page" };
-        match resolve(files, path) {
+        match urls::find_output_file(path, |key| files.contains_key(key)) {
             None => {
                 report.broken += 1;
                 let d = place(site, output, url, path);
@@ -212,10 +198,10 @@ fn check_page(
                         .with_help("fix the link, or create the page or file it points to"),
                 );
             }
-            Some(target) => {
+            Some(urls::OutputMatch::Exact(target) | urls::OutputMatch::FolderIndex(target)) => {
                 let Some(fragment) = fragment.filter(|f| !f.is_empty() && target.ends_with(".html")) else { continue };
                 let decoded = percent_encoding::percent_decode_str(fragment).decode_utf8_lossy();
-                if !ids.get(target).is_some_and(|set| set.contains(decoded.as_ref())) {
+                if !ids.get(target.as_str()).is_some_and(|set| set.contains(decoded.as_ref())) {
                     report.broken += 1;
                     let d = place(site, output, url, path);
                     report.error(
@@ -254,7 +240,7 @@ fn join_relative(page_path: &str, url: &str) -> String {
     joined
 }
 
-fn check_content(site: &Prepared, report: &mut CheckReport) {
+fn check_content(site: &LoadedSite, report: &mut CheckReport) {
     let library = &site.library;
     for page in &library.pages {
         if page.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
@@ -305,7 +291,7 @@ fn check_content(site: &Prepared, report: &mut CheckReport) {
     }
 }
 
-fn check_feeds(site: &Prepared, outputs: &[Output<'_>], report: &mut CheckReport) {
+fn check_feeds(site: &LoadedSite, outputs: &[Output<'_>], report: &mut CheckReport) {
     let feeds = outputs
         .iter()
         .filter(|o| o.key.ends_with("feed.xml") || o.key.ends_with("rss.xml") || o.key.ends_with("feed.json"));
@@ -355,22 +341,18 @@ fn check_external(links: BTreeMap<String, (PathBuf, usize)>, report: &mut CheckR
         .user_agent(format!("branchpress/{} (link check)", env!("CARGO_PKG_VERSION")))
         .build()
         .into();
-    let queue: Mutex<Vec<(String, (PathBuf, usize))>> = Mutex::new(links.into_iter().collect());
-    let results: Mutex<Vec<ExternalResult>> = Mutex::new(Vec::new());
-    std::thread::scope(|scope| {
-        for _ in 0..EXTERNAL_CONCURRENCY {
-            scope.spawn(|| {
-                loop {
-                    let next = queue.lock().unwrap_or_else(|p| p.into_inner()).pop();
-                    let Some((url, (file, line))) = next else { break };
-                    let status = status_of(&agent, &url);
-                    results.lock().unwrap_or_else(|p| p.into_inner()).push((url, file, line, status));
-                }
-            });
-        }
-    });
-    let mut results = results.into_inner().unwrap_or_else(|p| p.into_inner());
-    results.sort_by(|a, b| a.0.cmp(&b.0));
+    let check = |(url, (file, line)): (String, (PathBuf, usize))| {
+        let status = status_of(&agent, &url);
+        (url, file, line, status)
+    };
+    // A pool of its own: these threads wait on the network, and must not
+    // hold up (or be held up by) the rendering pool.
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(EXTERNAL_CONCURRENCY).build();
+    // In URL order, as `links` is.
+    let results: Vec<ExternalResult> = match pool {
+        Ok(pool) => pool.install(|| links.into_par_iter().map(check).collect()),
+        Err(_) => links.into_iter().map(check).collect(),
+    };
     for (url, file, line, status) in results {
         report.links_checked += 1;
         let problem = match status {

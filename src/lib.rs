@@ -1,24 +1,27 @@
 //! branchpress: a static site generator for a federation of local branches.
 //!
-//! The build is a pipeline, one module per stage:
-//! [`config`] and [`content`] load, [`markdown`] and [`render`] render,
-//! [`output`] writes. [`build`] runs the stages in order. [`publish`] turns
-//! plain feed, sitemap and manifest data into the machine-readable files a
-//! branch serves.
+//! The build is a pipeline, one module per stage: `config` and `content`
+//! load, `markdown` and `render` render, [`output`] writes. [`build`] runs
+//! the stages in order. [`publish`] turns plain feed, sitemap and manifest
+//! data into the machine-readable files a branch serves. [`cmd`] is the
+//! command line and [`serve`] the preview.
+//!
+//! Only what the binary and the tests use is public; the stages are
+//! private modules, documented in the source.
 
 pub mod base;
 pub mod build;
-pub mod check;
+mod check;
 pub mod cmd;
-pub mod config;
-pub mod content;
-pub mod error;
+mod config;
+mod content;
+mod error;
 pub mod federation;
 pub mod html;
-pub mod markdown;
-pub mod nesting;
+mod markdown;
+mod nesting;
 pub mod output;
 pub mod publish;
-pub mod render;
-pub mod report;
+mod render;
+mod report;
 pub mod serve;

@@ -41,6 +41,9 @@ pub struct BuildReport {
     pub files: usize,
     /// Problems that did not stop the build.
     pub warnings: Vec<Diagnostic>,
+    /// The warnings about followed branches that could not be read (also in
+    /// `warnings`), so `--strict` need not recognise them by their wording.
+    pub source_problems: Vec<Diagnostic>,
     /// Per stage.
     pub timings: Timings,
     /// Where the output went.
@@ -141,19 +144,6 @@ pub fn format_timings(t: &Timings) -> String {
         ms(t.render),
         ms(t.copy)
     )
-}
-
-/// One frame of the fetch progress bar, for a terminal: it redraws its
-/// own line, and ends the line when the last source is done.
-pub fn progress_bar(event: &crate::federation::ProgressEvent<'_>) -> String {
-    const WIDTH: usize = 30;
-    let (done, total) = match event {
-        crate::federation::ProgressEvent::Begin { total } => (0, *total),
-        crate::federation::ProgressEvent::Finished { done, total, .. } => (*done, *total),
-    };
-    let filled = (done * WIDTH).checked_div(total).unwrap_or(WIDTH);
-    let end = if done == total { "\n" } else { "" };
-    format!("\r[{}{}] {done}/{total} sources{end}", "#".repeat(filled), " ".repeat(WIDTH - filled))
 }
 
 fn plural(n: usize) -> &'static str {

@@ -144,9 +144,51 @@ pub fn canonical_link(url: &url::Url) -> String {
     text
 }
 
+/// Which output file a site path is served from (see [`find_output_file`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutputMatch {
+    /// The file at exactly this path, or a folder's `index.html` asked
+    /// for with its trailing slash.
+    Exact(String),
+    /// A folder's `index.html`, asked for without the trailing slash (a
+    /// server answers with a redirect to the folder).
+    FolderIndex(String),
+}
+
+/// The output key that `site_path` (`/news/x/`, `/map.svg`; leading
+/// slashes ignored, no query or fragment) is served from, by `exists`: a
+/// path ending in `/` (or the root) is its folder's `index.html`; any
+/// other path is that file, else the folder of that name. `check` (for
+/// links) and the preview server (for requests) both find files this way,
+/// so a link `check` accepts is one the server serves.
+pub fn find_output_file(site_path: &str, exists: impl Fn(&str) -> bool) -> Option<OutputMatch> {
+    let trimmed = site_path.trim_start_matches('/');
+    if trimmed.is_empty() || trimmed.ends_with('/') {
+        let index = format!("{trimmed}index.html");
+        return exists(&index).then_some(OutputMatch::Exact(index));
+    }
+    if exists(trimmed) {
+        return Some(OutputMatch::Exact(trimmed.to_owned()));
+    }
+    let index = format!("{trimmed}/index.html");
+    exists(&index).then_some(OutputMatch::FolderIndex(index))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn site_paths_find_a_file_or_a_folder_index() {
+        let keys = ["index.html", "news/index.html", "map.svg"];
+        let find = |path| find_output_file(path, |key| keys.contains(&key));
+        assert_eq!(find("/"), Some(OutputMatch::Exact("index.html".into())));
+        assert_eq!(find("/news/"), Some(OutputMatch::Exact("news/index.html".into())));
+        assert_eq!(find("/news"), Some(OutputMatch::FolderIndex("news/index.html".into())));
+        assert_eq!(find("/map.svg"), Some(OutputMatch::Exact("map.svg".into())));
+        assert_eq!(find("/map.svg/"), None);
+        assert_eq!(find("/nope"), None);
+    }
 
     #[test]
     fn output_files_are_clean_urls() {

@@ -5,6 +5,7 @@
 //! branchpress checkout beside it, and the branch owns (and may edit) its copy.
 
 use std::path::Path;
+use std::process::ExitCode;
 
 use crate::error::{Diagnostic, Error, Result};
 
@@ -88,6 +89,21 @@ const SECTIONS: &[(&str, &str, &str, &str)] = &[
         "+++\ntitle = \"What we learned from our first year\"\ndate = DATE\ntags = [\"meetings\"]\n+++\nShort meetings brought more people back.\n",
     ),
 ];
+
+/// `branchpress init`: creates the site and says how to build it.
+pub(super) fn run(site_dir: &Path) -> ExitCode {
+    match create(site_dir) {
+        Ok(()) => {
+            println!(
+                "Created a new site in {}.\nBuild it with: branchpress build {}",
+                site_dir.display(),
+                site_dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => super::fail(&e),
+    }
+}
 
 /// Creates `site_dir` with a config, the default theme and a first article.
 /// Refuses a folder that already has files in it.

@@ -75,8 +75,8 @@ struct CachedFeed {
 
 /// What [`files`] produced.
 pub struct MachineFiles {
-    /// Files to write, as (output path, text).
-    pub write: Vec<(String, String)>,
+    /// Files made by this call, to be written, as (output path, text).
+    pub made: Vec<(String, String)>,
     /// Output paths of feeds kept from the cache (unchanged, not rewritten).
     pub kept: Vec<String>,
 }
@@ -134,7 +134,7 @@ pub fn files(site: &Site<'_>, cache: Option<&mut FeedCache>) -> MachineFiles {
     out.push(("robots.txt".into(), publish::robots_txt(&sitemap_url)));
     out.push((manifest::FILE_NAME.into(), branch_manifest(site, &feeds).to_json_pretty()));
     out.push(("opml.xml".into(), own_opml(site.config, &feeds)));
-    MachineFiles { write: out, kept }
+    MachineFiles { made: out, kept }
 }
 
 /// The formats the site writes, with their file names.

@@ -8,7 +8,7 @@
 //! [`reload::EVENTS_PATH`] under the site root.
 //!
 //! Requests for another host, and reload sockets opened by another site's
-//! page, are refused (see [`host_check`](super::host_check)). Everything a
+//! page, are refused (see `serve/host_check.rs`). Everything a
 //! client can make the server hold is bounded, so a preview left running
 //! cannot be worn down: hyper reads each request head into at most
 //! [`MAX_HEAD_BYTES`] and within [`HEAD_TIMEOUT`] (which also closes idle
@@ -32,6 +32,7 @@ use percent_encoding::percent_decode_str;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::runtime::Runtime;
 
+use crate::base::urls;
 use crate::serve::capacity::Capacity;
 use crate::serve::host_check::AllowedHosts;
 use crate::serve::rebuild::Files;
@@ -230,17 +231,12 @@ pub fn resolve(raw: &str, files: &Files) -> Resolved {
     let Some(segments) = safe_segments(raw) else {
         return Resolved::NotFound;
     };
-    let joined = segments.join("/");
-    let folder = if joined.is_empty() { "index.html".to_owned() } else { format!("{joined}/index.html") };
-    if raw.ends_with('/') || joined.is_empty() {
-        return if files.contains_key(&folder) { Resolved::File(folder) } else { Resolved::NotFound };
-    }
-    if files.contains_key(&joined) {
-        Resolved::File(joined)
-    } else if files.contains_key(&folder) {
-        Resolved::Redirect(format!("{raw}/"))
-    } else {
-        Resolved::NotFound
+    let slash = if raw.ends_with('/') { "/" } else { "" };
+    let path = format!("{}{slash}", segments.join("/"));
+    match urls::find_output_file(&path, |key| files.contains_key(key)) {
+        Some(urls::OutputMatch::Exact(key)) => Resolved::File(key),
+        Some(urls::OutputMatch::FolderIndex(_)) => Resolved::Redirect(format!("{raw}/")),
+        None => Resolved::NotFound,
     }
 }
 

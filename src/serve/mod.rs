@@ -1,17 +1,17 @@
 //! `branchpress serve`: build into memory, serve on 127.0.0.1, rebuild what
 //! changed when a file is saved, and reload the open pages.
 //!
-//! watch ([`watch`]) -> rebuild ([`rebuild`]) -> reload ([`reload`]), with
-//! [`http`] serving the latest good output throughout. `public/` is never
+//! watch (`watch.rs`) -> rebuild ([`rebuild`]) -> reload (`reload.rs`), with
+//! `http.rs` serving the latest good output throughout. `public/` is never
 //! touched, and the federation cache is only read, never refreshed.
 
 mod capacity;
 mod host_check;
-pub mod http;
+mod http;
 pub mod rebuild;
-pub mod reload;
+mod reload;
 mod socket;
-pub mod watch;
+mod watch;
 
 use std::collections::HashSet;
 use std::net::{IpAddr, SocketAddr, TcpListener};

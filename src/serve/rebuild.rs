@@ -1,11 +1,11 @@
 //! Incremental rebuilds for the preview.
 //!
 //! Every rebuild loads the site again (cheap: Markdown bodies come from a
-//! [`BodyCache`] unless they changed), builds the template values, and then
+//! `BodyCache` unless they changed), builds the template values, and then
 //! renders only the files whose inputs changed. A file's inputs are its
 //! template, its context (the page, the section with all its pages, the
 //! term, the paginator) and what the template functions read while it was
-//! last rendered (noted by [`crate::render::functions::tracking`], never guessed from
+//! last rendered (noted by `render::functions::tracking`, never guessed from
 //! template text). So a file is rendered again when:
 //!
 //! - it is a page whose value changed (its text, title, date, neighbours, ...);
@@ -29,11 +29,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::base::urls;
-use crate::build::{BuildOptions, Prepared, Timings, load_config};
+use crate::build::{Assets, BuildOptions, LoadedSite, Selection, Timings, Written, load_config};
 use crate::error::{Diagnostic, Result};
 use crate::markdown::bodies::BodyCache;
 use crate::markdown::highlight::Highlighter;
-use crate::output::sink::{MemoryOutput, Sink};
+use crate::output::sink::MemoryOutput;
 use crate::publish::site_files::FeedCache;
 use crate::render::functions::Reads;
 use crate::render::jobs::Job;
@@ -65,14 +65,14 @@ pub struct Preview {
     highlight_enabled: Option<bool>,
     cache: BodyCache,
     feeds: FeedCache,
-    last: Option<Last>,
+    last: Option<PreviousBuild>,
     /// Files the watcher reported since the last successful rebuild (none:
     /// a failed rebuild since then did not know, so check every file).
     unabsorbed: Option<HashSet<PathBuf>>,
 }
 
-struct Last {
-    site: Prepared,
+struct PreviousBuild {
+    site: LoadedSite,
     settings: String,
     statics: Vec<Stamp>,
     files: Arc<Files>,
@@ -140,7 +140,7 @@ impl Preview {
         }
         let mut timings = Timings::default();
         let previous = self.last.as_ref().filter(|l| l.settings == settings).map(|l| &l.site);
-        let site = Prepared::load(
+        let site = LoadedSite::load(
             config,
             self.options.drafts,
             &self.highlighter,
@@ -160,23 +160,17 @@ impl Preview {
             _ => Plan { jobs: jobs.clone(), assets: Assets::All, everything: true },
         };
 
-        let out = MemoryOutput::default();
-        let reads = site.render_jobs_noting_reads(&plan.jobs, &out)?;
-        match &plan.assets {
-            Assets::All => site.write_assets(&out)?,
-            Assets::Only(keys) => site.copy_static(keys, &out)?,
-        }
         // Feeds whose pages did not change are kept; the rest is rewritten.
         if plan.everything {
             self.feeds = FeedCache::default();
         }
-        let machine = site.machine_files(Some(&mut self.feeds));
-        let generated: Vec<&str> =
-            machine.write.iter().map(|(p, _)| p.as_str()).chain(machine.kept.iter().map(String::as_str)).collect();
-        site.check_outputs(&jobs, &generated)?;
-        for (path, text) in &machine.write {
-            out.write(path, text.as_bytes())?;
-        }
+        // Taken, so a failed rebuild leaves no record of feeds it did not
+        // write (the next one then writes every feed).
+        let mut feeds = std::mem::take(&mut self.feeds);
+        let out = MemoryOutput::default();
+        let selection = Selection { jobs: &plan.jobs, assets: plan.assets, feeds: Some(&mut feeds) };
+        let Written { reads, machine } = site.write_outputs(&jobs, selection, &out, &mut timings)?;
+        self.feeds = feeds;
         let rendered = plan.jobs.len();
         let fresh = out.into_files();
 
@@ -190,7 +184,7 @@ impl Preview {
         }));
         let mut produced: HashSet<String> = paths.iter().map(|p| urls::output_file(p)).collect();
         produced.extend(site.static_files.keys().cloned());
-        produced.extend(machine.write.iter().map(|(path, _)| path.clone()));
+        produced.extend(machine.made.iter().map(|(path, _)| path.clone()));
         produced.extend(machine.kept);
         if site.config.markdown.highlight_code {
             produced.insert("syntax.css".to_owned());
@@ -217,7 +211,7 @@ impl Preview {
         };
         let files = Arc::new(files);
         let warnings = site.warnings.clone();
-        let replaced = self.last.replace(Last { site, settings, statics, files: files.clone(), records });
+        let replaced = self.last.replace(PreviousBuild { site, settings, statics, files: files.clone(), records });
         // Freeing a large site's values takes a while; the editor need not wait.
         std::thread::spawn(move || drop(replaced));
         Ok(Update { files, changed, new_pages, rendered, elapsed: started.elapsed(), warnings })
@@ -235,7 +229,7 @@ fn settings_text(root: &Path, theme: Option<&Path>) -> String {
     text
 }
 
-fn static_stamps(site: &Prepared) -> Vec<Stamp> {
+fn static_stamps(site: &LoadedSite) -> Vec<Stamp> {
     site.static_files
         .iter()
         .map(|(key, path)| {
@@ -243,14 +237,6 @@ fn static_stamps(site: &Prepared) -> Vec<Stamp> {
             (key.clone(), meta.as_ref().and_then(|m| m.modified().ok()), meta.map_or(0, |m| m.len()))
         })
         .collect()
-}
-
-/// Static files to copy.
-enum Assets {
-    /// All of them, and the stylesheets.
-    All,
-    /// Only these (the ones that changed).
-    Only(Vec<String>),
 }
 
 /// What to render.
@@ -266,7 +252,7 @@ struct Plan {
 /// template, the set of pages, sections or terms, or the network index
 /// (every template sees `network`). Rendering everything is the only rule
 /// that is sure to be right for these, and they are rare while writing.
-fn needs_everything(last: &Last, site: &Prepared, settings: &str) -> bool {
+fn needs_everything(last: &PreviousBuild, site: &LoadedSite, settings: &str) -> bool {
     let old = &last.site;
     last.settings != settings
         || site.sources.changed_since(&old.sources).is_none_or(|changed| !changed.is_empty())
@@ -287,7 +273,7 @@ fn relatives<'a>(items: impl Iterator<Item = &'a String>) -> BTreeSet<&'a String
     items.collect()
 }
 
-fn network_changed(old: &Prepared, new: &Prepared) -> bool {
+fn network_changed(old: &LoadedSite, new: &LoadedSite) -> bool {
     match (&old.network, &new.network) {
         (Some(a), Some(b)) => a.network != b.network,
         (None, None) => false,
@@ -313,7 +299,7 @@ struct Changes {
 }
 
 impl Changes {
-    fn between(last: &Last, site: &Prepared, statics: &[Stamp]) -> Changes {
+    fn between(last: &PreviousBuild, site: &LoadedSite, statics: &[Stamp]) -> Changes {
         let pages = page_changes(&last.site, site);
         let sections = section_changes(&last.site, site, &pages);
         let pagers = pager_changes(&last.site, site, &pages, &sections);
@@ -326,7 +312,7 @@ impl Changes {
 
 /// Per page: its template value differs from the last one (pages whose
 /// value was kept from the last load are unchanged without comparing).
-fn page_changes(old: &Prepared, new: &Prepared) -> Vec<bool> {
+fn page_changes(old: &LoadedSite, new: &LoadedSite) -> Vec<bool> {
     let (old_values, values) = (&old.values, &new.values);
     new.library
         .pages
@@ -338,7 +324,7 @@ fn page_changes(old: &Prepared, new: &Prepared) -> Vec<bool> {
 
 /// Whether `new_list` (page ids in the new library) names other pages, or
 /// the same in another order, than `old_list` (ids in the old library).
-fn order_changed(old: &Prepared, new: &Prepared, old_list: &[usize], new_list: &[usize]) -> bool {
+fn order_changed(old: &LoadedSite, new: &LoadedSite, old_list: &[usize], new_list: &[usize]) -> bool {
     new_list.len() != old_list.len()
         || new_list
             .iter()
@@ -349,7 +335,7 @@ fn order_changed(old: &Prepared, new: &Prepared, old_list: &[usize], new_list: &
 /// Per section: its value differs. A section's value holds its pages'
 /// values, so it changed when its own fields, its list, or one of its pages
 /// changed; working that out from `pages` avoids comparing every page twice.
-fn section_changes(old: &Prepared, new: &Prepared, pages: &[bool]) -> Vec<bool> {
+fn section_changes(old: &LoadedSite, new: &LoadedSite, pages: &[bool]) -> Vec<bool> {
     let library = &new.library;
     library
         .sections
@@ -373,7 +359,7 @@ fn section_changes(old: &Prepared, new: &Prepared, pages: &[bool]) -> Vec<bool> 
 /// `paginator` ([`crate::render::templates::TemplateSources::may_read_section_pages`]):
 /// then a pager changed only when the section's own fields, its order or
 /// its pagination changed, or a page it shows.
-fn pager_changes(old: &Prepared, new: &Prepared, pages: &[bool], sections: &[bool]) -> Vec<Vec<bool>> {
+fn pager_changes(old: &LoadedSite, new: &LoadedSite, pages: &[bool], sections: &[bool]) -> Vec<Vec<bool>> {
     let all_pages_shown = new.sources.may_read_section_pages();
     let library = &new.library;
     library
@@ -404,7 +390,7 @@ fn pager_changes(old: &Prepared, new: &Prepared, pages: &[bool], sections: &[boo
 /// Per taxonomy, per term: its value differs (its name, its list, or a
 /// page in it). Terms are in the same order in both loads (their slugs are
 /// the same, or everything is rendered).
-fn term_changes(old: &Prepared, new: &Prepared, pages: &[bool]) -> Vec<Vec<bool>> {
+fn term_changes(old: &LoadedSite, new: &LoadedSite, pages: &[bool]) -> Vec<Vec<bool>> {
     new.taxonomies
         .iter()
         .zip(&old.taxonomies)
@@ -421,7 +407,7 @@ fn term_changes(old: &Prepared, new: &Prepared, pages: &[bool]) -> Vec<Vec<bool>
 }
 
 /// Whether any page or section moved to another address.
-fn addresses_changed(old: &Prepared, new: &Prepared, pages: &[bool]) -> bool {
+fn addresses_changed(old: &LoadedSite, new: &LoadedSite, pages: &[bool]) -> bool {
     let (o, n) = (&old.library, &new.library);
     // A page's permalink is in its value: only changed pages can have moved.
     let moved = |id: usize| {
@@ -461,7 +447,7 @@ fn job_needed(job: &Job, template: Option<&str>, changes: &Changes, last: Option
 
 /// The jobs to render (`paths`: each job's site path), when the site's
 /// shape did not change.
-fn select(last: &Last, site: &Prepared, jobs: &[Job], paths: &[String], statics: &[Stamp]) -> Plan {
+fn select(last: &PreviousBuild, site: &LoadedSite, jobs: &[Job], paths: &[String], statics: &[Stamp]) -> Plan {
     let changes = Changes::between(last, site, statics);
     let renderer = site.renderer();
     let selected = jobs
@@ -531,18 +517,18 @@ mod tests {
         std::fs::write(path, text).unwrap();
     }
 
-    fn load(dir: &tempfile::TempDir, previous: Option<&Prepared>) -> Prepared {
+    fn load(dir: &tempfile::TempDir, previous: Option<&LoadedSite>) -> LoadedSite {
         let config = crate::config::Config::load(dir.path()).unwrap();
         let mut cache = BodyCache::keeping();
         let highlighter = Highlighter::new(false);
-        Prepared::load(config, false, &highlighter, &mut cache, &mut Timings::default(), previous, None).unwrap()
+        LoadedSite::load(config, false, &highlighter, &mut cache, &mut Timings::default(), previous, None).unwrap()
     }
 
-    fn page_id(site: &Prepared, relative: &str) -> usize {
+    fn page_id(site: &LoadedSite, relative: &str) -> usize {
         site.library.page_by_relative(relative).unwrap()
     }
 
-    fn no_changes(site: &Prepared) -> Changes {
+    fn no_changes(site: &LoadedSite) -> Changes {
         Changes {
             pages: vec![false; site.library.pages.len()],
             pagers: vec![vec![false; 3]; site.library.sections.len()],
@@ -598,9 +584,9 @@ mod tests {
         assert!(section_changes(&new, &newer, &same)[news], "paginate_by is not in the value but changes the pagers");
     }
 
-    fn needs_everything_between(old: Prepared, new: &Prepared) -> bool {
+    fn needs_everything_between(old: LoadedSite, new: &LoadedSite) -> bool {
         let settings = settings_text(&new.config.paths.root, None);
-        let last = Last {
+        let last = PreviousBuild {
             site: old,
             settings: settings.clone(),
             statics: Vec::new(),
