@@ -173,7 +173,7 @@ pub fn merge(inputs: Vec<SourceInput>) -> NetworkIndex {
     let mut keys: HashMap<String, usize> = HashMap::new();
     for (via, input) in inputs.into_iter().enumerate() {
         let mut branch = input.branch;
-        let entries = select(input.entries, &input.filter);
+        let entries = filtered(input.entries, &input.filter);
         branch.last_updated = entries.iter().map(|e| e.updated).max();
         for entry in entries {
             let origin_source = origin_source(&entry.origin, &identities)
@@ -190,7 +190,7 @@ pub fn merge(inputs: Vec<SourceInput>) -> NetworkIndex {
 }
 
 /// The entries `filter` allows, newest first, at most its limit.
-pub fn select(mut entries: Vec<RemoteEntry>, filter: &SourceFilter) -> Vec<RemoteEntry> {
+pub fn filtered(mut entries: Vec<RemoteEntry>, filter: &SourceFilter) -> Vec<RemoteEntry> {
     entries.retain(|e| filter.sections.is_empty() || filter.sections.contains(&e.kind));
     entries.retain(|e| filter.tags.is_empty() || e.tags.iter().any(|t| filter.tags.contains(&t.to_lowercase())));
     entries.sort_by(newest_first);

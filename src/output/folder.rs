@@ -62,8 +62,8 @@ pub struct Request<'a> {
 /// clear what killed builds left beside an acceptable output folder.
 pub fn choose(config: &Config, request: Request<'_>) -> Result<OutputFolder> {
     let given = request.requested.map_or_else(|| config.paths.root.join("public"), Path::to_path_buf);
-    let path = resolve(&given);
-    let root = resolve(&config.paths.root);
+    let path = real_location(&given);
+    let root = real_location(&config.paths.root);
     let refuse = |(why, help): (String, &str)| -> Error {
         Diagnostic::new(format!("will not use {} as the output folder: {why}", given.display())).with_help(help).into()
     };
@@ -130,7 +130,7 @@ fn never_an_output(config: &Config, path: &Path, root: &Path) -> Option<String> 
     if std::fs::metadata(path).is_ok_and(|m| !m.is_dir()) {
         return Some("it is a file, not a folder".into());
     }
-    if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty()).map(|h| resolve(Path::new(&h)))
+    if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty()).map(|h| real_location(Path::new(&h)))
         && within(&home, path)
     {
         return Some("it is your home folder, or holds it".into());
@@ -142,7 +142,7 @@ fn never_an_output(config: &Config, path: &Path, root: &Path) -> Option<String> 
     if sources
         .into_iter()
         .chain(config.paths.theme.as_ref())
-        .any(|p| within(path, &resolve(p)) || within(&resolve(p), path))
+        .any(|p| within(path, &real_location(p)) || within(&real_location(p), path))
     {
         return Some("it is one of the site's own folders, or inside one".into());
     }
@@ -220,7 +220,7 @@ fn sample(entries: &[OsString]) -> String {
 /// part is canonicalised (symlinks, `..` after a symlink), the parts that
 /// do not exist yet are applied as written (`nonexist/../content` is
 /// `content`).
-pub fn resolve(path: &Path) -> PathBuf {
+pub fn real_location(path: &Path) -> PathBuf {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let mut current = PathBuf::new();
     for component in absolute.components() {
@@ -337,12 +337,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().canonicalize().unwrap();
         std::fs::create_dir(root.join("content")).unwrap();
-        assert_eq!(resolve(&root.join("nonexist/../content")), root.join("content"));
-        assert_eq!(resolve(&root.join("a/b/../../content/x")), root.join("content/x"));
+        assert_eq!(real_location(&root.join("nonexist/../content")), root.join("content"));
+        assert_eq!(real_location(&root.join("a/b/../../content/x")), root.join("content/x"));
         #[cfg(unix)]
         {
             std::os::unix::fs::symlink(root.join("content"), root.join("link")).unwrap();
-            assert_eq!(resolve(&root.join("link/new")), root.join("content/new"));
+            assert_eq!(real_location(&root.join("link/new")), root.join("content/new"));
         }
     }
 

@@ -46,6 +46,7 @@
 
 mod atom;
 mod json_feed;
+mod network_feed;
 mod opml;
 mod rss;
 pub mod site_files;

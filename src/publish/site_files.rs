@@ -16,14 +16,10 @@ use crate::config::Config;
 use crate::content::library::Library;
 use crate::content::page::{Page, PageId};
 use crate::content::taxonomy::Taxonomy;
-use crate::federation::NetworkEntry;
 use crate::federation::sources::{FederationConfig, SourceLocation};
 use crate::publish::{self, FeedDoc, FeedEntry, FeedUrls, OpmlFeed, SitemapUrl};
 use crate::render::network::NetworkValues;
 use crate::render::values::SiteValues;
-
-/// Entries in a hub's network feeds.
-const NETWORK_FEED_ENTRIES: usize = 50;
 
 /// Everything this module reads.
 pub struct Site<'a> {
@@ -112,7 +108,7 @@ pub fn files(site: &Site<'_>, cache: Option<&mut FeedCache>) -> MachineFiles {
         fresh.by_folder.insert(plan.folder.clone(), CachedFeed { heading, relatives, paths });
     }
     if let Some(network) = site.network {
-        out.extend(network_files(site.config, network));
+        out.extend(super::network_feed::files(site.config, network));
     }
     let sitemap_urls = sitemap_urls(site);
     let fingerprint = sitemap_fingerprint(&sitemap_urls);
@@ -150,7 +146,7 @@ fn formats(config: &Config) -> Vec<(&'static str, FeedFormat)> {
         .collect()
 }
 
-fn feed_url(config: &Config, folder: &str, file: &str) -> String {
+pub(super) fn feed_url(config: &Config, folder: &str, file: &str) -> String {
     urls::permalink(&config.base_url, &format!("{folder}{file}"))
 }
 
@@ -193,7 +189,7 @@ fn feed_plans(site: &Site<'_>) -> Vec<FeedPlan> {
     plans
 }
 
-fn branch_name(config: &Config) -> String {
+pub(super) fn branch_name(config: &Config) -> String {
     config.branch.name.clone().unwrap_or_else(|| config.title.clone())
 }
 
@@ -243,7 +239,7 @@ fn entry(site: &Site<'_>, id: PageId) -> Option<FeedEntry> {
     })
 }
 
-fn newest(entries: &[FeedEntry]) -> Timestamp {
+pub(super) fn newest(entries: &[FeedEntry]) -> Timestamp {
     entries.iter().map(|e| e.updated.timestamp()).max().unwrap_or(Timestamp::UNIX_EPOCH)
 }
 
@@ -291,92 +287,6 @@ fn render_doc(config: &Config, folder: &str, doc: &FeedDoc) -> Vec<(String, Stri
             (format!("{base}{file}"), text)
         })
         .collect()
-}
-
-/// `/network/feed.xml`, `/network/feed.json` and `/network/opml.xml`.
-fn network_files(config: &Config, network: &NetworkValues) -> Vec<(String, String)> {
-    let folder = "/network/";
-    let network_page = urls::permalink(&config.base_url, folder);
-    let entries: Vec<FeedEntry> = network
-        .index
-        .entries
-        .iter()
-        .take(NETWORK_FEED_ENTRIES)
-        .map(|e| {
-            let zoned = |t: Timestamp| t.to_zoned(jiff::tz::TimeZone::UTC);
-            let origin = publish::Origin {
-                name: e.origin.name.clone().unwrap_or_default(),
-                home_url: e.origin.home_url.clone().unwrap_or_default(),
-                feed_url: e.origin.feed_url.clone().unwrap_or_default(),
-            };
-            let mut categories = e.tags.clone();
-            if e.kind != EntryKind::Unknown {
-                categories.push(e.kind.as_str().to_owned());
-            }
-            FeedEntry {
-                id: e.id.clone(),
-                title: e.title.clone(),
-                link: network_link(e, &network_page),
-                published: zoned(e.published),
-                updated: zoned(e.updated),
-                authors: e.authors.clone(),
-                categories,
-                kind: (e.kind != EntryKind::Unknown).then(|| e.kind.as_str().to_owned()),
-                summary_html: e.summary.as_ref().map(|s| s.as_str().to_owned()),
-                content_html: e.content.as_ref().map(|s| s.as_str().to_owned()),
-                origin: Some(origin),
-            }
-        })
-        .collect();
-    let self_urls = FeedUrls {
-        atom: Some(feed_url(config, folder, "feed.xml")),
-        json: Some(feed_url(config, folder, "feed.json")),
-        rss: None,
-    };
-    let doc = FeedDoc {
-        title: format!("The network · {}", branch_name(config)),
-        description: format!("The newest writing of the branches {} follows", branch_name(config)),
-        language: config.language.clone(),
-        home_url: network_page,
-        self_urls,
-        author: branch_name(config),
-        updated: newest(&entries),
-        entries,
-        generator_version: env!("CARGO_PKG_VERSION").into(),
-    };
-    let opml_feeds: Vec<OpmlFeed> = network
-        .index
-        .branches
-        .iter()
-        .filter_map(|b| {
-            Some(OpmlFeed {
-                title: b.name.clone(),
-                xml_url: b.feed_url.clone()?,
-                html_url: b.home_url.clone().unwrap_or_default(),
-            })
-        })
-        .collect();
-    vec![
-        ("network/feed.xml".into(), publish::atom(&doc)),
-        ("network/feed.json".into(), publish::json_feed(&doc)),
-        ("network/opml.xml".into(), publish::opml(&format!("Branches {} follows", branch_name(config)), &opml_feeds)),
-    ]
-}
-
-/// The link a network entry is published with: its own; else its id, when
-/// that is an absolute web address (RSS guids often are); else its origin's
-/// home page; else the hub's network page. Never an id that is not a link
-/// (`javascript:…`, `urn:…`, or a relative id that would point into the hub).
-fn network_link(entry: &NetworkEntry, network_page: &str) -> String {
-    let absolute_web = |url: &&String| {
-        crate::html::publishable_address(url).is_some() && url::Url::parse(url).is_ok_and(|u| u.has_host())
-    };
-    [entry.link.as_ref(), Some(&entry.id), entry.origin.home_url.as_ref()]
-        .into_iter()
-        .flatten()
-        .find(absolute_web)
-        .cloned()
-        .unwrap_or_else(|| network_page.to_owned())
 }
 
 /// A hash of every address and date in the sitemap: equal fingerprints, same file.

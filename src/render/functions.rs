@@ -135,7 +135,7 @@ pub fn register(tera: &mut Tera, data: FunctionData) {
         let tag: Option<&str> = kw.get("tag")?;
         let limit: Option<usize> = kw.get("limit")?;
         Ok::<_, tera::Error>(match &d.network {
-            Some(n) => crate::render::network::select(n, kind, tag, limit),
+            Some(n) => crate::render::network::entries_matching(n, kind, tag, limit),
             None => Value::from(Vec::<Value>::new()),
         })
     });

@@ -225,7 +225,7 @@ fn listings(index: &NetworkIndex, branch_paths: &HashMap<SourceId, String>) -> V
 }
 
 /// `get_network(kind, tag, limit)`: entries filtered by kind and tag.
-pub fn select(values: &NetworkValues, kind: Option<&str>, tag: Option<&str>, limit: Option<usize>) -> Value {
+pub fn entries_matching(values: &NetworkValues, kind: Option<&str>, tag: Option<&str>, limit: Option<usize>) -> Value {
     let tag_slug = tag.map(urls::slugify);
     let picked: Vec<Value> = values
         .index

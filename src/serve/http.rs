@@ -158,7 +158,7 @@ fn reload_socket(request: Request<Incoming>, shared: &Shared, host: &str) -> Res
 }
 
 fn file_or_redirect(path: &str, files: &Files) -> Response<Full<Bytes>> {
-    match resolve(path, files) {
+    match route(path, files) {
         Resolved::File(key) => file_response(files, &key, path, StatusCode::OK),
         Resolved::Redirect(to) => {
             let mut response = Response::new(Full::default());
@@ -227,7 +227,7 @@ pub enum Resolved {
 }
 
 /// Maps a URL path to an output file.
-pub fn resolve(raw: &str, files: &Files) -> Resolved {
+pub fn route(raw: &str, files: &Files) -> Resolved {
     let Some(segments) = safe_segments(raw) else {
         return Resolved::NotFound;
     };
@@ -297,12 +297,12 @@ mod tests {
     #[test]
     fn folders_files_and_redirects() {
         let f = files();
-        assert_eq!(resolve("/", &f), Resolved::File("index.html".into()));
-        assert_eq!(resolve("/news/x/", &f), Resolved::File("news/x/index.html".into()));
-        assert_eq!(resolve("/news/x/index.html", &f), Resolved::File("news/x/index.html".into()));
-        assert_eq!(resolve("/news", &f), Resolved::Redirect("/news/".into()));
-        assert_eq!(resolve("/commons.css", &f), Resolved::File("commons.css".into()));
-        assert_eq!(resolve("/nope/", &f), Resolved::NotFound);
+        assert_eq!(route("/", &f), Resolved::File("index.html".into()));
+        assert_eq!(route("/news/x/", &f), Resolved::File("news/x/index.html".into()));
+        assert_eq!(route("/news/x/index.html", &f), Resolved::File("news/x/index.html".into()));
+        assert_eq!(route("/news", &f), Resolved::Redirect("/news/".into()));
+        assert_eq!(route("/commons.css", &f), Resolved::File("commons.css".into()));
+        assert_eq!(route("/nope/", &f), Resolved::NotFound);
     }
 
     #[test]
@@ -321,7 +321,7 @@ mod tests {
             "/news/x/%00",
             "/C:/windows",
         ] {
-            assert_eq!(resolve(path, &f), Resolved::NotFound, "{path}");
+            assert_eq!(route(path, &f), Resolved::NotFound, "{path}");
         }
     }
 

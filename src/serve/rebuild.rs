@@ -156,7 +156,9 @@ impl Preview {
             jobs.iter().map(|j| renderer.path_of(j)).collect()
         };
         let plan = match &self.last {
-            Some(last) if !needs_everything(last, &site, &settings) => select(last, &site, &jobs, &paths, &statics),
+            Some(last) if !needs_everything(last, &site, &settings) => {
+                plan_changed(last, &site, &jobs, &paths, &statics)
+            }
             _ => Plan { jobs: jobs.clone(), assets: Assets::All, everything: true },
         };
 
@@ -447,7 +449,7 @@ fn job_needed(job: &Job, template: Option<&str>, changes: &Changes, last: Option
 
 /// The jobs to render (`paths`: each job's site path), when the site's
 /// shape did not change.
-fn select(last: &PreviousBuild, site: &LoadedSite, jobs: &[Job], paths: &[String], statics: &[Stamp]) -> Plan {
+fn plan_changed(last: &PreviousBuild, site: &LoadedSite, jobs: &[Job], paths: &[String], statics: &[Stamp]) -> Plan {
     let changes = Changes::between(last, site, statics);
     let renderer = site.renderer();
     let selected = jobs
