@@ -53,6 +53,12 @@ pub mod site_files;
 pub mod sitemap;
 mod xml;
 
+/// When a list of entries last changed: the newest `updated` (the epoch
+/// for an empty list), for a feed's own `updated`.
+pub(crate) fn newest_update(entries: &[FeedEntry]) -> jiff::Timestamp {
+    entries.iter().map(|e| e.updated.timestamp()).max().unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+}
+
 #[cfg(test)]
 mod tests;
 

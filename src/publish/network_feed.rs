@@ -5,7 +5,6 @@
 
 use jiff::Timestamp;
 
-use super::site_files::{branch_name, feed_url, newest};
 use crate::base::kind::EntryKind;
 use crate::base::urls;
 use crate::config::Config;
@@ -17,7 +16,7 @@ use crate::render::network::NetworkValues;
 const NETWORK_FEED_ENTRIES: usize = 50;
 
 /// `/network/feed.xml`, `/network/feed.json` and `/network/opml.xml`.
-pub fn files(config: &Config, network: &NetworkValues) -> Vec<(String, String)> {
+pub fn files(config: &Config, branch_name: &str, network: &NetworkValues) -> Vec<(String, String)> {
     let folder = "/network/";
     let network_page = urls::permalink(&config.base_url, folder);
     let entries: Vec<FeedEntry> = network
@@ -52,18 +51,18 @@ pub fn files(config: &Config, network: &NetworkValues) -> Vec<(String, String)> 
         })
         .collect();
     let self_urls = FeedUrls {
-        atom: Some(feed_url(config, folder, "feed.xml")),
-        json: Some(feed_url(config, folder, "feed.json")),
+        atom: Some(urls::permalink(&config.base_url, &format!("{folder}feed.xml"))),
+        json: Some(urls::permalink(&config.base_url, &format!("{folder}feed.json"))),
         rss: None,
     };
     let doc = FeedDoc {
-        title: format!("The network · {}", branch_name(config)),
-        description: format!("The newest writing of the branches {} follows", branch_name(config)),
+        title: format!("The network · {}", branch_name),
+        description: format!("The newest writing of the branches {} follows", branch_name),
         language: config.language.clone(),
         home_url: network_page,
         self_urls,
-        author: branch_name(config),
-        updated: newest(&entries),
+        author: branch_name.to_owned(),
+        updated: publish::newest_update(&entries),
         entries,
         generator_version: env!("CARGO_PKG_VERSION").into(),
     };
@@ -82,7 +81,7 @@ pub fn files(config: &Config, network: &NetworkValues) -> Vec<(String, String)> 
     vec![
         ("network/feed.xml".into(), publish::atom(&doc)),
         ("network/feed.json".into(), publish::json_feed(&doc)),
-        ("network/opml.xml".into(), publish::opml(&format!("Branches {} follows", branch_name(config)), &opml_feeds)),
+        ("network/opml.xml".into(), publish::opml(&format!("Branches {} follows", branch_name), &opml_feeds)),
     ]
 }
 

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use jiff::{Timestamp, Zoned};
+use jiff::Zoned;
 
 use crate::base::branch_json::{
     self as manifest, BranchManifest, FeedFormat, Follow, Generator, ManifestFeed, ManifestSection,
@@ -108,7 +108,7 @@ pub fn files(site: &Site<'_>, cache: Option<&mut FeedCache>) -> MachineFiles {
         fresh.by_folder.insert(plan.folder.clone(), CachedFeed { heading, relatives, paths });
     }
     if let Some(network) = site.network {
-        out.extend(super::network_feed::files(site.config, network));
+        out.extend(super::network_feed::files(site.config, &branch_name(site.config), network));
     }
     let sitemap_urls = sitemap_urls(site);
     let fingerprint = sitemap_fingerprint(&sitemap_urls);
@@ -146,7 +146,7 @@ fn formats(config: &Config) -> Vec<(&'static str, FeedFormat)> {
         .collect()
 }
 
-pub(super) fn feed_url(config: &Config, folder: &str, file: &str) -> String {
+fn feed_url(config: &Config, folder: &str, file: &str) -> String {
     urls::permalink(&config.base_url, &format!("{folder}{file}"))
 }
 
@@ -189,7 +189,7 @@ fn feed_plans(site: &Site<'_>) -> Vec<FeedPlan> {
     plans
 }
 
-pub(super) fn branch_name(config: &Config) -> String {
+fn branch_name(config: &Config) -> String {
     config.branch.name.clone().unwrap_or_else(|| config.title.clone())
 }
 
@@ -239,10 +239,6 @@ fn entry(site: &Site<'_>, id: PageId) -> Option<FeedEntry> {
     })
 }
 
-pub(super) fn newest(entries: &[FeedEntry]) -> Timestamp {
-    entries.iter().map(|e| e.updated.timestamp()).max().unwrap_or(Timestamp::UNIX_EPOCH)
-}
-
 fn feed_urls(config: &Config, folder: &str) -> FeedUrls {
     let mut urls = FeedUrls::default();
     for (file, format) in formats(config) {
@@ -267,7 +263,7 @@ fn write_feed(site: &Site<'_>, plan: &FeedPlan) -> Vec<(String, String)> {
         home_url: urls::permalink(&config.base_url, &plan.folder),
         self_urls: feed_urls(config, &plan.folder),
         author: branch_name(config),
-        updated: newest(&entries),
+        updated: publish::newest_update(&entries),
         entries,
         generator_version: env!("CARGO_PKG_VERSION").into(),
     };
