@@ -343,16 +343,19 @@ fn section_changes(old: &LoadedSite, new: &LoadedSite, pages: &[bool]) -> Vec<bo
         .sections
         .iter()
         .enumerate()
-        .map(|(i, s)| {
-            let Some(o) = old.library.section_by_relative(&s.file.relative) else { return true };
-            let list = &library.section_pages[i];
-            // `paginator` is not in the value but follows `paginate_by`.
-            s.paginate_by != old.library.sections[o].paginate_by
-                || !same_except(&old.values.sections[o], &new.values.sections[i], "pages")
-                || order_changed(old, new, &old.library.section_pages[o], list)
-                || list.iter().any(|&p| pages[p])
-        })
+        .map(|(i, _)| section_shape_changed(old, new, i) || library.section_pages[i].iter().any(|&p| pages[p]))
         .collect()
+}
+
+/// Whether section `i` changed in anything but its pages' values: its own
+/// fields, its pagination, or the order of its pages.
+fn section_shape_changed(old: &LoadedSite, new: &LoadedSite, i: usize) -> bool {
+    let s = &new.library.sections[i];
+    let Some(o) = old.library.section_by_relative(&s.file.relative) else { return true };
+    // `paginator` is not in the value but follows `paginate_by`.
+    s.paginate_by != old.library.sections[o].paginate_by
+        || !same_except(&old.values.sections[o], &new.values.sections[i], "pages")
+        || order_changed(old, new, &old.library.section_pages[o], &new.library.section_pages[i])
 }
 
 /// Per section, per pager: whether the pager's context changed. Every
@@ -372,12 +375,7 @@ fn pager_changes(old: &LoadedSite, new: &LoadedSite, pages: &[bool], sections: &
             let list = &library.section_pages[i];
             let per = s.paginate_by.filter(|per| *per > 0).unwrap_or(list.len().max(1));
             let count = list.len().div_ceil(per).max(1);
-            let shape_changed = || {
-                let Some(o) = old.library.section_by_relative(&s.file.relative) else { return true };
-                s.paginate_by != old.library.sections[o].paginate_by
-                    || !same_except(&old.values.sections[o], &new.values.sections[i], "pages")
-                    || order_changed(old, new, &old.library.section_pages[o], list)
-            };
+            let shape_changed = || section_shape_changed(old, new, i);
             if !sections[i] {
                 vec![false; count]
             } else if all_pages_shown || shape_changed() {
