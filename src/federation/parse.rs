@@ -310,7 +310,11 @@ fn is_html(media_type: &impl std::fmt::Display) -> bool {
 }
 
 fn text_to_plain(text: &feed_rs::model::Text) -> String {
-    if is_html(&text.content_type) { cap_plain(&html_to_text(&text.content)) } else { cap_plain(&text.content) }
+    if is_html(&text.content_type) {
+        cap_plain(&crate::html::html_to_text(&text.content))
+    } else {
+        cap_plain(&text.content)
+    }
 }
 
 fn text_to_html(text: &feed_rs::model::Text) -> String {
@@ -345,20 +349,6 @@ fn cap_plain(text: &str) -> String {
         Some((cut, _)) => out[..cut].trim_end().to_owned(),
         None => out,
     }
-}
-
-/// The text of an HTML fragment: tags dropped, script/style content dropped, entities decoded.
-///
-/// Not [`crate::html::html_to_text`]: feeds use every HTML5 named entity in
-/// titles (`&eacute;`), which ammonia decodes and that one's table does not.
-fn html_to_text(html: &str) -> String {
-    let cleaned = ammonia::Builder::empty().clean(html).to_string();
-    cleaned
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&nbsp;", "\u{a0}")
-        .replace("&amp;", "&")
 }
 
 #[cfg(test)]
@@ -553,7 +543,7 @@ mod tests {
     fn titles_are_plain_capped_text() {
         assert_eq!(cap_plain("  a \n\t b  "), "a b");
         assert_eq!(cap_plain(&"é".repeat(1000)).chars().count(), MAX_TITLE_CHARS);
-        assert_eq!(html_to_text("<script>x</script>Fish &amp; <i>chips</i>"), "Fish & chips");
+        assert_eq!(crate::html::html_to_text("<script>x</script>Fish &amp; <i>chips</i>"), "Fish & chips");
     }
 
     #[test]

@@ -18,16 +18,17 @@ pub(super) fn escape_attribute(value: &str) -> Cow<'_, str> {
     Cow::Owned(value.replace('&', "&amp;").replace('"', "&quot;"))
 }
 
-/// Decodes the XML entities, `&nbsp;` and numeric character references;
-/// anything else (other named entities, a lone `&`) is kept as written.
+/// Decodes every HTML5 named character reference (`&eacute;`, `&nbsp;`)
+/// and numeric ones; anything else (an unknown name, a lone `&`) is kept
+/// as written.
 pub(super) fn decode_entities(raw: &str) -> Cow<'_, str> {
     expand_references(raw, entity)
 }
 
 /// Replaces every `&name;` that `lookup` knows (a named or numeric
-/// reference, at most 10 characters) by its character, leaving anything
+/// reference, up to the longest there is) by its character, leaving anything
 /// else as written.
-fn expand_references(raw: &str, lookup: impl Fn(&str) -> Option<char>) -> Cow<'_, str> {
+fn expand_references(raw: &str, lookup: impl Fn(&str) -> Option<Decoded>) -> Cow<'_, str> {
     if !raw.contains('&') {
         return Cow::Borrowed(raw);
     }
@@ -36,11 +37,15 @@ fn expand_references(raw: &str, lookup: impl Fn(&str) -> Option<char>) -> Cow<'_
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         let tail = &rest[amp..];
-        let decoded =
-            tail.bytes().take(12).position(|b| b == b';').and_then(|semi| Some((lookup(&tail[1..semi])?, semi)));
+        let decoded = tail
+            .bytes()
+            .take(LONGEST_REFERENCE)
+            .position(|b| b == b';')
+            .and_then(|semi| Some((lookup(&tail[1..semi])?, semi)));
         match decoded {
-            Some((c, semi)) => {
-                out.push(c);
+            Some(((first, second), semi)) => {
+                out.push(first);
+                out.extend(second);
                 rest = &tail[semi + 1..];
             }
             None => {
@@ -53,21 +58,26 @@ fn expand_references(raw: &str, lookup: impl Fn(&str) -> Option<char>) -> Cow<'_
     Cow::Owned(out)
 }
 
-fn entity(name: &str) -> Option<char> {
-    match name {
-        "amp" => Some('&'),
-        "lt" => Some('<'),
-        "gt" => Some('>'),
-        "quot" => Some('"'),
-        "apos" => Some('\''),
-        "nbsp" => Some('\u{a0}'),
-        _ => {
-            let number = name.strip_prefix('#')?;
-            let code = match number.strip_prefix(['x', 'X']) {
-                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                None => number.parse().ok()?,
-            };
-            char::from_u32(code).filter(|c| *c != '\0')
-        }
-    }
+/// What one character reference stands for: one character, or two for the
+/// few named references that are a letter and a combining mark.
+type Decoded = (char, Option<char>);
+
+/// Bytes from `&` to `;` of the longest reference
+/// (`&CounterClockwiseContourIntegral;` is 33).
+const LONGEST_REFERENCE: usize = 40;
+
+/// A named reference (any of HTML5's, from html5ever's table) or a numeric
+/// one; never NUL.
+fn entity(name: &str) -> Option<Decoded> {
+    let Some(number) = name.strip_prefix('#') else {
+        let key = format!("{name};");
+        let &(first, second) = markup5ever::data::NAMED_ENTITIES.get(key.as_str())?;
+        let first = char::from_u32(first).filter(|c| *c != '\0')?;
+        return Some((first, char::from_u32(second).filter(|c| *c != '\0')));
+    };
+    let code = match number.strip_prefix(['x', 'X']) {
+        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+        None => number.parse().ok()?,
+    };
+    char::from_u32(code).filter(|c| *c != '\0').map(|c| (c, None))
 }

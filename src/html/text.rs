@@ -106,4 +106,12 @@ mod tests {
             "Fish & chips Tea! &bogus;"
         );
     }
+
+    /// Feeds write titles with any HTML5 named reference; one definition of
+    /// this function serves them and the site's own feeds.
+    #[test]
+    fn every_html5_named_reference_is_decoded() {
+        assert_eq!(html_to_text("&eacute;t&eacute; &Aacute; &hellip; &NotEqualTilde; &nbsp;x"), "été Á … ≂\u{338} x");
+        assert_eq!(html_to_text("&CounterClockwiseContourIntegral; &amp &unknownname;"), "∳ &amp &unknownname;");
+    }
 }
