@@ -19,8 +19,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
 use crate::error::{Diagnostic, Error, Result};
-use crate::report::{self, Level};
-use rebuild::{Files, Preview};
+use rebuild::{Files, Preview, Update};
 use reload::{Message, ReloadChannel};
 
 /// How many ports after the asked one are tried when it is taken.
@@ -41,16 +40,46 @@ pub struct ServeOptions {
     pub drafts: bool,
 }
 
-/// Runs the preview until the process is stopped.
-pub fn run(options: &ServeOptions) -> Result<()> {
+/// What the preview tells the person running it; `cmd` prints it. The
+/// library prints nothing, so the same loop could report elsewhere.
+pub enum ServeEvent<'a> {
+    /// Listening on an address other computers can reach.
+    ReachableFromOthers(IpAddr),
+    /// The asked port was taken; another is used.
+    PortTaken {
+        /// The port asked for.
+        asked: u16,
+        /// The port used.
+        used: u16,
+    },
+    /// The first build, or a rebuild, finished.
+    Built {
+        /// What it did.
+        update: &'a Update,
+        /// Whether it was the first build.
+        first: bool,
+    },
+    /// A build failed; the preview keeps the last good version.
+    Failed(&'a Error),
+    /// The server is up.
+    Serving {
+        /// The site folder.
+        site_dir: &'a std::path::Path,
+        /// The preview's address, ending in `/`.
+        url: &'a str,
+    },
+    /// `--open` could not start a browser.
+    BrowserNotOpened(&'a str),
+}
+
+/// Runs the preview until the process is stopped, telling `tell` what
+/// happens.
+pub fn run(options: &ServeOptions, tell: &dyn Fn(ServeEvent<'_>)) -> Result<()> {
     let site_dir =
         options.site_dir.canonicalize().map_err(|e| Error::io(&options.site_dir, "open the site folder", &e))?;
-    let (listener, address) = listen(options.bind, options.port)?;
+    let (listener, address) = listen(options.bind, options.port, tell)?;
     if !options.bind.is_loopback() {
-        eprintln!(
-            "warning: listening on {}: anyone who can reach this computer can see the preview, drafts included",
-            options.bind
-        );
+        tell(ServeEvent::ReachableFromOthers(options.bind));
     }
     let host = if options.bind.is_unspecified() { "127.0.0.1".to_owned() } else { address.ip().to_string() };
     let host = if host.contains(':') { format!("[{host}]") } else { host };
@@ -63,19 +92,20 @@ pub fn run(options: &ServeOptions) -> Result<()> {
     let mut preview = Preview::new(&site_dir, &base_url, options.drafts);
     let channel = ReloadChannel::default();
     let files: http::SharedFiles = Arc::new(RwLock::new(Arc::new(Files::new())));
-    rebuild_and_tell(&mut preview, &files, &channel, None);
+    rebuild_and_tell(&mut preview, &files, &channel, None, tell);
 
     let _server = http::start(listener, files.clone(), channel.clone())
         .map_err(|e| Diagnostic::new(format!("could not start the preview server: {e}")))?;
-    println!("Serving {} at {base_url}/ (press Ctrl+C to stop)", site_dir.display());
+    let url = format!("{base_url}/");
+    tell(ServeEvent::Serving { site_dir: &site_dir, url: &url });
     if options.open {
-        open_browser(&format!("{base_url}/"));
+        open_browser(&url, tell);
     }
 
     while let Some(batch) = watcher.next_batch() {
         if !batch.is_empty() {
             let changed: HashSet<PathBuf> = batch.into_iter().collect();
-            rebuild_and_tell(&mut preview, &files, &channel, Some(&changed));
+            rebuild_and_tell(&mut preview, &files, &channel, Some(&changed), tell);
         }
     }
     Ok(())
@@ -87,6 +117,7 @@ fn rebuild_and_tell(
     files: &http::SharedFiles,
     channel: &ReloadChannel,
     changed: Option<&HashSet<PathBuf>>,
+    tell: &dyn Fn(ServeEvent<'_>),
 ) {
     let first = changed.is_none();
     match preview.rebuild(changed) {
@@ -95,43 +126,24 @@ fn rebuild_and_tell(
                 *current = update.files.clone();
             }
             channel.send(&Message::reload(update.changed.clone()));
-            // Every time, not only after the first build: a warning is still
-            // true until its cause is fixed, and the last lines in the
-            // terminal are the ones an editor reads.
-            for w in &update.warnings {
-                eprint!("{}", report::format_diagnostic(Level::Warning, w));
-            }
-            if first {
-                eprintln!("Built {} files in {} ms.", update.files.len(), update.elapsed.as_millis());
-            } else {
-                eprintln!(
-                    "Rebuilt in {} ms: {} file{} changed ({} rendered).",
-                    update.elapsed.as_millis(),
-                    update.changed.len(),
-                    if update.changed.len() == 1 { "" } else { "s" },
-                    update.rendered
-                );
-            }
-            for url in &update.new_pages {
-                eprintln!("New page: {url}");
-            }
+            tell(ServeEvent::Built { update: &update, first });
         }
         Err(err) => {
-            eprint!("{}", report::format_error(&err, "the preview keeps showing the last good version"));
+            tell(ServeEvent::Failed(&err));
             channel.send(&Message::errors(&err.diagnostics));
         }
     }
 }
 
 /// Binds the asked port, or one of the next few when it is taken.
-fn listen(bind: IpAddr, port: u16) -> Result<(TcpListener, SocketAddr)> {
+fn listen(bind: IpAddr, port: u16, tell: &dyn Fn(ServeEvent<'_>)) -> Result<(TcpListener, SocketAddr)> {
     let mut last_error = String::new();
     for candidate in port..port.saturating_add(PORT_TRIES) {
         let address = SocketAddr::new(bind, candidate);
         match TcpListener::bind(address) {
             Ok(listener) => {
                 if candidate != port {
-                    eprintln!("Port {port} is in use; using {candidate} instead (choose one with --port).");
+                    tell(ServeEvent::PortTaken { asked: port, used: candidate });
                 }
                 let address = listener.local_addr().unwrap_or(address);
                 return Ok((listener, address));
@@ -148,7 +160,7 @@ fn listen(bind: IpAddr, port: u16) -> Result<(TcpListener, SocketAddr)> {
 }
 
 /// Opens `url` in the default browser, best effort.
-fn open_browser(url: &str) {
+fn open_browser(url: &str, tell: &dyn Fn(ServeEvent<'_>)) {
     let command = if cfg!(target_os = "macos") {
         ("open", vec![url])
     } else if cfg!(windows) {
@@ -157,6 +169,6 @@ fn open_browser(url: &str) {
         ("xdg-open", vec![url])
     };
     if std::process::Command::new(command.0).args(&command.1).spawn().is_err() {
-        eprintln!("Could not open a browser; open {url} yourself.");
+        tell(ServeEvent::BrowserNotOpened(url));
     }
 }
