@@ -76,6 +76,8 @@ struct PreviousBuild {
     settings: String,
     statics: Vec<Stamp>,
     files: Arc<Files>,
+    /// Every HTML file's site path, in job order (checked for collisions).
+    paths: Vec<String>,
     /// Per HTML file (site path): how it was last rendered.
     records: HashMap<String, Record>,
 }
@@ -170,7 +172,16 @@ impl Preview {
         // write (the next one then writes every feed).
         let mut feeds = std::mem::take(&mut self.feeds);
         let out = MemoryOutput::default();
-        let selection = Selection { jobs: &plan.jobs, assets: plan.assets, feeds: Some(&mut feeds) };
+        // No output path changed since a build that passed the collision
+        // check: none can have appeared (generated files follow sections and
+        // terms, whose change renders everything).
+        let same_outputs = self.last.as_ref().is_some_and(|last| {
+            !plan.everything
+                && last.paths == paths
+                && last.statics.iter().map(|s| &s.0).eq(statics.iter().map(|s| &s.0))
+        });
+        let selection =
+            Selection { jobs: &plan.jobs, assets: plan.assets, feeds: Some(&mut feeds), check_outputs: !same_outputs };
         let Written { reads, machine } = site.write_outputs(&jobs, selection, &out, &mut timings)?;
         self.feeds = feeds;
         let rendered = plan.jobs.len();
@@ -213,7 +224,8 @@ impl Preview {
         };
         let files = Arc::new(files);
         let warnings = site.warnings.clone();
-        let replaced = self.last.replace(PreviousBuild { site, settings, statics, files: files.clone(), records });
+        let replaced =
+            self.last.replace(PreviousBuild { site, settings, statics, files: files.clone(), paths, records });
         // Freeing a large site's values takes a while; the editor need not wait.
         std::thread::spawn(move || drop(replaced));
         Ok(Update { files, changed, new_pages, rendered, elapsed: started.elapsed(), warnings })
@@ -591,6 +603,7 @@ mod tests {
             settings: settings.clone(),
             statics: Vec::new(),
             files: Arc::default(),
+            paths: Vec::new(),
             records: HashMap::new(),
         };
         needs_everything(&last, new, &settings)
