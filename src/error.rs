@@ -94,12 +94,10 @@ impl fmt::Display for Diagnostic {
 pub fn utf8_text(path: &Path, bytes: Vec<u8>) -> Result<String> {
     String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
+        // Every byte before `valid` is kept as it is, so the offset holds.
         let whole = String::from_utf8_lossy(e.as_bytes());
-        let valid_text = String::from_utf8_lossy(&e.as_bytes()[..valid]);
-        let (line, column) = line_col(&valid_text, valid);
         Diagnostic::new(format!("this file is not UTF-8 text (byte {valid} is invalid)"))
-            .at(path, line, column)
-            .with_source_line(&whole, line)
+            .at_offset(path, &whole, valid)
             .with_help("save it as UTF-8 in your editor")
             .into()
     })

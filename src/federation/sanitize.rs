@@ -60,9 +60,10 @@ pub fn sanitize_html(html: &str, base: Option<&Url>) -> SafeHtml {
         let text = crate::html::html_to_text(cut_at_char_boundary(html, MAX_HTML_BYTES));
         return SafeHtml(format!("<p>{}</p>", crate::html::escape(cut_at_char_boundary(&text, MAX_HTML_BYTES / 2))));
     }
+    let cleaner = cleaner(base);
     let mut input_len = html.len().min(MAX_HTML_BYTES);
     loop {
-        let cleaned = clean(cut_at_char_boundary(html, input_len), base);
+        let cleaned = cleaner.clean(cut_at_char_boundary(html, input_len)).to_string();
         // Escaping and added attributes can grow the text; cut the input further until it fits.
         if cleaned.len() <= MAX_HTML_BYTES || input_len == 0 {
             return SafeHtml(cleaned);
@@ -71,7 +72,9 @@ pub fn sanitize_html(html: &str, base: Option<&Url>) -> SafeHtml {
     }
 }
 
-fn clean(html: &str, base: Option<&Url>) -> String {
+/// The allow-list every remote fragment passes, made once per fragment
+/// (not once per attempt of the shrinking loop above).
+fn cleaner(base: Option<&Url>) -> ammonia::Builder<'static> {
     let mut builder = ammonia::Builder::default();
     builder.rm_tags(["img", "picture", "source", "video", "audio", "track", "map", "area"]);
     builder.rm_tags(["h1", "h2", "h3", "h4", "h5", "h6"]);
@@ -90,7 +93,7 @@ fn clean(html: &str, base: Option<&Url>) -> String {
             None => ammonia::UrlRelative::Deny,
         },
     );
-    builder.clean(html).to_string()
+    builder
 }
 
 /// The longest prefix of `text` of at most `max` bytes that ends on a character boundary.

@@ -22,13 +22,6 @@ pub(super) fn escape_attribute(value: &str) -> Cow<'_, str> {
 /// and numeric ones; anything else (an unknown name, a lone `&`) is kept
 /// as written.
 pub(super) fn decode_entities(raw: &str) -> Cow<'_, str> {
-    expand_references(raw, entity)
-}
-
-/// Replaces every `&name;` that `lookup` knows (a named or numeric
-/// reference, up to the longest there is) by its character, leaving anything
-/// else as written.
-fn expand_references(raw: &str, lookup: impl Fn(&str) -> Option<Decoded>) -> Cow<'_, str> {
     if !raw.contains('&') {
         return Cow::Borrowed(raw);
     }
@@ -41,7 +34,7 @@ fn expand_references(raw: &str, lookup: impl Fn(&str) -> Option<Decoded>) -> Cow
             .bytes()
             .take(LONGEST_REFERENCE)
             .position(|b| b == b';')
-            .and_then(|semi| Some((lookup(&tail[1..semi])?, semi)));
+            .and_then(|semi| Some((entity(&tail[1..semi])?, semi)));
         match decoded {
             Some(((first, second), semi)) => {
                 out.push(first);

@@ -29,10 +29,14 @@ pub fn publishable_address(address: &str) -> Option<&str> {
     if trimmed.is_empty() || trimmed.chars().any(|c| c.is_control() || (c.is_whitespace() && c != ' ')) {
         return None;
     }
-    let base = Url::parse("https://publishable.invalid/").ok()?;
-    let resolved = base.join(trimmed).ok()?;
+    let resolved = RESOLVING_BASE.as_ref()?.join(trimmed).ok()?;
     PUBLISHABLE_SCHEMES.contains(&resolved.scheme()).then_some(trimmed)
 }
+
+/// What [`publishable_address`] resolves against: parsed once, as the
+/// function runs for every link of every feed entry and remote page.
+static RESOLVING_BASE: std::sync::LazyLock<Option<Url>> =
+    std::sync::LazyLock::new(|| Url::parse("https://publishable.invalid/").ok());
 
 /// An entry id fit to publish (Atom `<id>`, RSS `<guid>`, JSON Feed `id`).
 ///
