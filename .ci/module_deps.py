@@ -22,6 +22,8 @@ def top_module(path: Path) -> str:
 
 
 def strip_comments(text: str) -> str:
+    # String literals first: a `//` inside "https://..." is not a comment.
+    text = re.sub(r'"(\\.|[^"\\])*"', '""', text)
     text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
     return "\n".join(line.split("//")[0] for line in text.splitlines())
 
@@ -45,6 +47,8 @@ for file in sorted(src.rglob("*.rs")):
     graph.setdefault(module, set()).update(d for d in deps if d != module)
 
 modules = sorted(graph)
+if not modules:
+    sys.exit(f"no modules found under {src}: nothing was checked")
 if "--list" in sys.argv:
     for m in modules:
         print(f"{m} -> {', '.join(sorted(d for d in graph[m] if d in graph)) or '(nothing)'}")

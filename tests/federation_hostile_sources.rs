@@ -192,7 +192,8 @@ fn addresses_learned_from_other_servers_may_be_private_only_on_the_configured_ho
     assert_eq!(trap_two.connections(), 0, "a refused address is never contacted");
     assert_eq!(trap_three.connections(), 0, "a refused address is never contacted");
 
-    hub.run("build");
+    let build = hub.run("build");
+    assert_eq!(build.code, Some(0), "{}", build.stderr);
     let branches = hub.output("network/branches/index.html");
     let refused = branch_card(&branches, "Redirect away");
     assert!(refused.contains("refused: it sent us to a private or local address"), "{refused}");

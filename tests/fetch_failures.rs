@@ -11,15 +11,15 @@
 
 mod common;
 
-use std::io::Read;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use common::bounded::run_bounded;
 use common::http_server::{HttpServer, reply};
 use common::{Run, run_in};
 
@@ -257,34 +257,6 @@ fn published_pages_say_what_happened_in_plain_words_never_system_errors() {
     }
 }
 
-/// Runs `branchpress args` in `dir`, killed and failed after `limit`.
-fn run_bounded(dir: &Path, args: &[&str], limit: Duration) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_branchpress"))
-        .args(args)
-        .current_dir(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run branchpress");
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for branchpress") {
-            break status;
-        }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("`branchpress {}` still running after {limit:?}: it hangs", args.join(" "));
-        }
-        thread::sleep(Duration::from_millis(50));
-    };
-    let mut stdout = String::new();
-    let mut stderr = String::new();
-    child.stdout.take().expect("stdout").read_to_string(&mut stdout).expect("read stdout");
-    child.stderr.take().expect("stderr").read_to_string(&mut stderr).expect("read stderr");
-    Run { code: status.code(), stdout, stderr }
-}
-
 /// Makes a named pipe with the system's `mkfifo` command.
 fn mkfifo(path: &PathBuf) {
     std::fs::create_dir_all(path.parent().expect("parent")).expect("create folders");
@@ -300,14 +272,14 @@ fn a_path_source_that_is_a_fifo_is_refused_not_waited_for() {
     mkfifo(&site.path().join("peers/valley/branch.json"));
     let limit = Duration::from_secs(20);
 
-    let run = run_bounded(site.path(), &["fetch", "."], limit);
+    let run = run_bounded(site.path(), &["fetch", "."], limit).finished();
     assert_exit(&run, 2);
     for row in ["Pipe", "peers/valley"] {
         let line = run.stdout.lines().find(|l| l.contains(row)).unwrap_or_else(|| panic!("{row}: {}", run.stdout));
         assert!(line.contains("not a regular file"), "{row}: {}", run.stdout);
     }
 
-    let build = run_bounded(site.path(), &["build", "."], limit);
+    let build = run_bounded(site.path(), &["build", "."], limit).finished();
     assert_exit(&build, 0);
     assert!(build.stderr.contains("pipe.xml: not a regular file"), "{}", build.stderr);
     assert!(build.stderr.contains("branch.json: not a regular file"), "{}", build.stderr);

@@ -23,30 +23,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use common::bounded::{Bounded, run_bounded};
+use common::rng::{Rng, env_number};
 use common::{Site, snapshot};
-
-/// A small deterministic generator (SplitMix64): one per case, seeded from
-/// the run's seed and the case number, so any case can be replayed alone.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n` (n > 0).
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
 
 const CONFIG: &str = "title = \"Fuzz\"\nbase_url = \"https://fuzz.example.org\"\ntaxonomies = [{ name = \"tags\" }]\n\n[markdown]\nhighlight_code = true\n\n[branch]\nname = \"Fuzz Branch\"\n\n[extra]\nmenu = [{ name = \"Home\", url = \"/\" }, { name = \"News\", url = \"/news/\" }]\n\n[federation]\n\n[[federation.sources]]\nname = \"Peer\"\npath = \"peers/feed.xml\"\n";
 
@@ -330,12 +308,12 @@ struct Settings {
 const DEFAULT_SEED: u64 = 1_796_053_901_915_653_881;
 
 fn settings() -> Settings {
-    let var = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<u64>().ok());
+    let var = env_number;
     let clock = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |d| d.as_nanos() as u64);
     let random = std::env::var("BRANCHPRESS_FUZZ_SEED").is_ok_and(|v| v == "random");
     Settings {
         seed: if random { clock } else { var("BRANCHPRESS_FUZZ_SEED").unwrap_or(DEFAULT_SEED) },
-        cases: var("BRANCHPRESS_FUZZ_CASES").map_or(2000, |n| n as usize),
+        cases: var("BRANCHPRESS_FUZZ_CASES").map_or(2000, |n| n as usize).max(1),
         only: var("BRANCHPRESS_FUZZ_CASE").map(|n| n as usize),
         timeout: Duration::from_secs(var("BRANCHPRESS_FUZZ_TIMEOUT_SECS").unwrap_or(30)),
     }

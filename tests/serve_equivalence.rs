@@ -23,31 +23,10 @@ use branchpress::build::{BuildOptions, load_config, render_site};
 use branchpress::output::sink::MemoryOutput;
 use branchpress::serve::rebuild::Preview;
 use common::Site;
+use common::rng::{Rng, env_number};
 
 const BASE: &str = "http://127.0.0.1:4000";
 const SITES: usize = 4;
-
-/// SplitMix64: small, seedable, and the same on every machine.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
 
 const TAGS: &[&str] = &["food", "Housing", "repair", "rent strike", "garden"];
 const SORTS: &[&str] = &["date", "weight", "title"];
@@ -499,10 +478,6 @@ fn run_site(seed: u64, edits: usize) -> Result<usize, String> {
         }
     }
     Ok(compared)
-}
-
-fn env_number(name: &str) -> Option<u64> {
-    std::env::var(name).ok().map(|v| v.parse().unwrap_or_else(|_| panic!("{name} must be a number, got {v}")))
 }
 
 #[test]

@@ -5,6 +5,7 @@
 
 pub mod bounded;
 pub mod http_server;
+pub mod rng;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
