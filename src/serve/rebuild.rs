@@ -30,6 +30,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use crate::base::urls;
 use crate::build::{Assets, BuildOptions, LoadedSite, Selection, Timings, Written, load_config};
+use crate::content::paginate::paginate;
 use crate::error::{Diagnostic, Result};
 use crate::markdown::bodies::BodyCache;
 use crate::markdown::highlight::Highlighter;
@@ -315,8 +316,9 @@ struct Changes {
 impl Changes {
     fn between(last: &PreviousBuild, site: &LoadedSite, statics: &[Stamp]) -> Changes {
         let pages = page_changes(&last.site, site);
-        let sections = section_changes(&last.site, site, &pages);
-        let pagers = pager_changes(&last.site, site, &pages, &sections);
+        let shapes = section_shapes(&last.site, site);
+        let sections = section_changes(site, &shapes, &pages);
+        let pagers = pager_changes(site, &pages, &shapes, &sections);
         let terms = term_changes(&last.site, site, &pages);
         let content = pages.iter().chain(&sections).chain(terms.iter().flatten()).any(|c| *c);
         let addresses = content && addresses_changed(&last.site, site, &pages);
@@ -349,14 +351,15 @@ fn order_changed(old: &LoadedSite, new: &LoadedSite, old_list: &[usize], new_lis
 /// Per section: its value differs. A section's value holds its pages'
 /// values, so it changed when its own fields, its list, or one of its pages
 /// changed; working that out from `pages` avoids comparing every page twice.
-fn section_changes(old: &LoadedSite, new: &LoadedSite, pages: &[bool]) -> Vec<bool> {
+/// `shapes` says, per section, whether it changed in anything but its pages.
+fn section_changes(new: &LoadedSite, shapes: &[bool], pages: &[bool]) -> Vec<bool> {
     let library = &new.library;
-    library
-        .sections
-        .iter()
-        .enumerate()
-        .map(|(i, _)| section_shape_changed(old, new, i) || library.section_pages[i].iter().any(|&p| pages[p]))
-        .collect()
+    (0..library.sections.len()).map(|i| shapes[i] || library.section_pages[i].iter().any(|&p| pages[p])).collect()
+}
+
+/// Per section: [`section_shape_changed`], worked out once per rebuild.
+fn section_shapes(old: &LoadedSite, new: &LoadedSite) -> Vec<bool> {
+    (0..new.library.sections.len()).map(|i| section_shape_changed(old, new, i)).collect()
 }
 
 /// Whether section `i` changed in anything but its pages' values: its own
@@ -376,7 +379,7 @@ fn section_shape_changed(old: &LoadedSite, new: &LoadedSite, i: usize) -> bool {
 /// `paginator` ([`crate::render::templates::TemplateSources::may_read_section_pages`]):
 /// then a pager changed only when the section's own fields, its order or
 /// its pagination changed, or a page it shows.
-fn pager_changes(old: &LoadedSite, new: &LoadedSite, pages: &[bool], sections: &[bool]) -> Vec<Vec<bool>> {
+fn pager_changes(new: &LoadedSite, pages: &[bool], shapes: &[bool], sections: &[bool]) -> Vec<Vec<bool>> {
     let all_pages_shown = new.sources.may_read_section_pages();
     let library = &new.library;
     library
@@ -385,15 +388,12 @@ fn pager_changes(old: &LoadedSite, new: &LoadedSite, pages: &[bool], sections: &
         .enumerate()
         .map(|(i, s)| {
             let list = &library.section_pages[i];
-            let per = s.paginate_by.filter(|per| *per > 0).unwrap_or(list.len().max(1));
-            let count = list.len().div_ceil(per).max(1);
-            let shape_changed = || section_shape_changed(old, new, i);
-            if !sections[i] {
-                vec![false; count]
-            } else if all_pages_shown || shape_changed() {
-                vec![true; count]
+            // The same split the render jobs use.
+            let pagers = paginate(&s.path, list.len(), s.paginate_by);
+            if !sections[i] || all_pages_shown || shapes[i] {
+                vec![sections[i]; pagers.len()]
             } else {
-                (0..count).map(|n| list.iter().skip(n * per).take(per).any(|&p| pages[p])).collect()
+                pagers.iter().map(|pager| list[pager.range.clone()].iter().any(|&p| pages[p])).collect()
             }
         })
         .collect()
@@ -565,7 +565,7 @@ mod tests {
         assert!(pages[a] && pages[b] && !pages[c], "{pages:?}");
         let news = new.library.section_by_relative("news/_index.md").unwrap();
         let home = new.library.section_by_relative("_index.md").unwrap();
-        let sections = section_changes(&old, &new, &pages);
+        let sections = section_changes(&new, &section_shapes(&old, &new), &pages);
         assert!(sections[news] && !sections[home], "{sections:?}");
         assert_eq!(term_changes(&old, &new, &pages), vec![vec![true]]);
         assert!(!addresses_changed(&old, &new, &pages));
@@ -593,7 +593,10 @@ mod tests {
         write(&dir, "content/news/_index.md", "+++\ntitle = \"News\"\npaginate_by = 2\n+++\n");
         let newer = load(&dir, Some(&new));
         let same: Vec<bool> = vec![false; newer.library.pages.len()];
-        assert!(section_changes(&new, &newer, &same)[news], "paginate_by is not in the value but changes the pagers");
+        assert!(
+            section_changes(&newer, &section_shapes(&new, &newer), &same)[news],
+            "paginate_by is not in the value but changes the pagers"
+        );
     }
 
     fn needs_everything_between(old: LoadedSite, new: &LoadedSite) -> bool {
@@ -634,7 +637,8 @@ mod tests {
         let mut sections = vec![false; site.library.sections.len()];
         sections[news] = true;
         changes.pagers[news] =
-            pager_changes(&site, &site, &vec![false; site.library.pages.len()], &sections).swap_remove(news);
+            pager_changes(&site, &vec![false; site.library.pages.len()], &section_shapes(&site, &site), &sections)
+                .swap_remove(news);
         assert!((1..=3).all(|p| job_needed(&pager(p), Some("section.html"), &changes, Some(&last("section.html")))));
     }
 
