@@ -31,6 +31,9 @@ use crate::render::templates::TemplateSources;
 use crate::render::values::SiteValues;
 pub use crate::report::{BuildReport, Timings};
 
+/// The highlighting stylesheet every build with `highlight_code` writes.
+pub const STYLESHEET: &str = "syntax.css";
+
 /// Most template errors reported for one build; the same mistake in a
 /// template otherwise repeats once per page.
 const MAX_REPORTED_ERRORS: usize = 20;
@@ -200,7 +203,7 @@ impl LoadedSite {
     /// Fails when two sources would write the same output file (see
     /// [`collisions`]); `generated` are the machine-readable files' paths.
     fn check_outputs(&self, jobs: &[Job], generated: &[&str]) -> Result<()> {
-        let stylesheet = self.config.markdown.highlight_code.then_some("syntax.css");
+        let stylesheet = self.config.markdown.highlight_code.then_some(STYLESHEET);
         let generated: Vec<&str> = generated.iter().copied().chain(stylesheet).collect();
         collisions::check(&collisions::Outputs {
             config: &self.config,
@@ -496,5 +499,5 @@ fn write_stylesheet(config: &Config, sink: &dyn Sink) -> Result<()> {
         Diagnostic::in_file(&config.paths.root.join(crate::config::CONFIG_FILE), msg)
             .with_help(format!("highlight_theme can be one of: {}", highlight::theme_names().join(", ")))
     })?;
-    sink.write("syntax.css", css.as_bytes())
+    sink.write(STYLESHEET, css.as_bytes())
 }

@@ -201,7 +201,7 @@ impl Preview {
         produced.extend(machine.made.iter().map(|(path, _)| path.clone()));
         produced.extend(machine.kept);
         if site.config.markdown.highlight_code {
-            produced.insert("syntax.css".to_owned());
+            produced.insert(crate::build::STYLESHEET.to_owned());
         }
         let mut files: Files = match &self.last {
             Some(last) if !plan.everything => {
@@ -380,7 +380,9 @@ fn section_shape_changed(old: &LoadedSite, new: &LoadedSite, i: usize) -> bool {
 /// then a pager changed only when the section's own fields, its order or
 /// its pagination changed, or a page it shows.
 fn pager_changes(new: &LoadedSite, pages: &[bool], shapes: &[bool], sections: &[bool]) -> Vec<Vec<bool>> {
-    let all_pages_shown = new.sources.may_read_section_pages();
+    // A scan of every template's text: only when a section changed.
+    let all_pages_shown = std::cell::OnceCell::new();
+    let all_pages_shown = || *all_pages_shown.get_or_init(|| new.sources.may_read_section_pages());
     let library = &new.library;
     library
         .sections
@@ -390,7 +392,7 @@ fn pager_changes(new: &LoadedSite, pages: &[bool], shapes: &[bool], sections: &[
             let list = &library.section_pages[i];
             // The same split the render jobs use.
             let pagers = paginate(&s.path, list.len(), s.paginate_by);
-            if !sections[i] || all_pages_shown || shapes[i] {
+            if !sections[i] || shapes[i] || all_pages_shown() {
                 vec![sections[i]; pagers.len()]
             } else {
                 pagers.iter().map(|pager| list[pager.range.clone()].iter().any(|&p| pages[p])).collect()
