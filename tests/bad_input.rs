@@ -3,15 +3,8 @@
 
 mod common;
 
-use std::time::Duration;
-
-use common::bounded::run_bounded;
+use common::bounded::{HANG, run_bounded};
 use common::{BASIC, Site, snapshot};
-
-/// Time after which a build is killed and counted as a hang. Generous, as
-/// CI machines are shared: the point is that bad input fails at all, not how
-/// fast (speed lives in benches/).
-const HANG: Duration = Duration::from_secs(60);
 
 /// Runs `build` in `site` under the [`HANG`] bound.
 fn bounded_build(site: &Site) -> common::Run {

@@ -13,7 +13,7 @@
 //! `BRANCHPRESS_FUZZ_SEED` (default [`DEFAULT_SEED`], so CI is repeatable;
 //! `random` draws a new one, printed, to explore), `BRANCHPRESS_FUZZ_CASE`
 //! (run that one case of the seed only, to reproduce a failure),
-//! `BRANCHPRESS_FUZZ_TIMEOUT_SECS` (default 30, the hang bound).
+//! `BRANCHPRESS_FUZZ_TIMEOUT_SECS` (default `common::bounded::HANG`, the hang bound).
 
 mod common;
 
@@ -315,7 +315,7 @@ fn settings() -> Settings {
         seed: if random { clock } else { var("BRANCHPRESS_FUZZ_SEED").unwrap_or(DEFAULT_SEED) },
         cases: var("BRANCHPRESS_FUZZ_CASES").map_or(2000, |n| n as usize).max(1),
         only: var("BRANCHPRESS_FUZZ_CASE").map(|n| n as usize),
-        timeout: Duration::from_secs(var("BRANCHPRESS_FUZZ_TIMEOUT_SECS").unwrap_or(30)),
+        timeout: var("BRANCHPRESS_FUZZ_TIMEOUT_SECS").map_or(common::bounded::HANG, Duration::from_secs),
     }
 }
 

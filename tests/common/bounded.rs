@@ -8,6 +8,11 @@ use std::time::{Duration, Instant};
 
 use super::Run;
 
+/// Time after which a build is killed and counted as a hang. Generous, as
+/// CI machines are shared: the point is that bad input fails at all, not how
+/// fast (speed lives in benches/).
+pub const HANG: Duration = Duration::from_secs(60);
+
 /// The end of a bounded run.
 pub struct Bounded {
     /// Exit code (None when killed by a signal, ours or the system's), stdout and stderr.
