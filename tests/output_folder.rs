@@ -2,8 +2,10 @@
 //! one, or the site's default `public/`), never the site's own files, the
 //! home folder or `/`; it never moves a user's file; a killed build leaves
 //! nothing behind; two sources writing one output file is a located error.
-//! Every case drives the real CLI and checks that every file outside the
-//! output folder is byte-identical afterwards.
+//! Every case drives the real CLI. Every refused or failed build checks that
+//! every file outside the output folder is byte-identical afterwards; the
+//! cases of a killed build check instead that only branchpress's own
+//! staging folder went away and the previous output came back.
 
 mod common;
 
@@ -442,10 +444,14 @@ fn an_alias_onto_the_home_page_is_a_located_error_every_time() {
 fn two_pages_or_a_static_file_on_one_path_are_located_errors() {
     let w = Workspace::new();
     w.write("site/content/news/copy.md", "+++\ntitle = \"Copy\"\nslug = \"third\"\n+++\nx\n");
+    let before = w.snapshot();
     let err = w.run(&["build"]).failure().stderr;
+    assert_unchanged_outside(&before, &w.snapshot(), Path::new("/nonexistent-output"));
     assert!(err.contains("content/news/copy.md") && err.contains("content/news/third.md"), "{err}");
     w.write("site/content/news/copy.md", "+++\ntitle = \"Copy\"\naliases = [\"/news/third/\"]\n+++\nx\n");
+    let before = w.snapshot();
     let err = w.run(&["build"]).failure().stderr;
+    assert_unchanged_outside(&before, &w.snapshot(), Path::new("/nonexistent-output"));
     assert!(err.contains("content/news/copy.md") && err.contains("content/news/third.md"), "{err}");
     std::fs::remove_file(w.site().join("content/news/copy.md")).unwrap();
 
