@@ -67,7 +67,8 @@ pub fn load_config(site_dir: &Path, options: &BuildOptions) -> Result<Config> {
 }
 
 /// A build's settings and the output folder it may replace, both checked
-/// before anything is fetched or rendered.
+/// before anything is fetched or rendered. Choosing also clears what killed
+/// builds left beside the output (see `folder::choose`).
 pub struct Target {
     /// The configuration, with command-line overrides applied.
     pub config: Config,
@@ -85,9 +86,9 @@ impl Target {
     }
 }
 
-/// Builds the site in `site_dir` into the output folder of `target`. On any
-/// error the previous output is left exactly as it was.
-pub fn build(site_dir: &Path, target: Target, options: &BuildOptions) -> Result<BuildReport> {
+/// Builds the site into the output folder of `target`. On any error the
+/// previous output is left exactly as it was.
+pub fn build(target: Target, options: &BuildOptions) -> Result<BuildReport> {
     let Target { config, output } = target;
     let staging = StagingDir::create(&output)?;
     let mut report = render_site(config, options.drafts, &staging)?;
@@ -99,7 +100,7 @@ pub fn build(site_dir: &Path, target: Target, options: &BuildOptions) -> Result<
         return Err(Error::many(all));
     }
     report.warnings.extend(staging.commit()?);
-    report.output_dir = options.output_dir.clone().unwrap_or_else(|| site_dir.join("public"));
+    report.output_dir = output.requested;
     Ok(report)
 }
 

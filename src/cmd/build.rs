@@ -75,7 +75,7 @@ fn fetch_and_build(site_dir: &Path, args: &BuildArgs) -> Result<BuildReport> {
     if args.fetch {
         eprint!("{}", super::fetch::fetch_sources(&target.config, true)?);
     }
-    build::build(site_dir, target, &options)
+    build::build(target, &options)
 }
 
 fn fail_build(err: &crate::error::Error) -> ExitCode {

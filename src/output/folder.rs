@@ -43,6 +43,9 @@ const LISTED_ENTRIES: usize = 5;
 pub struct OutputFolder {
     /// The folder, absolute, with symlinks resolved.
     pub path: PathBuf,
+    /// The folder as the editor named it (or the default `SITE/public`),
+    /// for messages.
+    pub requested: PathBuf,
     /// Entries of the current output to carry into the new one
     /// (a deployment's dot-entries, with `preserve_dotfiles_in_output`).
     pub keep: Vec<OsString>,
@@ -89,7 +92,7 @@ pub fn choose(config: &Config, request: Request<'_>) -> Result<OutputFolder> {
              at the top of config.toml; otherwise move them away",
         )));
     }
-    Ok(OutputFolder { path, keep: foreign })
+    Ok(OutputFolder { path, requested: given, keep: foreign })
 }
 
 /// An existing output folder, to decide whether a build may replace it.

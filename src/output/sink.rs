@@ -192,7 +192,7 @@ mod tests {
         std::fs::create_dir(&target).unwrap();
         std::fs::write(target.join("old.html"), "old").unwrap();
 
-        let output = OutputFolder { path: target.clone(), keep: vec![".git".into()] };
+        let output = OutputFolder { path: target.clone(), requested: target.clone(), keep: vec![".git".into()] };
         std::fs::create_dir(target.join(".git")).unwrap();
         let abandoned = StagingDir::create(&output).unwrap();
         abandoned.write("news/index.html", b"new").unwrap();
