@@ -175,11 +175,12 @@ pub fn merge(inputs: Vec<SourceInput>) -> NetworkIndex {
         let mut branch = input.branch;
         let entries = filtered(input.entries, &input.filter);
         branch.last_updated = entries.iter().map(|e| e.updated).max();
+        let home = canonical(branch.home_url.as_deref());
         for entry in entries {
             let origin_source = origin_source(&entry.origin, &identities)
                 .or_else(|| names_only_this(&entry.origin, &branch).then_some(via));
             let via_id = branch.id.clone();
-            let link_is_own = link_under(entry.link.as_deref(), branch.home_url.as_deref());
+            let link_is_own = home.as_deref().is_some_and(|home| is_under(entry.link.as_deref(), home));
             add_candidate(&mut slots, &mut keys, Candidate { entry, via, via_id, origin_source, link_is_own });
         }
         branches.push(branch);
@@ -274,15 +275,22 @@ fn preferred(new: &Candidate, old: &Candidate) -> bool {
     }
 }
 
-/// True when `link` is `home` or a page under it (compared canonically).
+/// The [`canonical_link`] spelling of an address, when it is one.
+fn canonical(url: Option<&str>) -> Option<String> {
+    url.and_then(|u| Url::parse(u).ok()).map(|u| canonical_link(&u))
+}
+
+/// True when `link` is the canonical `home` or a page under it.
+fn is_under(link: Option<&str>, home: &str) -> bool {
+    canonical(link)
+        .is_some_and(|link| link.strip_prefix(home).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')))
+}
+
+/// [`is_under`] for two addresses as written (the home is canonicalised
+/// once per source in [`merge`]).
+#[cfg(test)]
 fn link_under(link: Option<&str>, home: Option<&str>) -> bool {
-    let canonical = |u: Option<&str>| u.and_then(|u| Url::parse(u).ok()).map(|u| canonical_link(&u));
-    match (canonical(link), canonical(home)) {
-        (Some(link), Some(home)) => {
-            link.strip_prefix(&home).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-        }
-        _ => false,
-    }
+    canonical(home).is_some_and(|home| is_under(link, &home))
 }
 
 fn build_index(slots: Vec<Candidate>, mut branches: Vec<BranchSummary>) -> NetworkIndex {
