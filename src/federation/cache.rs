@@ -68,6 +68,9 @@ pub struct CacheMeta {
     pub entry_count: usize,
     /// The last error, cleared by the next success.
     pub last_error: Option<CachedError>,
+    /// The first failure since the source last answered (cleared when it
+    /// answers): how long a source that never answered has been failing.
+    pub failing_since: Option<Timestamp>,
     /// Do not ask before this time (from `Retry-After`).
     pub not_before: Option<Timestamp>,
     /// When each entry id was first seen: the date of entries that carry none.

@@ -143,6 +143,7 @@ pub fn build(config: &Config, index: NetworkIndex, paginate_by: usize) -> Networ
                 ("last_updated", Value::from(b.last_updated.map(|t| t.to_string()))),
                 ("status", Value::from(status_name(b.status))),
                 ("last_error", Value::from(b.last_error.clone())),
+                ("no_answer_since", Value::from(b.no_answer_since.map(|t| t.to_string()))),
                 ("permalink", Value::from(branch_permalink(&b.id))),
             ])
         })
