@@ -19,6 +19,7 @@ pub const COMMONS_THEME: &[(&str, &[u8])] = &[
     ("templates/index.html", include_bytes!("../../themes/commons/templates/index.html")),
     ("templates/network.html", include_bytes!("../../themes/commons/templates/network.html")),
     ("templates/network_branches.html", include_bytes!("../../themes/commons/templates/network_branches.html")),
+    ("templates/network_tags.html", include_bytes!("../../themes/commons/templates/network_tags.html")),
     ("templates/page.html", include_bytes!("../../themes/commons/templates/page.html")),
     (
         "templates/partials/network-branch-facts.html",

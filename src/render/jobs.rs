@@ -58,8 +58,35 @@ pub enum Job {
         /// The pager, from 1.
         pager: usize,
     },
-    /// `/network/branches/`: the directory of followed branches.
-    NetworkBranches,
+    /// `/network/branches/` or `/network/tags/`: a directory of the network.
+    NetworkDirectory(NetworkDirectory),
+}
+
+/// The network's directory pages: one page each, seeing the whole index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NetworkDirectory {
+    /// `/network/branches/`: every followed branch and how it stands.
+    Branches,
+    /// `/network/tags/`: every tag of the network's entries, with counts.
+    Tags,
+}
+
+impl NetworkDirectory {
+    /// Its site path.
+    pub fn path(self) -> &'static str {
+        match self {
+            NetworkDirectory::Branches => "/network/branches/",
+            NetworkDirectory::Tags => "/network/tags/",
+        }
+    }
+
+    /// Its template.
+    pub fn template(self) -> &'static str {
+        match self {
+            NetworkDirectory::Branches => "network_branches.html",
+            NetworkDirectory::Tags => "network_tags.html",
+        }
+    }
 }
 
 /// Every job of a site, in a stable order.
@@ -90,7 +117,8 @@ pub fn plan(library: &Library, taxonomies: &[Taxonomy], network: Option<&Network
             let pagers = paginate::paginate(&listing.path, listing.entries.len(), Some(network.paginate_by));
             jobs.extend((1..=pagers.len()).map(|pager| Job::Network { listing: i, pager }));
         }
-        jobs.push(Job::NetworkBranches);
+        jobs.push(Job::NetworkDirectory(NetworkDirectory::Branches));
+        jobs.push(Job::NetworkDirectory(NetworkDirectory::Tags));
     }
     jobs.push(Job::NotFound);
     jobs
@@ -149,7 +177,7 @@ impl Renderer<'_> {
             Job::Redirect { .. } => return None,
             Job::NotFound => "404.html",
             Job::Network { .. } => "network.html",
-            Job::NetworkBranches => "network_branches.html",
+            Job::NetworkDirectory(directory) => directory.template(),
         })
     }
 
@@ -168,7 +196,7 @@ impl Renderer<'_> {
                 Some(n) => paginate::pager_path(&n.listings[*listing].path, *pager),
                 None => String::new(),
             },
-            Job::NetworkBranches => "/network/branches/".to_owned(),
+            Job::NetworkDirectory(directory) => directory.path().to_owned(),
         }
     }
 
@@ -192,12 +220,12 @@ impl Renderer<'_> {
                 self.template("404.html", "/404.html", ctx, None)
             }
             Job::Network { listing, pager } => self.network_listing(*listing, *pager),
-            Job::NetworkBranches => {
-                let path = "/network/branches/";
+            Job::NetworkDirectory(directory) => {
+                let path = directory.path();
                 let mut ctx = self.context(path);
                 let network = self.network.map(|n| n.network.clone()).unwrap_or_else(Value::none);
                 ctx.insert_value("network", network);
-                self.template("network_branches.html", path, ctx, None)
+                self.template(directory.template(), path, ctx, None)
             }
         }
     }

@@ -25,6 +25,10 @@ const BUILT_IN: &[(&str, &str)] = &[
         "network_branches.html",
         "<!doctype html>\n<html lang=\"{{ config.language }}\">\n<head><meta charset=\"utf-8\"><title>Branches we follow</title></head>\n<body><main><h1>Branches we follow</h1>\n<ul>{% for b in network.branches %}<li><a href=\"{{ b.permalink }}\">{{ b.name }}</a>: {{ b.entry_count }} entries, {{ b.status }}</li>{% endfor %}</ul>\n</main></body>\n</html>\n",
     ),
+    (
+        "network_tags.html",
+        "<!doctype html>\n<html lang=\"{{ config.language }}\">\n<head><meta charset=\"utf-8\"><title>Tags across the network</title></head>\n<body><main><h1>Tags across the network</h1>\n<ul>{% for t in network.tags %}<li><a href=\"{{ t.permalink }}\">{{ t.name }}</a> ({{ t.count }})</li>{% endfor %}</ul>\n</main></body>\n</html>\n",
+    ),
 ];
 
 /// One template's text and where it came from.
