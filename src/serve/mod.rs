@@ -88,7 +88,8 @@ pub fn run(options: &ServeOptions, tell: &dyn Fn(ServeEvent<'_>)) -> Result<()> 
     // Watch before the first build, so a save during it is not lost.
     let theme = crate::config::Config::load(&site_dir).ok().and_then(|c| c.paths.theme);
     let ignored = vec![site_dir.join("public"), site_dir.join(".branchpress")];
-    let watcher = watch::SiteWatcher::new(&site_dir, theme.as_deref(), ignored)?;
+    let cache = crate::federation::cache_dir(&site_dir);
+    let watcher = watch::SiteWatcher::new(&site_dir, theme.as_deref(), ignored, cache)?;
     let mut preview = Preview::new(&site_dir, &base_url, options.drafts);
     let channel = ReloadChannel::default();
     let files: http::SharedFiles = Arc::new(RwLock::new(Arc::new(Files::new())));
