@@ -51,6 +51,8 @@ pub struct BuildOptions {
     pub strict: bool,
     /// Write every internal link in HTML as a relative URL.
     pub relative_urls: bool,
+    /// Include pages whose `expiryDate` has passed.
+    pub expired: bool,
     /// Replace an output folder outside the site that branchpress did not make.
     pub force: bool,
 }
@@ -63,6 +65,7 @@ pub fn load_config(site_dir: &Path, options: &BuildOptions) -> Result<Config> {
             .map_err(|msg| Error::from(Diagnostic::new(format!("--base-url: {msg}"))))?;
     }
     config.relative_urls |= options.relative_urls;
+    config.include_expired |= options.expired;
     Ok(config)
 }
 
@@ -161,6 +164,8 @@ impl LoadedSite {
         timings.markdown = t.elapsed();
 
         let mut warnings = warnings;
+        warnings.extend(library.ignored_key_warnings());
+        warnings.extend(sources.missing_layout_warnings(&library));
         let federation = federation_config(&config)?;
         let mut source_problems = Vec::new();
         let network = federation.as_ref().map(|f| Arc::new(load_network(&config, f, &mut source_problems)));

@@ -25,6 +25,7 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser
 use pulldown_cmark_escape::{escape_href, escape_html};
 
 use crate::config::MarkdownConfig;
+pub use crate::content::page::AnchorLinks;
 use crate::error::{Diagnostic, line_col};
 use highlight::{Highlighted, Highlighter};
 use links::{FoundLink, LinkResolver};
@@ -47,6 +48,8 @@ pub struct MarkdownContext<'a> {
     pub file: &'a Path,
     /// The 1-based line of the file on which the body starts.
     pub body_line: usize,
+    /// Where headings get their anchor link (a section's `insert_anchor_links`).
+    pub anchor_links: AnchorLinks,
 }
 
 /// A rendered Markdown body.
@@ -272,11 +275,7 @@ impl<'a, 'c> Transform<'a, 'c> {
         if let Event::Start(Tag::Heading { id: slot, .. }) = &mut out[open.index] {
             *slot = Some(CowStr::from(id.clone()));
         }
-        if self.ctx.config.insert_anchor_links {
-            let mut a = String::new();
-            let _ = write!(a, " <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a>");
-            out.push(Event::Html(CowStr::from(a)));
-        }
+        self.insert_anchor_link(&id, open.index, out);
         out.push(Event::End(TagEnd::Heading(level)));
         self.headings.push(Heading {
             level: open.level as u32,
@@ -285,6 +284,31 @@ impl<'a, 'c> Transform<'a, 'c> {
             title: open.text.trim().to_owned(),
             children: Vec::new(),
         });
+    }
+
+    /// The heading's anchor link, where the section's `insert_anchor_links`
+    /// (or the config's) puts it; `start` is the heading's start event.
+    fn insert_anchor_link<'e>(&self, id: &str, start: usize, out: &mut Vec<Event<'e>>) {
+        let anchor = || {
+            let mut a = String::new();
+            let _ = write!(a, "<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a>");
+            a
+        };
+        let place = match self.ctx.anchor_links {
+            AnchorLinks::Default if self.ctx.config.insert_anchor_links => AnchorLinks::Right,
+            AnchorLinks::Default => AnchorLinks::None,
+            other => other,
+        };
+        match place {
+            AnchorLinks::Right => out.push(Event::Html(CowStr::from(format!(" {}", anchor())))),
+            AnchorLinks::Left => out.insert(start + 1, Event::Html(CowStr::from(format!("{} ", anchor())))),
+            AnchorLinks::Heading => {
+                let open = format!("<a class=\"anchor-heading\" href=\"#{id}\">");
+                out.insert(start + 1, Event::Html(CowStr::from(open)));
+                out.push(Event::Html(CowStr::Borrowed("</a>")));
+            }
+            AnchorLinks::None | AnchorLinks::Default => {}
+        }
     }
 
     fn end_code_block<'e>(&mut self, out: &mut Vec<Event<'e>>) {

@@ -226,6 +226,7 @@ fn markdown_filter(data: &FunctionData, text: &str, kw: &Kwargs) -> TeraResult<V
         resolver: data.content_urls.as_ref(),
         file: std::path::Path::new("(template)"),
         body_line: 1,
+        anchor_links: crate::markdown::AnchorLinks::Default,
     };
     let out = crate::markdown::render(text, &ctx);
     if let Some(e) = out.errors.first() {

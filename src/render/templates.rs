@@ -66,6 +66,31 @@ impl TemplateSources {
         self.by_name.contains_key(name)
     }
 
+    /// The template a Hugo or Jekyll `layout: NAME` means: `NAME.html`
+    /// (or `NAME` itself when it ends in `.html`), if it exists.
+    pub fn layout_name(&self, layout: &str) -> Option<&str> {
+        let layout = layout.trim();
+        let name = if layout.ends_with(".html") { layout.to_owned() } else { format!("{layout}.html") };
+        self.by_name.get_key_value(name.as_str()).map(|(k, _)| k.as_str())
+    }
+
+    /// One warning per `layout` (or `type`) that names no template: those
+    /// pages and sections use their usual template.
+    pub fn missing_layout_warnings(&self, library: &crate::content::library::Library) -> Vec<Diagnostic> {
+        let pages = library.pages.iter().map(|p| (&p.file.path, p.more.layout.as_deref()));
+        let sections = library.sections.iter().map(|s| (&s.file.path, s.more.layout.as_deref()));
+        let mut seen = std::collections::BTreeSet::new();
+        pages
+            .chain(sections)
+            .filter_map(|(file, layout)| Some((file, layout?)))
+            .filter(|(_, layout)| self.layout_name(layout).is_none() && seen.insert(layout.to_owned()))
+            .map(|(file, layout)| {
+                Diagnostic::in_file(file, format!("`layout: {layout}` names no template; the usual one is used"))
+                    .with_help(format!("create templates/{layout}.html to give these pages their own layout"))
+            })
+            .collect()
+    }
+
     /// The template of this name.
     pub fn get(&self, name: &str) -> Option<&TemplateSource> {
         self.by_name.get(name)
