@@ -27,6 +27,7 @@ use crate::publish::site_files;
 use crate::render::functions::{self, FunctionData, Reads};
 use crate::render::jobs::{self, Job, Renderer};
 use crate::render::network::{self, NetworkValues};
+use crate::render::shortcodes::SiteShortcodes;
 use crate::render::templates::TemplateSources;
 use crate::render::values::SiteValues;
 pub use crate::report::{BuildReport, Timings};
@@ -160,7 +161,8 @@ impl LoadedSite {
 
         let t = Instant::now();
         let content_urls = Arc::new(bodies::content_urls(&library));
-        let (bodies, warnings) = bodies::render(&config, &library, highlighter, &content_urls, cache)?;
+        let shortcodes = SiteShortcodes::new(&config, &sources)?;
+        let (bodies, warnings) = bodies::render(&config, &library, highlighter, &content_urls, &shortcodes, cache)?;
         timings.markdown = t.elapsed();
 
         let mut warnings = warnings;

@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::content::library::Library;
 use crate::error::{Diagnostic, Error, Result};
 use crate::markdown::highlight::Highlighter;
+use crate::markdown::shortcodes::ShortcodeTemplates;
 use crate::markdown::{self, AnchorLinks, MarkdownContext, Rendered};
 
 /// The rendered Markdown of every page and section, by id.
@@ -26,7 +27,8 @@ pub struct Bodies {
 
 /// Bodies rendered by an earlier build of the same site, reused when
 /// neither the text nor anything it depends on changed: the `[markdown]`
-/// settings, the base URL and the permalinks `@/` links resolve to.
+/// settings, the base URL, the shortcode templates and the permalinks `@/`
+/// links resolve to.
 /// The default cache keeps nothing (a one-off build would only pay for
 /// the copies); [`BodyCache::keeping`] is for `serve`.
 #[derive(Default)]
@@ -90,9 +92,10 @@ pub fn render(
     library: &Library,
     highlighter: &Highlighter,
     urls: &Arc<HashMap<String, String>>,
+    shortcodes: &dyn ShortcodeTemplates,
     cache: &mut BodyCache,
 ) -> Result<(Bodies, Vec<Diagnostic>)> {
-    let settings = settings_of(config);
+    let settings = format!("{}\0{}", settings_of(config), shortcodes.fingerprint());
     if cache.settings != settings || (!Arc::ptr_eq(&cache.urls, urls) && *cache.urls != **urls) {
         cache.entries.clear();
         cache.settings = settings;
@@ -117,6 +120,7 @@ pub fn render(
             file,
             body_line,
             anchor_links,
+            shortcodes: Some(shortcodes),
         };
         let out = markdown::render(&text, &ctx);
         let rendered = Arc::new(out.rendered);

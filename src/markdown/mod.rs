@@ -16,6 +16,7 @@
 pub mod bodies;
 pub mod highlight;
 pub mod links;
+pub mod shortcodes;
 pub mod toc;
 
 use std::fmt::Write as _;
@@ -50,6 +51,8 @@ pub struct MarkdownContext<'a> {
     pub body_line: usize,
     /// Where headings get their anchor link (a section's `insert_anchor_links`).
     pub anchor_links: AnchorLinks,
+    /// The site's shortcode templates (none: shortcode syntax is text).
+    pub shortcodes: Option<&'a dyn shortcodes::ShortcodeTemplates>,
 }
 
 /// A rendered Markdown body.
@@ -85,10 +88,22 @@ pub struct Outcome {
 
 /// Renders a Markdown body.
 pub fn render(body: &str, ctx: &MarkdownContext<'_>) -> Outcome {
+    let expanded = match ctx.shortcodes {
+        Some(templates) => shortcodes::expand(body, options(ctx.config), templates),
+        None => shortcodes::Expanded::unchanged(body),
+    };
     let mut state = Transform::new(body, ctx);
+    for (offset, message, help) in &expanded.errors {
+        state.offset = *offset;
+        let d = state.diagnostic(message.clone());
+        state.diagnostics.0.push(match help {
+            Some(help) => d.with_help(help.clone()),
+            None => d,
+        });
+    }
     let mut events = Vec::new();
-    for (event, range) in Parser::new_ext(body, options(ctx.config)).into_offset_iter() {
-        state.offset = range.start;
+    for (event, range) in Parser::new_ext(&expanded.text, options(ctx.config)).into_offset_iter() {
+        state.offset = expanded.original_offset(range.start);
         state.push(event, &mut events);
     }
     let Transform { headings, more_at, words, links, diagnostics, .. } = state;

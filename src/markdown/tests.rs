@@ -25,6 +25,7 @@ impl Fixture {
             file: Path::new("content/p.md"),
             body_line: 5,
             anchor_links: crate::markdown::AnchorLinks::Default,
+            shortcodes: None,
         };
         render(body, &ctx)
     }
@@ -166,6 +167,7 @@ fn anchor_links_go_where_the_section_says() {
             file: Path::new("content/p.md"),
             body_line: 1,
             anchor_links: place,
+            shortcodes: None,
         };
         render("## Opening times\n", &ctx).rendered.html
     };

@@ -349,7 +349,7 @@ fn taxonomy_values(config: &Config, t: &Taxonomy, pages: &[Value]) -> TaxonomyVa
     }
 }
 
-fn config_value(config: &Config) -> Value {
+pub(crate) fn config_value(config: &Config) -> Value {
     let taxonomies: Vec<Value> = config
         .taxonomies
         .iter()
