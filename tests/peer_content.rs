@@ -55,7 +55,10 @@ fn a_zola_site_with_every_section_and_page_key_builds_unchanged() {
         ("content/docs/b.md", "+++\ntitle = \"B\"\nweight = 2\npath = \"elsewhere/b\"\naliases = [\"/old-b/\"]\n+++\n"),
         ("content/docs/c.md", "+++\ntitle = \"C\"\nweight = 3\nrender = false\nin_search_index = false\n+++\n"),
         ("content/old/_index.md", "+++\ntitle = \"Old\"\nredirect_to = \"docs/\"\n+++\n"),
-        ("content/hidden/_index.md", "+++\ntitle = \"Hidden\"\nrender = false\ninsert_anchor_links = \"heading\"\n+++\n"),
+        (
+            "content/hidden/_index.md",
+            "+++\ntitle = \"Hidden\"\nrender = false\ninsert_anchor_links = \"heading\"\n+++\n",
+        ),
         ("content/hidden/h.md", "+++\ntitle = \"H\"\n+++\n## Inside\n"),
     ]);
     let run = site.run(&["build"]).success();

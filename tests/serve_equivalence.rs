@@ -46,7 +46,8 @@ const SECTION_MORE: &[&str] = &[
     "[cascade]\ndescription = \"From above\"\nauthors = [\"Sam\"]\n[cascade.params]\narea = \"{dir}\"\n",
 ];
 /// Rarer page keys, one at a time.
-const PAGE_MORE: &[&str] = &["", "", "render = false\n", "in_search_index = false\n", "updated = 2026-05-01\n", "linkTitle = \"Short\"\n"];
+const PAGE_MORE: &[&str] =
+    &["", "", "render = false\n", "in_search_index = false\n", "updated = 2026-05-01\n", "linkTitle = \"Short\"\n"];
 const WORDS: &[&str] = &["Meeting", "Repair café", "Rent & rights", "Garden day", "Notes", "Café <b>", "Zine"];
 
 #[derive(Debug, Clone)]

@@ -213,9 +213,7 @@ impl Library {
             .chain(self.pages.iter().map(|p| (p.path.as_str(), p.file.path.as_path())))
             .chain(self.pages.iter().flat_map(|p| p.aliases.iter().map(|a| (a.as_str(), p.file.path.as_path()))))
             .chain(
-                self.sections
-                    .iter()
-                    .flat_map(|s| s.more.aliases.iter().map(|a| (a.as_str(), s.file.path.as_path()))),
+                self.sections.iter().flat_map(|s| s.more.aliases.iter().map(|a| (a.as_str(), s.file.path.as_path()))),
             );
         for (path, file) in items {
             if let Some(first) = seen.insert(path, file) {

@@ -247,9 +247,9 @@ fn section_more(
     }
     let aliases = fm.aliases.iter().map(|a| page::alias_path(path, text, split, a)).collect::<Vec<_>>();
     let cascade = peer.cascade.as_ref().map(|value| {
-        parse_cascade(value, config).map(std::sync::Arc::new).map_err(|e| {
-            key_error("cascade", format!("`cascade`: {e}"), "cascade takes the keys a page may have")
-        })
+        parse_cascade(value, config)
+            .map(std::sync::Arc::new)
+            .map_err(|e| key_error("cascade", format!("`cascade`: {e}"), "cascade takes the keys a page may have"))
     });
     let (aliases, cascade) = match (crate::error::partition_results(aliases), cascade.transpose()) {
         (Ok(a), Ok(c)) if errors.is_empty() => (a, c),

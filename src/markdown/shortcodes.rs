@@ -286,7 +286,9 @@ fn parse_zola_args(p: &mut Cursor<'_>) -> Result<Vec<(String, Value)>, String> {
             return Err(format!("expected `=` after `{key}`"));
         }
         p.skip_space();
-        let value = p.value(false).ok_or_else(|| format!("the value of `{key}` is not a string, number, true/false or list"))?;
+        let value = p
+            .value(false)
+            .ok_or_else(|| format!("the value of `{key}` is not a string, number, true/false or list"))?;
         named.push((key.to_owned(), value));
         p.skip_space();
         if !p.eat(",") && !p.text[p.at..].starts_with(')') {
@@ -443,7 +445,8 @@ impl<'t> Cursor<'t> {
         if first == '[' && !bare {
             return self.list();
         }
-        let len = rest.find(|c: char| c.is_whitespace() || (!bare && matches!(c, ',' | ')' | ']'))).unwrap_or(rest.len());
+        let len =
+            rest.find(|c: char| c.is_whitespace() || (!bare && matches!(c, ',' | ')' | ']'))).unwrap_or(rest.len());
         let word = &rest[..len];
         if word.is_empty() {
             return None;
@@ -562,7 +565,9 @@ mod tests {
 
     #[test]
     fn broken_calls_are_errors_not_panics() {
-        for body in ["{% note() %} no end", "{{< hello", "{{< /hello >}}", "{{ hello(x=) }}", "{{< >}}", "{{ hello(x=\"é"] {
+        for body in
+            ["{% note() %} no end", "{{< hello", "{{< /hello >}}", "{{ hello(x=) }}", "{{< >}}", "{{ hello(x=\"é"]
+        {
             let e = expand_text(body);
             assert!(!e.errors.is_empty() || e.text == body, "{body}: {e:?}");
         }

@@ -175,6 +175,11 @@ fn anchor_links_go_where_the_section_says() {
     assert!(render(AnchorLinks::Left).contains(&format!("<h2 id=\"opening-times\">{link} Opening times</h2>")));
     assert!(render(AnchorLinks::Right).contains(&format!("Opening times {link}</h2>")));
     let heading = render(AnchorLinks::Heading);
-    assert!(heading.contains("<h2 id=\"opening-times\"><a class=\"anchor-heading\" href=\"#opening-times\">Opening times</a></h2>"), "{heading}");
+    assert!(
+        heading.contains(
+            "<h2 id=\"opening-times\"><a class=\"anchor-heading\" href=\"#opening-times\">Opening times</a></h2>"
+        ),
+        "{heading}"
+    );
     assert!(!render(AnchorLinks::None).contains("<a"));
 }

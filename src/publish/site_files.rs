@@ -307,7 +307,13 @@ fn sitemap_urls(site: &Site<'_>) -> Vec<SitemapUrl> {
             library.section_pages[id].iter().filter_map(|&p| lastmod(&library.pages[p])).max_by_key(|z| z.timestamp());
         out.push(SitemapUrl { loc: section.permalink.clone(), lastmod: newest });
     }
-    out.extend(library.pages.iter().filter(|p| p.more.render).map(|p| SitemapUrl { loc: p.permalink.clone(), lastmod: lastmod(p) }));
+    out.extend(
+        library
+            .pages
+            .iter()
+            .filter(|p| p.more.render)
+            .map(|p| SitemapUrl { loc: p.permalink.clone(), lastmod: lastmod(p) }),
+    );
     for taxonomy in site.taxonomies {
         out.push(SitemapUrl { loc: urls::permalink(&config.base_url, &taxonomy.path), lastmod: None });
         out.extend(

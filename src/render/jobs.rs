@@ -163,7 +163,11 @@ impl Renderer<'_> {
             Job::Section { section, .. } => {
                 let section = &self.library.sections[*section];
                 let default = if section.is_home() { "index.html" } else { "section.html" };
-                section.template.as_deref().or_else(|| self.layout_template(section.more.layout.as_deref())).unwrap_or(default)
+                section
+                    .template
+                    .as_deref()
+                    .or_else(|| self.layout_template(section.more.layout.as_deref()))
+                    .unwrap_or(default)
             }
             Job::TaxonomyList(_) => "taxonomy_list.html",
             Job::Term { .. } => "taxonomy_term.html",

@@ -18,7 +18,7 @@ use crate::markdown::shortcodes::{Call, Output, ShortcodeTemplates};
 use crate::render::templates::TemplateSources;
 
 /// The folder of shortcode templates inside `templates/`.
-const FOLDER: &str = "shortcodes/";
+pub const FOLDER: &str = "shortcodes/";
 
 /// The site's shortcodes, ready to render.
 pub struct SiteShortcodes {

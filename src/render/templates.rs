@@ -134,8 +134,11 @@ impl TemplateSources {
 
     /// Parses every template into `tera` (whose functions and filters must
     /// already be registered: Tera checks the names while loading).
+    /// Shortcode templates are left out: they have their own Tera (see
+    /// `render::shortcodes`).
     pub fn add_to(&self, tera: &mut Tera) -> Result<()> {
-        tera.add_raw_templates(self.by_name.values().map(|s| (s.name.as_str(), s.text.as_str())))
+        let pages = self.by_name.values().filter(|s| !s.name.starts_with(crate::render::shortcodes::FOLDER));
+        tera.add_raw_templates(pages.map(|s| (s.name.as_str(), s.text.as_str())))
             .map_err(|e| Error::many(self.diagnostics(&e, None)))
     }
 
