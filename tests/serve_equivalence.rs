@@ -136,11 +136,19 @@ fn template_variants(name: &str) -> &'static [&'static str] {
             "<h1>Not found</h1>{{ config.title }}",
             "<h1>Not found</h1>{% set t = get_taxonomy(kind=\"tags\") %}{{ t.items | length }}{% for i in t.items %}{% for p in i.pages %}{{ p.title }}{% endfor %}{% endfor %}",
         ],
+        // A shortcode: its edit must re-render the pages that call it.
+        "shortcodes/note.html" => &[
+            "<aside class=\"note\">{{ n }}</aside>",
+            "<aside>{{ n }} of {{ nth }}</aside>",
+        ],
+        "shortcodes/part.md" => &["### Part {{ n }}\n\nSee [home](@/_index.md).\n", "### Piece {{ n }}\n"],
         _ => &[],
     }
 }
 
 const TEMPLATES: &[&str] = &[
+    "shortcodes/note.html",
+    "shortcodes/part.md",
     "base.html",
     "partials/foot.html",
     "macros.html",
@@ -264,6 +272,12 @@ fn random_tags(rng: &mut Rng) -> Vec<String> {
 /// Text, sometimes with a link to another page by its file (`@/`).
 fn random_body(rng: &mut Rng, pages: &[PageModel]) -> String {
     let mut body = format!("## Part {}\n\nSome text {}.\n", rng.below(3), rng.below(1000));
+    if rng.chance(30) {
+        body.push_str(&format!("\n{{{{ note(n={}) }}}}\n", rng.below(5)));
+    }
+    if rng.chance(20) {
+        body.push_str(&format!("\n{{{{< part n={} >}}}}\n", rng.below(5)));
+    }
     if !pages.is_empty() && rng.chance(30) {
         let target = rng.pick(pages);
         if !target.draft {
