@@ -219,3 +219,20 @@ fn an_unknown_key_is_an_error_with_a_suggestion() {
     assert!(run.stderr.contains("did you mean `sort_by`?"), "{}", run.stderr);
     assert!(run.stderr.contains("did you mean `linktitle`?"), "{}", run.stderr);
 }
+
+#[test]
+fn a_permalink_pattern_or_a_bad_value_is_a_located_error() {
+    let site = site(&[
+        ("content/p.md", "---\ntitle: P\npermalink: /:year/:title/\n---\n"),
+        ("content/q.md", "---\ntitle: Q\nkeywords: {a: 1}\n---\n"),
+        ("content/s/_index.md", "+++\ninsert_anchor_links = \"top\"\nsort_by = \"random\"\n+++\n"),
+    ]);
+    let run = site.run(&["build"]).failure();
+    assert!(
+        run.stderr.contains("p.md:3:1: the address `/:year/:title/` is not a path inside this site"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("q.md:3:1: `keywords` must be a list of words"), "{}", run.stderr);
+    assert!(run.stderr.contains("`sort_by = \"random\"` is not a known order"), "{}", run.stderr);
+}

@@ -137,10 +137,7 @@ fn template_variants(name: &str) -> &'static [&'static str] {
             "<h1>Not found</h1>{% set t = get_taxonomy(kind=\"tags\") %}{{ t.items | length }}{% for i in t.items %}{% for p in i.pages %}{{ p.title }}{% endfor %}{% endfor %}",
         ],
         // A shortcode: its edit must re-render the pages that call it.
-        "shortcodes/note.html" => &[
-            "<aside class=\"note\">{{ n }}</aside>",
-            "<aside>{{ n }} of {{ nth }}</aside>",
-        ],
+        "shortcodes/note.html" => &["<aside class=\"note\">{{ n }}</aside>", "<aside>{{ n }} of {{ nth }}</aside>"],
         "shortcodes/part.md" => &["### Part {{ n }}\n\nSee [home](@/_index.md).\n", "### Piece {{ n }}\n"],
         _ => &[],
     }

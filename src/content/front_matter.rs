@@ -318,6 +318,12 @@ fn with_file_source_lines(mut err: Error, full_text: &str) -> Error {
     err
 }
 
+/// A diagnostic about `key`, located at the line of the file that sets it.
+pub fn key_diagnostic(path: &Path, text: &str, split: &Split<'_>, key: &str, message: String) -> Diagnostic {
+    let line = key_line(split, key);
+    Diagnostic::new(message).at(path, line, 1).with_source_line(text, line)
+}
+
 /// The 1-based line of the file on which `key` is set in the front matter,
 /// for errors about keys found after deserialising.
 pub fn key_line(split: &Split<'_>, key: &str) -> usize {

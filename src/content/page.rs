@@ -265,13 +265,14 @@ pub(crate) fn merge_missing(into: &mut serde_json::Value, from: Option<&serde_js
 
 /// A page's own `path` (Zola) or `url` (Hugo): a folder path inside the site.
 fn own_path(path: &Path, text: &str, split: &Split<'_>, given: &str) -> Result<String> {
-    let key = if given.contains(':') { "permalink" } else { "path" };
-    let site_path = alias_path(path, text, split, given).map_err(|_| {
-        let line = front_matter::key_line(split, key);
+    let key = peer_key(split, &["path", "url", "permalink"]);
+    let key = key.as_str();
+    // A Jekyll pattern (`/:year/:title/`) is not an address.
+    let checked = if given.contains(':') { Err(()) } else { alias_path(path, text, split, given).map_err(drop) };
+    let site_path = checked.map_err(|()| {
+        let message = format!("the address `{given}` is not a path inside this site");
         crate::error::Error::from(
-            Diagnostic::new(format!("the address `{given}` is not a path inside this site"))
-                .at(path, line, 1)
-                .with_source_line(text, line)
+            front_matter::key_diagnostic(path, text, split, key, message)
                 .with_help("write the address without the domain or `:` patterns, e.g. path = \"about/contact\""),
         )
     })?;
@@ -279,10 +280,8 @@ fn own_path(path: &Path, text: &str, split: &Split<'_>, given: &str) -> Result<S
 }
 
 fn parse_date(path: &Path, text: &str, split: &Split<'_>, key: &str, value: &str) -> Result<PageDate> {
-    PageDate::parse(value).map_err(|msg| {
-        let line = front_matter::key_line(split, key);
-        Diagnostic::new(format!("`{key}`: {msg}")).at(path, line, 1).with_source_line(text, line).into()
-    })
+    PageDate::parse(value)
+        .map_err(|msg| front_matter::key_diagnostic(path, text, split, key, format!("`{key}`: {msg}")).into())
 }
 
 /// The page's slug: from `slug` (checked, never a path), else the file name.
@@ -335,8 +334,7 @@ fn collect_keys(
     let mut problems = Vec::new();
     let known = |name: &str| config.taxonomies.iter().any(|t| t.name == name);
     let key_error = |key: &str, message: String, help: String| {
-        let line = front_matter::key_line(split, key);
-        Diagnostic::new(message).at(path, line, 1).with_source_line(text, line).with_help(help)
+        front_matter::key_diagnostic(path, text, split, key, message).with_help(help)
     };
     for name in fm.taxonomies.keys().filter(|n| !known(n)) {
         problems.push(key_error(
@@ -398,7 +396,6 @@ pub(crate) fn unknown_key<'a>(
     candidates.extend(taxonomies);
     candidates.extend(vocabulary::peer_key_names(kind).map(|k| -> &'a str { k }));
     let suggestion = vocabulary::did_you_mean(key, candidates);
-    let line = front_matter::key_line(split, key);
     let what = match kind {
         Kind::Page => "a page",
         Kind::Section => "a section (_index.md)",
@@ -411,10 +408,7 @@ pub(crate) fn unknown_key<'a>(
     if let Some(s) = suggestion {
         help = format!("did you mean `{s}`? {help}");
     }
-    Diagnostic::new(format!("unknown front matter key `{key}`"))
-        .at(path, line, 1)
-        .with_source_line(text, line)
-        .with_help(help)
+    front_matter::key_diagnostic(path, text, split, key, format!("unknown front matter key `{key}`")).with_help(help)
 }
 
 /// Terms per taxonomy, in config order, from `[taxonomies]` and top-level lists.

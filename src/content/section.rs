@@ -217,8 +217,7 @@ fn section_more(
 ) -> Result<SectionMore> {
     let (peer, problems, unknown) = vocabulary::apply(&fm.rest, Kind::Section);
     let key_error = |key: &str, message: String, help: &str| {
-        let line = front_matter::key_line(split, key);
-        Diagnostic::new(message).at(path, line, 1).with_source_line(text, line).with_help(help)
+        front_matter::key_diagnostic(path, text, split, key, message).with_help(help)
     };
     let mut errors: Vec<Diagnostic> = problems.iter().map(|p| key_error(&p.key, p.message.clone(), &p.help)).collect();
     errors.extend(unknown.iter().map(|k| page::unknown_key(path, text, split, k, Kind::Section, std::iter::empty())));

@@ -49,13 +49,16 @@ pub trait ShortcodeTemplates: Sync {
     fn fingerprint(&self) -> String;
 }
 
+/// `key=value` arguments, in the order written.
+pub type Named = Vec<(String, Value)>;
+
 /// One shortcode call, ready for its template.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Call {
     /// The shortcode's name.
     pub name: String,
     /// `key=value` arguments.
-    pub named: Vec<(String, Value)>,
+    pub named: Named,
     /// Positional arguments (Hugo), the template's `args`.
     pub positional: Vec<Value>,
     /// The text between the opening and closing tags, if any.
@@ -273,7 +276,7 @@ fn parse_zola(text: &str, at: usize) -> Option<Found> {
 const ZOLA_HELP: &str = "write {{ name(key=\"value\") }}, or {% name(key=\"value\") %}text{% end %}";
 
 /// `key=value, key=value` up to `)`.
-fn parse_zola_args(p: &mut Cursor<'_>) -> Result<Vec<(String, Value)>, String> {
+fn parse_zola_args(p: &mut Cursor<'_>) -> Result<Named, String> {
     let mut named = Vec::new();
     loop {
         p.skip_space();
@@ -352,7 +355,7 @@ fn parse_hugo(text: &str, at: usize) -> Found {
 const HUGO_HELP: &str = "write {{< name \"value\" key=\"value\" >}}, with a body up to {{< /name >}}";
 
 /// Hugo arguments: `key=value` or positional values, separated by spaces.
-fn parse_hugo_args(p: &mut Cursor<'_>) -> Result<(Vec<(String, Value)>, Vec<Value>), String> {
+fn parse_hugo_args(p: &mut Cursor<'_>) -> Result<(Named, Vec<Value>), String> {
     let (mut named, mut positional) = (Vec::new(), Vec::new());
     loop {
         p.skip_space();

@@ -15,10 +15,7 @@ use tera::{Context, Kwargs, State, Tera, Value};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::markdown::shortcodes::{Call, Output, ShortcodeTemplates};
-use crate::render::templates::TemplateSources;
-
-/// The folder of shortcode templates inside `templates/`.
-pub const FOLDER: &str = "shortcodes/";
+use crate::render::templates::{SHORTCODES_FOLDER as FOLDER, TemplateSources};
 
 /// The site's shortcodes, ready to render.
 pub struct SiteShortcodes {

@@ -27,6 +27,9 @@ const BUILT_IN: &[(&str, &str)] = &[
     ),
 ];
 
+/// The folder of shortcode templates inside `templates/` (see `render::shortcodes`).
+pub const SHORTCODES_FOLDER: &str = "shortcodes/";
+
 /// One template's text and where it came from.
 #[derive(Debug, Clone)]
 pub struct TemplateSource {
@@ -137,7 +140,7 @@ impl TemplateSources {
     /// Shortcode templates are left out: they have their own Tera (see
     /// `render::shortcodes`).
     pub fn add_to(&self, tera: &mut Tera) -> Result<()> {
-        let pages = self.by_name.values().filter(|s| !s.name.starts_with(crate::render::shortcodes::FOLDER));
+        let pages = self.by_name.values().filter(|s| !s.name.starts_with(SHORTCODES_FOLDER));
         tera.add_raw_templates(pages.map(|s| (s.name.as_str(), s.text.as_str())))
             .map_err(|e| Error::many(self.diagnostics(&e, None)))
     }
