@@ -169,15 +169,16 @@ impl Page {
             Some((d, rest)) => (Some(d), rest.to_owned()),
             None => (None, file.name.clone()),
         };
-        let date_of = |key: &str, raw: Option<String>| -> Result<Option<PageDate>> {
-            raw.map(|r| parse_date(&file.path, text, &split, key, &r)).transpose()
+        // Each date key with the spellings it may have (Hugo's are case-insensitive).
+        let date_of = |keys: &[&str], raw: Option<String>| -> Result<Option<PageDate>> {
+            raw.map(|r| parse_date(&file.path, text, &split, &peer_key(&split, keys), &r)).transpose()
         };
-        let date = date_of("date", fm.date.as_ref().map(front_matter::RawDate::as_text))?
-            .or(date_of(&peer_key(&split, &["publishDate", "pubdate"]), peer.date.clone())?)
+        let date = date_of(&["date"], fm.date.as_ref().map(front_matter::RawDate::as_text))?
+            .or(date_of(&["publishDate", "pubdate"], peer.date.clone())?)
             .or(name_date);
-        let updated = date_of("updated", fm.updated.as_ref().map(front_matter::RawDate::as_text))?
-            .or(date_of(&peer_key(&split, &["lastmod", "modified"]), peer.updated.clone())?);
-        let expires = date_of(&peer_key(&split, &["expiryDate", "unpublishdate"]), peer.expires.clone())?;
+        let updated = date_of(&["updated"], fm.updated.as_ref().map(front_matter::RawDate::as_text))?
+            .or(date_of(&["lastmod", "modified"], peer.updated.clone())?);
+        let expires = date_of(&["expiryDate", "unpublishdate"], peer.expires.clone())?;
         let slug = page_slug(&file.path, text, &split, fm.slug.as_deref(), &name_rest)?;
         let aliases = fm.aliases.iter().map(|a| alias_path(&file.path, text, &split, a)).collect::<Result<Vec<_>>>()?;
         let path = match fm.path.as_deref().or(peer.path.as_deref()) {
@@ -244,6 +245,9 @@ pub(crate) fn with_lines(split: &Split<'_>, ignored: &[IgnoredKey]) -> Vec<(Igno
 /// Which of `spellings` the front matter uses (for error lines); Hugo's
 /// keys are case-insensitive.
 fn peer_key(split: &Split<'_>, spellings: &[&str]) -> String {
+    if let [only] = spellings {
+        return (*only).to_owned();
+    }
     let lower = split.front_matter.to_ascii_lowercase();
     let found = spellings.iter().find(|k| lower.contains(&k.to_ascii_lowercase()));
     found.or(spellings.first()).map(|k| (*k).to_owned()).unwrap_or_default()

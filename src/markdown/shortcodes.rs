@@ -19,6 +19,7 @@
 //! This module parses and splices; the templates are rendered by whoever
 //! implements [`ShortcodeTemplates`] (the render stage, with Tera).
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
@@ -69,9 +70,9 @@ pub struct Call {
 
 /// A body with its shortcodes expanded.
 #[derive(Debug, Default)]
-pub struct Expanded {
-    /// The Markdown to parse.
-    pub text: String,
+pub struct Expanded<'a> {
+    /// The Markdown to parse (the body itself when it calls no shortcode).
+    pub text: Cow<'a, str>,
     /// Each replaced stretch: its range in `text` and in the original body,
     /// to locate diagnostics in the file the editor wrote.
     spans: Vec<(Range<usize>, Range<usize>)>,
@@ -79,10 +80,10 @@ pub struct Expanded {
     pub errors: Vec<(usize, String, Option<String>)>,
 }
 
-impl Expanded {
+impl<'a> Expanded<'a> {
     /// A body without shortcodes, as it is.
-    pub fn unchanged(body: &str) -> Expanded {
-        Expanded { text: body.to_owned(), ..Expanded::default() }
+    pub fn unchanged(body: &'a str) -> Expanded<'a> {
+        Expanded { text: Cow::Borrowed(body), ..Expanded::default() }
     }
 
     /// The offset in the original body of `offset` in the expanded text.
@@ -102,22 +103,26 @@ impl Expanded {
 }
 
 /// Expands every shortcode call of `body` (see the module documentation).
-pub fn expand(body: &str, options: Options, templates: &dyn ShortcodeTemplates) -> Expanded {
-    let mut out = Expanded::default();
+pub fn expand<'a>(body: &'a str, options: Options, templates: &dyn ShortcodeTemplates) -> Expanded<'a> {
     if !body.contains("{{") && !body.contains("{%") {
         return Expanded::unchanged(body);
     }
+    let mut out = Expanded::default();
+    let mut text = String::with_capacity(body.len());
     let code = code_ranges(body, options);
     let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut copied = 0;
     let mut at = 0;
     let mut calls = 0;
+    let mut unclosed = std::collections::HashSet::new();
     while let Some(found) = body[at..].find('{').map(|i| at + i) {
-        if let Some(range) = code.iter().find(|r| r.contains(&found)) {
+        // The ranges are in order: the first one not ending before `found`.
+        let next_code = code.get(code.partition_point(|r| r.end <= found));
+        if let Some(range) = next_code.filter(|r| r.start <= found) {
             at = range.end;
             continue;
         }
-        let Some(parsed) = parse_at(body, found) else {
+        let Some(parsed) = parse_at(body, found, &mut unclosed) else {
             at = found + 1;
             continue;
         };
@@ -140,14 +145,15 @@ pub fn expand(body: &str, options: Options, templates: &dyn ShortcodeTemplates) 
                 String::new()
             }
         };
-        out.text.push_str(&body[copied..found]);
-        let start = out.text.len();
-        out.text.push_str(&replacement);
-        out.spans.push((start..out.text.len(), found..parsed.end));
+        text.push_str(&body[copied..found]);
+        let start = text.len();
+        text.push_str(&replacement);
+        out.spans.push((start..text.len(), found..parsed.end));
         copied = parsed.end;
         at = parsed.end;
     }
-    out.text.push_str(&body[copied..]);
+    text.push_str(&body[copied..]);
+    out.text = Cow::Owned(text);
     out
 }
 
@@ -213,8 +219,10 @@ enum Parsed {
     Error(String, Option<String>),
 }
 
-/// Parses a shortcode call (or an escaped one) starting at `at`, if there is one.
-fn parse_at(text: &str, at: usize) -> Option<Found> {
+/// Parses a shortcode call (or an escaped one) starting at `at`, if there
+/// is one. `unclosed` names the Hugo shortcodes with no closing tag after
+/// an earlier call, so none is looked for again (each look reads to the end).
+fn parse_at(text: &str, at: usize, unclosed: &mut std::collections::HashSet<String>) -> Option<Found> {
     let rest = &text[at..];
     for (open, close, written_open, written_close) in ESCAPES {
         if let Some(inner) = rest.strip_prefix(open) {
@@ -224,7 +232,7 @@ fn parse_at(text: &str, at: usize) -> Option<Found> {
         }
     }
     if rest.starts_with("{{<") || rest.starts_with("{{%") {
-        return Some(parse_hugo(text, at));
+        return Some(parse_hugo(text, at, unclosed));
     }
     if rest.starts_with("{{") || rest.starts_with("{%") {
         return parse_zola(text, at);
@@ -320,7 +328,7 @@ fn find_zola_end(text: &str, from: usize) -> Option<(&str, usize)> {
 
 /// A Hugo call: `{{< name args >}}` or `{{% name args %}}`, with a body up
 /// to a matching closing tag when there is one.
-fn parse_hugo(text: &str, at: usize) -> Found {
+fn parse_hugo(text: &str, at: usize, unclosed: &mut std::collections::HashSet<String>) -> Found {
     let markdown = text[at..].starts_with("{{%");
     let close = if markdown { "%}}" } else { ">}}" };
     let Some(len) = text[at + 3..].find(close) else {
@@ -345,9 +353,16 @@ fn parse_hugo(text: &str, at: usize) -> Found {
     };
     let mut call = Call { name: name.to_owned(), named, positional, body: None, nth: 0 };
     let mut end = end;
-    if !self_closing && let Some((body, after)) = find_hugo_close(text, end, name) {
-        call.body = Some(body.to_owned());
-        end = after;
+    if !self_closing && !unclosed.contains(name) {
+        match find_hugo_close(text, end, name) {
+            Some((body, after)) => {
+                call.body = Some(body.to_owned());
+                end = after;
+            }
+            None => {
+                unclosed.insert(name.to_owned());
+            }
+        }
     }
     Found { kind: Parsed::Call { call, markdown }, end }
 }
@@ -525,7 +540,7 @@ mod tests {
         }
     }
 
-    fn expand_text(body: &str) -> Expanded {
+    fn expand_text(body: &str) -> Expanded<'_> {
         expand(body, Options::empty(), &Fake)
     }
 
