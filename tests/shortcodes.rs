@@ -85,13 +85,15 @@ fn the_commons_shortcodes_render_without_third_party_requests() {
 #[test]
 fn hugo_content_works_with_templates_of_the_same_names() {
     let site = commons_site(&[
-        ("templates/shortcodes/ref.html", "<a href=\"{{ args | first }}\">{{ text | default(value=\"see\") }}</a>"),
+        ("templates/shortcodes/pageref.html", "<a href=\"{{ args | first }}\">{{ text | default(value=\"see\") }}</a>"),
         ("templates/shortcodes/highlight.html", "<pre class=\"hl\">{{ body }}</pre>"),
         (
             "content/h.md",
             "---\ntitle: Hugo\n---\n{{< youtube w7Ft2ymGmfc >}}\n\n{{% notice info %}}\nA *Markdown* body.\n{{% /notice %}}\n\n\
-Read {{< ref \"/about/\" text=\"about us\" >}} now.\n\n{{< highlight >}}a < b{{< /highlight >}}\n\n{{< figure src=\"/images/x.png\" alt=\"X\" attr=\"Photo: Al\" >}}\n",
+Read {{< pageref \"/about/\" text=\"about us\" >}} now.\n\n{{< highlight >}}a < b{{< /highlight >}}\n\n{{< figure src=\"/images/x.png\" alt=\"X\" attr=\"Photo: Al\" >}}\n\n\
+See [the news]({{< relref \"/news\" >}}) and [this]({{< ref \"h.md#top\" >}}).\n",
         ),
+        ("content/news/_index.md", "---\ntitle: News\n---\n"),
     ]);
     let run = site.run(&["build"]).success();
     assert!(!run.stderr.contains("warning"), "{}", run.stderr);
@@ -102,6 +104,8 @@ Read {{< ref \"/about/\" text=\"about us\" >}} now.\n\n{{< highlight >}}a < b{{<
     assert!(body.contains("Read <a href=\"/about/\">about us</a> now."), "{body}");
     assert!(body.contains("<pre class=\"hl\">a &lt; b</pre>"), "{body}");
     assert!(body.contains("<img src=\"/images/x.png\" alt=\"X\" />") && body.contains("Photo: Al"), "{body}");
+    // Hugo's built-in ref and relref write a content file's address.
+    assert!(body.contains("See <a href=\"https://example.org/news/\">the news</a> and <a href=\"https://example.org/h/#top\">this</a>."), "{body}");
 }
 
 #[test]

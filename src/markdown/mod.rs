@@ -89,7 +89,7 @@ pub struct Outcome {
 /// Renders a Markdown body.
 pub fn render(body: &str, ctx: &MarkdownContext<'_>) -> Outcome {
     let expanded = match ctx.shortcodes {
-        Some(templates) => shortcodes::expand(body, options(ctx.config), templates),
+        Some(templates) => shortcodes::expand(body, options(ctx.config), templates, ctx.resolver),
         None => shortcodes::Expanded::unchanged(body),
     };
     let mut state = Transform::new(body, ctx);

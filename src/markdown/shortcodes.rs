@@ -16,6 +16,10 @@
 //! `{{/* name() */}}` (Zola) or `{{</* name */>}}` (Hugo) writes the call
 //! itself.
 //!
+//! Hugo's built-in `ref` and `relref` (`[guide]({{< ref "guides/x.md" >}})`)
+//! write the address of a content file, like an `@/` link, when the site has
+//! no template of that name.
+//!
 //! This module parses and splices; the templates are rendered by whoever
 //! implements [`ShortcodeTemplates`] (the render stage, with Tera).
 
@@ -24,6 +28,8 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use serde_json::Value;
+
+use crate::markdown::links::LinkResolver;
 
 /// The most shortcodes one body may call: a bound on untrusted text.
 const MAX_CALLS: usize = 10_000;
@@ -103,7 +109,13 @@ impl<'a> Expanded<'a> {
 }
 
 /// Expands every shortcode call of `body` (see the module documentation).
-pub fn expand<'a>(body: &'a str, options: Options, templates: &dyn ShortcodeTemplates) -> Expanded<'a> {
+/// `links` resolves Hugo's `ref` and `relref`.
+pub fn expand<'a>(
+    body: &'a str,
+    options: Options,
+    templates: &dyn ShortcodeTemplates,
+    links: &dyn LinkResolver,
+) -> Expanded<'a> {
     if !body.contains("{{") && !body.contains("{%") {
         return Expanded::unchanged(body);
     }
@@ -135,7 +147,7 @@ pub fn expand<'a>(body: &'a str, options: Options, templates: &dyn ShortcodeTemp
             Parsed::Escaped(text) => text,
             Parsed::Call { call, markdown } => {
                 let nth = counts.entry(call.name.clone()).and_modify(|n| *n += 1).or_insert(1);
-                render_call(Call { nth: *nth, ..call }, markdown, templates).unwrap_or_else(|(message, help)| {
+                render_call(Call { nth: *nth, ..call }, markdown, templates, links).unwrap_or_else(|(message, help)| {
                     out.errors.push((found, message, help));
                     String::new()
                 })
@@ -162,8 +174,13 @@ fn render_call(
     call: Call,
     markdown: bool,
     templates: &dyn ShortcodeTemplates,
+    links: &dyn LinkResolver,
 ) -> Result<String, (String, Option<String>)> {
-    let Some(output) = templates.output(&call.name) else {
+    let output = templates.output(&call.name);
+    if output.is_none() && matches!(call.name.as_str(), "ref" | "relref") {
+        return hugo_ref(&call, links);
+    }
+    let Some(output) = output else {
         let names = templates.names();
         let help = if names.is_empty() {
             "there are no shortcodes: add templates/shortcodes/NAME.html (or NAME.md)".to_owned()
@@ -178,6 +195,30 @@ fn render_call(
         (Output::Html, false) => one_html_block(&text),
     })
 }
+
+/// Hugo's `ref "path"`: the address of a content file, found as Hugo finds
+/// it (`/guides/x.md`, `guides/x`, `guides/x/` for a bundle or a section).
+fn hugo_ref(call: &Call, links: &dyn LinkResolver) -> Result<String, (String, Option<String>)> {
+    let target = call.positional.first().or_else(|| call.named.iter().find(|(k, _)| k == "path").map(|(_, v)| v));
+    let Some(Value::String(target)) = target else {
+        return Err((format!("`{}` needs the path of a content file", call.name), Some(REF_HELP.into())));
+    };
+    let (file, anchor) = match target.split_once('#') {
+        Some((file, anchor)) => (file, Some(anchor)),
+        None => (target.as_str(), None),
+    };
+    let file = file.trim().trim_matches('/');
+    let candidates = [file.to_owned(), format!("{file}.md"), format!("{file}/index.md"), format!("{file}/_index.md")];
+    let found =
+        if file.is_empty() { links.permalink("_index.md") } else { candidates.iter().find_map(|c| links.permalink(c)) };
+    match (found, anchor) {
+        (Some(url), Some(anchor)) => Ok(format!("{url}#{anchor}")),
+        (Some(url), None) => Ok(url.to_owned()),
+        (None, _) => Err((format!("`{}`: no content file `{target}`", call.name), Some(REF_HELP.into()))),
+    }
+}
+
+const REF_HELP: &str = "write the path inside content/, e.g. {{< ref \"guides/breakfast-club.md\" >}}";
 
 /// HTML without blank lines or indentation, so Markdown neither ends the
 /// HTML block early nor reads an indented line as code.
@@ -541,7 +582,18 @@ mod tests {
     }
 
     fn expand_text(body: &str) -> Expanded<'_> {
-        expand(body, Options::empty(), &Fake)
+        let links: std::collections::HashMap<String, String> =
+            [("guides/x/index.md".to_owned(), "https://e.org/guides/x/".to_owned())].into();
+        expand(body, Options::empty(), &Fake, &links)
+    }
+
+    #[test]
+    fn hugo_ref_writes_a_content_files_address() {
+        let e = expand_text(
+            "[x]({{< ref \"/guides/x\" >}}) [y]({{< relref \"guides/x/index.md#top\" >}}) {{< ref \"nope.md\" >}}",
+        );
+        assert_eq!(e.text, "[x](https://e.org/guides/x/) [y](https://e.org/guides/x/#top) ");
+        assert!(e.errors[0].1.contains("no content file `nope.md`"), "{:?}", e.errors);
     }
 
     #[test]
