@@ -22,7 +22,9 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-GEN = os.path.join(ROOT, "..", "shared", "bench", "gen_site.py")
+# ../shared beside the checkout, or beside the folder of worktrees.
+GEN = next((g for g in (os.path.join(ROOT, *[".."] * up, "shared", "bench", "gen_site.py") for up in (1, 2))
+            if os.path.exists(g)), os.path.join(ROOT, "..", "shared", "bench", "gen_site.py"))
 BIN = os.path.join(ROOT, "target", "release", "branchpress")
 WORK = "/dev/shm/branchpress-peer-bench" if os.path.isdir("/dev/shm") else "/tmp/branchpress-peer-bench"
 
