@@ -163,3 +163,15 @@ fn a_site_shortcode_overrides_the_themes_and_md_output_is_markdown() {
     assert!(body.contains("<h2 id=\"also-read\">"), "{body}");
     assert!(body.contains("<a href=\"https://example.org/news/\">News</a>"), "{body}");
 }
+
+#[test]
+fn hugos_built_in_highlight_is_a_highlighted_code_block() {
+    let site = commons_site(&[(
+        "content/code.md",
+        "---\ntitle: Code\n---\n{{< highlight toml >}}\ntitle = \"x\"\n{{< /highlight >}}\n",
+    )]);
+    site.run(&["build"]).success();
+    let body = site.output("code/index.html");
+    assert!(body.contains("<pre class=\"code\" data-lang=\"toml\"><code class=\"language-toml\">"), "{body}");
+    assert!(body.contains("class=\"hl-"), "highlighted: {body}");
+}

@@ -17,8 +17,9 @@
 //! itself.
 //!
 //! Hugo's built-in `ref` and `relref` (`[guide]({{< ref "guides/x.md" >}})`)
-//! write the address of a content file, like an `@/` link, when the site has
-//! no template of that name.
+//! write the address of a content file, like an `@/` link, and its
+//! `highlight` (`{{< highlight go >}}code{{< /highlight >}}`) a fenced code
+//! block, when the site has no template of that name.
 //!
 //! This module parses and splices; the templates are rendered by whoever
 //! implements [`ShortcodeTemplates`] (the render stage, with Tera).
@@ -180,6 +181,9 @@ fn render_call(
     if output.is_none() && matches!(call.name.as_str(), "ref" | "relref") {
         return hugo_ref(&call, links);
     }
+    if output.is_none() && call.name == "highlight" {
+        return Ok(hugo_highlight(&call));
+    }
     let Some(output) = output else {
         let names = templates.names();
         let help = if names.is_empty() {
@@ -216,6 +220,19 @@ fn hugo_ref(call: &Call, links: &dyn LinkResolver) -> Result<String, (String, Op
         (Some(url), None) => Ok(url.to_owned()),
         (None, _) => Err((format!("`{}`: no content file `{target}`", call.name), Some(REF_HELP.into()))),
     }
+}
+
+/// Hugo's `highlight LANG`: its body as a fenced code block, highlighted
+/// like any other. The fence is longer than any backtick run in the code.
+fn hugo_highlight(call: &Call) -> String {
+    let lang = match call.positional.first() {
+        Some(Value::String(lang)) => lang.as_str(),
+        _ => "",
+    };
+    let code = call.body.as_deref().unwrap_or("").trim_matches('\n');
+    let longest = code.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    format!("\n{fence}{lang}\n{code}\n{fence}\n")
 }
 
 const REF_HELP: &str = "write the path inside content/, e.g. {{< ref \"guides/breakfast-club.md\" >}}";
@@ -585,6 +602,12 @@ mod tests {
         let links: std::collections::HashMap<String, String> =
             [("guides/x/index.md".to_owned(), "https://e.org/guides/x/".to_owned())].into();
         expand(body, Options::empty(), &Fake, &links)
+    }
+
+    #[test]
+    fn hugo_highlight_is_a_fenced_code_block() {
+        let e = expand_text("{{< highlight go \"linenos=table\" >}}\nfmt.Println(\"`hi`\")\n{{< /highlight >}}");
+        assert_eq!(e.text, "\n```go\nfmt.Println(\"`hi`\")\n```\n");
     }
 
     #[test]
