@@ -399,7 +399,7 @@ pub fn fetch_sources(
             &config.paths.root.join(crate::config::CONFIG_FILE),
             "this site follows no other branches",
         )
-        .with_help("add a [federation] table with [[federation.sources]] to config.toml (see docs/federation.md)")
+        .with_help("run `branchpress follow ADDRESS`, or add a [federation] table to config.toml (`branchpress help federation` shows how)")
         .into());
     };
     let cache = crate::federation::cache_dir(&config.paths.root);

@@ -217,3 +217,17 @@ fn a_theme_beside_the_site_is_found_from_inside_the_site() {
     common::run_in(&site, &["build"]).success();
     assert_eq!(std::fs::read_to_string(site.join("public/index.html")).unwrap(), "from the theme beside");
 }
+
+#[test]
+fn help_prints_the_reference_from_the_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = common::run_in(dir.path(), &["help", "config"]).success();
+    assert!(config.stdout.contains("preserve_dotfiles_in_output") && !config.stdout.contains("### Pages"));
+    let front = common::run_in(dir.path(), &["help", "front-matter"]).success();
+    assert!(front.stdout.contains("| `aliases` |") && !front.stdout.contains("highlight_theme"));
+    assert!(common::run_in(dir.path(), &["help", "templates"]).success().stdout.contains("paginator"));
+    let build = common::run_in(dir.path(), &["help", "build"]).success();
+    assert!(build.stdout.contains("Usage: branchpress build"), "{}", build.stdout);
+    let unknown = common::run_in(dir.path(), &["help", "colours"]).failure();
+    assert!(unknown.stderr.contains("branchpress help front-matter"), "{}", unknown.stderr);
+}

@@ -55,7 +55,7 @@ pub const COMMONS_THEME: &[(&str, &[u8])] = &[
     ("theme.toml", include_bytes!("../../themes/commons/theme.toml")),
 ];
 
-const CONFIG: &str = r#"# Your site's settings. Every key is explained in the branchpress README.
+const CONFIG: &str = r#"# Your site's settings. `branchpress help config` explains every key.
 title = "Our branch"
 description = "News, guides and best practice from our branch."
 # The address the site will be published at.

@@ -6,6 +6,7 @@ mod build;
 mod check;
 mod fetch;
 mod follow;
+mod help;
 pub mod init;
 mod serve;
 
@@ -19,7 +20,7 @@ use fetch::FETCH_EXIT_STATUS;
 
 /// branchpress: build a branch's website from a folder of Markdown.
 #[derive(Debug, Parser)]
-#[command(name = "branchpress", version, about, long_about = None)]
+#[command(name = "branchpress", version, about, long_about = None, disable_help_subcommand = true)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -87,6 +88,11 @@ pub enum Command {
         #[arg(long, default_value = ".")]
         site: PathBuf,
     },
+    /// Print the reference: `help config`, `help front-matter`, `help templates`, or `help COMMAND`.
+    Help {
+        /// config, front-matter, templates, federation, or a command's name.
+        topic: Option<String>,
+    },
     /// Preview the site while you edit it: rebuilds on every save and reloads the browser.
     Serve {
         /// The site folder (holding config.toml).
@@ -116,6 +122,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Follow { address, opml, name, site } => {
             follow::run_follow(&site, address.as_deref(), opml.as_deref(), name.as_deref())
         }
+        Command::Help { topic } => help::run(topic.as_deref()),
         Command::Unfollow { name, site } => follow::run_unfollow(&site, &name),
         Command::Serve { site_dir, port, bind, open, drafts } => {
             serve::run(&crate::serve::ServeOptions { site_dir, port, bind, open, drafts })

@@ -292,7 +292,7 @@ fn help_for(message: &str) -> String {
     if message.contains("not found") || message.contains("not defined") {
         "check the spelling; to use a value only when it exists, wrap it in {% if ... %}".to_owned()
     } else {
-        "see docs/templates.md for what templates can use".to_owned()
+        "`branchpress help templates` lists what templates can use".to_owned()
     }
 }
 
