@@ -202,7 +202,14 @@ fn check_page(
             }
             _ if url.contains(':') => None,
             _ if url.starts_with('#') => Some(format!("{page_path}{url}")),
-            _ if url.starts_with('/') => Some(url.to_owned()),
+            _ if url.starts_with('/') => {
+                let site_path = urls::site_path_of(url, base);
+                if !urls::base_path(base).is_empty() && site_path == url {
+                    outside_the_site(site, output, url, report);
+                    continue;
+                }
+                Some(site_path.to_owned())
+            }
             _ => Some(join_relative(&page_path, url)),
         };
         let Some(site_path) = internal else { continue };
@@ -244,6 +251,22 @@ fn check_page(
             }
         }
     }
+}
+
+/// A root-relative link that leaves a site published under a sub-path
+/// (`/about/` on `https://user.github.io/eastfield/`): the browser asks the
+/// host's root for it, where the site is not.
+fn outside_the_site(site: &LoadedSite, output: &Output<'_>, url: &str, report: &mut CheckReport) {
+    report.links_checked += 1;
+    report.broken += 1;
+    let base = &site.config.base_url;
+    let d = place(site, output, url, url);
+    let message = format!("{url}: outside the site, which lives at {base}/ (in {})", output.key);
+    report.error(Diagnostic { message, ..d }.with_help(format!(
+        "write it as {}{url} or with get_url(path=\"{}\") in a template; in Markdown, /… links get the sub-path by themselves",
+        urls::base_path(base),
+        url.trim_start_matches('/')
+    )));
 }
 
 /// Resolves a relative URL against the page's folder path.

@@ -25,6 +25,7 @@ use std::path::Path;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
+use crate::base::urls;
 use crate::config::MarkdownConfig;
 pub use crate::content::page::AnchorLinks;
 use crate::error::{Diagnostic, line_col};
@@ -244,6 +245,7 @@ impl<'a, 'c> Transform<'a, 'c> {
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 self.image_alt = Some((String::new(), self.line()));
+                let dest_url = self.under_base_path(dest_url);
                 out.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
             }
             Event::End(TagEnd::Image) => {
@@ -402,7 +404,13 @@ impl<'a, 'c> Transform<'a, 'c> {
             self.links.0.push(FoundLink { url: dest_url.to_string(), line });
         }
         self.link_stack.push(false);
+        let dest_url = self.under_base_path(dest_url);
         out.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+    }
+
+    /// A root-relative address (`/about/`) with the site's sub-path, when it has one.
+    fn under_base_path<'e>(&self, url: CowStr<'e>) -> CowStr<'e> {
+        urls::under_base_path(&url, self.ctx.base_url).map_or(url, CowStr::from)
     }
 
     fn end_image(&mut self) {
