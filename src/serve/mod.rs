@@ -44,7 +44,12 @@ pub struct ServeOptions {
 /// library prints nothing, so the same loop could report elsewhere.
 pub enum ServeEvent<'a> {
     /// Listening on an address other computers can reach.
-    ReachableFromOthers(IpAddr),
+    ReachableFromOthers {
+        /// The address.
+        bind: IpAddr,
+        /// Whether drafts are shown (`--drafts`).
+        drafts: bool,
+    },
     /// The asked port was taken; another is used.
     PortTaken {
         /// The port asked for.
@@ -79,7 +84,7 @@ pub fn run(options: &ServeOptions, tell: &dyn Fn(ServeEvent<'_>)) -> Result<()> 
         options.site_dir.canonicalize().map_err(|e| Error::io(&options.site_dir, "open the site folder", &e))?;
     let (listener, address) = listen(options.bind, options.port, tell)?;
     if !options.bind.is_loopback() {
-        tell(ServeEvent::ReachableFromOthers(options.bind));
+        tell(ServeEvent::ReachableFromOthers { bind: options.bind, drafts: options.drafts });
     }
     let host = if options.bind.is_unspecified() { "127.0.0.1".to_owned() } else { address.ip().to_string() };
     let host = if host.contains(':') { format!("[{host}]") } else { host };
@@ -95,7 +100,7 @@ pub fn run(options: &ServeOptions, tell: &dyn Fn(ServeEvent<'_>)) -> Result<()> 
     let files: http::SharedFiles = Arc::new(RwLock::new(Arc::new(Files::new())));
     rebuild_and_tell(&mut preview, &files, &channel, None, tell);
 
-    let _server = http::start(listener, files.clone(), channel.clone())
+    let _server = http::start(listener, files.clone(), channel.clone(), &base_url)
         .map_err(|e| Diagnostic::new(format!("could not start the preview server: {e}")))?;
     let url = format!("{base_url}/");
     tell(ServeEvent::Serving { site_dir: &site_dir, url: &url });
