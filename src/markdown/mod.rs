@@ -14,6 +14,7 @@
 //! and a [`MarkdownContext`] and returns [`Rendered`] plus diagnostics.
 
 pub mod bodies;
+mod footnotes;
 pub mod highlight;
 pub mod links;
 pub mod shortcodes;
@@ -108,6 +109,7 @@ pub fn render(body: &str, ctx: &MarkdownContext<'_>) -> Outcome {
         state.push(event, &mut events);
     }
     let Transform { headings, more_at, words, links, diagnostics, .. } = state;
+    let (events, more_at) = footnotes::to_bottom(events, more_at);
     let (html, summary) = write_html(events, more_at);
     let anchors = headings.iter().map(|h| h.id.clone()).collect();
     let (internal_links, external_links) = links;
@@ -145,7 +147,7 @@ fn write_html(events: Vec<Event<'_>>, more_at: Option<usize>) -> (String, Option
         Some(at) => {
             let mut iter = events.into_iter();
             pulldown_cmark::html::push_html(&mut html, iter.by_ref().take(at));
-            let summary = html.clone();
+            let summary = footnotes::without_references(html.clone());
             pulldown_cmark::html::push_html(&mut html, iter);
             (html, Some(summary))
         }

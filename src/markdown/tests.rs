@@ -39,7 +39,7 @@ fn commonmark_extensions_render() {
     assert!(html.contains("<table>"), "{html}");
     assert!(html.contains("<del>gone</del>"));
     assert!(html.contains("type=\"checkbox\""));
-    assert!(html.contains("footnote-definition"));
+    assert!(html.contains("<footer class=\"footnotes\">") && html.ends_with("</footer>\n"), "{html}");
 }
 
 #[test]
