@@ -31,7 +31,7 @@ use crate::config::MarkdownConfig;
 pub use crate::content::page::AnchorLinks;
 use crate::error::{Diagnostic, line_col};
 use highlight::{Highlighted, Highlighter};
-use links::{FoundLink, LinkResolver};
+use links::{FoundLink, LinkResolver, SpacedAddress};
 use toc::Heading;
 
 /// Words read per minute, for `reading_time`.
@@ -177,6 +177,8 @@ struct Transform<'a, 'c> {
     /// For each open link: whether its end must be written by hand.
     link_stack: Vec<bool>,
     image_alt: Option<(String, usize)>,
+    /// Links and images CommonMark did not read because of a space.
+    spaced: SpacedAddress,
     more_at: Option<usize>,
     words: usize,
     links: (Vec<FoundLink>, Vec<FoundLink>),
@@ -196,6 +198,7 @@ impl<'a, 'c> Transform<'a, 'c> {
             code: None,
             link_stack: Vec::new(),
             image_alt: None,
+            spaced: SpacedAddress::default(),
             more_at: None,
             words: 0,
             links: (Vec::new(), Vec::new()),
@@ -214,6 +217,7 @@ impl<'a, 'c> Transform<'a, 'c> {
     }
 
     fn push<'e>(&mut self, event: Event<'e>, out: &mut Vec<Event<'e>>) {
+        self.note_spaced_address(&event);
         if let Some((_, code)) = &mut self.code {
             match event {
                 Event::Text(t) => code.push_str(&t),
@@ -267,6 +271,20 @@ impl<'a, 'c> Transform<'a, 'c> {
             }
             other => out.push(other),
         }
+    }
+
+    /// A warning for `![photo](damp wall.png)`, which CommonMark shows as text.
+    fn note_spaced_address(&mut self, event: &Event<'_>) {
+        let text = if let Event::Text(t) = event { Some(t.as_ref()) } else { None };
+        let Some((image, address)) = self.spaced.see(text) else { return };
+        let what = if image { "image" } else { "link" };
+        let renamed = address.split_whitespace().collect::<Vec<_>>().join("-");
+        let d = self
+            .diagnostic(format!("this {what} is shown as plain text: its address `{address}` has a space"))
+            .with_help(format!(
+                "write the address between angle brackets, (<{address}>), or rename the file to `{renamed}`"
+            ));
+        self.diagnostics.1.push(d);
     }
 
     fn note_text(&mut self, text: &str) {

@@ -183,3 +183,14 @@ fn anchor_links_go_where_the_section_says() {
     );
     assert!(!render(AnchorLinks::None).contains("<a"));
 }
+
+#[test]
+fn an_image_address_with_a_space_is_a_located_warning() {
+    let f = Fixture::new();
+    let out = f.render("Intro.\n\n![A damp wall](damp wall.png)\n\n`[code](not a link)`\n");
+    assert_eq!(out.warnings.len(), 1, "{:?}", out.warnings);
+    let w = &out.warnings[0];
+    assert!(w.message.contains("image is shown as plain text") && w.message.contains("`damp wall.png`"), "{w:?}");
+    assert_eq!(w.location.as_ref().map(|l| l.line), Some(7), "body starts at line 5, the image is on body line 3");
+    assert!(w.help.as_deref().unwrap_or("").contains("(<damp wall.png>)"), "{w:?}");
+}
