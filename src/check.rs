@@ -88,9 +88,11 @@ pub fn check(site_dir: &Path, external: bool) -> Result<CheckReport> {
         .map(|o| (o.key, urls_and_ids(&String::from_utf8_lossy(o.bytes)).1.into_iter().collect()))
         .collect();
     let mut externals: BTreeMap<String, (PathBuf, usize)> = BTreeMap::new();
+    let mut config_links = ConfigLinks::new(&site);
     for output in outputs.iter().filter(|o| o.key.ends_with(".html")) {
-        check_page(&site, output, &files, &ids, &mut report, &mut externals);
+        check_page(&site, output, &files, &ids, &mut report, &mut externals, &mut config_links);
     }
+    config_links.report(&mut report);
     check_content(&site, &mut report);
     check_feeds(&site, &outputs, &mut report);
     if external {
@@ -178,6 +180,7 @@ fn check_page(
     ids: &HashMap<&str, HashSet<String>>,
     report: &mut CheckReport,
     externals: &mut BTreeMap<String, (PathBuf, usize)>,
+    config_links: &mut ConfigLinks,
 ) {
     let base = &site.config.base_url;
     let page_path = format!("/{}", output.key.trim_end_matches("index.html"));
@@ -223,6 +226,7 @@ fn check_page(
         // `damp%20wall.pdf` is the file `damp wall.pdf`, as a web server reads it.
         let file_path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
         match urls::find_output_file(&file_path, |key| files.contains_key(key)) {
+            None if config_links.note(url, path, what) => {}
             None => {
                 report.broken += 1;
                 let d = place(site, output, url, path);
@@ -250,6 +254,65 @@ fn check_page(
                 }
             }
         }
+    }
+}
+
+/// Broken addresses written in `config.toml` (a menu item, a logo): the
+/// theme writes them on every page, so each is reported once, at its line
+/// in `config.toml`, not once per page in the theme's templates.
+struct ConfigLinks {
+    path: PathBuf,
+    text: String,
+    /// By address as written: its line, what it should be, how many pages link to it.
+    broken: BTreeMap<String, (usize, &'static str, usize)>,
+}
+
+impl ConfigLinks {
+    fn new(site: &LoadedSite) -> ConfigLinks {
+        let path = site.config.paths.root.join(crate::config::CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        ConfigLinks { path, text, broken: BTreeMap::new() }
+    }
+
+    /// Records a broken `url` (site path `path`) if `config.toml` writes it,
+    /// as the URL or the path (with or without its leading `/`), in quotes.
+    fn note(&mut self, url: &str, path: &str, what: &'static str) -> bool {
+        let written = [url, path, path.trim_start_matches('/')]
+            .into_iter()
+            .filter(|w| !w.is_empty())
+            .find_map(|w| self.text.find(&format!("\"{w}\"")).map(|at| (w, at)));
+        let Some((written, at)) = written else { return false };
+        let line = self.text[..at].matches('\n').count() + 1;
+        self.broken.entry(written.to_owned()).or_insert((line, what, 0)).2 += 1;
+        true
+    }
+
+    fn report(self, report: &mut CheckReport) {
+        for (written, (line, what, pages)) in self.broken {
+            report.broken += pages;
+            let pages = if pages == 1 { "1 page".to_owned() } else { format!("{pages} pages") };
+            let setting = setting_at(&self.text, line);
+            let d =
+                Diagnostic::new(format!("{setting}`{written}` leads to no {what} (the theme links to it on {pages})"))
+                    .at(&self.path, line, 0)
+                    .with_source_line(&self.text, line)
+                    .with_help(format!("fix the address in config.toml, or create the {what} it names"));
+            report.error(d);
+        }
+    }
+}
+
+/// The setting written on `line` of a TOML text, as `[table] key: `
+/// (`[extra] logo: `), found from the line's key and the table above it.
+fn setting_at(text: &str, line: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(own) = lines.get(line.wrapping_sub(1)) else { return String::new() };
+    let key = own.split_once('=').map_or("", |(k, _)| k.trim());
+    let table = lines[..line - 1].iter().rev().map(|l| l.trim()).find(|l| l.starts_with('[')).unwrap_or("");
+    match (table, key) {
+        (_, "") => String::new(),
+        ("", key) => format!("{key}: "),
+        (table, key) => format!("{table} {key}: "),
     }
 }
 
@@ -445,5 +508,13 @@ mod tests {
         let yaml = "---\ntitle: x\n---\n![damp](<damp wall.png>)\n";
         assert_eq!(line_in(yaml, "damp%20wall.png", "/news/x/damp%20wall.png"), Some(4));
         assert_eq!(body_start("No front matter\n"), 0);
+    }
+
+    #[test]
+    fn a_setting_is_named_by_its_table_and_key() {
+        let text = "title = \"T\"\n\n[extra]\n# the header\nlogo = \"logo.png\"\n";
+        assert_eq!(setting_at(text, 5), "[extra] logo: ");
+        assert_eq!(setting_at(text, 1), "title: ");
+        assert_eq!(setting_at(text, 4), "");
     }
 }
