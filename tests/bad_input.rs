@@ -255,3 +255,26 @@ fn a_heading_of_a_megabyte_builds_with_a_short_id() {
     let id = html.split("<h2 id=\"").nth(1).and_then(|rest| rest.split('"').next()).unwrap_or_default();
     assert!(id.starts_with("word-word") && id.len() < 128, "{}", &id[..id.len().min(200)]);
 }
+
+/// Template mistakes say what is wrong: the value and its likely field, the
+/// tag left open and where it opened.
+#[test]
+fn template_mistakes_are_said_plainly() {
+    let site = Site::new(BASIC);
+    site.write(
+        "templates/taxonomy_term.html",
+        "<h1>{{ term.name }}</h1>{% for p in term.pages %}<li>{{ p.titel }}</li>{% endfor %}",
+    );
+    let run = site.run(&["build"]).failure();
+    assert!(run.stderr.contains("templates/taxonomy_term.html:1:"), "{}", run.stderr);
+    assert!(run.stderr.contains("`p` has no field `titel` (did you mean `title`?)"), "{}", run.stderr);
+
+    let site = Site::new(BASIC);
+    site.write(
+        "templates/taxonomy_term.html",
+        "<h1>{{ term.name }}</h1>\n{% for p in term.pages %}\n<li>{{ p.title }}</li>\n",
+    );
+    let run = site.run(&["build"]).failure();
+    assert!(run.stderr.contains("the `{% for %}` at line 2, column 1 is never closed"), "{}", run.stderr);
+    assert!(run.stderr.contains("add `{% endfor %}`"), "{}", run.stderr);
+}

@@ -7,5 +7,6 @@ pub mod functions;
 pub mod jobs;
 pub mod network;
 pub mod shortcodes;
+mod template_errors;
 pub mod templates;
 pub mod values;

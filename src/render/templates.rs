@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use tera::Tera;
 
+use super::template_errors;
 use crate::config::Config;
 use crate::content::walk::files_under;
 use crate::error::{Diagnostic, Error, Result};
@@ -170,9 +171,10 @@ impl TemplateSources {
         match err.kind() {
             tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
                 let span = report.span();
-                let d = Diagnostic::new(format!("{}{while_rendering}", report.message()));
-                self.locate(d, report.filename(), span.start_line, span.start_col + 1)
-                    .with_help(help_for(report.message()))
+                let (line, column) = (span.start_line, span.start_col + 1);
+                let (message, help) = self.explained(report.message(), report.filename(), line, column);
+                let d = Diagnostic::new(format!("{message}{while_rendering}"));
+                self.locate(d, report.filename(), line, column).with_help(help)
             }
             tera::ErrorKind::MissingParent { current, parent } => {
                 let d =
@@ -204,8 +206,17 @@ impl TemplateSources {
         let line: usize = parts.next()?.parse().ok()?;
         let name = parts.next()?;
         let while_rendering = rendering.map(|p| format!(" (while rendering {})", p.display())).unwrap_or_default();
+        let (message, help) = self.explained(message, name, line, column);
         let d = Diagnostic::new(format!("{message}{while_rendering}"));
-        Some(self.locate(d, name, line, column).with_help(help_for(message)))
+        Some(self.locate(d, name, line, column).with_help(help))
+    }
+
+    /// Tera's message about template `name`, said plainly when
+    /// [`template_errors::explain`] knows how, and its help.
+    fn explained(&self, message: &str, name: &str, line: usize, column: usize) -> (String, String) {
+        self.get(name)
+            .and_then(|src| template_errors::explain(message, &src.text, line, column))
+            .unwrap_or_else(|| (message.to_owned(), help_for(message)))
     }
 
     /// Places `d` at `line`:`column` of the template `name`'s file.
