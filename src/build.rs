@@ -25,7 +25,7 @@ use crate::output::sink::{Sink, StagingDir};
 use crate::output::{collisions, folder};
 use crate::publish::site_files;
 use crate::render::functions::{self, FunctionData, Reads};
-use crate::render::jobs::{self, Job, Renderer};
+use crate::render::jobs::{self, Job, NOT_FOUND_PAGE, Renderer};
 use crate::render::network::{self, NetworkValues};
 use crate::render::shortcodes::SiteShortcodes;
 use crate::render::templates::TemplateSources;
@@ -268,7 +268,9 @@ impl LoadedSite {
             .map(|job| {
                 let (file, reads) = functions::tracking(|| renderer.render(job));
                 let file = file?;
-                if self.config.relative_urls {
+                // The 404 page is served at any depth by hosts, so its
+                // addresses stay absolute to keep it styled everywhere.
+                if self.config.relative_urls && file.path != NOT_FOUND_PAGE {
                     let html = urls::make_relative(&file.html, &file.path, &self.config.base_url);
                     write_html(sink, &file.path, &html)?;
                 } else {

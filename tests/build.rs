@@ -176,7 +176,8 @@ fn relative_urls_work_opened_from_disk() {
     site.run(&["build", "--relative-urls"]).success();
     let mut checked = 0;
     for (path, bytes) in snapshot(&site.public()) {
-        if !path.ends_with(".html") {
+        // The 404 page keeps absolute addresses: hosts serve it at any depth.
+        if !path.ends_with(".html") || path == "404.html" {
             continue;
         }
         let html = String::from_utf8(bytes).unwrap();

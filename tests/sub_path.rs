@@ -82,3 +82,23 @@ fn relative_urls_under_a_sub_path_stay_inside_the_site() {
         assert!(file.exists(), "{address} from /about/ does not exist: {}", file.display());
     }
 }
+
+/// With relative URLs the 404 page still works at any depth (hosts serve it
+/// for any missing address) and every page's canonical link is absolute.
+#[test]
+fn relative_urls_keep_the_404_page_absolute_and_canonical_links_absolute() {
+    let site = Site::new(&[
+        ("config.toml", "title = \"T\"\nbase_url = \"https://user.github.io/eastfield/\"\ntheme = \"commons\"\n"),
+        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+        ("content/news/_index.md", "+++\ntitle = \"News\"\n+++\n"),
+        ("content/news/a.md", "+++\ntitle = \"A\"\ndate = 2026-01-01\n+++\nx\n"),
+    ]);
+    site.copy_commons_theme();
+    site.run(&["build", "--relative-urls"]).success();
+    let not_found = site.output("404.html");
+    let stylesheet = not_found.split("rel=\"stylesheet\" href=\"").nth(1).unwrap().split('"').next().unwrap();
+    assert!(stylesheet.starts_with("https://user.github.io/eastfield/"), "{stylesheet}");
+    let page = site.output("news/a/index.html");
+    assert!(page.contains(r#"<link rel="canonical" href="https://user.github.io/eastfield/news/a/">"#), "{page}");
+    assert!(page.contains("href=\"../../"), "other links are relative: {page}");
+}

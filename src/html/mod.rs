@@ -204,6 +204,11 @@ fn srcset_candidates(value: &str) -> Vec<(&str, &str)> {
 
 /// Copies `tag` into `out`, with its URL attributes mapped.
 fn rewrite_tag(out: &mut String, tag: &StartTag<'_>, map: &impl Fn(&str) -> Option<String>) {
+    // A canonical link names the page's one true address: always absolute.
+    if is_canonical_link(tag) {
+        out.push_str(tag.raw);
+        return;
+    }
     let mut copied = 0;
     for attr in &tag.attrs {
         let value = decode_entities(attr.value);
@@ -223,6 +228,15 @@ fn rewrite_tag(out: &mut String, tag: &StartTag<'_>, map: &impl Fn(&str) -> Opti
         }
     }
     out.push_str(&tag.raw[copied..]);
+}
+
+/// `<link rel="canonical">`.
+fn is_canonical_link(tag: &StartTag<'_>) -> bool {
+    tag.name.eq_ignore_ascii_case("link")
+        && tag.attrs.iter().any(|a| {
+            a.name.eq_ignore_ascii_case("rel")
+                && decode_entities(a.value).split(is_html_space).any(|r| r.eq_ignore_ascii_case("canonical"))
+        })
 }
 
 /// The absolute form of a relative URL; None when it should be left as written.

@@ -89,6 +89,9 @@ impl NetworkDirectory {
     }
 }
 
+/// The site path of the page hosts show for a missing address.
+pub const NOT_FOUND_PAGE: &str = "/404.html";
+
 /// Every job of a site, in a stable order.
 pub fn plan(library: &Library, taxonomies: &[Taxonomy], network: Option<&NetworkValues>) -> Vec<Job> {
     let rendered = library.pages.iter().enumerate().filter(|(_, p)| p.more.render);
@@ -226,7 +229,7 @@ impl Renderer<'_> {
                 paginate::pager_path(&self.taxonomies[*taxonomy].terms[*term].path, *pager)
             }
             Job::Redirect { from, .. } => from.clone(),
-            Job::NotFound => "/404.html".to_owned(),
+            Job::NotFound => NOT_FOUND_PAGE.to_owned(),
             Job::Network { listing, pager } => match self.network {
                 Some(n) => paginate::pager_path(&n.listings[*listing].path, *pager),
                 None => String::new(),
@@ -250,9 +253,9 @@ impl Renderer<'_> {
                 Ok(RenderedFile { path: from.clone(), html: redirect_html(&to) })
             }
             Job::NotFound => {
-                let mut ctx = self.context("/404.html");
+                let mut ctx = self.context(NOT_FOUND_PAGE);
                 ctx.insert_value("page", Value::none());
-                self.template("404.html", "/404.html", ctx, None)
+                self.template("404.html", NOT_FOUND_PAGE, ctx, None)
             }
             Job::Network { listing, pager } => self.network_listing(*listing, *pager),
             Job::NetworkDirectory(directory) => {
