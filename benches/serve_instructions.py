@@ -13,7 +13,9 @@ instructions per edit. Compare two builds (an older commit's with
 --binary) to tell whether a change made the preview do more work; the
 file it writes can be read with callgrind_annotate to see where.
 It counts work on every thread, not the time to the reload: pair it with
-benches/serve_speed.py. Build first: cargo build --release.
+benches/serve_speed.py. Build first: cargo build --release (or, to see
+function names in callgrind_annotate, cargo build --profile profiling and
+--binary target/profiling/branchpress).
 """
 import argparse
 import os
