@@ -216,6 +216,9 @@ impl Config {
     pub fn parse(site_root: &Path, path: &Path, text: &str) -> Result<Config> {
         let raw: RawConfig = parse_toml(path, text)?;
         raw.check_lengths(path, text)?;
+        let theme_static = raw.theme.as_deref().map(|t| find_theme(site_root, t).join("static"));
+        let static_dirs: Vec<PathBuf> = [Some(site_root.join("static")), theme_static].into_iter().flatten().collect();
+        check_look(&raw.extra, &static_dirs, path, text)?;
         raw.validate(site_root, path)
     }
 
@@ -223,6 +226,52 @@ impl Config {
     pub fn home_url(&self) -> String {
         format!("{}/", self.base_url)
     }
+}
+
+/// The `[extra]` settings that change a theme's look (the commons theme
+/// reads them; other themes may too): colours, which become CSS, and
+/// files from `static/`.
+const COLOUR_SETTINGS: &[&str] = &["accent", "background", "text", "link"];
+
+/// Checks the look settings of `[extra]` where they are written: a colour
+/// must be a CSS colour (it is written into a stylesheet), and a stylesheet
+/// or logo must be a file in `static/`, so a mistake is one error at its
+/// line rather than a page without styles.
+fn check_look(extra: &toml::Table, static_dirs: &[PathBuf], path: &Path, text: &str) -> Result<()> {
+    let at = |key: &str| {
+        let offset = text.find(&format!("\n{key} =")).or_else(|| text.find(&format!("\n{key}="))).map_or(0, |o| o + 1);
+        Diagnostic::new(String::new()).at_offset(path, text, offset)
+    };
+    for key in COLOUR_SETTINGS {
+        let Some(value) = extra.get(*key) else { continue };
+        let written = value.as_str().unwrap_or_default();
+        // An empty string means the theme's colour (theme.toml writes it so).
+        if value.as_str().is_some_and(|v| v.trim().is_empty() || csscolorparser::parse(v).is_ok()) {
+            continue;
+        }
+        let squeezed: String = written.split_whitespace().collect();
+        let help = if csscolorparser::parse(&squeezed).is_ok() && !written.trim().is_empty() {
+            format!("write it as one word: {key} = \"{squeezed}\"")
+        } else {
+            format!("write a CSS colour in quotes, such as {key} = \"#2f6f3e\" or {key} = \"darkgreen\"")
+        };
+        return Err(Diagnostic { message: format!("[extra] {key} = {value} is not a colour"), ..at(key) }
+            .with_help(help)
+            .into());
+    }
+    let stylesheets = extra.get("stylesheets").and_then(|v| v.as_array()).into_iter().flatten();
+    let files = stylesheets.map(|v| ("stylesheets", v)).chain(extra.get("logo").map(|v| ("logo", v)));
+    for (key, value) in files {
+        let name = value.as_str().unwrap_or_default().trim_start_matches('/');
+        let found = !name.is_empty() && !name.contains("..") && static_dirs.iter().any(|d| d.join(name).is_file());
+        if !found {
+            let folder = static_dirs.first().map(|d| d.display().to_string()).unwrap_or_default();
+            return Err(Diagnostic { message: format!("[extra] {key}: {value} is not a file in static/"), ..at(key) }
+                .with_help(format!("put the file in {folder}, or fix the name"))
+                .into());
+        }
+    }
+    Ok(())
 }
 
 /// Longest one-line setting (title, base URL, branch name, ...), in bytes.

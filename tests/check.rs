@@ -141,7 +141,7 @@ fn a_broken_menu_item_or_logo_is_one_error_in_config_toml() {
         (
             "config.toml",
             "title = \"T\"\nbase_url = \"https://t.example\"\ntheme = \"commons\"\n\n[extra]\n\
-             menu = [{ name = \"News\", url = \"newz/\" }]\nlogo = \"logo.png\"\n",
+             menu = [{ name = \"News\", url = \"newz/\" }, { name = \"Logo\", url = \"logo.png\" }]\n",
         ),
         ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
         ("content/news/_index.md", "+++\ntitle = \"News\"\n+++\n"),
@@ -157,7 +157,7 @@ fn a_broken_menu_item_or_logo_is_one_error_in_config_toml() {
         run.stderr
     );
     assert!(
-        errors.iter().any(|e| e.contains("config.toml:7: [extra] logo: `logo.png` leads to no file")),
+        errors.iter().any(|e| e.contains("config.toml:6: [extra] menu: `logo.png` leads to no page")),
         "{}",
         run.stderr
     );

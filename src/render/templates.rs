@@ -53,18 +53,32 @@ pub struct TemplateSources {
 }
 
 impl TemplateSources {
-    /// Reads the built-in templates, then the theme's, then the site's.
+    /// Reads the built-in templates, then the theme's (also under the
+    /// theme's name), then the site's.
     pub fn load(config: &Config) -> Result<TemplateSources> {
         let mut by_name = BTreeMap::new();
         for (name, text) in BUILT_IN {
             let src = TemplateSource { name: (*name).to_owned(), path: None, text: (*text).to_owned() };
             by_name.insert(src.name.clone(), src);
         }
-        let dirs = config.paths.theme.iter().map(|t| t.join("templates")).chain([config.paths.templates.clone()]);
-        for dir in dirs {
-            for src in read_dir(&dir)? {
+        if let (Some(theme), Some(dir)) = (&config.theme, &config.paths.theme) {
+            for src in read_dir(&dir.join("templates"))? {
+                // Also as `commons/base.html` (and Zola's `commons/templates/base.html`),
+                // so a site's own `base.html` can extend the theme's and override one block.
+                let prefixes = if src.name.starts_with(SHORTCODES_FOLDER) {
+                    Vec::new()
+                } else {
+                    vec![format!("{theme}/"), format!("{theme}/templates/")]
+                };
+                for prefix in prefixes {
+                    let name = format!("{prefix}{}", src.name);
+                    by_name.insert(name.clone(), TemplateSource { name, ..src.clone() });
+                }
                 by_name.insert(src.name.clone(), src);
             }
+        }
+        for src in read_dir(&config.paths.templates)? {
+            by_name.insert(src.name.clone(), src);
         }
         Ok(TemplateSources { by_name })
     }
