@@ -274,3 +274,124 @@ fn a_malformed_export_is_an_error_at_its_line_and_column() {
     assert!(run.stderr.contains(&format!("export.xml:{line}:")), "{}", run.stderr);
     assert!(!work.path().join("site").exists());
 }
+
+const JEKYLL: &[(&str, &str)] = &[
+    (
+        "_config.yml",
+        "title: Eastgate Food Network\ndescription: Food for everyone in Eastgate\nurl: \"https://eastgate.example.org\"\npermalink: pretty\n",
+    ),
+    ("index.md", "---\nlayout: home\ntitle: Welcome\n---\nWe share food.\n"),
+    (
+        "_posts/2024-03-14-food-bank-opens.md",
+        "---\nlayout: post\ntitle: \"The food bank opens\"\ncategories: [news]\ntags: [food]\nexcerpt: Saturdays from ten.\n---\nCome along.\n\n{% highlight ruby %}\nputs \"open\"\n{% endhighlight %}\n\n{% include signup.html %}\n",
+    ),
+    ("_posts/2024-01-02-hello.markdown", "---\ntitle: Hello\ndate: 2024-01-02 10:00:00 +0100\n---\nFirst post.\n"),
+    ("_drafts/next-steps.md", "---\ntitle: Next steps\n---\nSoon.\n"),
+    ("about.md", "---\ntitle: About\npermalink: /about-us/\n---\nWho we are.\n"),
+    ("assets/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
+    ("_layouts/default.html", "<html>{{ content }}</html>"),
+];
+
+#[test]
+fn jekyll_site_becomes_a_site_that_builds_checks_clean_and_keeps_old_addresses() {
+    let work = tempfile::tempdir().unwrap();
+    for (path, text) in JEKYLL {
+        write(&work.path().join("old"), path, text.as_bytes());
+    }
+    let run = run_in(work.path(), &["import", "jekyll", "old", "site"]).success();
+    for expected in [
+        "content/news/food-bank-opens.md: from _posts/2024-03-14-food-bank-opens.md",
+        "Liquid tags left as inline code: include",
+        "_layouts/default.html",
+        "keys not kept: layout",
+    ] {
+        assert!(run.stdout.contains(expected), "report lacks {expected:?}:\n{}", run.stdout);
+    }
+    let site = work.path().join("site");
+    let config: toml::Table = read(&site, "config.toml").parse().unwrap();
+    assert_eq!(config["title"].as_str(), Some("Eastgate Food Network"));
+    assert_eq!(config["base_url"].as_str(), Some("https://eastgate.example.org"));
+    assert!(read(&site, "content/news/next-steps.md").contains("draft = true"));
+
+    let public = build_and_check(&site);
+    let html = Html::parse_document(&std::fs::read_to_string(public.join("news/food-bank-opens/index.html")).unwrap());
+    assert!(select_texts(&html, "pre code").iter().any(|t| t.contains("puts \"open\"")));
+    assert!(select_texts(&html, "code").iter().any(|t| t == "{% include signup.html %}"));
+    let hello = std::fs::read_to_string(public.join("news/hello/index.html")).unwrap();
+    assert!(hello.contains("2024-01-02"), "{hello}");
+    assert_eq!(std::fs::read_to_string(public.join("assets/logo.svg")).unwrap(), JEKYLL[6].1);
+    assert!(!public.join("news/next-steps").exists());
+    for (old, new) in [
+        ("/news/2024/03/14/food-bank-opens/", "/news/food-bank-opens/"),
+        ("/2024/01/02/hello/", "/news/hello/"),
+        ("/about-us/", "/about/"),
+    ] {
+        assert!(redirect_target(&public, old).ends_with(new), "{old} -> {}", redirect_target(&public, old));
+    }
+}
+
+const HUGO: &[(&str, &str)] = &[
+    (
+        "hugo.toml",
+        "baseURL = \"https://hugo.example.org/\"\ntitle = \"Hilltop Tenants\"\nlanguageCode = \"en-us\"\n[taxonomies]\ntag = \"tags\"\ncategory = \"categories\"\n[params]\ndescription = \"Tenants on the hill\"\nmastodon = \"@hilltop@example.social\"\n[[menu.main]]\nname = \"Posts\"\nurl = \"/posts/\"\nweight = 1\n",
+    ),
+    ("content/_index.md", "+++\ntitle = \"Home\"\n+++\nHello from the hill.\n"),
+    ("content/posts/_index.md", "---\ntitle: Posts\nlinkTitle: Everything\ncascade:\n  banner: x\n---\n"),
+    (
+        "content/posts/first.md",
+        "---\ntitle: First\ndate: 2024-05-01\nlastmod: 2024-05-03\ntags: [repairs]\nkeywords: [damp, mould]\nparams:\n  mood: hopeful\nurl: /2024/first-post/\nlayout: wide\nexpiryDate: 2030-01-01\n---\nDamp flats. {{< youtube abc >}}\n",
+    ),
+    ("content/posts/bundle/index.md", "+++\ntitle = \"With a map\"\ndate = 2024-06-01\n+++\n![the map](map.svg)\n"),
+    ("content/posts/bundle/map.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
+    (
+        "content/guides/meeting.md",
+        "+++\ntitle = \"Running a meeting\"\ndate = 2024-02-01T18:00:00Z\n+++\nStart on time.\n",
+    ),
+    ("static/images/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
+];
+
+#[test]
+fn hugo_site_becomes_a_site_that_builds_checks_clean_and_keeps_old_addresses() {
+    let work = tempfile::tempdir().unwrap();
+    for (path, text) in HUGO {
+        write(&work.path().join("old"), path, text.as_bytes());
+    }
+    let run = run_in(work.path(), &["import", "hugo", "old", "site"]).success();
+    for expected in [
+        "content/posts/first.md: front matter keys not kept: expiryDate, layout",
+        "content/posts/first.md: 1 Hugo shortcode(s)",
+        "content/posts/_index.md: front matter keys not kept: cascade",
+        "content/guides/_index.md: written",
+    ] {
+        assert!(run.stdout.contains(expected), "report lacks {expected:?}:\n{}", run.stdout);
+    }
+    let site = work.path().join("site");
+    let config: toml::Table = read(&site, "config.toml").parse().unwrap();
+    assert_eq!(config["base_url"].as_str(), Some("https://hugo.example.org"));
+    assert_eq!(config["description"].as_str(), Some("Tenants on the hill"));
+    assert_eq!(config["extra"]["mastodon"].as_str(), Some("@hilltop@example.social"));
+    assert_eq!(config["extra"]["menu"][0]["url"].as_str(), Some("posts/"));
+    let first = read(&site, "content/posts/first.md");
+    let front: toml::Table = first.split("+++\n").nth(1).unwrap().parse().unwrap();
+    assert_eq!(front["updated"].to_string(), "2024-05-03");
+    assert_eq!(front["extra"]["keywords"].as_array().unwrap().len(), 2);
+    assert_eq!(front["extra"]["mood"].as_str(), Some("hopeful"));
+    assert_eq!(front["taxonomies"]["tags"].as_array().unwrap()[0].as_str(), Some("repairs"));
+
+    let public = build_and_check(&site);
+    assert!(public.join("posts/bundle/map.svg").is_file());
+    assert!(public.join("images/logo.svg").is_file());
+    assert!(public.join("guides/meeting/index.html").is_file());
+    assert!(public.join("tags/repairs/index.html").is_file());
+    assert!(redirect_target(&public, "/2024/first-post/").ends_with("/posts/first/"));
+}
+
+#[test]
+fn a_malformed_jekyll_config_is_an_error_at_its_line() {
+    let work = tempfile::tempdir().unwrap();
+    write(&work.path().join("old"), "_config.yml", b"title: ok\ndescription: [unclosed\n");
+    let run = run_in(work.path(), &["import", "jekyll", "old", "site"]).failure();
+    assert!(run.stderr.contains("_config.yml:"), "{}", run.stderr);
+    assert!(!run.stderr.contains("panicked"));
+    assert!(!work.path().join("site").exists());
+}

@@ -108,6 +108,8 @@ fn import_other(plan: &mut Plan, settings: &mut SiteSettings, rel: &str, path: &
     peer::map_keys(&mut page, &source, &Mapping { source_name: rel, taxonomies: &settings.taxonomies }, plan);
     if is_home {
         page.front_matter.retain(|k, _| matches!(k, "title" | "description" | "extra"));
+        // Pages at the top are undated: listed by weight, not by date.
+        page.front_matter.insert("sort_by".into(), "weight".into());
     } else {
         let title = page.front_matter.get("title").and_then(|t| t.as_str()).unwrap_or(stem).to_owned();
         settings.menu.push((title, format!("{}/", file.trim_end_matches(".md"))));

@@ -167,6 +167,13 @@ impl ImportedPage {
     }
 }
 
+/// The home page (`content/_index.md`): the site's title and description;
+/// its pages (an "About" page, ...) are undated, so listed by weight.
+pub fn home_page(settings: &SiteSettings) -> String {
+    let title = Value::from(settings.title.clone());
+    format!("+++\ntitle = {title}\nsort_by = \"weight\"\n+++\n{}\n", settings.description)
+}
+
 /// Jekyll's `2024-03-14 10:00:00 +0100` as RFC 3339,
 /// `2024-03-14T10:00:00+01:00`; other text unchanged.
 fn normalize_date(text: &str) -> String {

@@ -50,8 +50,7 @@ pub fn plan(source: &Path, media: Option<&Path>) -> Result<Plan> {
     report_shortcodes(&mut plan, &cx.shortcodes.borrow());
     plan_media(&mut plan, &channel, &cx.media_used.borrow(), media);
     plan.add_text("config.toml", settings.to_config_toml());
-    let home = format!("+++\ntitle = {}\n+++\n{}\n", toml::Value::from(settings.title.clone()), settings.description);
-    plan.add_text("content/_index.md", home);
+    plan.add_text("content/_index.md", super::site::home_page(&settings));
     plan.add_text(
         "content/news/_index.md",
         "+++\ntitle = \"News\"\nsort_by = \"date\"\npaginate_by = 10\n+++\n".into(),
