@@ -48,15 +48,9 @@ pub fn plan(source: &Path) -> Result<Plan> {
     settings.menu.push(("Tags".into(), "tags/".into()));
     plan.add_text("config.toml", settings.to_config_toml());
     if !plan.files.iter().any(|f| f.path == "content/_index.md") {
-        plan.add_text(
-            "content/_index.md",
-            format!("+++\ntitle = {}\n+++\n", toml::Value::from(settings.title.clone())),
-        );
+        plan.add_text("content/_index.md", super::site::home_page(&settings));
     }
-    plan.add_text(
-        "content/news/_index.md",
-        "+++\ntitle = \"News\"\nsort_by = \"date\"\npaginate_by = 10\n+++\n".into(),
-    );
+    plan.add_text("content/news/_index.md", super::site::NEWS_SECTION.into());
     plan.add_text("static/.keep", String::new());
     Ok(plan)
 }
@@ -66,7 +60,7 @@ fn import_post(plan: &mut Plan, settings: &SiteSettings, permalink: &str, rel: &
     let Some(source) = page_source(plan, rel, path)? else { return Ok(()) };
     let stem = Path::new(rel).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let (date, name) = match stem.get(..11) {
-        Some(prefix) if stem.len() > 11 && prefix[..10].parse::<jiff::civil::Date>().is_ok() => {
+        Some(prefix) if stem.len() > 11 && prefix.get(..10).is_some_and(|d| d.parse::<jiff::civil::Date>().is_ok()) => {
             (&stem[..10], &stem[11..])
         }
         _ => ("", stem.as_str()),

@@ -167,6 +167,9 @@ impl ImportedPage {
     }
 }
 
+/// The section posts go to, newest first, ten to a page.
+pub const NEWS_SECTION: &str = "+++\ntitle = \"News\"\nsort_by = \"date\"\npaginate_by = 10\n+++\n";
+
 /// The home page (`content/_index.md`): the site's title and description;
 /// its pages (an "About" page, ...) are undated, so listed by weight.
 pub fn home_page(settings: &SiteSettings) -> String {
@@ -182,7 +185,7 @@ fn normalize_date(text: &str) -> String {
         return text.to_owned();
     };
     let offset = match parts.next() {
-        Some(z) if z.len() == 5 && z.starts_with(['+', '-']) => format!("{}:{}", &z[..3], &z[3..]),
+        Some(z) if z.len() == 5 && z.is_ascii() && z.starts_with(['+', '-']) => format!("{}:{}", &z[..3], &z[3..]),
         Some(z) => z.to_owned(),
         None => String::new(),
     };

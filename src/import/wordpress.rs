@@ -51,10 +51,7 @@ pub fn plan(source: &Path, media: Option<&Path>) -> Result<Plan> {
     plan_media(&mut plan, &channel, &cx.media_used.borrow(), media);
     plan.add_text("config.toml", settings.to_config_toml());
     plan.add_text("content/_index.md", super::site::home_page(&settings));
-    plan.add_text(
-        "content/news/_index.md",
-        "+++\ntitle = \"News\"\nsort_by = \"date\"\npaginate_by = 10\n+++\n".into(),
-    );
+    plan.add_text("content/news/_index.md", super::site::NEWS_SECTION.into());
     plan.add_text("static/.keep", String::new());
     Ok(plan)
 }
@@ -150,10 +147,12 @@ fn unique_slug(cx: &Context, item: &Item) -> String {
 fn add_aliases(plan: &mut Plan, cx: &Context, page: &mut ImportedPage, item: &Item, new_path: &str) {
     let mut old = vec![item.link.trim().to_owned()];
     let name = item.post_name.trim();
-    if item.post_type == "post" && !name.is_empty() {
-        if let Some(date) = wordpress_date(&item.post_date, false).filter(|d| d.len() >= 7) {
-            old.push(format!("/{}/{}/{name}/", &date[..4], &date[5..7]));
-        }
+    if item.post_type == "post"
+        && !name.is_empty()
+        && let Some(date) = wordpress_date(&item.post_date, false)
+        && let (Some(year), Some(month)) = (date.get(..4), date.get(5..7))
+    {
+        old.push(format!("/{year}/{month}/{name}/"));
     }
     for address in old {
         if let Some(alias) = alias_of_old_address(&address, &cx.base_url).filter(|a| a != new_path) {
