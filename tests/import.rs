@@ -150,6 +150,16 @@ fn read(dir: &Path, path: &str) -> String {
     std::fs::read_to_string(dir.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
+/// Writes `files` as the old site `old/` and imports it into `site/`.
+fn import_folder(format: &str, files: &[(&str, &str)]) -> (tempfile::TempDir, common::Run) {
+    let work = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        write(&work.path().join("old"), path, text.as_bytes());
+    }
+    let run = run_in(work.path(), &["import", format, "old", "site"]).success();
+    (work, run)
+}
+
 /// Builds the imported site, runs `check`, and returns the output folder.
 fn build_and_check(site: &Path) -> std::path::PathBuf {
     let check = run_in(site, &["check", "."]).success();
@@ -294,11 +304,7 @@ const JEKYLL: &[(&str, &str)] = &[
 
 #[test]
 fn jekyll_site_becomes_a_site_that_builds_checks_clean_and_keeps_old_addresses() {
-    let work = tempfile::tempdir().unwrap();
-    for (path, text) in JEKYLL {
-        write(&work.path().join("old"), path, text.as_bytes());
-    }
-    let run = run_in(work.path(), &["import", "jekyll", "old", "site"]).success();
+    let (work, run) = import_folder("jekyll", JEKYLL);
     for expected in [
         "content/news/food-bank-opens.md: from _posts/2024-03-14-food-bank-opens.md",
         "Liquid tags left as inline code: include",
@@ -352,11 +358,7 @@ const HUGO: &[(&str, &str)] = &[
 
 #[test]
 fn hugo_site_becomes_a_site_that_builds_checks_clean_and_keeps_old_addresses() {
-    let work = tempfile::tempdir().unwrap();
-    for (path, text) in HUGO {
-        write(&work.path().join("old"), path, text.as_bytes());
-    }
-    let run = run_in(work.path(), &["import", "hugo", "old", "site"]).success();
+    let (work, run) = import_folder("hugo", HUGO);
     for expected in [
         "content/posts/first.md: front matter keys not kept: expiryDate, layout",
         "content/posts/first.md: 1 Hugo shortcode(s)",

@@ -34,8 +34,8 @@ pub fn read(path: &Path) -> Result<Option<SourceFile>> {
     Ok(Some(SourceFile { keys, body: split.body.to_owned() }))
 }
 
-/// What a mapping needs: the file named in the report, the taxonomies the
-/// new site declares, and the plan for notes.
+/// What a mapping needs: the file named in the report and the taxonomies
+/// the new site declares.
 pub struct Mapping<'a> {
     /// The source file, as named in the report.
     pub source_name: &'a str,
@@ -43,7 +43,8 @@ pub struct Mapping<'a> {
     pub taxonomies: &'a [String],
 }
 
-/// Maps every key of `source` into `page`; returns the keys left unmapped.
+/// Maps every key of `source` into `page`; keys with no counterpart are
+/// reported by name.
 pub fn map_keys(page: &mut ImportedPage, source: &SourceFile, mapping: &Mapping<'_>, plan: &mut Plan) {
     let mut terms: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut extra = toml::Table::new();
