@@ -78,6 +78,7 @@ Read <a href="https://old.riverside.example.org/2024/02/first-meeting/">our firs
 <!-- /wp:paragraph -->]]></content:encoded>
 		<excerpt:encoded><![CDATA[]]></excerpt:encoded>
 		<wp:post_id>90</wp:post_id>
+		<wp:comment><wp:comment_id>1</wp:comment_id><wp:comment_content><![CDATA[Great!]]></wp:comment_content></wp:comment>
 		<wp:post_date><![CDATA[2024-02-01 18:00:00]]></wp:post_date>
 		<wp:post_date_gmt><![CDATA[2024-02-01 18:00:00]]></wp:post_date_gmt>
 		<wp:post_modified_gmt><![CDATA[2024-02-01 18:00:00]]></wp:post_modified_gmt>
@@ -200,6 +201,7 @@ fn wordpress_export_becomes_a_site_that_builds_checks_clean_and_keeps_old_addres
         "[gallery] shortcodes: 1 left as text",
         "/?p=101",
         "`nav_menu_item`",
+        "1 comment(s) were not imported",
     ] {
         assert!(run.stdout.contains(expected), "report lacks {expected:?}:\n{}", run.stdout);
     }
@@ -396,4 +398,25 @@ fn a_malformed_jekyll_config_is_an_error_at_its_line() {
     assert!(run.stderr.contains("_config.yml:"), "{}", run.stderr);
     assert!(!run.stderr.contains("panicked"));
     assert!(!work.path().join("site").exists());
+}
+
+#[test]
+fn hostile_exports_are_bounded_errors_or_plain_text_never_a_panic() {
+    let work = tempfile::tempdir().unwrap();
+    // Elements nested past the bound: an error at the first one too many.
+    let deep = WXR.replace("<channel>", &format!("<channel>{}", "<x>".repeat(100)));
+    write(work.path(), "deep.xml", deep.as_bytes());
+    let run = run_in(work.path(), &["import", "wordpress", "deep.xml", "site"]).failure();
+    assert!(run.stderr.contains("deep.xml:") && run.stderr.contains("nest deeper"), "{}", run.stderr);
+    // A post body nested 10,000 deep: imported as its plain text, and reported.
+    let body = format!("{}deep words{}", "<div>".repeat(10_000), "</div>".repeat(10_000));
+    let hostile = WXR.replace("<p>We are tenants in Riverside.</p>", &body);
+    write(work.path(), "hostile.xml", hostile.as_bytes());
+    let run = run_in(work.path(), &["import", "wordpress", "hostile.xml", "site"]).success();
+    assert!(run.stdout.contains("content/about.md: the body nests elements deeper than 256"), "{}", run.stdout);
+    assert!(read(&work.path().join("site"), "content/about.md").contains("deep words"));
+    // Not a WordPress export at all.
+    write(work.path(), "feed.xml", b"<rss version=\"2.0\"><channel><title>x</title></channel></rss>");
+    let run = run_in(work.path(), &["import", "wordpress", "feed.xml", "other"]).failure();
+    assert!(run.stderr.contains("not a WordPress export"), "{}", run.stderr);
 }

@@ -94,8 +94,16 @@ fn settings(plan: &mut Plan, config: &Json) -> SiteSettings {
 /// One content file, its front matter mapped; sections keep section keys.
 fn import_markdown(plan: &mut Plan, settings: &SiteSettings, rel: &str, path: &Path) -> Result<()> {
     let source_name = format!("content/{rel}");
-    let source =
-        peer::read(path)?.unwrap_or(peer::SourceFile { keys: Default::default(), body: super::read_text(path)? });
+    let source = match peer::read(path)? {
+        Some(source) => source,
+        None => {
+            let body = super::read_text(path)?;
+            if body.trim_start().starts_with('{') {
+                plan.needs_human(format!("{source_name}: JSON front matter is not read; it was left in the text"));
+            }
+            peer::SourceFile { keys: Default::default(), body }
+        }
+    };
     let mut page = ImportedPage { file: rel.to_owned(), ..ImportedPage::default() };
     peer::map_keys(&mut page, &source, &Mapping { source_name: &source_name, taxonomies: &settings.taxonomies }, plan);
     let is_section = rel.ends_with("_index.md");

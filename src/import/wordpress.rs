@@ -255,6 +255,12 @@ fn report_skipped(plan: &mut Plan, channel: &Channel) {
             *skipped.entry(kind).or_default() += 1;
         }
     }
+    let comments: usize = channel.items.iter().map(|i| i.comments).sum();
+    if comments > 0 {
+        plan.needs_human(format!(
+            "the export: {comments} comment(s) were not imported (a static site has no comments)"
+        ));
+    }
     for (kind, count) in skipped {
         plan.needs_human(format!("the export: {count} item(s) of type `{kind}` were not imported"));
     }

@@ -60,6 +60,8 @@ pub struct Item {
     pub attachment_url: String,
     /// `<category domain="…">Name</category>` as (domain, name).
     pub terms: Vec<(String, String)>,
+    /// How many `<wp:comment>`s it has.
+    pub comments: usize,
 }
 
 /// Where the reader is: the open elements, the item being read and the
@@ -126,6 +128,7 @@ impl Walker {
         let Some(name) = self.open.pop() else { return };
         match (self.open.last().map(String::as_str), &mut self.item) {
             (_, Some(_)) if name == "item" => self.channel.items.extend(self.item.take()),
+            (Some("item"), Some(item)) if name == "wp:comment" => item.comments += 1,
             (Some("item"), Some(item)) => set_item_field(item, &name, text, &self.category_domain),
             (Some("channel"), None) => set_channel_field(&mut self.channel, &name, text),
             _ => {}
