@@ -391,6 +391,19 @@ fn hugo_site_becomes_a_site_that_builds_checks_clean_and_keeps_old_addresses() {
 }
 
 #[test]
+fn hugo_site_without_a_menu_gets_one_of_its_sections() {
+    let files: Vec<(&str, &str)> = HUGO.iter().copied().filter(|(p, _)| *p != "hugo.toml").collect();
+    let mut files = files;
+    files.push(("config.toml", "baseURL = \"https://hugo.example.org/\"\ntitle = \"Hilltop\"\n"));
+    let (work, _) = import_folder("hugo", &files);
+    let config: toml::Table = read(&work.path().join("site"), "config.toml").parse().unwrap();
+    let menu: Vec<&str> =
+        config["extra"]["menu"].as_array().unwrap().iter().map(|i| i["url"].as_str().unwrap()).collect();
+    assert_eq!(menu, ["guides/", "posts/"]);
+    build_and_check(&work.path().join("site"));
+}
+
+#[test]
 fn a_malformed_jekyll_config_is_an_error_at_its_line() {
     let work = tempfile::tempdir().unwrap();
     write(&work.path().join("old"), "_config.yml", b"title: ok\ndescription: [unclosed\n");

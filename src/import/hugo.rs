@@ -35,7 +35,7 @@ pub fn plan(source: &Path) -> Result<Plan> {
         .into());
     };
     let config = peer::read_config(&config_file)?;
-    let settings = settings(&mut plan, &config);
+    let mut settings = settings(&mut plan, &config);
     let mut sections = BTreeSet::new();
     for (rel, path) in files_under(&source.join("content")) {
         if rel.ends_with(".md") || rel.ends_with(".markdown") {
@@ -46,6 +46,13 @@ pub fn plan(source: &Path) -> Result<Plan> {
         }
     }
     add_missing_sections(&mut plan, &sections);
+    if settings.menu.is_empty() {
+        // Without a menu the theme would show its own, linking sections this site lacks.
+        let top: BTreeSet<&str> =
+            sections.iter().filter_map(|s| s.split('/').next()).filter(|s| !s.is_empty()).collect();
+        settings.menu.extend(top.into_iter().map(|s| (s.to_owned(), format!("{s}/"))));
+        plan.converted("config.toml: no main menu in the Hugo config; the menu lists the top-level sections");
+    }
     for (rel, path) in files_under(&source.join("static")) {
         plan.add_copy(format!("static/{rel}"), path);
     }
