@@ -40,11 +40,16 @@ pub fn plan(source: &Path) -> Result<Plan> {
     for (rel, path) in files_under(&source.join("content")) {
         if rel.ends_with(".md") || rel.ends_with(".markdown") {
             import_markdown(&mut plan, &settings, &rel, &path)?;
-            sections.insert(rel.rsplit_once('/').map_or("", |(d, _)| d).to_owned());
+            // Every folder above a page is a section, as in Hugo.
+            let mut folder = rel.rsplit_once('/').map_or("", |(d, _)| d);
+            while sections.insert(folder.to_owned()) && !folder.is_empty() {
+                folder = folder.rsplit_once('/').map_or("", |(d, _)| d);
+            }
         } else {
             plan.add_copy(format!("content/{rel}"), path);
         }
     }
+    sections.insert(String::new());
     add_missing_sections(&mut plan, &sections);
     if settings.menu.is_empty() {
         // Without a menu the theme would show its own, linking sections this site lacks.
