@@ -118,3 +118,17 @@ fn feed_entries_with_relative_urls() {
     assert!(run.stderr.contains("a relative URL in the feed entry"), "{}", run.stderr);
     assert!(run.stderr.contains("content/news/"), "names the page: {}", run.stderr);
 }
+
+#[test]
+fn a_file_with_spaces_is_found_and_lines_skip_the_front_matter() {
+    let site = Site::new(BASIC);
+    site.write("static/damp wall.pdf", "%PDF-1.4");
+    site.write(
+        "content/news/third.md",
+        "+++\ntitle = \"Third\"\ndate = 2026-03-01\ndescription = \"Was /news/gone-for-good/\"\n+++\n\n\
+         The [damp report](/damp%20wall.pdf), as [a file](</damp wall.pdf>).\n\nOld link: [gone](/news/gone-for-good/)\n",
+    );
+    let run = site.run(&["check"]).failure();
+    assert!(!run.stderr.contains("damp"), "a file with a space in its name exists: {}", run.stderr);
+    assert!(run.stderr.contains("content/news/third.md:9"), "{}", run.stderr);
+}

@@ -16,6 +16,7 @@
 pub mod bodies;
 pub mod highlight;
 pub mod links;
+pub mod shortcodes;
 pub mod toc;
 
 use std::fmt::Write as _;
@@ -24,7 +25,9 @@ use std::path::Path;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
+use crate::base::urls;
 use crate::config::MarkdownConfig;
+pub use crate::content::page::AnchorLinks;
 use crate::error::{Diagnostic, line_col};
 use highlight::{Highlighted, Highlighter};
 use links::{FoundLink, LinkResolver};
@@ -47,6 +50,10 @@ pub struct MarkdownContext<'a> {
     pub file: &'a Path,
     /// The 1-based line of the file on which the body starts.
     pub body_line: usize,
+    /// Where headings get their anchor link (a section's `insert_anchor_links`).
+    pub anchor_links: AnchorLinks,
+    /// The site's shortcode templates (none: shortcode syntax is text).
+    pub shortcodes: Option<&'a dyn shortcodes::ShortcodeTemplates>,
 }
 
 /// A rendered Markdown body.
@@ -82,10 +89,22 @@ pub struct Outcome {
 
 /// Renders a Markdown body.
 pub fn render(body: &str, ctx: &MarkdownContext<'_>) -> Outcome {
+    let expanded = match ctx.shortcodes {
+        Some(templates) => shortcodes::expand(body, options(ctx.config), templates, ctx.resolver),
+        None => shortcodes::Expanded::unchanged(body),
+    };
     let mut state = Transform::new(body, ctx);
+    for (offset, message, help) in &expanded.errors {
+        state.offset = *offset;
+        let d = state.diagnostic(message.clone());
+        state.diagnostics.0.push(match help {
+            Some(help) => d.with_help(help.clone()),
+            None => d,
+        });
+    }
     let mut events = Vec::new();
-    for (event, range) in Parser::new_ext(body, options(ctx.config)).into_offset_iter() {
-        state.offset = range.start;
+    for (event, range) in Parser::new_ext(&expanded.text, options(ctx.config)).into_offset_iter() {
+        state.offset = expanded.original_offset(range.start);
         state.push(event, &mut events);
     }
     let Transform { headings, more_at, words, links, diagnostics, .. } = state;
@@ -226,6 +245,7 @@ impl<'a, 'c> Transform<'a, 'c> {
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 self.image_alt = Some((String::new(), self.line()));
+                let dest_url = self.under_base_path(dest_url);
                 out.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
             }
             Event::End(TagEnd::Image) => {
@@ -272,11 +292,7 @@ impl<'a, 'c> Transform<'a, 'c> {
         if let Event::Start(Tag::Heading { id: slot, .. }) = &mut out[open.index] {
             *slot = Some(CowStr::from(id.clone()));
         }
-        if self.ctx.config.insert_anchor_links {
-            let mut a = String::new();
-            let _ = write!(a, " <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a>");
-            out.push(Event::Html(CowStr::from(a)));
-        }
+        self.insert_anchor_link(&id, open.index, out);
         out.push(Event::End(TagEnd::Heading(level)));
         self.headings.push(Heading {
             level: open.level as u32,
@@ -285,6 +301,31 @@ impl<'a, 'c> Transform<'a, 'c> {
             title: open.text.trim().to_owned(),
             children: Vec::new(),
         });
+    }
+
+    /// The heading's anchor link, where the section's `insert_anchor_links`
+    /// (or the config's) puts it; `start` is the heading's start event.
+    fn insert_anchor_link<'e>(&self, id: &str, start: usize, out: &mut Vec<Event<'e>>) {
+        let anchor = || {
+            let mut a = String::new();
+            let _ = write!(a, "<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a>");
+            a
+        };
+        let place = match self.ctx.anchor_links {
+            AnchorLinks::Default if self.ctx.config.insert_anchor_links => AnchorLinks::Right,
+            AnchorLinks::Default => AnchorLinks::None,
+            other => other,
+        };
+        match place {
+            AnchorLinks::Right => out.push(Event::Html(CowStr::from(format!(" {}", anchor())))),
+            AnchorLinks::Left => out.insert(start + 1, Event::Html(CowStr::from(format!("{} ", anchor())))),
+            AnchorLinks::Heading => {
+                let open = format!("<a class=\"anchor-heading\" href=\"#{id}\">");
+                out.insert(start + 1, Event::Html(CowStr::from(open)));
+                out.push(Event::Html(CowStr::Borrowed("</a>")));
+            }
+            AnchorLinks::None | AnchorLinks::Default => {}
+        }
     }
 
     fn end_code_block<'e>(&mut self, out: &mut Vec<Event<'e>>) {
@@ -363,7 +404,13 @@ impl<'a, 'c> Transform<'a, 'c> {
             self.links.0.push(FoundLink { url: dest_url.to_string(), line });
         }
         self.link_stack.push(false);
+        let dest_url = self.under_base_path(dest_url);
         out.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+    }
+
+    /// A root-relative address (`/about/`) with the site's sub-path, when it has one.
+    fn under_base_path<'e>(&self, url: CowStr<'e>) -> CowStr<'e> {
+        urls::under_base_path(&url, self.ctx.base_url).map_or(url, CowStr::from)
     }
 
     fn end_image(&mut self) {

@@ -24,6 +24,8 @@ impl Fixture {
             resolver: &self.resolver,
             file: Path::new("content/p.md"),
             body_line: 5,
+            anchor_links: crate::markdown::AnchorLinks::Default,
+            shortcodes: None,
         };
         render(body, &ctx)
     }
@@ -151,4 +153,33 @@ fn raw_html_is_kept() {
     let f = Fixture::new();
     let out = f.render("<div class=\"note\">Hi</div>\n");
     assert!(out.rendered.html.contains("<div class=\"note\">Hi</div>"));
+}
+
+#[test]
+fn anchor_links_go_where_the_section_says() {
+    let f = Fixture::new();
+    let render = |place| {
+        let ctx = MarkdownContext {
+            config: &f.config,
+            base_url: "https://x.org",
+            highlighter: &f.highlighter,
+            resolver: &f.resolver,
+            file: Path::new("content/p.md"),
+            body_line: 1,
+            anchor_links: place,
+            shortcodes: None,
+        };
+        render("## Opening times\n", &ctx).rendered.html
+    };
+    let link = "<a class=\"anchor\" href=\"#opening-times\" aria-label=\"Link to this section\">#</a>";
+    assert!(render(AnchorLinks::Left).contains(&format!("<h2 id=\"opening-times\">{link} Opening times</h2>")));
+    assert!(render(AnchorLinks::Right).contains(&format!("Opening times {link}</h2>")));
+    let heading = render(AnchorLinks::Heading);
+    assert!(
+        heading.contains(
+            "<h2 id=\"opening-times\"><a class=\"anchor-heading\" href=\"#opening-times\">Opening times</a></h2>"
+        ),
+        "{heading}"
+    );
+    assert!(!render(AnchorLinks::None).contains("<a"));
 }
