@@ -5,9 +5,9 @@
 mod build;
 mod check;
 mod fetch;
-mod import;
 mod follow;
 mod help;
+mod import;
 pub mod init;
 mod serve;
 
