@@ -8,6 +8,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use crate::error::{Diagnostic, Error, Result};
+use crate::import::{FileSource, NewFile};
 
 /// The files of the default theme, by path inside `themes/commons/`.
 pub const COMMONS_THEME: &[(&str, &[u8])] = &[
@@ -116,37 +117,66 @@ pub(super) fn run(site_dir: &Path) -> ExitCode {
 /// Creates `site_dir` with a config, the default theme and a first article.
 /// Refuses a folder that already has files in it.
 pub fn create(site_dir: &Path) -> Result<()> {
-    if site_dir.exists() && std::fs::read_dir(site_dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
-        return Err(Diagnostic::in_file(site_dir, "this folder already exists and is not empty")
-            .with_help("choose a new folder name: branchpress init my-branch-site")
-            .into());
-    }
+    refuse_non_empty(site_dir, "branchpress init my-branch-site")?;
     let today = jiff::Zoned::now().date().to_string();
     let mut files: Vec<(String, Vec<u8>)> = vec![
         ("config.toml".into(), CONFIG.into()),
         ("content/_index.md".into(), HOME.into()),
         ("static/.keep".into(), Vec::new()),
-        ("templates/.keep".into(), Vec::new()),
     ];
     for (folder, section, article_file, article) in SECTIONS {
         files.push((format!("content/{folder}/_index.md"), section.as_bytes().to_vec()));
         files.push((format!("content/{folder}/{article_file}"), article.replace("DATE", &today).into_bytes()));
     }
-    files.extend(COMMONS_THEME.iter().map(|(p, bytes)| (format!("themes/commons/{p}"), bytes.to_vec())));
-    for (path, bytes) in files {
-        let file = site_dir.join(path);
-        if let Some(dir) = file.parent() {
+    let files = files.into_iter().map(|(path, bytes)| NewFile { path, source: FileSource::Bytes(bytes) });
+    write_new_site(site_dir, files.collect())
+}
+
+/// Refuses a `site_dir` that exists and has files in it: a new site is
+/// never written over anyone's files. `example` is the command to suggest.
+pub fn refuse_non_empty(site_dir: &Path, example: &str) -> Result<()> {
+    if site_dir.exists() && std::fs::read_dir(site_dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
+        return Err(Diagnostic::in_file(site_dir, "this folder already exists and is not empty")
+            .with_help(format!("choose a new folder name: {example}"))
+            .into());
+    }
+    Ok(())
+}
+
+/// Writes a new site's `files`, plus an empty `templates/` and the default
+/// theme, into `site_dir` (checked empty by [`refuse_non_empty`] first).
+/// Used by `init` and `import`.
+pub fn write_new_site(site_dir: &Path, mut files: Vec<NewFile>) -> Result<()> {
+    let theme = COMMONS_THEME.iter().map(|(p, bytes)| (format!("themes/commons/{p}"), bytes.to_vec()));
+    let extra = std::iter::once(("templates/.keep".to_owned(), Vec::new())).chain(theme);
+    files.extend(extra.map(|(path, bytes)| NewFile { path, source: FileSource::Bytes(bytes) }));
+    for file in files {
+        let target = site_dir.join(&file.path);
+        if let Some(dir) = target.parent() {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, "create this folder", &e))?;
         }
         // `create_new`: a file that appeared since the emptiness check is never overwritten.
         let mut out = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
-            .open(&file)
-            .map_err(|e| Error::io(&file, "create this file", &e))?;
-        std::io::Write::write_all(&mut out, &bytes).map_err(|e| Error::io(&file, "write this file", &e))?;
+            .open(&target)
+            .map_err(|e| Error::io(&target, "create this file", &e))?;
+        write_contents(&mut out, &file.source, &target)?;
     }
     Ok(())
+}
+
+/// Fills a new file from bytes made by the command or from a file copied.
+fn write_contents(out: &mut std::fs::File, source: &FileSource, target: &Path) -> Result<()> {
+    match source {
+        FileSource::Bytes(bytes) => {
+            std::io::Write::write_all(out, bytes).map_err(|e| Error::io(target, "write this file", &e))
+        }
+        FileSource::Copy(from) => {
+            let mut input = std::fs::File::open(from).map_err(|e| Error::io(from, "read this file", &e))?;
+            std::io::copy(&mut input, out).map(|_| ()).map_err(|e| Error::io(target, "write this file", &e))
+        }
+    }
 }
 
 #[cfg(test)]

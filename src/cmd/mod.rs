@@ -7,6 +7,7 @@ mod check;
 mod fetch;
 mod follow;
 mod help;
+mod import;
 pub mod init;
 mod serve;
 
@@ -34,6 +35,21 @@ pub enum Command {
     Init {
         /// The folder to create.
         site_dir: PathBuf,
+    },
+    /// Make a new site from a WordPress export, a Jekyll site or a Hugo site, and say
+    /// what was converted and what needs a human.
+    Import {
+        /// What to import from.
+        #[arg(value_enum)]
+        format: crate::import::Format,
+        /// The WordPress export file (.xml), or the Jekyll or Hugo site folder.
+        source: PathBuf,
+        /// The new site's folder (must not exist, or be empty).
+        site_dir: PathBuf,
+        /// WordPress: a folder of the old site's uploads (wp-content/uploads, or the
+        /// folder holding it), copied into static/media/.
+        #[arg(long)]
+        media: Option<PathBuf>,
     },
     /// Build the site into static files (default: SITE_DIR/public).
     Build {
@@ -117,6 +133,9 @@ pub enum Command {
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Init { site_dir } => init::run(&site_dir),
+        Command::Import { format, source, site_dir, media } => {
+            import::run(&crate::import::ImportOptions { format, source, media }, &site_dir)
+        }
         Command::Check { site_dir, external } => check::run(&site_dir, external),
         Command::Fetch { site_dir, stale } => fetch::run(&site_dir, stale),
         Command::Follow { address, opml, name, site } => {
