@@ -18,6 +18,7 @@ mod content;
 mod error;
 pub mod federation;
 pub mod html;
+pub mod images;
 mod markdown;
 mod nesting;
 pub mod output;

@@ -8,13 +8,15 @@
 //! 3. `@/path.md#anchor` links become permalinks, external links get the
 //!    `rel`/`target` the config asks for, and every link is recorded;
 //! 4. `<!-- more -->` marks where the summary ends;
-//! 5. words are counted for the reading time.
+//! 5. words are counted for the reading time;
+//! 6. local photos become responsive `<picture>`s (see [`images`]).
 //!
 //! This stage knows nothing of templates, files or the output: it takes text
 //! and a [`MarkdownContext`] and returns [`Rendered`] plus diagnostics.
 
 pub mod bodies;
 pub mod highlight;
+pub mod images;
 pub mod links;
 pub mod toc;
 
@@ -47,6 +49,9 @@ pub struct MarkdownContext<'a> {
     pub file: &'a Path,
     /// The 1-based line of the file on which the body starts.
     pub body_line: usize,
+    /// The site's images and the page's site path, to publish local
+    /// images responsively (none: images are left as written).
+    pub images: Option<images::PageImages<'a>>,
 }
 
 /// A rendered Markdown body.
@@ -68,6 +73,10 @@ pub struct Rendered {
     pub internal_links: Vec<FoundLink>,
     /// Links to other sites.
     pub external_links: Vec<FoundLink>,
+    /// The local images published responsively: output path, and the
+    /// variants planned (so a cached body can tell whether its images
+    /// changed).
+    pub images: Vec<(String, Option<crate::images::Responsive>)>,
 }
 
 /// The result of rendering: HTML, and what went wrong on the way.
@@ -88,7 +97,7 @@ pub fn render(body: &str, ctx: &MarkdownContext<'_>) -> Outcome {
         state.offset = range.start;
         state.push(event, &mut events);
     }
-    let Transform { headings, more_at, words, links, diagnostics, .. } = state;
+    let Transform { headings, more_at, words, links, diagnostics, images, .. } = state;
     let (html, summary) = write_html(events, more_at);
     let anchors = headings.iter().map(|h| h.id.clone()).collect();
     let (internal_links, external_links) = links;
@@ -102,6 +111,7 @@ pub fn render(body: &str, ctx: &MarkdownContext<'_>) -> Outcome {
             reading_time: if words == 0 { 0 } else { words.div_ceil(WORDS_PER_MINUTE) },
             internal_links,
             external_links,
+            images,
         },
         errors: diagnostics.0,
         warnings: diagnostics.1,
@@ -156,6 +166,9 @@ struct Transform<'a, 'c> {
     /// For each open link: whether its end must be written by hand.
     link_stack: Vec<bool>,
     image_alt: Option<(String, usize)>,
+    /// The open image is being replaced by this `<picture>` (and its title).
+    picture: Option<(crate::images::Responsive, String)>,
+    images: Vec<(String, Option<crate::images::Responsive>)>,
     more_at: Option<usize>,
     words: usize,
     links: (Vec<FoundLink>, Vec<FoundLink>),
@@ -175,6 +188,8 @@ impl<'a, 'c> Transform<'a, 'c> {
             code: None,
             link_stack: Vec::new(),
             image_alt: None,
+            picture: None,
+            images: Vec::new(),
             more_at: None,
             words: 0,
             links: (Vec::new(), Vec::new()),
@@ -199,6 +214,10 @@ impl<'a, 'c> Transform<'a, 'c> {
                 Event::End(TagEnd::CodeBlock) => self.end_code_block(out),
                 _ => {}
             }
+            return;
+        }
+        if self.picture.is_some() {
+            self.inside_picture(event, out);
             return;
         }
         match event {
@@ -226,6 +245,11 @@ impl<'a, 'c> Transform<'a, 'c> {
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 self.image_alt = Some((String::new(), self.line()));
+                let dest_url = match self.start_image(&dest_url, &title) {
+                    images::Start::Picture => return,
+                    images::Start::AsWritten(Some(url)) => CowStr::from(url),
+                    images::Start::AsWritten(None) => dest_url,
+                };
                 out.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
             }
             Event::End(TagEnd::Image) => {

@@ -24,6 +24,7 @@ impl Fixture {
             resolver: &self.resolver,
             file: Path::new("content/p.md"),
             body_line: 5,
+            images: None,
         };
         render(body, &ctx)
     }

@@ -34,6 +34,8 @@ pub struct FunctionData {
     pub config: Arc<Config>,
     /// The network index, on a hub (`get_network`).
     pub network: Option<Arc<NetworkValues>>,
+    /// The site's images (`resize_image`, `get_image_metadata`).
+    pub images: Arc<crate::images::Images>,
 }
 
 /// What the functions called during one render read besides the render's
@@ -226,6 +228,7 @@ fn markdown_filter(data: &FunctionData, text: &str, kw: &Kwargs) -> TeraResult<V
         resolver: data.content_urls.as_ref(),
         file: std::path::Path::new("(template)"),
         body_line: 1,
+        images: None,
     };
     let out = crate::markdown::render(text, &ctx);
     if let Some(e) = out.errors.first() {

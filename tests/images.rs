@@ -1,0 +1,309 @@
+//! Photos from phones (issue 16): images made by the test (with hand-built
+//! EXIF holding an orientation and a GPS position) go through the real CLI;
+//! the published files are read back with independent parsers (`scraper`
+//! for HTML, `kamadak-exif` for EXIF, `image` for pixels).
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read, Write};
+use std::path::Path;
+use std::time::Duration;
+
+use common::Site;
+use image::{ImageEncoder, Rgb, RgbImage};
+
+const CONFIG: &str = "title = \"Photos\"\nbase_url = \"https://photos.example.org/branch\"\ntaxonomies = []\n";
+const TEMPLATES: &[(&str, &str)] = &[
+    ("templates/index.html", "<!doctype html><title>home</title>{{ section.content | safe }}"),
+    ("templates/section.html", "<!doctype html><title>s</title>{{ section.content | safe }}"),
+    ("templates/page.html", "<!doctype html><title>{{ page.title }}</title><main>{{ page.content | safe }}</main>"),
+];
+
+/// A stored-landscape photo, left half red and right half blue.
+fn halves(width: u32, height: u32) -> RgbImage {
+    RgbImage::from_fn(width, height, |x, _| if x < width / 2 { Rgb([220, 20, 20]) } else { Rgb([20, 20, 220]) })
+}
+
+fn jpeg(image: &RgbImage) -> Vec<u8> {
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90).encode_image(image).unwrap();
+    out
+}
+
+fn png_with_text(image: &RgbImage) -> Vec<u8> {
+    let mut out = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut out)
+        .write_image(image.as_raw(), image.width(), image.height(), image::ExtendedColorType::Rgb8)
+        .unwrap();
+    // A tEXt chunk after IHDR (8-byte signature + 25-byte IHDR chunk).
+    let data = b"Comment\0taken at 12 Weir Lane";
+    let mut chunk = (data.len() as u32).to_be_bytes().to_vec();
+    let typed: Vec<u8> = b"tEXt".iter().chain(data.iter()).copied().collect();
+    chunk.extend(&typed);
+    chunk.extend(crc32(&typed).to_be_bytes());
+    out.splice(33..33, chunk);
+    out
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}
+
+/// An EXIF APP1 segment (little-endian TIFF) with an orientation and a
+/// GPS latitude, as a phone writes them.
+fn exif_segment(orientation: u16) -> Vec<u8> {
+    let mut t = b"II\x2a\x00\x08\x00\x00\x00".to_vec();
+    let entry = |t: &mut Vec<u8>, tag: u16, kind: u16, count: u32, value: u32| {
+        t.extend(tag.to_le_bytes());
+        t.extend(kind.to_le_bytes());
+        t.extend(count.to_le_bytes());
+        t.extend(value.to_le_bytes());
+    };
+    t.extend(2u16.to_le_bytes()); // IFD0 at 8: orientation, GPS pointer
+    entry(&mut t, 0x0112, 3, 1, u32::from(orientation));
+    entry(&mut t, 0x8825, 4, 1, 38);
+    t.extend(0u32.to_le_bytes());
+    t.extend(2u16.to_le_bytes()); // GPS IFD at 38: latitude ref and latitude
+    entry(&mut t, 0x0001, 2, 2, u32::from_le_bytes(*b"N\0\0\0"));
+    entry(&mut t, 0x0002, 5, 3, 68);
+    t.extend(0u32.to_le_bytes());
+    for (n, d) in [(51u32, 1u32), (30, 1), (1234, 100)] {
+        t.extend(n.to_le_bytes());
+        t.extend(d.to_le_bytes());
+    }
+    let mut seg = vec![0xFF, 0xE1];
+    seg.extend(((t.len() + 8) as u16).to_be_bytes());
+    seg.extend(b"Exif\0\0");
+    seg.extend(t);
+    seg
+}
+
+/// A phone-like JPEG: EXIF (orientation, GPS) and a comment after SOI.
+fn phone_jpeg(image: &RgbImage, orientation: u16) -> Vec<u8> {
+    let plain = jpeg(image);
+    let mut out = plain[..2].to_vec();
+    out.extend(exif_segment(orientation));
+    out.extend([0xFF, 0xFE, 0x00, 0x0E]);
+    out.extend(b"Weir Lane\0\0\0");
+    out.extend(&plain[2..]);
+    out
+}
+
+fn write_bytes(site: &Site, path: &str, bytes: &[u8]) {
+    let file = site.path().join(path);
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(file, bytes).unwrap();
+}
+
+fn photo_site(page: &str) -> Site {
+    let mut files = vec![("config.toml", CONFIG), ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n")];
+    files.extend_from_slice(TEMPLATES);
+    files.push(("content/news/_index.md", "+++\ntitle = \"News\"\n+++\n"));
+    files.push(("content/news/picnic/index.md", page));
+    let site = Site::new(&files);
+    write_bytes(&site, "content/news/picnic/photo.jpg", &phone_jpeg(&halves(1200, 600), 6));
+    site
+}
+
+const PICNIC: &str = "+++\ntitle = \"Picnic\"\n+++\nWe met.\n\n![Neighbours at the picnic](photo.jpg)\n";
+
+/// Every image file of `dir`, by output path.
+fn images_in(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    common::snapshot(dir)
+        .into_iter()
+        .filter(|(k, _)| [".jpg", ".jpeg", ".png", ".webp"].iter().any(|e| k.ends_with(e)))
+        .collect()
+}
+
+fn has_exif(bytes: &[u8]) -> bool {
+    exif::Reader::new().read_from_container(&mut Cursor::new(bytes)).is_ok()
+}
+
+/// (srcset widths, width, height, alt, loading, decoding) of the page's `<img>`.
+fn picture_of(html: &str) -> (Vec<(String, u32)>, Vec<String>, [String; 5]) {
+    let doc = scraper::Html::parse_document(html);
+    let img =
+        doc.select(&scraper::Selector::parse("picture > img").unwrap()).next().expect("a <picture> with an <img>");
+    let attr = |n: &str| img.value().attr(n).unwrap_or("").to_owned();
+    let candidates = attr("srcset")
+        .split(", ")
+        .map(|c| {
+            let (url, w) = c.rsplit_once(' ').expect("url and width");
+            (url.to_owned(), w.trim_end_matches('w').parse().expect("a width"))
+        })
+        .collect();
+    let sources =
+        doc.select(&scraper::Selector::parse("picture > source").unwrap()).map(|s| s.html()).collect::<Vec<_>>();
+    (candidates, sources, [attr("width"), attr("height"), attr("alt"), attr("loading"), attr("decoding")])
+}
+
+#[test]
+fn a_phone_photo_is_published_upright_small_and_without_metadata() {
+    let site = photo_site(PICNIC);
+    write_bytes(&site, "static/banner.jpg", &phone_jpeg(&halves(64, 32), 1));
+    write_bytes(&site, "static/turned.jpg", &phone_jpeg(&halves(64, 32), 6));
+    write_bytes(&site, "static/logo.png", &png_with_text(&halves(32, 32)));
+    assert!(has_exif(&phone_jpeg(&halves(8, 8), 6)), "the fixture itself carries EXIF");
+    site.run(&["build"]).success();
+
+    let (candidates, sources, [width, height, alt, loading, decoding]) =
+        picture_of(&site.output("news/picnic/index.html"));
+    // Stored 1200x600, turned a quarter: 600x1200. 960 and 1600 would be
+    // enlargements, so the original width stands in for them.
+    assert_eq!(candidates.iter().map(|(_, w)| *w).collect::<Vec<_>>(), [480, 600]);
+    assert!(sources.is_empty(), "a JPEG gets no lossless WebP: {sources:?}");
+    assert_eq!([width.as_str(), height.as_str()], ["600", "1200"]);
+    assert_eq!(alt, "Neighbours at the picnic");
+    assert_eq!([loading.as_str(), decoding.as_str()], ["lazy", "async"]);
+
+    for (url, w) in &candidates {
+        let key = url.strip_prefix("https://photos.example.org/branch/").expect("under the base URL");
+        let bytes = std::fs::read(site.public().join(key)).unwrap();
+        let img = image::load_from_memory(&bytes).unwrap().to_rgb8();
+        assert_eq!((img.width(), img.height()), (*w, *w * 2), "{key}");
+        // Stored left (red) is shown on top once turned; right (blue) at the bottom.
+        let (top, bottom) = (img.get_pixel(w / 2, w / 4).0, img.get_pixel(w / 2, w * 2 - w / 4).0);
+        assert!(top[0] > 150 && top[2] < 100, "top is red: {top:?}");
+        assert!(bottom[2] > 150 && bottom[0] < 100, "bottom is blue: {bottom:?}");
+    }
+
+    let published = images_in(&site.public());
+    assert!(published.contains_key("banner.jpg") && published.contains_key("logo.png"), "{:?}", published.keys());
+    for (path, bytes) in &published {
+        assert!(!has_exif(bytes), "{path} still has EXIF");
+        assert!(!bytes.windows(9).any(|w| w == b"Weir Lane"), "{path} still has its comment or text");
+    }
+    // Copied as it is, but upright: a 64x32 stored photo turned is 32x64.
+    let turned = image::load_from_memory(&published["turned.jpg"]).unwrap();
+    assert_eq!((turned.width(), turned.height()), (32, 64));
+    // Lossless: the banner's pixels are the original's, byte for byte.
+    let original = image::load_from_memory(&phone_jpeg(&halves(64, 32), 1)).unwrap().to_rgb8();
+    assert_eq!(image::load_from_memory(&published["banner.jpg"]).unwrap().to_rgb8(), original);
+}
+
+#[test]
+fn widths_formats_and_the_original_link_follow_the_config() {
+    let site = photo_site("+++\ntitle = \"Picnic\"\n+++\n![The rota](rota%20chart.png)\n");
+    write_bytes(&site, "content/news/picnic/rota chart.png", &png_with_text(&halves(400, 200)));
+    site.write("config.toml", &format!("{CONFIG}[images]\nwidths = [100, 300]\nlink_original = true\n"));
+    site.run(&["build"]).success();
+    let html = site.output("news/picnic/index.html");
+    let (candidates, sources, [width, height, ..]) = picture_of(&html);
+    assert_eq!(candidates.iter().map(|(_, w)| *w).collect::<Vec<_>>(), [100, 300]);
+    assert!(candidates.iter().all(|(u, _)| u.ends_with(".png")), "{candidates:?}");
+    assert_eq!([width.as_str(), height.as_str()], ["300", "150"]);
+    // A PNG also gets a (lossless) WebP, offered first.
+    assert_eq!(sources.len(), 1);
+    assert!(sources[0].contains("type=\"image/webp\"") && sources[0].contains(" 100w") && sources[0].contains(" 300w"));
+    assert!(
+        html.contains("<a class=\"original\" href=\"https://photos.example.org/branch/news/picnic/rota%20chart.png\">"),
+        "{html}"
+    );
+    for (_, bytes) in images_in(&site.public()) {
+        assert!(!has_exif(&bytes));
+    }
+}
+
+#[test]
+fn an_image_marked_original_is_kept_as_written() {
+    let site = photo_site("+++\ntitle = \"Picnic\"\n+++\n![A map](photo.jpg#original)\n");
+    site.run(&["build"]).success();
+    let html = site.output("news/picnic/index.html");
+    assert!(html.contains("<img src=\"photo.jpg\" alt=\"A map\""), "{html}");
+    assert!(!html.contains("<picture>"));
+    assert!(!has_exif(&std::fs::read(site.public().join("news/picnic/photo.jpg")).unwrap()));
+}
+
+/// Each cached file's name and modification time.
+fn cache_state(site: &Site) -> BTreeMap<String, std::time::SystemTime> {
+    std::fs::read_dir(site.path().join(".branchpress/cache/images"))
+        .unwrap()
+        .flatten()
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), e.metadata().unwrap().modified().unwrap()))
+        .filter(|(name, _)| name != "probes.json")
+        .collect()
+}
+
+#[test]
+fn a_rebuild_takes_every_image_from_the_cache_and_prunes_what_no_page_uses() {
+    let site = photo_site(PICNIC);
+    write_bytes(&site, "static/banner.jpg", &phone_jpeg(&halves(64, 32), 1));
+    let first = site.run(&["build", "--timings"]).success();
+    // Two widths of the photo, and clean copies of the photo and the banner.
+    assert!(first.stderr.contains("(4 made, 0 from the cache)"), "{}", first.stderr);
+    let cached = cache_state(&site);
+    assert_eq!(cached.len(), 4, "{cached:?}");
+    let output = common::snapshot(&site.public());
+
+    std::thread::sleep(Duration::from_millis(20));
+    let second = site.run(&["build", "--timings"]).success();
+    assert!(second.stderr.contains("(0 made, 4 from the cache)"), "{}", second.stderr);
+    assert_eq!(cache_state(&site), cached, "nothing in the cache was written again");
+    assert_eq!(common::snapshot(&site.public()), output);
+
+    site.write("content/news/picnic/index.md", "+++\ntitle = \"Picnic\"\n+++\nNo photo any more.\n");
+    site.run(&["build"]).success();
+    let left = cache_state(&site);
+    assert_eq!(left.len(), 2, "only the clean copies are still used: {left:?}");
+    assert!(!site.public().join("processed_images").exists());
+}
+
+#[test]
+fn a_broken_photo_is_an_error_at_the_markdown_line_that_shows_it() {
+    let site = photo_site("+++\ntitle = \"Picnic\"\n+++\nWe met.\n\n![Neighbours](photo.jpg)\n");
+    let whole = phone_jpeg(&halves(1200, 600), 6);
+    write_bytes(&site, "content/news/picnic/photo.jpg", &whole[..whole.len() / 3]);
+    site.run(&["build"]).failure();
+    std::fs::create_dir_all(site.public()).unwrap();
+    std::fs::write(site.public().join("index.html"), "the last good build").unwrap();
+    let before = common::snapshot(&site.public());
+    let run = site.run(&["build"]).failure();
+    assert!(run.stderr.contains("content/news/picnic/index.md:6"), "{}", run.stderr);
+    assert!(run.stderr.contains("content/news/picnic/photo.jpg") && run.stderr.contains("cut short"), "{}", run.stderr);
+    assert_eq!(common::snapshot(&site.public()), before, "a failed build leaves the output as it was");
+    // Not garbage either: a file that is no image at all.
+    write_bytes(&site, "content/news/picnic/photo.jpg", b"<html>not a photo</html>");
+    let run = site.run(&["build"]).failure();
+    assert!(run.stderr.contains("index.md:6") && run.stderr.contains("not a JPEG, PNG or WebP"), "{}", run.stderr);
+    // The same file copied from static/ without a page showing it: named too.
+    let site = photo_site("+++\ntitle = \"Picnic\"\n+++\nNo photo.\n");
+    write_bytes(&site, "static/cut.jpg", &whole[..whole.len() / 2]);
+    let run = site.run(&["build"]).failure();
+    assert!(run.stderr.contains("static/cut.jpg") && run.stderr.contains("cut short"), "{}", run.stderr);
+}
+
+#[test]
+fn a_decompression_bomb_is_refused_before_it_is_decoded() {
+    let site = photo_site("+++\ntitle = \"Picnic\"\n+++\nWe met.\n\n![Neighbours](huge.png)\n");
+    // A PNG header claiming 30,000 x 30,000 pixels (3.6 GB of RGBA).
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = b"IHDR".to_vec();
+    ihdr.extend(30_000u32.to_be_bytes());
+    ihdr.extend(30_000u32.to_be_bytes());
+    ihdr.extend([8, 6, 0, 0, 0]);
+    png.extend(13u32.to_be_bytes());
+    png.extend(&ihdr);
+    png.extend(crc32(&ihdr).to_be_bytes());
+    for (kind, data) in [(&b"IDAT"[..], &b"\x78\x9c\x03\x00\x00\x00\x00\x01"[..]), (b"IEND", b"")] {
+        let typed: Vec<u8> = kind.iter().chain(data).copied().collect();
+        png.extend((data.len() as u32).to_be_bytes());
+        png.extend(&typed);
+        png.extend(crc32(&typed).to_be_bytes());
+    }
+    write_bytes(&site, "content/news/picnic/huge.png", &png);
+    let run = site.run(&["build"]).failure();
+    assert!(run.stderr.contains("content/news/picnic/index.md:6"), "{}", run.stderr);
+    assert!(run.stderr.contains("huge.png") && run.stderr.contains("30000 x 30000"), "{}", run.stderr);
+    assert!(!site.public().exists());
+}
+
+#[allow(dead_code)]
+fn unused(_: &mut dyn Read, _: &mut dyn Write) {}
