@@ -488,9 +488,9 @@ fn templates(
             content_urls,
             config: config.clone(),
             network,
-            images: images.clone(),
         },
     );
+    crate::render::images::register(&mut tera, images);
     sources.add_to(&mut tera)?;
     tera.global_context().insert_value("config", values.config.clone());
     if let Some(network) = &network_value {

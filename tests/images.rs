@@ -4,6 +4,8 @@
 //! for HTML, `kamadak-exif` for EXIF, `image` for pixels).
 
 mod common;
+#[path = "common/serve.rs"]
+mod serve_process;
 
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read, Write};
@@ -305,5 +307,153 @@ fn a_decompression_bomb_is_refused_before_it_is_decoded() {
     assert!(!site.public().exists());
 }
 
-#[allow(dead_code)]
-fn unused(_: &mut dyn Read, _: &mut dyn Write) {}
+#[test]
+fn template_functions_resize_and_describe_images_as_zola_does() {
+    let site = photo_site(PICNIC);
+    site.write(
+        "templates/page.html",
+        "<!doctype html><title>{{ page.title }}</title>\
+         {% set m = get_image_metadata(path=\"news/picnic/photo.jpg\") %}<p id=meta>{{ m.width }}x{{ m.height }} {{ m.mime }}</p>\
+         {% for op in [\"scale\", \"fit_width\", \"fit_height\", \"fit\", \"fill\"] %}\
+         {% set r = resize_image(path=\"content/news/picnic/photo.jpg\", width=100, height=150, op=op, format=\"png\") %}\
+         <img class={{ op }} src=\"{{ r.url }}\" width={{ r.width }} height={{ r.height }} data-orig=\"{{ r.orig_width }}x{{ r.orig_height }}\" data-path=\"{{ r.static_path }}\" alt=\"\">{% endfor %}",
+    );
+    site.run(&["build"]).success();
+    let html = site.output("news/picnic/index.html");
+    let doc = scraper::Html::parse_document(&html);
+    let meta = doc.select(&scraper::Selector::parse("#meta").unwrap()).next().unwrap().inner_html();
+    assert_eq!(meta, "600x1200 image/jpeg", "the size as shown, after the EXIF orientation");
+    // Shown 600x1200; asked for 100x150.
+    for (op, size) in [
+        ("scale", (100, 150)),
+        ("fit_width", (100, 200)),
+        ("fit_height", (75, 150)),
+        ("fit", (75, 150)),
+        ("fill", (100, 150)),
+    ] {
+        let img = doc.select(&scraper::Selector::parse(&format!("img.{op}")).unwrap()).next().unwrap();
+        let attr = |n| img.value().attr(n).unwrap().to_owned();
+        assert_eq!((attr("width"), attr("height")), (size.0.to_string(), size.1.to_string()), "{op}");
+        assert_eq!(attr("data-orig"), "600x1200");
+        let key = attr("data-path");
+        assert!(key.starts_with("processed_images/") && key.ends_with(".png"), "{key}");
+        assert_eq!(attr("src"), format!("https://photos.example.org/branch/{key}"));
+        let made = image::open(site.public().join(&key)).unwrap().to_rgb8();
+        assert_eq!((made.width(), made.height()), size, "{op}");
+        // Upright: red on top, blue below (fill crops the middle, still red over blue).
+        assert!(made.get_pixel(made.width() / 2, 2).0[0] > 150, "{op} top is red");
+        assert!(made.get_pixel(made.width() / 2, made.height() - 3).0[2] > 150, "{op} bottom is blue");
+    }
+
+    site.write("templates/page.html", "{{ resize_image(path=\"news/picnic/photo.jpg\", width=100, op=\"squash\") }}");
+    let run = site.run(&["build"]).failure();
+    assert!(run.stderr.contains("unknown op `squash`"), "{}", run.stderr);
+}
+
+#[test]
+fn check_reports_gps_in_published_images_and_images_without_alt_text() {
+    let site = photo_site("+++\ntitle = \"Picnic\"\n+++\nWe met.\n\n![](photo.jpg)\n");
+    write_bytes(&site, "static/banner.jpg", &phone_jpeg(&halves(64, 32), 1));
+    let run = site.run(&["check"]).success();
+    assert!(run.stderr.contains("index.md:6") && run.stderr.contains("no alt text"), "{}", run.stderr);
+    assert!(!run.stderr.contains("GPS"), "{}", run.stderr);
+
+    site.write("config.toml", &format!("{CONFIG}[images]\nkeep_metadata = true\n"));
+    let run = site.run(&["check"]).failure();
+    assert!(run.stderr.contains("static/banner.jpg") && run.stderr.contains("GPS"), "{}", run.stderr);
+    assert!(run.stderr.contains("content/news/picnic/photo.jpg") && run.stderr.contains("GPS"), "{}", run.stderr);
+    // Processed images never carry any.
+    assert!(!run.stderr.contains("processed_images"), "{}", run.stderr);
+    let build = site.run(&["build"]).success();
+    assert!(build.stderr.contains("keep_metadata = true") && build.stderr.contains("GPS"), "{}", build.stderr);
+    assert!(has_exif(&std::fs::read(site.public().join("banner.jpg")).unwrap()));
+}
+
+/// GET `path` from the preview on `port`: (status, body).
+fn get(port: u16, path: &str) -> (u16, Vec<u8>) {
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let split = answer.windows(4).position(|w| w == b"\r\n\r\n").expect("a response head");
+    let head = String::from_utf8_lossy(&answer[..split]).into_owned();
+    let status = head.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let body = answer[split + 4..].to_vec();
+    let chunked = head.to_ascii_lowercase().contains("transfer-encoding: chunked");
+    (status, if chunked { dechunk(&body) } else { body })
+}
+
+fn dechunk(mut body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(end) = body.windows(2).position(|w| w == b"\r\n") {
+        let size = usize::from_str_radix(String::from_utf8_lossy(&body[..end]).trim(), 16).unwrap_or(0);
+        if size == 0 {
+            break;
+        }
+        out.extend(&body[end + 2..end + 2 + size]);
+        body = &body[end + 4 + size..];
+    }
+    out
+}
+
+#[test]
+fn a_photo_added_while_previewing_is_processed_without_a_restart_as_a_build_would() {
+    let site = photo_site("+++\ntitle = \"Picnic\"\n+++\nWe met.\n");
+    let server = serve_process::serve(&site, 0);
+    let port = server.port;
+    assert_eq!(get(port, "/news/picnic/").0, 200);
+
+    write_bytes(&site, "content/news/picnic/table.jpg", &phone_jpeg(&halves(1000, 500), 6));
+    site.write("content/news/picnic/index.md", "+++\ntitle = \"Picnic\"\n+++\nWe met.\n\n![The table](table.jpg)\n");
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let html = loop {
+        let (_, body) = get(port, "/news/picnic/");
+        let html = String::from_utf8_lossy(&body).into_owned();
+        if html.contains("<picture>") {
+            break html;
+        }
+        assert!(std::time::Instant::now() < deadline, "the preview never showed the photo: {html}");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+
+    let base = format!("http://127.0.0.1:{port}");
+    let built = site.path().join("built");
+    let out = built.to_str().unwrap();
+    site.run(&["build", "-o", out, "--base-url", &base]).success();
+    let page = std::fs::read_to_string(built.join("news/picnic/index.html")).unwrap();
+    let strip_reload = |h: &str| h.split("<script").next().unwrap_or(h).to_owned();
+    assert_eq!(strip_reload(&html), strip_reload(&page), "the preview's page is the build's");
+    let (candidates, _, [width, height, ..]) = picture_of(&html);
+    assert_eq!(candidates.iter().map(|(_, w)| *w).collect::<Vec<_>>(), [480, 500]);
+    assert_eq!([width.as_str(), height.as_str()], ["500", "1000"]);
+    for (url, _) in &candidates {
+        let path = url.strip_prefix(&base).unwrap();
+        let (status, bytes) = get(port, path);
+        assert_eq!(status, 200, "{path}");
+        assert!(!has_exif(&bytes));
+        assert_eq!(bytes, std::fs::read(built.join(path.trim_start_matches('/'))).unwrap(), "{path}");
+    }
+    let (_, original) = get(port, "/news/picnic/table.jpg");
+    assert!(!original.is_empty() && !has_exif(&original), "the copied original is clean in the preview too");
+
+    // Written into the page first, the photo copied in afterwards.
+    site.write(
+        "content/news/picnic/index.md",
+        "+++\ntitle = \"Picnic\"\n+++\n![The table](table.jpg)\n\n![Later](later.jpg)\n",
+    );
+    let wait_for = |needle: &str| loop {
+        let html = String::from_utf8_lossy(&get(port, "/news/picnic/").1).into_owned();
+        if html.contains(needle) {
+            return html;
+        }
+        assert!(std::time::Instant::now() < deadline + Duration::from_secs(30), "never saw {needle}: {html}");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    wait_for("src=\"later.jpg\"");
+    write_bytes(&site, "content/news/picnic/later.jpg", &phone_jpeg(&halves(300, 200), 1));
+    let html = wait_for("alt=\"Later\" loading=\"lazy\"");
+    let doc = scraper::Html::parse_document(&html);
+    assert_eq!(doc.select(&scraper::Selector::parse("picture").unwrap()).count(), 2, "{html}");
+    drop(server);
+}

@@ -18,6 +18,7 @@
 //! bytes, and the build copies them into its sink.
 
 pub mod cache;
+pub mod format;
 pub mod html;
 pub mod probe;
 pub mod process;

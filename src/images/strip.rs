@@ -12,7 +12,7 @@ use img_parts::jpeg::{Jpeg, markers};
 use img_parts::png::Png;
 use img_parts::webp::WebP;
 
-use crate::images::probe::Format;
+use crate::images::format::Format;
 
 /// JPEG segments kept: JFIF (APP0), the ICC profile (APP2) and Adobe's
 /// colour transform (APP14). Every other APPn and every comment goes.

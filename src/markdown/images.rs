@@ -75,7 +75,7 @@ impl Transform<'_, '_> {
             }
             Some(Err(reason)) => {
                 self.images.push((key.clone(), None));
-                let file = images.source_of(&key).map_or(key.clone(), |p| short(p));
+                let file = images.source_of(&key).map_or(key.clone(), short);
                 let d = self.diagnostic(format!("the image `{dest}` ({file}) cannot be published: {reason}"));
                 self.diagnostics.0.push(
                     d.with_help("replace the file with a working JPEG, PNG or WebP, or remove the image from the page"),

@@ -3,6 +3,7 @@
 //! HTML files to produce ([`jobs`]).
 
 pub mod functions;
+pub mod images;
 pub mod jobs;
 pub mod network;
 pub mod templates;

@@ -206,6 +206,8 @@ impl Preview {
         let mut produced: HashSet<String> = paths.iter().map(|p| urls::output_file(p)).collect();
         produced.extend(site.static_files.keys().cloned());
         produced.extend(site.images.planned_keys());
+        // Images asked for by templates whose output is kept from the last build.
+        produced.extend(records.values().flat_map(|r| r.reads.images.iter().cloned()));
         produced.extend(machine.made.iter().map(|(path, _)| path.clone()));
         produced.extend(machine.kept);
         if site.config.markdown.highlight_code {
