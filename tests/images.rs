@@ -212,6 +212,17 @@ fn widths_formats_and_the_original_link_follow_the_config() {
     for (_, bytes) in images_in(&site.public()) {
         assert!(!has_exif(&bytes));
     }
+
+    // Relative URLs: every candidate is relative and leads to its file.
+    site.run(&["build", "--relative-urls", "-o", "relative"]).success();
+    let html = std::fs::read_to_string(site.path().join("relative/news/picnic/index.html")).unwrap();
+    let (candidates, ..) = picture_of(&html);
+    for (url, _) in candidates {
+        assert!(url.starts_with("../../processed_images/"), "{url}");
+        assert!(site.path().join("relative/news/picnic").join(&url).is_file(), "{url}");
+    }
+    // And `check` follows every srcset candidate.
+    site.run(&["check"]).success();
 }
 
 #[test]
@@ -275,6 +286,27 @@ fn a_broken_photo_is_an_error_at_the_markdown_line_that_shows_it() {
     write_bytes(&site, "content/news/picnic/photo.jpg", b"<html>not a photo</html>");
     let run = site.run(&["build"]).failure();
     assert!(run.stderr.contains("index.md:6") && run.stderr.contains("not a JPEG, PNG or WebP"), "{}", run.stderr);
+    // A PNG whose header is fine but whose pixels are damaged fails when
+    // it is decoded, after the Markdown: still reported at the line.
+    let mut png = png_with_text(&halves(400, 200));
+    let middle = png.len() / 2;
+    png[middle..middle + 16].fill(0x55);
+    site.remove("content/news/picnic/photo.jpg");
+    site.write("content/news/picnic/index.md", "+++\ntitle = \"Picnic\"\n+++\nWe met.\n\n![Neighbours](chart.png)\n");
+    write_bytes(&site, "content/news/picnic/chart.png", &png);
+    let run = site.run(&["build"]).failure();
+    assert!(run.stderr.contains("index.md:6") && run.stderr.contains("chart.png"), "{}", run.stderr);
+    // A HEIC photo from an iPhone: refused, with how to convert it.
+    let mut heic = vec![0, 0, 0, 24];
+    heic.extend(b"ftypheic\0\0\0\0mif1heic");
+    write_bytes(&site, "content/news/picnic/chart.png", &png_with_text(&halves(40, 20)));
+    write_bytes(&site, "content/news/picnic/IMG_0001.HEIC", &heic);
+    site.write("content/news/picnic/index.md", "+++\ntitle = \"Picnic\"\n+++\n![Us](IMG_0001.HEIC)\n");
+    let run = site.run(&["build"]).failure();
+    assert!(run.stderr.contains("index.md:4") && run.stderr.contains("convert it to JPEG"), "{}", run.stderr);
+    site.write("content/news/picnic/index.md", "+++\ntitle = \"Picnic\"\n+++\nNo photo.\n");
+    let run = site.run(&["build"]).failure();
+    assert!(run.stderr.contains("IMG_0001.HEIC") && run.stderr.contains("convert it to JPEG"), "{}", run.stderr);
     // The same file copied from static/ without a page showing it: named too.
     let site = photo_site("+++\ntitle = \"Picnic\"\n+++\nNo photo.\n");
     write_bytes(&site, "static/cut.jpg", &whole[..whole.len() / 2]);

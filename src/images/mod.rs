@@ -86,6 +86,9 @@ pub struct Images {
     cache: Cache,
     probes: Mutex<HashMap<PathBuf, Known>>,
     planned: Mutex<BTreeMap<String, Planned>>,
+    /// Source file to the first Markdown file and line that shows it, so
+    /// an image that fails to decode is reported where it is used.
+    shown_at: Mutex<HashMap<PathBuf, (PathBuf, usize)>>,
     made: AtomicUsize,
     reused: AtomicUsize,
 }
@@ -120,6 +123,7 @@ impl Images {
             cache,
             probes: Mutex::new(probes),
             planned: Mutex::default(),
+            shown_at: Mutex::default(),
             made: AtomicUsize::new(0),
             reused: AtomicUsize::new(0),
         }
@@ -133,6 +137,25 @@ impl Images {
     /// The source file of an output path, if it is a file copied as it is.
     pub fn source_of(&self, key: &str) -> Option<&Path> {
         self.files.get(key).map(PathBuf::as_path)
+    }
+
+    /// Notes that the Markdown `file` shows the image at output path `key` on `line`.
+    pub fn shown_at(&self, key: &str, file: &Path, line: usize) {
+        if let Some(source) = self.files.get(key) {
+            lock(&self.shown_at).entry(source.clone()).or_insert_with(|| (file.to_owned(), line));
+        }
+    }
+
+    /// An error about the image `source`: at the Markdown line showing it
+    /// when there is one, else at the file itself.
+    fn error_about(&self, source: &Path, message: String) -> Diagnostic {
+        match lock(&self.shown_at).get(source) {
+            Some((file, line)) => {
+                Diagnostic::new(format!("the image {} cannot be published: {message}", source.display()))
+                    .at(file, *line, 0)
+            }
+            None => Diagnostic::in_file(source, message),
+        }
     }
 
     /// What the image at `path` is (remembered by size and modification time).
@@ -268,7 +291,7 @@ impl Images {
         if missing.is_empty() {
             return results;
         }
-        let located = |msg: String| Diagnostic::in_file(source, msg);
+        let located = |msg: String| self.error_about(source, msg);
         let made = std::fs::read(source).map_err(|e| located(format!("this file could not be read ({e})"))).and_then(
             |bytes| {
                 let ops: Vec<Operation> = missing.iter().map(|(_, p)| p.op).collect();
@@ -300,11 +323,14 @@ impl Images {
     /// stripped (losslessly), or upright and re-encoded when its EXIF
     /// says it is rotated.
     pub fn copied(&self, key: &str, from: &Path) -> Result<Ready, Diagnostic> {
-        let Some(format) = Format::of_name(key) else { return Ok(Ready::File(from.to_owned())) };
         if self.settings.keep_metadata {
             return Ok(Ready::File(from.to_owned()));
         }
-        let located = |msg: String| Diagnostic::in_file(from, msg);
+        let located = |msg: String| self.error_about(from, msg);
+        if Format::is_heic(key) {
+            return Err(located(probe::HEIC.to_owned()));
+        }
+        let Some(format) = Format::of_name(key) else { return Ok(Ready::File(from.to_owned())) };
         let probe = self.probe(from).map_err(located)?;
         if !probe.metadata {
             return Ok(Ready::File(from.to_owned()));
@@ -354,7 +380,12 @@ impl Images {
     /// Remembers the probes for the next build and, after a whole build
     /// (`prune`), deletes cached images no page used.
     pub fn finish(&self, prune: bool) {
-        self.cache.save_probes(&lock(&self.probes));
+        let mut probes = lock(&self.probes);
+        if prune {
+            let sources: std::collections::HashSet<&PathBuf> = self.files.values().collect();
+            probes.retain(|path, _| sources.contains(path));
+        }
+        self.cache.save_probes(&probes);
         if prune {
             self.cache.prune();
         }

@@ -69,6 +69,7 @@ impl Transform<'_, '_> {
                 Start::AsWritten(None)
             }
             Some(Ok(picture)) => {
+                images.shown_at(&key, self.ctx.file, self.line());
                 self.images.push((key, Some(picture.clone())));
                 self.picture = Some((picture, title.to_owned()));
                 Start::Picture
