@@ -346,10 +346,14 @@ impl Images {
         Ok(self.keep(&name, clean))
     }
 
-    /// `bytes` without metadata, upright.
+    /// `bytes` without metadata, shown upright: a JPEG keeps only its
+    /// orientation (lossless), other formats are turned and re-encoded.
     fn clean(&self, bytes: &[u8], probe: &Probe) -> Result<Vec<u8>, String> {
         if probe.orientation == 1 {
             return Ok(strip::strip(bytes, probe.format)?.unwrap_or_else(|| bytes.to_vec()));
+        }
+        if probe.format == Format::Jpeg {
+            return strip::strip_jpeg_keeping_orientation(bytes, probe.orientation);
         }
         let image = process::decode_upright(bytes, probe)?;
         let quality = self.settings.quality.max(90);

@@ -90,19 +90,37 @@ pub fn target_size(op: Op, from: (u32, u32), width: Option<u32>, height: Option<
 }
 
 /// Decodes `bytes` once and makes every operation of `ops` from it.
+/// Each output is resized as stored and turned upright afterwards, so only
+/// the small images are turned, never the 12-megapixel original.
 pub fn run(bytes: &[u8], source: &Probe, ops: &[Operation]) -> Result<Vec<Vec<u8>>, String> {
-    let image = decode_upright(bytes, source)?;
-    ops.iter().map(|op| resize(&image, op).and_then(|img| encode(&img, op))).collect()
+    let stored = decode(bytes, source)?;
+    let orientation = Orientation::from_exif(source.orientation).filter(|_| source.orientation != 1);
+    let sideways = source.orientation >= 5;
+    ops.iter()
+        .map(|op| {
+            let as_stored = if sideways { Operation { width: op.height, height: op.width, ..*op } } else { *op };
+            let mut image = resize(&stored, &as_stored)?;
+            if let Some(orientation) = orientation {
+                image.apply_orientation(orientation);
+            }
+            encode(&image, op)
+        })
+        .collect()
+}
+
+/// The pixels as stored, as 8-bit RGB or RGBA.
+fn decode(bytes: &[u8], source: &Probe) -> Result<DynamicImage, String> {
+    let image = probe::reader(bytes, source.format).decode().map_err(|e| probe::explain(&e))?;
+    Ok(if image.color().has_alpha() {
+        DynamicImage::ImageRgba8(image.into_rgba8())
+    } else {
+        DynamicImage::ImageRgb8(image.into_rgb8())
+    })
 }
 
 /// The pixels, turned as the EXIF orientation says, as 8-bit RGB or RGBA.
 pub fn decode_upright(bytes: &[u8], source: &Probe) -> Result<DynamicImage, String> {
-    let image = probe::reader(bytes, source.format).decode().map_err(|e| probe::explain(&e))?;
-    let mut image = if image.color().has_alpha() {
-        DynamicImage::ImageRgba8(image.into_rgba8())
-    } else {
-        DynamicImage::ImageRgb8(image.into_rgb8())
-    };
+    let mut image = decode(bytes, source)?;
     if let Some(orientation) = Orientation::from_exif(source.orientation) {
         image.apply_orientation(orientation);
     }

@@ -33,6 +33,31 @@ pub fn has_metadata(bytes: &[u8], format: Format) -> bool {
     strip(bytes, format).is_ok_and(|s| s.is_some())
 }
 
+/// A JPEG without its metadata but for its orientation: an EXIF segment
+/// holding the one Orientation field, so browsers still show it upright
+/// and the pixels are not decoded and re-encoded (which would cost a
+/// second per phone photo and some quality).
+pub fn strip_jpeg_keeping_orientation(bytes: &[u8], orientation: u8) -> Result<Vec<u8>, String> {
+    let bad = |e: img_parts::Error| format!("this image could not be read, it may be damaged ({e})");
+    let mut jpeg = Jpeg::from_bytes(Bytes::copy_from_slice(bytes)).map_err(bad)?;
+    jpeg.segments_mut().retain(|s| keep_jpeg_segment(s.marker(), s.contents()));
+    jpeg.set_exif(Some(Bytes::from(orientation_only_exif(orientation))));
+    Ok(jpeg.encoder().bytes().to_vec())
+}
+
+/// A little-endian TIFF structure with one IFD holding one field, the
+/// orientation: what `set_exif` puts after the `Exif\0\0` header.
+fn orientation_only_exif(orientation: u8) -> Vec<u8> {
+    let mut tiff = b"II\x2a\x00\x08\x00\x00\x00".to_vec();
+    tiff.extend(1u16.to_le_bytes());
+    tiff.extend(0x0112u16.to_le_bytes()); // Orientation
+    tiff.extend(3u16.to_le_bytes()); // SHORT
+    tiff.extend(1u32.to_le_bytes());
+    tiff.extend(u32::from(orientation).to_le_bytes());
+    tiff.extend(0u32.to_le_bytes());
+    tiff
+}
+
 /// `bytes` without their metadata; `None` when there was none (or the
 /// container could not be parsed: the decoder reports that better).
 pub fn strip(bytes: &[u8], format: Format) -> Result<Option<Vec<u8>>, String> {
