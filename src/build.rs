@@ -504,6 +504,7 @@ fn templates(
 fn put(sink: &dyn Sink, key: &str, ready: Ready) -> Result<()> {
     match ready {
         Ready::File(from) => sink.copy(key, &from),
+        Ready::Cached(from) => sink.link_cached(key, &from),
         Ready::Bytes(bytes) => sink.write(key, &bytes),
     }
 }

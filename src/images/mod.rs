@@ -27,7 +27,7 @@ pub mod strip;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -64,8 +64,10 @@ pub struct Variant {
 
 /// Where the bytes of an output image are.
 pub enum Ready {
-    /// In this file (the cache, or the original itself).
+    /// In this file (the original itself).
     File(PathBuf),
+    /// In this file of the cache, which is never changed in place.
+    Cached(PathBuf),
     /// Here (the cache could not be written).
     Bytes(Vec<u8>),
 }
@@ -85,6 +87,8 @@ pub struct Images {
     files: BTreeMap<String, PathBuf>,
     cache: Cache,
     probes: Mutex<HashMap<PathBuf, Known>>,
+    /// A probe was added since they were loaded: save them.
+    probed: AtomicBool,
     planned: Mutex<BTreeMap<String, Planned>>,
     /// Source file to the first Markdown file and line that shows it, so
     /// an image that fails to decode is reported where it is used.
@@ -122,6 +126,7 @@ impl Images {
             files: files.clone(),
             cache,
             probes: Mutex::new(probes),
+            probed: AtomicBool::new(false),
             planned: Mutex::default(),
             shown_at: Mutex::default(),
             made: AtomicUsize::new(0),
@@ -167,6 +172,7 @@ impl Images {
         let bytes = std::fs::read(path).map_err(|e| format!("this file could not be read ({e})"))?;
         let probe = probe::probe(&bytes)?;
         lock(&self.probes).insert(path.to_owned(), Known { stamp, probe });
+        self.probed.store(true, Ordering::Relaxed);
         Ok(probe)
     }
 
@@ -283,7 +289,7 @@ impl Images {
             match self.cache.get(&name(key)) {
                 Some(path) => {
                     self.reused.fetch_add(1, Ordering::Relaxed);
-                    results.push(Ok(((*key).clone(), Ready::File(path))));
+                    results.push(Ok(((*key).clone(), Ready::Cached(path))));
                 }
                 None => missing.push((*key, *p)),
             }
@@ -313,7 +319,7 @@ impl Images {
     /// Stores `bytes` in the cache; the bytes themselves when it cannot be written.
     fn keep(&self, name: &str, bytes: Vec<u8>) -> Ready {
         match self.cache.put(name, &bytes) {
-            Ok(path) => Ready::File(path),
+            Ok(path) => Ready::Cached(path),
             Err(_) => Ready::Bytes(bytes),
         }
     }
@@ -338,7 +344,7 @@ impl Images {
         let name = format!("clean-{:016x}.{}", probe.hash, format.extension());
         if let Some(path) = self.cache.get(&name) {
             self.reused.fetch_add(1, Ordering::Relaxed);
-            return Ok(Ready::File(path));
+            return Ok(Ready::Cached(path));
         }
         let bytes = std::fs::read(from).map_err(|e| located(format!("this file could not be read ({e})")))?;
         let clean = self.clean(&bytes, &probe).map_err(located)?;
@@ -385,11 +391,15 @@ impl Images {
     /// (`prune`), deletes cached images no page used.
     pub fn finish(&self, prune: bool) {
         let mut probes = lock(&self.probes);
+        let before = probes.len();
         if prune {
             let sources: std::collections::HashSet<&PathBuf> = self.files.values().collect();
             probes.retain(|path, _| sources.contains(path));
         }
-        self.cache.save_probes(&probes);
+        // A site without images (or with none new) writes nothing.
+        if self.probed.load(Ordering::Relaxed) || probes.len() != before {
+            self.cache.save_probes(&probes);
+        }
         if prune {
             self.cache.prune();
         }
