@@ -55,19 +55,25 @@ pub fn picture(image: &Responsive, alt: &str, title: &str, sizes: &str) -> Strin
     html.push_str("<img src=\"");
     let _ = escape_href(&mut html, src);
     push_srcset(&mut html, &image.fallback, sizes);
-    html.push_str(&format!(" width=\"{}\" height=\"{}\" alt=\"", image.width, image.height));
-    let _ = escape_html(&mut html, alt);
-    html.push('"');
+    html.push_str(&format!(" width=\"{}\" height=\"{}\"", image.width, image.height));
+    push_attribute(&mut html, "alt", alt);
     if !title.is_empty() {
-        html.push_str(" title=\"");
-        let _ = escape_html(&mut html, title);
-        html.push('"');
+        push_attribute(&mut html, "title", title);
     }
     html.push_str(" loading=\"lazy\" decoding=\"async\"></picture>");
     if image.original.is_some() {
         html.push_str("</a>");
     }
     html
+}
+
+/// ` name="value"`, the value escaped.
+fn push_attribute(html: &mut String, name: &str, value: &str) {
+    html.push(' ');
+    html.push_str(name);
+    html.push_str("=\"");
+    let _ = escape_html(&mut *html, value);
+    html.push('"');
 }
 
 /// `" srcset=\"...\" sizes=\"...\""` (closing the attribute before it).
