@@ -167,3 +167,21 @@ fn flatten(image: &DynamicImage) -> image::RgbImage {
         image::Rgb([mix(p[0]), mix(p[1]), mix(p[2])])
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_op_sizes_as_zola_does() {
+        let size = |op, w, h| target_size(op, (4000, 3000), w, h);
+        assert_eq!(size(Op::Scale, Some(100), Some(100)), Ok((100, 100)));
+        assert_eq!(size(Op::FitWidth, Some(1000), None), Ok((1000, 750)));
+        assert_eq!(size(Op::FitHeight, None, Some(300)), Ok((400, 300)));
+        assert_eq!(size(Op::Fit, Some(1000), Some(1000)), Ok((1000, 750)));
+        assert_eq!(size(Op::Fit, Some(8000), Some(8000)), Ok((4000, 3000)), "fit never enlarges");
+        assert_eq!(size(Op::Fill, Some(500), Some(500)), Ok((500, 500)));
+        assert!(size(Op::Fill, Some(500), None).unwrap_err().contains("height"));
+        assert!(size(Op::Scale, Some(40_000), Some(10)).unwrap_err().contains("40000 x 10"));
+    }
+}
