@@ -17,6 +17,7 @@ mod config;
 mod content;
 mod error;
 pub mod federation;
+pub mod follow;
 pub mod html;
 pub mod images;
 mod markdown;

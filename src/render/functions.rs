@@ -239,6 +239,8 @@ fn markdown_filter(data: &FunctionData, text: &str, kw: &Kwargs) -> TeraResult<V
         file: std::path::Path::new("(template)"),
         body_line: 1,
         images: None,
+        anchor_links: crate::markdown::AnchorLinks::Default,
+        shortcodes: None,
     };
     let out = crate::markdown::render(text, &ctx);
     if let Some(e) = out.errors.first() {

@@ -1,10 +1,12 @@
 //! Rendering: the values templates see ([`values`], [`functions`],
-//! [`network`]), the templates themselves ([`templates`]) and the list of
-//! HTML files to produce ([`jobs`]).
+//! [`network`]), the templates themselves ([`templates`], and the
+//! [`shortcodes`] the Markdown stage calls) and the list of HTML files to
+//! produce ([`jobs`]).
 
 pub mod functions;
 pub mod images;
 pub mod jobs;
 pub mod network;
+pub mod shortcodes;
 pub mod templates;
 pub mod values;

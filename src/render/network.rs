@@ -143,12 +143,28 @@ pub fn build(config: &Config, index: NetworkIndex, paginate_by: usize) -> Networ
                 ("last_updated", Value::from(b.last_updated.map(|t| t.to_string()))),
                 ("status", Value::from(status_name(b.status))),
                 ("last_error", Value::from(b.last_error.clone())),
+                ("no_answer_since", Value::from(b.no_answer_since.map(|t| t.to_string()))),
                 ("permalink", Value::from(branch_permalink(&b.id))),
             ])
         })
         .collect();
     let listings = listings(&index, &paths);
-    let network = map([("entries", Value::from(entries.clone())), ("branches", Value::from(branches))]);
+    let tags: Vec<Value> = listings
+        .iter()
+        .filter(|l| l.kind == "tag")
+        .map(|l| {
+            map([
+                ("name", Value::from(l.name.as_str())),
+                ("permalink", Value::from(permalink(&l.path))),
+                ("count", Value::from(l.entries.len())),
+            ])
+        })
+        .collect();
+    let network = map([
+        ("entries", Value::from(entries.clone())),
+        ("branches", Value::from(branches)),
+        ("tags", Value::from(tags)),
+    ]);
     NetworkValues { network, entries, listings, paginate_by: paginate_by.max(1), index }
 }
 
