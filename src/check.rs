@@ -242,9 +242,6 @@ fn check_page(
             None => (site_path.as_str(), None),
         };
         let path = path.split('?').next().unwrap_or(path);
-        // `rota%20chart.png` is the file `rota chart.png`.
-        let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
-        let path = decoded.as_ref();
         let what = if link.loads { "file" } else { "page" };
         // `damp%20wall.pdf` is the file `damp wall.pdf`, as a web server reads it.
         let file_path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
