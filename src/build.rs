@@ -19,6 +19,7 @@ use crate::content::static_files::{self, StaticFiles};
 use crate::content::taxonomy::{self, Taxonomy};
 use crate::error::{Diagnostic, Error, Result};
 use crate::federation::sources::FederationConfig;
+use crate::images::{Images, Ready};
 use crate::markdown::bodies::{self, BodyCache};
 use crate::markdown::highlight::{self, Highlighter};
 use crate::output::sink::{Sink, StagingDir};
@@ -128,6 +129,8 @@ pub struct LoadedSite {
     pub network: Option<Arc<NetworkValues>>,
     /// The validated `[federation]` config, on a hub.
     pub federation: Option<FederationConfig>,
+    /// The images: planned while rendering, made while writing.
+    pub images: Arc<Images>,
     /// The templates, with functions registered.
     pub tera: Tera,
     /// Problems that do not stop the build.
@@ -160,21 +163,24 @@ impl LoadedSite {
         timings.load = started.elapsed();
 
         let t = Instant::now();
+        let images = Arc::new(Images::new(&config, &static_files, previous.map(|p| p.images.as_ref())));
         let content_urls = Arc::new(bodies::content_urls(&library));
         let shortcodes = SiteShortcodes::new(&config, &sources)?;
-        let (bodies, warnings) = bodies::render(&config, &library, highlighter, &content_urls, &shortcodes, cache)?;
+        let (bodies, warnings) =
+            bodies::render(&config, &library, highlighter, &content_urls, Some(&images), &shortcodes, cache)?;
         timings.markdown = t.elapsed();
 
         let mut warnings = warnings;
         warnings.extend(library.ignored_key_warnings());
         warnings.extend(sources.missing_layout_warnings(&library));
+        warnings.extend(images.warnings(&config.paths.root.join(crate::config::CONFIG_FILE)));
         let federation = federation_config(&config)?;
         let mut source_problems = Vec::new();
         let network = federation.as_ref().map(|f| Arc::new(load_network(&config, f, &mut source_problems)));
         warnings.extend(source_problems.iter().cloned());
         let reuse = previous.map(|p| (p.values.as_ref(), &p.library));
         let values = Arc::new(SiteValues::build(&config, &library, bodies, &taxonomies, reuse));
-        let tera = templates(&config, &sources, &values, &static_files, content_urls, network.clone())?;
+        let tera = templates(&config, &sources, &values, &static_files, content_urls, network.clone(), &images)?;
         Ok(LoadedSite {
             config,
             library,
@@ -184,6 +190,7 @@ impl LoadedSite {
             values,
             network,
             federation,
+            images,
             tera,
             warnings,
             source_problems,
@@ -212,7 +219,9 @@ impl LoadedSite {
     /// [`collisions`]); `generated` are the machine-readable files' paths.
     fn check_outputs(&self, jobs: &[Job], generated: &[&str]) -> Result<()> {
         let stylesheet = self.config.markdown.highlight_code.then_some(STYLESHEET);
-        let generated: Vec<&str> = generated.iter().copied().chain(stylesheet).collect();
+        let planned = self.images.planned_keys();
+        let generated: Vec<&str> =
+            generated.iter().copied().chain(stylesheet).chain(planned.iter().map(String::as_str)).collect();
         collisions::check(&collisions::Outputs {
             config: &self.config,
             library: &self.library,
@@ -244,6 +253,15 @@ impl LoadedSite {
         }
         let reads = self.render_jobs(selection.jobs, sink)?;
         timings.render = t.elapsed();
+
+        let t = Instant::now();
+        let published = self.images.publish(selection.skip_images);
+        let published: Vec<Result<()>> = published
+            .into_par_iter()
+            .map(|r| r.map_err(Error::from).and_then(|(k, ready)| put(sink, &k, ready)))
+            .collect();
+        crate::error::partition_results(published)?;
+        timings.images = t.elapsed();
 
         let t = Instant::now();
         for (path, text) in &machine.made {
@@ -298,14 +316,22 @@ impl LoadedSite {
 
     /// Copies the static files named by `keys` (output paths).
     fn copy_static(&self, keys: &[String], sink: &dyn Sink) -> Result<()> {
-        let copied: Vec<Result<()>> =
-            keys.par_iter().filter_map(|key| self.static_files.get(key).map(|from| sink.copy(key, from))).collect();
+        let copied: Vec<Result<()>> = keys
+            .par_iter()
+            .filter_map(|key| self.static_files.get(key).map(|from| self.copy(sink, key, from)))
+            .collect();
         crate::error::partition_results(copied).map(drop)
+    }
+
+    /// Copies one file as it is, or, for an image, without its metadata.
+    fn copy(&self, sink: &dyn Sink, key: &str, from: &Path) -> Result<()> {
+        put(sink, key, self.images.copied(key, from)?)
     }
 
     /// Copies the static files and writes the highlighting stylesheet.
     fn write_assets(&self, sink: &dyn Sink) -> Result<()> {
-        let copied: Vec<Result<()>> = self.static_files.par_iter().map(|(to, from)| sink.copy(to, from)).collect();
+        let copied: Vec<Result<()>> =
+            self.static_files.par_iter().map(|(to, from)| self.copy(sink, to, from)).collect();
         crate::error::partition_results(copied)?;
         if self.config.markdown.highlight_code {
             write_stylesheet(&self.config, sink)?;
@@ -330,12 +356,15 @@ pub struct Selection<'a> {
     /// walks every path: about a third of a page edit's rebuild at 10,000
     /// pages).
     pub check_outputs: bool,
+    /// Processed images the sink already holds (the preview's last build):
+    /// their names follow their content, so they need not be written again.
+    pub skip_images: &'a (dyn Fn(&str) -> bool + Sync),
 }
 
 impl<'a> Selection<'a> {
     /// Every job and asset, every machine-readable file written.
     pub fn everything(jobs: &'a [Job]) -> Selection<'a> {
-        Selection { jobs, assets: Assets::All, feeds: None, check_outputs: true }
+        Selection { jobs, assets: Assets::All, feeds: None, check_outputs: true, skip_images: &|_| false }
     }
 }
 
@@ -363,6 +392,9 @@ pub fn render_site(config: Config, drafts: bool, sink: &dyn Sink) -> Result<Buil
 
     let jobs = site.jobs();
     let written = site.write_outputs(&jobs, Selection::everything(&jobs), sink, &mut timings)?;
+    site.images.finish(true);
+    let work = site.images.work();
+    (timings.images_made, timings.images_reused) = (work.made, work.reused);
     let mut warnings = site.warnings;
     warnings.sort_by_cached_key(ToString::to_string);
     let mut source_problems = site.source_problems;
@@ -371,7 +403,7 @@ pub fn render_site(config: Config, drafts: bool, sink: &dyn Sink) -> Result<Buil
         pages: site.library.pages.len(),
         sections: site.library.sections.len(),
         terms: site.taxonomies.iter().map(|t| t.terms.len()).sum(),
-        files: jobs.len() + site.static_files.len() + written.machine.made.len(),
+        files: jobs.len() + site.static_files.len() + written.machine.made.len() + site.images.planned_keys().len(),
         warnings,
         source_problems,
         timings,
@@ -453,6 +485,7 @@ fn templates(
     static_files: &StaticFiles,
     content_urls: Arc<bodies::ContentUrls>,
     network: Option<Arc<NetworkValues>>,
+    images: &Arc<Images>,
 ) -> Result<Tera> {
     let network_value = network.as_ref().map(|n| n.network.clone());
     let mut tera = Tera::new();
@@ -467,6 +500,7 @@ fn templates(
             network,
         },
     );
+    crate::render::images::register(&mut tera, images);
     sources.add_to(&mut tera)?;
     tera.global_context().insert_value("config", values.config.clone());
     if let Some(network) = &network_value {
@@ -474,6 +508,15 @@ fn templates(
         tera.global_context().insert_value("network", network.clone());
     }
     Ok(tera)
+}
+
+/// Writes an image whose bytes are in a file or in memory.
+fn put(sink: &dyn Sink, key: &str, ready: Ready) -> Result<()> {
+    match ready {
+        Ready::File(from) => sink.copy(key, &from),
+        Ready::Cached(from) => sink.link_cached(key, &from),
+        Ready::Bytes(bytes) => sink.write(key, &bytes),
+    }
 }
 
 fn write_html(sink: &dyn Sink, path: &str, html: &str) -> std::result::Result<(), Diagnostic> {

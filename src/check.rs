@@ -1,5 +1,6 @@
 //! `branchpress check`: build in memory, then look for what would disappoint
-//! a reader: links and `#anchors` that lead nowhere, missing images, pages
+//! a reader: links and `#anchors` that lead nowhere, missing images,
+//! published images that still say where they were taken (GPS), pages
 //! without a title, undated pages in dated sections, tags spelt two ways,
 //! feed entries with relative URLs, and (with `--external`) links to other
 //! sites that are broken.
@@ -94,12 +95,31 @@ pub fn check(site_dir: &Path, external: bool) -> Result<CheckReport> {
     }
     config_links.report(&mut report);
     check_content(&site, &mut report);
+    check_gps(&site, &outputs, &mut report);
     check_feeds(&site, &outputs, &mut report);
     if external {
         check_external(externals, &mut report);
     }
     report.findings.sort_by_cached_key(|(level, d)| (*level != Level::Error, d.to_string()));
     Ok(report)
+}
+
+/// Every published image whose EXIF still holds a GPS position (only
+/// possible with `[images] keep_metadata = true`, or a bug), by file.
+fn check_gps(site: &LoadedSite, outputs: &[Output<'_>], report: &mut CheckReport) {
+    let images = outputs.iter().filter(|o| crate::images::Format::of_name(o.key).is_some());
+    for output in images {
+        let Ok(exif) = exif::Reader::new().read_from_container(&mut std::io::Cursor::new(output.bytes)) else {
+            continue;
+        };
+        if exif.fields().any(|f| f.tag.context() == exif::Context::Gps) {
+            let file = site.images.source_of(output.key).map_or_else(|| PathBuf::from(output.key), Path::to_path_buf);
+            report.error(
+                Diagnostic::in_file(&file, format!("the published `{}` tells where it was taken (GPS)", output.key))
+                    .with_help("remove `keep_metadata = true` from [images] in config.toml, or remove the GPS data"),
+            );
+        }
+    }
 }
 
 /// Output key -> the content file it was rendered from.

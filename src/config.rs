@@ -33,6 +33,8 @@ struct RawConfig {
     feeds: FeedConfig,
     #[serde(default)]
     check: CheckConfig,
+    #[serde(default)]
+    images: ImagesConfig,
     relative_urls: Option<bool>,
     preserve_dotfiles_in_output: Option<bool>,
     #[serde(default)]
@@ -108,6 +110,40 @@ pub struct CheckConfig {
     pub skip_external: Vec<String>,
 }
 
+/// The `[images]` table: how photos and pictures are published.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImagesConfig {
+    /// Widths (pixels) each Markdown image is published at; never wider
+    /// than the original.
+    pub widths: Vec<u32>,
+    /// Formats, the modern ones first, the fallback every browser reads
+    /// last: any of "webp", "jpeg", "png", "auto" (the source's own).
+    pub formats: Vec<String>,
+    /// JPEG quality, 1 to 100.
+    pub quality: u8,
+    /// The `sizes` attribute: how wide the image is shown on the page.
+    pub sizes: String,
+    /// Wrap each Markdown image in a link to the full-size original.
+    pub link_original: bool,
+    /// Publish images with their metadata (GPS position, camera, time):
+    /// a warning on every build.
+    pub keep_metadata: bool,
+}
+
+impl Default for ImagesConfig {
+    fn default() -> Self {
+        ImagesConfig {
+            widths: vec![480, 960, 1600],
+            formats: vec!["webp".into(), "auto".into()],
+            quality: 80,
+            sizes: "(min-width: 40rem) 38rem, 100vw".into(),
+            link_original: false,
+            keep_metadata: false,
+        }
+    }
+}
+
 /// The `[feeds]` table: what the site publishes for feed readers and hubs.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
@@ -177,6 +213,8 @@ pub struct Config {
     pub feeds: FeedConfig,
     /// `branchpress check` settings.
     pub check: CheckConfig,
+    /// How images are published.
+    pub images: ImagesConfig,
     /// Write relative URLs into HTML.
     pub relative_urls: bool,
     /// Keep pages whose `expiryDate` has passed (`--expired`; never from config.toml).
@@ -321,6 +359,7 @@ impl RawConfig {
             Some(list) => list.into_iter().map(|t| taxonomy(&t.name, t.paginate_by, t.feed)).collect(),
         };
         check_feed_formats(path, &self.feeds)?;
+        check_images(path, &self.images)?;
         let theme_dir = self.theme.as_ref().map(|t| find_theme(root, t));
         if let (Some(name), Some(dir)) = (&self.theme, &theme_dir)
             && !dir.is_dir()
@@ -348,6 +387,7 @@ impl RawConfig {
             title,
             feeds: self.feeds,
             check: self.check,
+            images: self.images,
             relative_urls: self.relative_urls.unwrap_or(false),
             include_expired: false,
             preserve_dotfiles_in_output: self.preserve_dotfiles_in_output.unwrap_or(false),
@@ -401,6 +441,28 @@ fn check_feed_formats(path: &Path, feeds: &FeedConfig) -> Result<()> {
                 .with_help("use any of \"atom\", \"rss\", \"json\"")
                 .into());
         }
+    }
+    Ok(())
+}
+
+fn check_images(path: &Path, images: &ImagesConfig) -> Result<()> {
+    let wrong = |msg: String, help: &str| Err(Diagnostic::in_file(path, msg).with_help(help).into());
+    if images.widths.is_empty() || images.widths.iter().any(|w| !(16..=8192).contains(w)) {
+        return wrong(
+            format!("[images] widths = {:?}: give at least one width, each from 16 to 8192 pixels", images.widths),
+            "for example widths = [480, 960, 1600]",
+        );
+    }
+    if images.formats.is_empty()
+        || images.formats.iter().any(|f| !matches!(f.as_str(), "webp" | "jpeg" | "png" | "auto"))
+    {
+        return wrong(
+            format!("[images] formats = {:?}: unknown or empty", images.formats),
+            "use any of \"webp\", \"jpeg\", \"png\", \"auto\" (the source's own format), the fallback last",
+        );
+    }
+    if !(1..=100).contains(&images.quality) {
+        return wrong(format!("[images] quality = {}: must be from 1 to 100", images.quality), "80 is a good start");
     }
     Ok(())
 }

@@ -19,6 +19,7 @@ mod error;
 pub mod federation;
 pub mod follow;
 pub mod html;
+pub mod images;
 pub mod import;
 mod markdown;
 mod nesting;

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content::library::Library;
 use crate::error::{Diagnostic, Error, Result};
+use crate::images::Images;
 use crate::markdown::highlight::Highlighter;
 use crate::markdown::shortcodes::ShortcodeTemplates;
 use crate::markdown::{self, AnchorLinks, MarkdownContext, Rendered};
@@ -71,7 +72,8 @@ impl BodyCache {
 /// The settings outside a body that its HTML depends on.
 fn settings_of(config: &Config) -> String {
     let markdown = serde_json::to_string(&config.markdown).unwrap_or_default();
-    format!("{markdown}\0{}", config.base_url)
+    let images = serde_json::to_string(&config.images).unwrap_or_default();
+    format!("{markdown}\0{images}\0{}", config.base_url)
 }
 
 /// Content file (`news/x.md`) to permalink, for `@/` links.
@@ -92,6 +94,7 @@ pub fn render(
     library: &Library,
     highlighter: &Highlighter,
     urls: &Arc<HashMap<String, String>>,
+    images: Option<&Images>,
     shortcodes: &dyn ShortcodeTemplates,
     cache: &mut BodyCache,
 ) -> Result<(Bodies, Vec<Diagnostic>)> {
@@ -103,12 +106,12 @@ pub fn render(
     cache.urls = urls.clone();
     let keep = cache.keep;
     let old = &cache.entries;
-    let one = |body: &Arc<str>, file: &Path, body_line: usize, anchor_links: AnchorLinks| -> Done {
+    let one = |body: &Arc<str>, file: &Path, body_line: usize, anchor_links: AnchorLinks, page_path: &str| -> Done {
         // An unchanged file keeps its text's allocation, so this is
         // usually a pointer comparison.
         let text = body.clone();
         let same = |c: &&CachedBody| c.body_line == body_line && c.anchor_links == anchor_links && c.text == text;
-        if let Some(hit) = old.get(file.as_os_str()).filter(same) {
+        if let Some(hit) = old.get(file.as_os_str()).filter(same).filter(|c| same_images(images, &c.rendered)) {
             let (rendered, warnings) = (hit.rendered.clone(), hit.warnings.clone());
             return Done { anchor_links, text, body_line, rendered, errors: Vec::new(), warnings, reused: true };
         }
@@ -119,6 +122,7 @@ pub fn render(
             resolver: urls.as_ref(),
             file,
             body_line,
+            images: images.map(|images| markdown::images::PageImages { images, page_path }),
             anchor_links,
             shortcodes: Some(shortcodes),
         };
@@ -126,10 +130,16 @@ pub fn render(
         let rendered = Arc::new(out.rendered);
         Done { anchor_links, text, body_line, rendered, errors: out.errors, warnings: out.warnings, reused: false }
     };
-    let pages: Vec<Done> =
-        library.pages.par_iter().map(|p| one(&p.body, &p.file.path, p.body_line, p.more.anchor_links)).collect();
-    let sections: Vec<Done> =
-        library.sections.par_iter().map(|s| one(&s.body, &s.file.path, s.body_line, s.more.anchor_links)).collect();
+    let pages: Vec<Done> = library
+        .pages
+        .par_iter()
+        .map(|p| one(&p.body, &p.file.path, p.body_line, p.more.anchor_links, &p.path))
+        .collect();
+    let sections: Vec<Done> = library
+        .sections
+        .par_iter()
+        .map(|s| one(&s.body, &s.file.path, s.body_line, s.more.anchor_links, &s.path))
+        .collect();
     let mut files = library.pages.iter().map(|p| &p.file.path).chain(library.sections.iter().map(|s| &s.file.path));
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
@@ -161,4 +171,14 @@ pub fn render(
     let bodies = Bodies { pages: take(pages), sections: take(sections), page_reused };
     cache.entries = fresh;
     if errors.is_empty() { Ok((bodies, warnings)) } else { Err(Error::many(errors)) }
+}
+
+/// Whether the images a cached body shows would be published the same
+/// way now (which also plans them again for this build).
+fn same_images(images: Option<&Images>, rendered: &Rendered) -> bool {
+    let Some(images) = images else { return rendered.images.is_empty() };
+    rendered
+        .images
+        .iter()
+        .all(|(key, planned)| images.responsive(key).and_then(|r| r.ok()).as_ref() == planned.as_ref())
 }

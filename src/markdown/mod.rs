@@ -8,7 +8,8 @@
 //! 3. `@/path.md#anchor` links become permalinks, external links get the
 //!    `rel`/`target` the config asks for, and every link is recorded;
 //! 4. `<!-- more -->` marks where the summary ends;
-//! 5. words are counted for the reading time.
+//! 5. words are counted for the reading time;
+//! 6. local photos become responsive `<picture>`s (see [`images`]).
 //!
 //! This stage knows nothing of templates, files or the output: it takes text
 //! and a [`MarkdownContext`] and returns [`Rendered`] plus diagnostics.
@@ -16,6 +17,7 @@
 pub mod bodies;
 mod footnotes;
 pub mod highlight;
+pub mod images;
 pub mod links;
 pub mod shortcodes;
 pub mod toc;
@@ -51,6 +53,9 @@ pub struct MarkdownContext<'a> {
     pub file: &'a Path,
     /// The 1-based line of the file on which the body starts.
     pub body_line: usize,
+    /// The site's images and the page's site path, to publish local
+    /// images responsively (none: images are left as written).
+    pub images: Option<images::PageImages<'a>>,
     /// Where headings get their anchor link (a section's `insert_anchor_links`).
     pub anchor_links: AnchorLinks,
     /// The site's shortcode templates (none: shortcode syntax is text).
@@ -76,6 +81,10 @@ pub struct Rendered {
     pub internal_links: Vec<FoundLink>,
     /// Links to other sites.
     pub external_links: Vec<FoundLink>,
+    /// The local images published responsively: output path, and the
+    /// variants planned (so a cached body can tell whether its images
+    /// changed).
+    pub images: Vec<(String, Option<crate::images::Responsive>)>,
 }
 
 /// The result of rendering: HTML, and what went wrong on the way.
@@ -108,7 +117,7 @@ pub fn render(body: &str, ctx: &MarkdownContext<'_>) -> Outcome {
         state.offset = expanded.original_offset(range.start);
         state.push(event, &mut events);
     }
-    let Transform { headings, more_at, words, links, diagnostics, .. } = state;
+    let Transform { headings, more_at, words, links, diagnostics, images, .. } = state;
     let (events, more_at) = footnotes::to_bottom(events, more_at);
     let (html, summary) = write_html(events, more_at);
     let anchors = headings.iter().map(|h| h.id.clone()).collect();
@@ -123,6 +132,7 @@ pub fn render(body: &str, ctx: &MarkdownContext<'_>) -> Outcome {
             reading_time: if words == 0 { 0 } else { words.div_ceil(WORDS_PER_MINUTE) },
             internal_links,
             external_links,
+            images,
         },
         errors: diagnostics.0,
         warnings: diagnostics.1,
@@ -177,6 +187,9 @@ struct Transform<'a, 'c> {
     /// For each open link: whether its end must be written by hand.
     link_stack: Vec<bool>,
     image_alt: Option<(String, usize)>,
+    /// The open image is being replaced by this `<picture>` (and its title).
+    picture: Option<(crate::images::Responsive, String)>,
+    images: Vec<(String, Option<crate::images::Responsive>)>,
     /// Links and images CommonMark did not read because of a space.
     spaced: SpacedAddress,
     more_at: Option<usize>,
@@ -198,6 +211,8 @@ impl<'a, 'c> Transform<'a, 'c> {
             code: None,
             link_stack: Vec::new(),
             image_alt: None,
+            picture: None,
+            images: Vec::new(),
             spaced: SpacedAddress::default(),
             more_at: None,
             words: 0,
@@ -226,6 +241,10 @@ impl<'a, 'c> Transform<'a, 'c> {
             }
             return;
         }
+        if self.picture.is_some() {
+            self.inside_picture(event, out);
+            return;
+        }
         match event {
             Event::Start(Tag::Heading { level, id, classes, attrs }) => {
                 self.heading = Some(OpenHeading { index: out.len(), level, text: String::new() });
@@ -251,7 +270,11 @@ impl<'a, 'c> Transform<'a, 'c> {
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 self.image_alt = Some((String::new(), self.line()));
-                let dest_url = self.under_base_path(dest_url);
+                let dest_url = match self.start_image(&dest_url, &title) {
+                    images::Start::Picture => return,
+                    images::Start::AsWritten(Some(url)) => self.under_base_path(CowStr::from(url)),
+                    images::Start::AsWritten(None) => self.under_base_path(dest_url),
+                };
                 out.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
             }
             Event::End(TagEnd::Image) => {

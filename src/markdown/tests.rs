@@ -24,6 +24,7 @@ impl Fixture {
             resolver: &self.resolver,
             file: Path::new("content/p.md"),
             body_line: 5,
+            images: None,
             anchor_links: crate::markdown::AnchorLinks::Default,
             shortcodes: None,
         };
@@ -168,6 +169,7 @@ fn anchor_links_go_where_the_section_says() {
             body_line: 1,
             anchor_links: place,
             shortcodes: None,
+            images: None,
         };
         render("## Opening times\n", &ctx).rendered.html
     };

@@ -28,6 +28,14 @@ pub trait Sink: Sync {
         let bytes = std::fs::read(from).map_err(|e| Error::io(from, "read this file", &e))?;
         self.write(path, &bytes)
     }
+
+    /// Publishes a file of branchpress's own cache, which is never
+    /// changed in place (a new version is a new file): a folder sink links
+    /// it rather than copying it, so a rebuild with a warm image cache does
+    /// not copy megabytes of photos again.
+    fn link_cached(&self, path: &str, from: &Path) -> Result<()> {
+        self.copy(path, from)
+    }
 }
 
 /// How the error starts when a failed swap could not restore the previous
@@ -157,6 +165,15 @@ impl Sink for StagingDir {
     fn copy(&self, path: &str, from: &Path) -> Result<()> {
         let file = self.file(path)?;
         std::fs::copy(from, &file).map(drop).map_err(|e| Error::io(from, "copy this file to the output", &e))
+    }
+
+    fn link_cached(&self, path: &str, from: &Path) -> Result<()> {
+        // Another file system (or one without links): copy instead.
+        let file = self.file(path)?;
+        if std::fs::hard_link(from, &file).is_ok() {
+            return Ok(());
+        }
+        self.copy(path, from)
     }
 }
 

@@ -8,7 +8,7 @@
 //! `serve` uses that record to know, without reading template text, which
 //! files may show other content or a static file's hash.
 
-use std::cell::Cell;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -38,7 +38,7 @@ pub struct FunctionData {
 
 /// What the functions called during one render read besides the render's
 /// own context.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Reads {
     /// Content values other than the context's: `get_page`,
     /// `get_section`, `get_taxonomy`, `get_network`.
@@ -48,12 +48,16 @@ pub struct Reads {
     /// because nearly every page template shows links to its tags, and
     /// those change far less often than a page's text.
     pub addresses: bool,
-    /// A static file's bytes (`get_url(cachebust=true)`).
+    /// A static file's bytes (`get_url(cachebust=true)`, `resize_image`,
+    /// `get_image_metadata`).
     pub static_files: bool,
+    /// The processed images the render asked for (output paths): the
+    /// preview keeps them while the render's output is kept.
+    pub images: Vec<String>,
 }
 
 thread_local! {
-    static READS: Cell<Option<Reads>> = const { Cell::new(None) };
+    static READS: RefCell<Option<Reads>> = const { RefCell::new(None) };
 }
 
 /// Runs `render` (one template render, on this thread) and returns what
@@ -69,10 +73,18 @@ pub fn tracking<T>(render: impl FnOnce() -> T) -> (T, Reads) {
 /// Notes a read for the render in progress (if it is being tracked).
 fn note(read: impl FnOnce(&mut Reads)) {
     READS.with(|r| {
-        if let Some(mut reads) = r.get() {
-            read(&mut reads);
-            r.set(Some(reads));
+        if let Some(reads) = r.borrow_mut().as_mut() {
+            read(reads);
         }
+    });
+}
+
+/// Notes that the render read a static file's bytes and asked for the
+/// processed image `key` (if any).
+pub fn note_image(key: Option<&str>) {
+    note(|r| {
+        r.static_files = true;
+        r.images.extend(key.map(str::to_owned));
     });
 }
 
@@ -226,6 +238,7 @@ fn markdown_filter(data: &FunctionData, text: &str, kw: &Kwargs) -> TeraResult<V
         resolver: data.content_urls.as_ref(),
         file: std::path::Path::new("(template)"),
         body_line: 1,
+        images: None,
         anchor_links: crate::markdown::AnchorLinks::Default,
         shortcodes: None,
     };

@@ -4,6 +4,7 @@
 //! produce ([`jobs`]).
 
 pub mod functions;
+pub mod images;
 pub mod jobs;
 pub mod network;
 pub mod shortcodes;

@@ -181,8 +181,15 @@ impl Preview {
                 && last.paths == paths
                 && last.statics.iter().map(|s| &s.0).eq(statics.iter().map(|s| &s.0))
         });
-        let selection =
-            Selection { jobs: &plan.jobs, assets: plan.assets, feeds: Some(&mut feeds), check_outputs: !same_outputs };
+        let last_files = self.last.as_ref().filter(|_| !plan.everything).map(|l| l.files.clone());
+        let skip_images = |key: &str| last_files.as_ref().is_some_and(|f| f.contains_key(key));
+        let selection = Selection {
+            jobs: &plan.jobs,
+            assets: plan.assets,
+            feeds: Some(&mut feeds),
+            check_outputs: !same_outputs,
+            skip_images: &skip_images,
+        };
         let Written { reads, machine } = site.write_outputs(&jobs, selection, &out, &mut timings)?;
         self.feeds = feeds;
         let rendered = plan.jobs.len();
@@ -198,6 +205,9 @@ impl Preview {
         }));
         let mut produced: HashSet<String> = paths.iter().map(|p| urls::output_file(p)).collect();
         produced.extend(site.static_files.keys().cloned());
+        produced.extend(site.images.planned_keys());
+        // Images asked for by templates whose output is kept from the last build.
+        produced.extend(records.values().flat_map(|r| r.reads.images.iter().cloned()));
         produced.extend(machine.made.iter().map(|(path, _)| path.clone()));
         produced.extend(machine.kept);
         if site.config.markdown.highlight_code {
