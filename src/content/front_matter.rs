@@ -137,6 +137,8 @@ pub struct PageFrontMatter {
     pub taxonomies: BTreeMap<String, Vec<String>>,
     /// Free data for templates.
     pub extra: serde_json::Value,
+    /// The `[event]` table: the page is an event (see `crate::events`).
+    pub event: Option<crate::events::front_matter::RawEvent>,
     /// Everything else (taxonomy lists at the top level, or mistakes).
     #[serde(flatten)]
     pub rest: BTreeMap<String, serde_json::Value>,
@@ -156,6 +158,7 @@ pub const PAGE_KEYS: &[&str] = &[
     "aliases",
     "taxonomies",
     "extra",
+    "event",
 ];
 
 /// A section's front matter (`_index.md`).
