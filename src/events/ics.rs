@@ -5,11 +5,14 @@
 //! first event to ten years after the last (calendar apps that know the
 //! zone by name use their own rules; the others need the list). The crate
 //! escapes text and folds long lines; this module decides what goes in.
+//! `VTIMEZONE` is the one part written here: the crate stamps a random
+//! `UID` and the clock's `DTSTAMP` into every component it writes, which
+//! RFC 5545 does not allow in a time zone (and would make every build
+//! differ); its lines hold only checked zone names, offsets and times.
 
 use std::collections::BTreeMap;
 
-use icalendar::parser::{Component as Parsed, Property as ParsedProperty};
-use icalendar::{Calendar, CalendarComponent, Component, EventLike, Property};
+use icalendar::{Calendar, Component, EventLike, Property};
 use jiff::civil::DateTime;
 use jiff::{SignedDuration, Timestamp};
 
@@ -41,16 +44,19 @@ pub struct Item<'a> {
 
 /// A whole calendar named `name` holding `items`.
 pub fn calendar(name: &str, items: &[Item<'_>]) -> String {
-    let mut cal = Calendar::new();
-    cal.name(name);
+    let mut cal = Calendar::empty();
+    cal.append_property(Property::new("VERSION", "2.0"));
     cal.append_property(Property::new("PRODID", "-//branchpress//events//EN"));
-    for tz in time_zones(items) {
-        cal.push(tz);
-    }
+    cal.append_property(Property::new("CALSCALE", "GREGORIAN"));
+    cal.name(name);
+    let head = cal.done().to_string();
+    let mut out = head.trim_end_matches("END:VCALENDAR\r\n").to_owned();
+    out.push_str(&time_zones(items));
     for item in items {
-        cal.push(vevent(item));
+        out.push_str(&vevent(item).to_string());
     }
-    cal.done().to_string()
+    out.push_str("END:VCALENDAR\r\n");
+    out
 }
 
 fn vevent(item: &Item<'_>) -> icalendar::Event {
@@ -79,12 +85,7 @@ fn vevent(item: &Item<'_>) -> icalendar::Event {
         ev.add_property("GEO", format!("{lat};{lon}"));
     }
     if let Some(r) = &e.recurrence {
-        let mut rule = r.rule.clone();
-        if let Some(until) = r.until {
-            let last = until.to_datetime(jiff::civil::Time::MAX).to_zoned(e.zone()).map(|z| z.timestamp());
-            rule.push_str(&format!(";UNTIL={}", utc(last.unwrap_or(Timestamp::MAX))));
-        }
-        ev.add_property("RRULE", rule);
+        ev.add_property("RRULE", rule_with_until(e, r));
         if !r.except.is_empty() {
             let days = r.except.iter().map(|d| local(e, d.to_datetime(e.start.time()))).collect::<Vec<_>>();
             let mut ex = Property::new("EXDATE", days.join(","));
@@ -98,6 +99,17 @@ fn vevent(item: &Item<'_>) -> icalendar::Event {
         ev.append_property(Property::new("X-BRANCHPRESS-ONLINE", online));
     }
     ev.done()
+}
+
+/// The RRULE as published: `UNTIL` is the end of the last day, in UTC (RFC 5545
+/// wants UTC when the start names a zone), or a date for an all-day event.
+pub fn rule_with_until(e: &Event, r: &super::Recurrence) -> String {
+    let Some(until) = r.until else { return r.rule.clone() };
+    if e.all_day {
+        return format!("{};UNTIL={}", r.rule, until.strftime("%Y%m%d"));
+    }
+    let last = until.to_datetime(jiff::civil::Time::MAX).to_zoned(e.zone()).map(|z| z.timestamp());
+    format!("{};UNTIL={}", r.rule, utc(last.unwrap_or(Timestamp::MAX)))
 }
 
 /// A text property the crate would not know to escape (an `X-` name).
@@ -147,7 +159,7 @@ pub fn utc(t: Timestamp) -> String {
 }
 
 /// One `VTIMEZONE` per zone used by a timed event, spanning its events.
-fn time_zones(items: &[Item<'_>]) -> Vec<CalendarComponent> {
+fn time_zones(items: &[Item<'_>]) -> String {
     let mut spans: BTreeMap<&str, (Timestamp, Timestamp)> = BTreeMap::new();
     for e in items.iter().map(|i| i.event).filter(|e| !e.all_day) {
         let tz = e.zone();
@@ -164,27 +176,32 @@ fn time_zones(items: &[Item<'_>]) -> Vec<CalendarComponent> {
         .filter_map(|(name, (first, last))| {
             let tz = zone::find(name)?;
             let from = first.saturating_sub(year).ok()?;
-            let to = last.saturating_add(year * 10).ok()?;
+            let to = last.saturating_add(year * YEARS_AFTER).ok()?;
             Some(vtimezone(name, &zone::transitions(&tz, from, to)))
         })
         .collect()
 }
 
-fn vtimezone(name: &str, transitions: &[zone::Transition]) -> CalendarComponent {
-    let prop = |name: &'static str, val: String| ParsedProperty { name: name.into(), val: val.into(), params: vec![] };
-    let parts = transitions
-        .iter()
-        .map(|t| Parsed {
-            name: if t.dst { "DAYLIGHT".into() } else { "STANDARD".into() },
-            properties: vec![
-                prop("DTSTART", t.local.strftime("%Y%m%dT%H%M%S").to_string()),
-                prop("TZOFFSETFROM", zone::ical_offset(t.from)),
-                prop("TZOFFSETTO", zone::ical_offset(t.to)),
-                prop("TZNAME", t.name.clone()),
-            ],
-            components: vec![],
-        })
-        .collect();
-    let tz = Parsed { name: "VTIMEZONE".into(), properties: vec![prop("TZID", name.to_owned())], components: parts };
-    CalendarComponent::from(tz)
+/// How many years of clock changes after an event's last day are listed.
+const YEARS_AFTER: i32 = 3;
+
+fn vtimezone(name: &str, transitions: &[zone::Transition]) -> String {
+    let mut out = format!("BEGIN:VTIMEZONE\r\nTZID:{name}\r\n");
+    for t in transitions {
+        let kind = if t.dst { "DAYLIGHT" } else { "STANDARD" };
+        out.push_str(&format!(
+            "BEGIN:{kind}\r\nDTSTART:{}\r\nTZOFFSETFROM:{}\r\nTZOFFSETTO:{}\r\nTZNAME:{}\r\nEND:{kind}\r\n",
+            t.local.strftime("%Y%m%dT%H%M%S"),
+            zone::ical_offset(t.from),
+            zone::ical_offset(t.to),
+            tzname(&t.name),
+        ));
+    }
+    out.push_str("END:VTIMEZONE\r\n");
+    out
+}
+
+/// An abbreviation as iCalendar text: tzdb ones are letters, digits, `+` and `-`.
+fn tzname(name: &str) -> String {
+    name.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-')).collect()
 }

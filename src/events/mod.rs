@@ -7,6 +7,7 @@
 //! iCalendar ([`ics`]). The content stage attaches an [`Event`] to its page;
 //! render and publish read it. It uses nothing but `error` and the crates.
 
+pub mod data;
 pub mod front_matter;
 pub mod ics;
 mod parse;

@@ -130,6 +130,7 @@ pub fn files(site: &Site<'_>, cache: Option<&mut FeedCache>) -> MachineFiles {
     out.push(("robots.txt".into(), publish::robots_txt(&sitemap_url)));
     out.push((manifest::FILE_NAME.into(), branch_manifest(site, &feeds).to_json_pretty()));
     out.push(("opml.xml".into(), own_opml(site.config, &feeds)));
+    out.extend(super::calendar::files(site.config, site.library));
     MachineFiles { made: out, kept }
 }
 
@@ -236,6 +237,7 @@ fn entry(site: &Site<'_>, id: PageId) -> Option<FeedEntry> {
         summary_html: html("summary").or_else(|| page.description.as_deref().map(crate::html::escape)),
         content_html: if site.config.feeds.full_content { html("content") } else { None },
         origin: None,
+        event: page.event.as_ref().map(|e| super::calendar::data(site.config, page, e)),
     })
 }
 
@@ -391,6 +393,9 @@ fn branch_manifest(site: &Site<'_>, feeds: &[FeedPlan]) -> BranchManifest {
         contact: config.branch.contact.clone(),
         feeds: manifest_feeds,
         sections,
+        calendar: super::calendar::events(site.library)
+            .next()
+            .map(|_| urls::permalink(&config.base_url, &format!("/{}", super::calendar::CALENDAR_FILE))),
         follows,
         generator: Generator { name: publish::GENERATOR_NAME.into(), version: env!("CARGO_PKG_VERSION").into() },
     }
