@@ -2,6 +2,7 @@
 //! [`network`]), the templates themselves ([`templates`]) and the list of
 //! HTML files to produce ([`jobs`]).
 
+pub mod events;
 pub mod functions;
 pub mod jobs;
 pub mod network;
