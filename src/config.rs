@@ -308,7 +308,8 @@ impl RawConfig {
                 Diagnostic::in_file(path, format!("[branch] timezone: {e}")).with_help(crate::events::zone::HELP)
             })?;
         }
-        let now = build_time().map_err(|e| Diagnostic::new(e).with_help("unset it, or write a time such as 2026-11-30T12:00:00Z"))?;
+        let now = build_time()
+            .map_err(|e| Diagnostic::new(e).with_help("unset it, or write a time such as 2026-11-30T12:00:00Z"))?;
         let title = self.title.unwrap_or_default();
         Ok(Config {
             now,

@@ -137,7 +137,10 @@ pub fn create(site_dir: &Path) -> Result<()> {
     ];
     for (folder, section, article_file, article) in SECTIONS {
         files.push((format!("content/{folder}/_index.md"), section.as_bytes().to_vec()));
-        files.push((format!("content/{folder}/{article_file}"), article.replace("NEXT_WEEK", &next_week).replace("DATE", &today).into_bytes()));
+        files.push((
+            format!("content/{folder}/{article_file}"),
+            article.replace("NEXT_WEEK", &next_week).replace("DATE", &today).into_bytes(),
+        ));
     }
     files.extend(COMMONS_THEME.iter().map(|(p, bytes)| (format!("themes/commons/{p}"), bytes.to_vec())));
     for (path, bytes) in files {

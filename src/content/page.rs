@@ -156,14 +156,20 @@ fn page_event(
 ) -> Result<crate::events::Event> {
     let opens_table = |l: &str| {
         let l = l.trim();
-        l == "[event]" || l.strip_prefix("event").is_some_and(|r| matches!(r.trim_start().chars().next(), Some('=' | ':')))
+        l == "[event]"
+            || l.strip_prefix("event").is_some_and(|r| matches!(r.trim_start().chars().next(), Some('=' | ':')))
     };
-    let table_line =
-        split.front_matter.lines().position(opens_table).map_or(split.front_matter_line, |i| split.front_matter_line + i);
+    let table_line = split
+        .front_matter
+        .lines()
+        .position(opens_table)
+        .map_or(split.front_matter_line, |i| split.front_matter_line + i);
     let line_of = |key: &str| {
         let skip = table_line.saturating_sub(split.front_matter_line);
         let found = split.front_matter.lines().enumerate().skip(skip).find(|(_, line)| {
-            line.trim_start().strip_prefix(key).is_some_and(|rest| matches!(rest.trim_start().chars().next(), Some('=' | ':')))
+            line.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|rest| matches!(rest.trim_start().chars().next(), Some('=' | ':')))
         });
         found.map_or(table_line, |(i, _)| split.front_matter_line + i)
     };

@@ -165,7 +165,11 @@ fn location(raw: &RawLocation) -> std::result::Result<Location, Problem> {
     Ok(Location { name: raw.name.clone(), address: raw.address.clone(), geo })
 }
 
-fn recurrence(raw: &RawRecurrence, start: DateTime, tz: &jiff::tz::TimeZone) -> std::result::Result<Recurrence, Problem> {
+fn recurrence(
+    raw: &RawRecurrence,
+    start: DateTime,
+    tz: &jiff::tz::TimeZone,
+) -> std::result::Result<Recurrence, Problem> {
     const RULE_HELP: &str = "e.g. every = \"2nd tuesday\", or rule = \"FREQ=MONTHLY;BYDAY=2TU\" (RFC 5545)";
     let day = |t: &RawTime, key: &'static str| -> std::result::Result<Date, Problem> {
         time(t, tz, false).map(|d| d.date()).map_err(|e| (key, e, "write a date, e.g. 2027-06-30"))

@@ -180,10 +180,7 @@ mod tests {
         check(&r, start).unwrap();
         let all = r.starts(start, start, "2030-01-01T00:00".parse().unwrap(), 100).unwrap();
         let days: Vec<String> = all.iter().map(|d| d.to_string()).collect();
-        assert_eq!(
-            days,
-            ["2026-12-08T19:00:00", "2027-01-12T19:00:00", "2027-03-09T19:00:00", "2027-04-13T19:00:00"]
-        );
+        assert_eq!(days, ["2026-12-08T19:00:00", "2027-01-12T19:00:00", "2027-03-09T19:00:00", "2027-04-13T19:00:00"]);
     }
 
     #[test]

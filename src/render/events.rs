@@ -45,7 +45,8 @@ pub fn event_value(config: &Config, page: &Page, event: &Event) -> Value {
 /// A schema.org `Event` as a `<script type="application/ld+json">` element.
 /// serde_json escapes quotes; `<` is written `\u003c` so no text can close the script.
 fn json_ld(config: &Config, page: &Page, event: &Event, shown: Option<&Occurrence>) -> String {
-    let iso = |z: &Zoned| if event.all_day { z.date().to_string() } else { z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string() };
+    let iso =
+        |z: &Zoned| if event.all_day { z.date().to_string() } else { z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string() };
     let place = event.location.as_ref().map(|l| {
         json!({
             "@type": "Place",
@@ -61,7 +62,8 @@ fn json_ld(config: &Config, page: &Page, event: &Event, shown: Option<&Occurrenc
         _ => "OfflineEventAttendanceMode",
     };
     let locations: Vec<serde_json::Value> = place.into_iter().chain(online).collect();
-    let organiser = event.organiser.clone().or_else(|| config.branch.name.clone()).unwrap_or_else(|| config.title.clone());
+    let organiser =
+        event.organiser.clone().or_else(|| config.branch.name.clone()).unwrap_or_else(|| config.title.clone());
     let value = json!({
         "@context": "https://schema.org",
         "@type": "Event",
@@ -95,7 +97,11 @@ fn occurrence_value(event: &Event, o: &Occurrence) -> serde_json::Value {
     let same_day = o.start.date() == o.end.date();
     let (date, times) = if event.all_day {
         let last = o.end.date().yesterday().unwrap_or(o.end.date());
-        let date = if last == o.start.date() { day(&o.start) } else { format!("{} – {}", day(&o.start), last.strftime("%A %-d %B %Y")) };
+        let date = if last == o.start.date() {
+            day(&o.start)
+        } else {
+            format!("{} – {}", day(&o.start), last.strftime("%A %-d %B %Y"))
+        };
         (date, String::new())
     } else if o.end == o.start {
         (day(&o.start), time(&o.start))
@@ -144,7 +150,9 @@ pub fn events_value(config: &Config, library: &Library, pages: &[Value]) -> Valu
     }
     let by_month: Vec<Value> =
         months.into_iter().map(|(m, list)| map([("month", Value::from(m)), ("pages", Value::from(list))])).collect();
-    let list = |ids: &[(jiff::Timestamp, usize)]| Value::from(ids.iter().map(|&(_, id)| pages[id].clone()).collect::<Vec<_>>());
+    let list = |ids: &[(jiff::Timestamp, usize)]| {
+        Value::from(ids.iter().map(|&(_, id)| pages[id].clone()).collect::<Vec<_>>())
+    };
     let as_of = as_of(config);
     map([
         ("upcoming", list(&upcoming)),
@@ -163,7 +171,8 @@ fn as_of(config: &Config) -> String {
 /// `get_events(limit=n)`: the same, with at most `n` upcoming events.
 pub fn limited(events: &Value, n: usize) -> Value {
     let part = |key: &str| events.get_from_path(key).cloned().unwrap_or_else(Value::none);
-    let upcoming: Vec<Value> = part("upcoming").as_array().map(|v| v.iter().take(n).cloned().collect()).unwrap_or_default();
+    let upcoming: Vec<Value> =
+        part("upcoming").as_array().map(|v| v.iter().take(n).cloned().collect()).unwrap_or_default();
     map([
         ("upcoming", Value::from(upcoming)),
         ("upcoming_by_month", part("upcoming_by_month")),
