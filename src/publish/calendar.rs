@@ -15,38 +15,15 @@ use jiff::Timestamp;
 use crate::config::Config;
 use crate::content::library::Library;
 use crate::content::page::Page;
-use crate::events::data::EventData;
 use crate::events::{Event, ics};
+use crate::render::events::{event_file, uid};
 
 /// The site-wide calendar's file.
 pub const CALENDAR_FILE: &str = "events.ics";
 
-/// The file name of an event page's own calendar, beside its `index.html`.
-pub const EVENT_FILE: &str = "event.ics";
-
 /// The events of the site, in library order.
 pub fn events(library: &Library) -> impl Iterator<Item = (&Page, &Event)> {
     library.pages.iter().filter_map(|p| p.event.as_ref().map(|e| (p, e)))
-}
-
-/// The output path of a page's `.ics`.
-pub fn event_file(page: &Page) -> String {
-    format!("{}{EVENT_FILE}", page.path.trim_start_matches('/'))
-}
-
-/// The event's stable id.
-pub fn uid(config: &Config, page: &Page, event: &Event) -> String {
-    if let Some(uid) = &event.uid {
-        return uid.clone();
-    }
-    let host = url::Url::parse(&config.base_url).ok().and_then(|u| u.host_str().map(str::to_owned));
-    format!("{}@{}", page.path.trim_matches('/'), host.as_deref().unwrap_or("branchpress"))
-}
-
-/// The event's data for feeds and templates.
-pub fn data(config: &Config, page: &Page, event: &Event) -> EventData {
-    let calendar = crate::base::urls::permalink(&config.base_url, &format!("/{}", event_file(page)));
-    EventData::new(event, &uid(config, page, event), &calendar)
 }
 
 /// `/events.ics` and every event's own file; nothing when the site has no event.

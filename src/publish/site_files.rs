@@ -237,7 +237,7 @@ fn entry(site: &Site<'_>, id: PageId) -> Option<FeedEntry> {
         summary_html: html("summary").or_else(|| page.description.as_deref().map(crate::html::escape)),
         content_html: if site.config.feeds.full_content { html("content") } else { None },
         origin: None,
-        event: page.event.as_ref().map(|e| super::calendar::data(site.config, page, e)),
+        event: page.event.as_ref().map(|e| crate::render::events::data(site.config, page, e)),
     })
 }
 

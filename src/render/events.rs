@@ -13,13 +13,35 @@ use tera::Value;
 use crate::config::Config;
 use crate::content::library::Library;
 use crate::content::page::Page;
+use crate::events::data::EventData;
 use crate::events::{Event, Occurrence};
-use crate::publish::calendar;
-use crate::render::values::map;
+
+/// The file name of an event page's own calendar, beside its `index.html`.
+pub const EVENT_FILE: &str = "event.ics";
+
+/// The output path of a page's `.ics`.
+pub fn event_file(page: &Page) -> String {
+    format!("{}{EVENT_FILE}", page.path.trim_start_matches('/'))
+}
+
+/// The event's stable id.
+pub fn uid(config: &Config, page: &Page, event: &Event) -> String {
+    if let Some(uid) = &event.uid {
+        return uid.clone();
+    }
+    let host = url::Url::parse(&config.base_url).ok().and_then(|u| u.host_str().map(str::to_owned));
+    format!("{}@{}", page.path.trim_matches('/'), host.as_deref().unwrap_or("branchpress"))
+}
+
+/// The event's data for feeds and templates.
+pub fn data(config: &Config, page: &Page, event: &Event) -> EventData {
+    let calendar = crate::base::urls::permalink(&config.base_url, &format!("/{}", event_file(page)));
+    EventData::new(event, &uid(config, page, event), &calendar)
+}
 
 /// `page.event`: the feed data plus the next (or last) occurrence in words.
 pub fn event_value(config: &Config, page: &Page, event: &Event) -> Value {
-    let data = calendar::data(config, page, event);
+    let data = data(config, page, event);
     let mut value = serde_json::to_value(&data).unwrap_or_default();
     let today = config.today_start();
     let next = event.next(today);
@@ -166,6 +188,11 @@ pub fn events_value(config: &Config, library: &Library, pages: &[Value]) -> Valu
 fn as_of(config: &Config) -> String {
     let zone = crate::events::zone::find(config.timezone()).unwrap_or(jiff::tz::TimeZone::UTC);
     config.now.to_zoned(zone).strftime("%-d %B %Y").to_string()
+}
+
+/// A map value from `(key, value)` pairs, in order.
+fn map(entries: impl IntoIterator<Item = (&'static str, Value)>) -> Value {
+    Value::from(entries.into_iter().map(|(k, v)| (k.into(), v)).collect::<tera::value::Map>())
 }
 
 /// `get_events(limit=n)`: the same, with at most `n` upcoming events.
