@@ -19,6 +19,7 @@ pub const COMMONS_THEME: &[(&str, &[u8])] = &[
     ("templates/base.html", include_bytes!("../../themes/commons/templates/base.html")),
     ("templates/index.html", include_bytes!("../../themes/commons/templates/index.html")),
     ("templates/network.html", include_bytes!("../../themes/commons/templates/network.html")),
+    ("templates/network_events.html", include_bytes!("../../themes/commons/templates/network_events.html")),
     ("templates/network_branches.html", include_bytes!("../../themes/commons/templates/network_branches.html")),
     ("templates/page.html", include_bytes!("../../themes/commons/templates/page.html")),
     (

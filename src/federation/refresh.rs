@@ -148,6 +148,10 @@ impl Run<'_> {
             warnings.push(Warning::new(source, format!("could not write the cache: {store_error}")));
             outcome
         });
+        // The calendar is asked for when the feed was (not when it was skipped as fresh or asked to wait).
+        if !matches!(outcome.status, FetchStatus::SkippedFresh { .. } | FetchStatus::SkippedRetryAfter { .. }) {
+            warnings.extend(super::calendars::refresh(&self.client, source, self.cache_dir, self.options.now));
+        }
         let report = SourceReport {
             id: source.id.clone(),
             label: printable(&source.label()),

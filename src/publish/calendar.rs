@@ -21,6 +21,9 @@ use crate::render::events::{event_file, uid};
 /// The site-wide calendar's file.
 pub const CALENDAR_FILE: &str = "events.ics";
 
+/// A hub's merged calendar.
+pub const NETWORK_CALENDAR_FILE: &str = "network/events.ics";
+
 /// The events of the site, in library order.
 pub fn events(library: &Library) -> impl Iterator<Item = (&Page, &Event)> {
     library.pages.iter().filter_map(|p| p.event.as_ref().map(|e| (p, e)))
@@ -78,4 +81,29 @@ fn description(page: &Page, event: &Event) -> String {
         Some(page.permalink.clone()),
     ];
     lines.into_iter().flatten().collect::<Vec<_>>().join("\n")
+}
+
+/// `/network/events.ics`: every event of the network (the hub's own
+/// included), each with its own `UID` and `SEQUENCE` and naming its
+/// organising branch, so a hub following this one keeps the credit.
+pub fn network_file(config: &Config, events: &crate::federation::network_events::NetworkEvents) -> (String, String) {
+    let day = config.today_start();
+    let items: Vec<ics::Item<'_>> = events
+        .events
+        .iter()
+        .map(|e| ics::Item {
+            event: &e.remote.event,
+            uid: e.remote.uid.clone(),
+            summary: e.remote.summary.clone(),
+            description: e.remote.description.clone(),
+            url: e.remote.url.clone().or_else(|| e.branch_url.clone()).unwrap_or_default(),
+            stamp: e.remote.stamp.unwrap_or(day),
+            sequence: e.remote.sequence,
+            modified: None,
+            branch: e.branch.clone(),
+            branch_url: e.branch_url.clone().unwrap_or_default(),
+        })
+        .collect();
+    let name = format!("The network · {}", config.branch.name.clone().unwrap_or_else(|| config.title.clone()));
+    (NETWORK_CALENDAR_FILE.into(), ics::calendar(&name, &items))
 }

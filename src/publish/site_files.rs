@@ -109,6 +109,7 @@ pub fn files(site: &Site<'_>, cache: Option<&mut FeedCache>) -> MachineFiles {
     }
     if let Some(network) = site.network {
         out.extend(super::network_feed::files(site.config, &branch_name(site.config), network));
+        out.push(super::calendar::network_file(site.config, &network.events.events));
     }
     let sitemap_urls = sitemap_urls(site);
     let fingerprint = sitemap_fingerprint(&sitemap_urls);
@@ -393,12 +394,20 @@ fn branch_manifest(site: &Site<'_>, feeds: &[FeedPlan]) -> BranchManifest {
         contact: config.branch.contact.clone(),
         feeds: manifest_feeds,
         sections,
-        calendar: super::calendar::events(site.library)
-            .next()
-            .map(|_| urls::permalink(&config.base_url, &format!("/{}", super::calendar::CALENDAR_FILE))),
+        calendar: calendar_url(site),
         follows,
         generator: Generator { name: publish::GENERATOR_NAME.into(), version: env!("CARGO_PKG_VERSION").into() },
     }
+}
+
+/// The calendar `branch.json` names: a hub's merged one (so hubs following
+/// it get every event, credited), else the site's own when it has events.
+fn calendar_url(site: &Site<'_>) -> Option<String> {
+    let file = match site.network {
+        Some(_) => super::calendar::NETWORK_CALENDAR_FILE,
+        None => super::calendar::events(site.library).next().map(|_| super::calendar::CALENDAR_FILE)?,
+    };
+    Some(urls::permalink(&site.config.base_url, &format!("/{file}")))
 }
 
 fn own_opml(config: &Config, feeds: &[FeedPlan]) -> String {

@@ -185,7 +185,7 @@ pub fn events_value(config: &Config, library: &Library, pages: &[Value]) -> Valu
 }
 
 /// The build's day in the branch's zone, in words: "30 November 2026".
-fn as_of(config: &Config) -> String {
+pub fn as_of(config: &Config) -> String {
     let zone = crate::events::zone::find(config.timezone()).unwrap_or(jiff::tz::TimeZone::UTC);
     config.now.to_zoned(zone).strftime("%-d %B %Y").to_string()
 }

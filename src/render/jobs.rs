@@ -60,6 +60,8 @@ pub enum Job {
     },
     /// `/network/branches/`: the directory of followed branches.
     NetworkBranches,
+    /// One listing of the network's events (`/network/events/`, `/network/events/online/`, ...).
+    NetworkEvents(usize),
 }
 
 /// Every job of a site, in a stable order.
@@ -91,6 +93,11 @@ pub fn plan(library: &Library, taxonomies: &[Taxonomy], network: Option<&Network
             jobs.extend((1..=pagers.len()).map(|pager| Job::Network { listing: i, pager }));
         }
         jobs.push(Job::NetworkBranches);
+        // Only a network with events has event pages, so a hub whose own
+        // templates predate events still builds.
+        if !network.events.events.events.is_empty() {
+            jobs.extend((0..network.events.listings.len()).map(Job::NetworkEvents));
+        }
     }
     jobs.push(Job::NotFound);
     jobs
@@ -150,6 +157,7 @@ impl Renderer<'_> {
             Job::NotFound => "404.html",
             Job::Network { .. } => "network.html",
             Job::NetworkBranches => "network_branches.html",
+            Job::NetworkEvents(_) => "network_events.html",
         })
     }
 
@@ -169,6 +177,7 @@ impl Renderer<'_> {
                 None => String::new(),
             },
             Job::NetworkBranches => "/network/branches/".to_owned(),
+            Job::NetworkEvents(i) => self.network.map(|n| n.events.listings[*i].path.clone()).unwrap_or_default(),
         }
     }
 
@@ -199,6 +208,7 @@ impl Renderer<'_> {
                 ctx.insert_value("network", network);
                 self.template("network_branches.html", path, ctx, None)
             }
+            Job::NetworkEvents(i) => self.network_events(*i),
         }
     }
 
@@ -304,6 +314,30 @@ impl Renderer<'_> {
         ctx.insert_value("listing", l.value());
         ctx.insert_value("paginator", paginator_value(self.config, &pagers, this, &all, network.paginate_by));
         self.template("network.html", &this.path, ctx, None)
+    }
+}
+
+impl Renderer<'_> {
+    /// One listing of the network's events: `events` (`{listing, dates, filters, as_of}`) and `network`.
+    fn network_events(&self, listing: usize) -> Result<RenderedFile, Diagnostic> {
+        let Some(network) = self.network else {
+            return Err(Diagnostic::new("network pages without a network index"));
+        };
+        let values = &network.events;
+        let l = &values.listings[listing];
+        let dates: Vec<Value> = l.dates.iter().map(|&d| values.dates[d].clone()).collect();
+        let filters: Vec<Value> = values.listings.iter().map(|l| l.value()).collect();
+        let mut ctx = self.context(&l.path);
+        ctx.insert_value("network", network.network.clone());
+        let events = crate::render::values::map([
+            ("listing", l.value()),
+            ("dates", Value::from(dates)),
+            ("filters", Value::from(filters)),
+            ("as_of", Value::from(super::events::as_of(self.config))),
+            ("weeks", Value::from(values.weeks)),
+        ]);
+        ctx.insert_value("events", events);
+        self.template("network_events.html", &l.path, ctx, None)
     }
 }
 

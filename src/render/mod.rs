@@ -6,5 +6,6 @@ pub mod events;
 pub mod functions;
 pub mod jobs;
 pub mod network;
+pub mod network_events;
 pub mod templates;
 pub mod values;

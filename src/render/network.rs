@@ -36,6 +36,8 @@ pub struct NetworkValues {
     pub paginate_by: usize,
     /// The merged index (for the network feeds).
     pub index: NetworkIndex,
+    /// The network's events (`/network/events/`, `/network/events.ics`).
+    pub events: super::network_events::EventValues,
 }
 
 /// One listing page (and its pagers).
@@ -95,7 +97,12 @@ pub fn branch_paths(branches: &[BranchSummary]) -> HashMap<SourceId, String> {
 }
 
 /// Shapes the index for templates.
-pub fn build(config: &Config, index: NetworkIndex, paginate_by: usize) -> NetworkValues {
+pub fn build(
+    config: &Config,
+    index: NetworkIndex,
+    events: crate::federation::network_events::NetworkEvents,
+    paginate_by: usize,
+) -> NetworkValues {
     let permalink = |path: &str| urls::permalink(&config.base_url, path);
     let paths = branch_paths(&index.branches);
     let branch_permalink = |id: &SourceId| paths.get(id).map(|path| permalink(path));
@@ -144,12 +151,27 @@ pub fn build(config: &Config, index: NetworkIndex, paginate_by: usize) -> Networ
                 ("status", Value::from(status_name(b.status))),
                 ("last_error", Value::from(b.last_error.clone())),
                 ("permalink", Value::from(branch_permalink(&b.id))),
+                ("calendar", calendar_state(events.states.get(&b.id))),
             ])
         })
         .collect();
     let listings = listings(&index, &paths);
-    let network = map([("entries", Value::from(entries.clone())), ("branches", Value::from(branches))]);
-    NetworkValues { network, entries, listings, paginate_by: paginate_by.max(1), index }
+    let event_count = events.events.len();
+    let network = map([
+        ("entries", Value::from(entries.clone())),
+        ("branches", Value::from(branches)),
+        ("event_count", Value::from(event_count)),
+    ]);
+    let events = super::network_events::build(events, &branch_permalink);
+    NetworkValues { network, entries, listings, paginate_by: paginate_by.max(1), index, events }
+}
+
+/// A branch's calendar for the branches page: `{events, problem}`, or none without one.
+fn calendar_state(state: Option<&crate::federation::calendars::CalendarState>) -> Value {
+    match state {
+        None => Value::none(),
+        Some(s) => map([("events", Value::from(s.events)), ("problem", Value::from(s.problem.clone()))]),
+    }
 }
 
 /// An optional address for templates: null when absent or refused by the allow-list.

@@ -456,6 +456,8 @@ fn job_needed(job: &Job, template: Option<&str>, changes: &Changes, last: Option
             // Their context holds only the network index, whose change
             // renders everything.
             Job::NotFound | Job::Network { .. } | Job::NetworkBranches => false,
+            // They list the hub's own events too.
+            Job::NetworkEvents(_) => changes.content,
         }
 }
 

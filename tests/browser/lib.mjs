@@ -197,10 +197,11 @@ export function pagesOfEachKind(dir) {
     add("network kind", "/network/guides/");
     const tag = subdirsWithIndex(join(dir, "network", "tags"))[0];
     if (tag) add("network tag", `/network/tags/${tag}/`);
-    const reservedNet = new Set(["tags", "branches", "news", "guides", "practice", "page"]);
+    const reservedNet = new Set(["tags", "branches", "news", "guides", "practice", "page", "events"]);
     const branch = subdirsWithIndex(join(dir, "network")).find((d) => !reservedNet.has(d));
     if (branch) add("network branch", `/network/${branch}/`);
     add("network branches", "/network/branches/");
+    add("network events", "/network/events/");
   }
   return pages;
 }

@@ -1,0 +1,312 @@
+//! Followed branches' calendars: fetched beside their feeds, cached, and
+//! read (as untrusted input) into events.
+//!
+//! A branch names its calendar in `branch.json` (`"calendar"`). `fetch`
+//! asks for it after the feed, with the same client (time-outs, size limit,
+//! private-address rules) and conditional requests, and keeps the last
+//! calendar that parsed in its own cache folder (`<source>--calendar/`): a
+//! broken calendar never replaces a good one, and its state is shown on the
+//! branches page. Reading is bounded: at most [`MAX_EVENTS`] events per
+//! calendar, text made plain and capped by [`plain_text`], addresses kept
+//! only when they are http(s), repetitions expanded by [`crate::events`]
+//! with its own limits.
+
+use std::path::Path;
+
+use jiff::Timestamp;
+use jiff::civil::{Date, DateTime};
+use url::Url;
+
+use super::cache::{CacheMeta, CachedError, SourceCache};
+use super::fetch::{Answer, HttpClient, Validators};
+use super::outcome::{Warning, printable};
+use super::problem::Problem;
+use super::sanitize::plain_text;
+use super::sources::{Source, SourceLocation};
+use crate::events::{Event, Location, Recurrence, Status, zone};
+
+/// At most this many events are read from one calendar; the rest are dropped.
+pub const MAX_EVENTS: usize = 5_000;
+
+/// One event read from another site's calendar.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemoteEvent {
+    /// Its `UID`.
+    pub uid: String,
+    /// Its title, plain text.
+    pub summary: String,
+    /// Its description, plain text.
+    pub description: String,
+    /// Its page, when an http(s) address.
+    pub url: Option<String>,
+    /// The event's times, place and repetition.
+    pub event: Event,
+    /// The branch the calendar says organises it (`X-BRANCHPRESS-BRANCH`), and its home page.
+    pub branch: Option<(String, Option<String>)>,
+    /// Its `SEQUENCE`, passed on unchanged.
+    pub sequence: u32,
+    /// Its `DTSTAMP`, when readable.
+    pub stamp: Option<Timestamp>,
+}
+
+/// The state of one source's calendar, for the branches page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CalendarState {
+    /// Events read.
+    pub events: usize,
+    /// Why the last fetch failed, if it did (the last good copy is used).
+    pub problem: Option<String>,
+}
+
+/// A source's calendar as read for a build.
+pub struct SourceCalendar {
+    /// The events.
+    pub events: Vec<RemoteEvent>,
+    /// Its state.
+    pub state: CalendarState,
+}
+
+/// The calendar a source's cached `branch.json` names, if any.
+pub fn calendar_url(source: &Source, meta: &CacheMeta) -> Option<Url> {
+    let SourceLocation::Url(base) = &source.location else { return None };
+    let named = meta.manifest.as_ref()?.calendar.as_deref()?;
+    base.join(named).ok().filter(|u| matches!(u.scheme(), "http" | "https"))
+}
+
+/// Fetches `source`'s calendar (named by its cached `branch.json`) into its
+/// cache; a failure keeps the last good copy and is returned as a warning.
+pub fn refresh(client: &HttpClient, source: &Source, cache_dir: &Path, now: Timestamp) -> Option<Warning> {
+    let SourceLocation::Url(trusted) = &source.location else { return None };
+    let feed_meta = SourceCache::new(cache_dir, &source.id).load_meta().ok().flatten()?;
+    let url = calendar_url(source, &feed_meta)?;
+    let cache = SourceCache::new(cache_dir, &source.id.calendar());
+    let mut meta = cache.load_meta().ok().flatten().unwrap_or_else(|| CacheMeta::new(url.to_string()));
+    let validators = if meta.feed_url.as_deref() == Some(url.as_str()) && meta.body_file.is_some() {
+        Validators { etag: meta.etag.clone(), last_modified: meta.last_modified.clone() }
+    } else {
+        Validators::default()
+    };
+    let (body, problem) = match client.get(&url, trusted, &validators, now) {
+        Ok(Answer::Body { bytes, validators, .. }) => match parse(&bytes, "UTC") {
+            Ok(events) => {
+                meta.etag = validators.etag;
+                meta.last_modified = validators.last_modified;
+                meta.entry_count = events.len();
+                meta.body_fetched_at = Some(now);
+                (Some(bytes), None)
+            }
+            Err(e) => (None, Some((Problem::Unreadable, format!("calendar unreadable: {e}")))),
+        },
+        Ok(Answer::NotModified) => (None, None),
+        Ok(Answer::RetryLater { status, .. }) => {
+            (None, Some((Problem::ServerAnswered(status), format!("HTTP {status}"))))
+        }
+        Err(e) => (None, Some((Problem::Other, e.to_string()))),
+    };
+    meta.feed_url = Some(url.to_string());
+    meta.fetched_at = Some(now);
+    meta.last_error = problem.as_ref().map(|(p, m)| CachedError { at: now, message: printable(m), problem: *p });
+    let stored = cache.store(&mut meta, body.as_deref());
+    let warning = problem.map(|(_, m)| format!("calendar {url}: {m}; keeping the last good copy"));
+    match stored {
+        Err(e) => Some(Warning::new(source, format!("could not write the calendar cache: {e}"))),
+        Ok(()) => warning.map(|w| Warning::new(source, w)),
+    }
+}
+
+/// Reads the cached calendar of `source` (a URL source), or a local `.ics`
+/// beside a local feed (`calendar.ics` in a source folder).
+pub fn load(source: &Source, cache_dir: &Path, default_zone: &str) -> Option<SourceCalendar> {
+    let (bytes, problem) = match &source.location {
+        SourceLocation::Url(_) => {
+            let cache = SourceCache::new(cache_dir, &source.id.calendar());
+            let meta = cache.load_meta().ok().flatten()?;
+            let problem = meta.last_error.as_ref().map(|e| e.message.clone());
+            (cache.read_body(&meta).ok().flatten().unwrap_or_default(), problem)
+        }
+        SourceLocation::Path(path) => {
+            let file = if path.is_dir() { path.join("calendar.ics") } else { path.with_extension("ics") };
+            (read_bounded(&file)?, None)
+        }
+    };
+    let (events, problem) = match parse(&bytes, default_zone) {
+        Ok(events) => (events, problem),
+        Err(e) => (Vec::new(), Some(format!("calendar unreadable: {e}"))),
+    };
+    Some(SourceCalendar { state: CalendarState { events: events.len(), problem }, events })
+}
+
+/// A local calendar file, at most 16 MiB; none if missing or not a regular file.
+fn read_bounded(file: &Path) -> Option<Vec<u8>> {
+    std::fs::metadata(file).ok().filter(|m| m.is_file() && m.len() <= 16 << 20)?;
+    std::fs::read(file).ok()
+}
+
+/// Reads an iCalendar document into events: at most [`MAX_EVENTS`], each
+/// checked; an event without `UID` or a readable `DTSTART` is skipped.
+pub fn parse(bytes: &[u8], default_zone: &str) -> Result<Vec<RemoteEvent>, String> {
+    let text = String::from_utf8_lossy(bytes);
+    let unfolded = icalendar::parser::unfold(&text);
+    let calendar = icalendar::parser::read_calendar(&unfolded).map_err(|e| e.chars().take(200).collect::<String>())?;
+    let vcalendar = calendar.components.iter().find(|c| c.name.as_ref() == "VCALENDAR");
+    let components = vcalendar.map_or(&calendar.components, |c| &c.components);
+    Ok(components
+        .iter()
+        .filter(|c| c.name.as_ref() == "VEVENT")
+        .take(MAX_EVENTS)
+        .filter_map(|c| remote_event(c, default_zone))
+        .collect())
+}
+
+type Prop<'a> = icalendar::parser::Property<'a>;
+
+fn prop<'a, 'b>(c: &'b icalendar::parser::Component<'a>, name: &str) -> Option<&'b Prop<'a>> {
+    c.properties.iter().find(|p| p.name.as_ref() == name)
+}
+
+fn param(p: &Prop<'_>, key: &str) -> Option<String> {
+    p.params.iter().find(|x| x.key.as_ref() == key).and_then(|x| x.val.as_ref()).map(|v| v.as_ref().to_owned())
+}
+
+/// A TEXT value: unescaped, then plain and capped.
+fn text(c: &icalendar::parser::Component<'_>, name: &str) -> String {
+    let raw = prop(c, name).map(|p| p.val.as_ref()).unwrap_or("");
+    let unescaped =
+        raw.replace("\\n", "\n").replace("\\N", "\n").replace("\\,", ",").replace("\\;", ";").replace("\\\\", "\\");
+    plain_text(&unescaped)
+}
+
+fn web_address(value: &str) -> Option<String> {
+    let url = Url::parse(value.trim()).ok().filter(|u| matches!(u.scheme(), "http" | "https"))?;
+    Some(url.to_string())
+}
+
+fn remote_event(c: &icalendar::parser::Component<'_>, default_zone: &str) -> Option<RemoteEvent> {
+    let uid = text(c, "UID");
+    let start_prop = prop(c, "DTSTART")?;
+    if uid.is_empty() {
+        return None;
+    }
+    let all_day = param(start_prop, "VALUE").as_deref() == Some("DATE") || start_prop.val.as_ref().len() == 8;
+    let (start, timezone) = when(start_prop, default_zone, None)?;
+    let tz = zone::find(&timezone)?;
+    let end = match prop(c, "DTEND") {
+        Some(p) => when(p, default_zone, Some(&tz)).map(|(e, _)| e),
+        None => prop(c, "DURATION")
+            .and_then(|p| p.val.as_ref().parse::<jiff::SignedDuration>().ok())
+            .map(|d| start.saturating_add(d)),
+    }
+    .filter(|e| *e > start);
+    let recurrence = match prop(c, "RRULE") {
+        Some(p) => Some(recurrence(p.val.as_ref(), c, &tz, start, default_zone)?),
+        None => None,
+    };
+    let status = match prop(c, "STATUS").map(|p| p.val.as_ref().to_ascii_uppercase()).as_deref() {
+        Some("CANCELLED") => Status::Cancelled,
+        Some("TENTATIVE") => Status::Postponed,
+        _ => Status::Scheduled,
+    };
+    let geo = prop(c, "GEO").and_then(|p| {
+        let (lat, lon) = p.val.as_ref().split_once(';')?;
+        let (lat, lon) = (lat.trim().parse::<f64>().ok()?, lon.trim().parse::<f64>().ok()?);
+        ((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon)).then_some((lat, lon))
+    });
+    let place = text(c, "LOCATION");
+    let location = (!place.is_empty() || geo.is_some()).then(|| Location {
+        name: Some(place).filter(|p| !p.is_empty()),
+        address: None,
+        geo,
+    });
+    let branch = Some(text(c, "X-BRANCHPRESS-BRANCH"))
+        .filter(|b| !b.is_empty())
+        .map(|name| (name, prop(c, "X-BRANCHPRESS-BRANCH-URL").and_then(|p| web_address(p.val.as_ref()))));
+    let online = prop(c, "X-BRANCHPRESS-ONLINE").and_then(|p| web_address(p.val.as_ref()));
+    Some(RemoteEvent {
+        summary: Some(text(c, "SUMMARY")).filter(|s| !s.is_empty()).unwrap_or_else(|| "(untitled event)".into()),
+        description: text(c, "DESCRIPTION"),
+        url: prop(c, "URL").and_then(|p| web_address(p.val.as_ref())),
+        event: Event {
+            start,
+            end,
+            timezone,
+            all_day,
+            location,
+            online,
+            status,
+            reason: None,
+            recurrence,
+            cost: None,
+            signup: None,
+            accessibility: None,
+            organiser: None,
+            uid: Some(uid.clone()),
+        },
+        branch,
+        sequence: prop(c, "SEQUENCE").and_then(|p| p.val.as_ref().trim().parse().ok()).unwrap_or(0),
+        stamp: prop(c, "DTSTAMP").and_then(|p| {
+            let utc = p.val.as_ref().trim().strip_suffix('Z')?;
+            DateTime::strptime("%Y%m%dT%H%M%S", utc).ok()?.to_zoned(jiff::tz::TimeZone::UTC).ok().map(|z| z.timestamp())
+        }),
+        uid,
+    })
+}
+
+/// A DATE or DATE-TIME value as a wall-clock time and its zone: `TZID` when
+/// known, UTC for `...Z`, else `default_zone`; converted into `into` when given.
+fn when(p: &Prop<'_>, default_zone: &str, into: Option<&jiff::tz::TimeZone>) -> Option<(DateTime, String)> {
+    let value = p.val.as_ref().trim();
+    let (wall, zone_name) = if value.len() == 8 {
+        (Date::strptime("%Y%m%d", value).ok()?.to_datetime(jiff::civil::Time::midnight()), default_zone.to_owned())
+    } else if let Some(utc) = value.strip_suffix('Z') {
+        (DateTime::strptime("%Y%m%dT%H%M%S", utc).ok()?, "UTC".to_owned())
+    } else {
+        let named = param(p, "TZID").filter(|n| zone::find(n).is_some());
+        (DateTime::strptime("%Y%m%dT%H%M%S", value).ok()?, named.unwrap_or_else(|| default_zone.to_owned()))
+    };
+    let tz = zone::find(&zone_name)?;
+    match into {
+        Some(target) if value.len() != 8 => {
+            let instant = wall.to_zoned(tz).ok()?.timestamp();
+            Some((instant.to_zoned(target.clone()).datetime(), zone_name))
+        }
+        _ => Some((wall, zone_name)),
+    }
+}
+
+/// An RRULE with its `UNTIL` taken out (as a day in the event's zone), and `EXDATE`s.
+fn recurrence(
+    rule: &str,
+    c: &icalendar::parser::Component<'_>,
+    tz: &jiff::tz::TimeZone,
+    start: DateTime,
+    default_zone: &str,
+) -> Option<Recurrence> {
+    let mut until = None;
+    let mut parts = Vec::new();
+    for part in rule.split(';').filter(|p| !p.is_empty()) {
+        match part.split_once('=') {
+            Some((key, value)) if key.eq_ignore_ascii_case("UNTIL") => {
+                let fake = icalendar::parser::Property { name: "UNTIL".into(), val: value.into(), params: vec![] };
+                until = Some(when(&fake, default_zone, Some(tz))?.0.date());
+            }
+            _ => parts.push(part),
+        }
+    }
+    let except = c
+        .properties
+        .iter()
+        .filter(|p| p.name.as_ref() == "EXDATE")
+        .flat_map(|p| {
+            p.val.as_ref().split(',').filter_map(|v| {
+                let single =
+                    icalendar::parser::Property { name: "EXDATE".into(), val: v.into(), params: p.params.clone() };
+                when(&single, default_zone, Some(tz)).map(|(d, _)| d.date())
+            })
+        })
+        .take(1000)
+        .collect();
+    let r = Recurrence { rule: parts.join(";"), until, except, every: None };
+    // A rule the expander refuses is dropped with its event.
+    r.starts(start, start, start.saturating_add(jiff::SignedDuration::from_hours(1)), 1).ok()?;
+    Some(r)
+}
