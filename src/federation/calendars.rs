@@ -310,3 +310,67 @@ fn recurrence(
     r.starts(start, start, start.saturating_add(jiff::SignedDuration::from_hours(1)), 1).ok()?;
     Some(r)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn calendar(events: &str) -> Vec<u8> {
+        format!("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\n{events}END:VCALENDAR\r\n").into_bytes()
+    }
+
+    fn vevent(uid: &str, extra: &str) -> String {
+        format!(
+            "BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20261101T000000Z\r\nDTSTART;TZID=Europe/London:20261208T190000\r\n{extra}END:VEVENT\r\n"
+        )
+    }
+
+    #[test]
+    fn text_stays_text_and_bad_addresses_are_dropped() {
+        let extra = "SUMMARY:<script>alert(1)</script> \\, meet\r\nURL:javascript:alert(1)\r\nX-BRANCHPRESS-ONLINE:data:text/html,x\r\nLOCATION:Hall\\nupstairs\r\n";
+        let events = parse(&calendar(&vevent("a", extra)), "UTC").unwrap();
+        assert_eq!(events[0].summary, "<script>alert(1)</script> , meet");
+        assert_eq!(events[0].url, None);
+        assert_eq!(events[0].event.online, None);
+        assert_eq!(events[0].event.location.as_ref().unwrap().name.as_deref(), Some("Hall upstairs"));
+        assert_eq!(events[0].event.timezone, "Europe/London");
+    }
+
+    #[test]
+    fn an_unknown_zone_falls_back_and_an_event_without_uid_is_skipped() {
+        let body = "BEGIN:VEVENT\r\nDTSTART:20261208T190000\r\nEND:VEVENT\r\n".to_owned()
+            + &vevent("b", "").replace("TZID=Europe/London", "TZID=Mars/Olympus");
+        let events = parse(&calendar(&body), "Europe/Paris").unwrap();
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].event.timezone, "Europe/Paris");
+    }
+
+    #[test]
+    fn a_hundred_thousand_events_are_cut_to_the_limit() {
+        let body: String = (0..100_000).map(|i| vevent(&i.to_string(), "")).collect();
+        let events = parse(&calendar(&body), "UTC").unwrap();
+        assert_eq!(events.len(), MAX_EVENTS);
+    }
+
+    #[test]
+    fn a_rule_that_never_ends_gives_a_bounded_number_of_dates() {
+        let events = parse(&calendar(&vevent("c", "RRULE:FREQ=SECONDLY\r\n")), "UTC").unwrap();
+        let from: Timestamp = "2026-12-01T00:00:00Z".parse().unwrap();
+        let to: Timestamp = "2027-12-01T00:00:00Z".parse().unwrap();
+        let dates = events[0].event.occurrences(from, to, 60);
+        assert_eq!(dates.len(), 60);
+        let never = parse(&calendar(&vevent("d", "RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30\r\n")), "UTC").unwrap();
+        assert!(never.iter().all(|e| e.event.occurrences(from, to, 60).is_empty()));
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        assert!(
+            parse(b"\xff\xfe not a calendar", "UTC").is_err()
+                || parse(b"\xff\xfe not a calendar", "UTC").unwrap().is_empty()
+        );
+        assert!(
+            parse(&calendar("BEGIN:VEVENT\r\nUID:x\r\nDTSTART:garbage\r\nEND:VEVENT\r\n"), "UTC").unwrap().is_empty()
+        );
+    }
+}
