@@ -334,3 +334,30 @@ fn a_broken_calendar_keeps_its_last_good_copy_and_says_so() {
     );
     assert!(!branches.contains("500"), "no server detail on a public page");
 }
+
+#[test]
+fn a_plain_calendar_can_be_followed_by_its_address() {
+    let world = World::new();
+    let ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:elsewhere\r\nBEGIN:VEVENT\r\nUID:dig-1@dale.example.org\r\n\
+DTSTAMP:20261101T000000Z\r\nDTSTART;TZID=Europe/Paris:20261212T100000\r\nDTEND;TZID=Europe/Paris:20261212T120000\r\n\
+SUMMARY:Winter dig <i>day</i>\r\nLOCATION:Dale allotments\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    world.server.mount(
+        "/dale/",
+        Arc::new(move |_: &Request, stream: &mut TcpStream| {
+            reply(stream, "200 OK", &[("Content-Type", "text/calendar".to_owned())], ics.as_bytes())
+        }),
+    );
+    let url = world.server.http.url("/dale/calendar.ics");
+    let hub = world.hub("hub", "Hub", &[format!("name = \"Dale Allotment Society\"\nurl = \"{url}\"")]);
+    world.fetch_and_build(&hub, "hub");
+    let page = read(&hub, "network/events/index.html");
+    // Escaped text, the time on the event's own clock (Paris), credited to the name in config.toml.
+    assert_eq!(
+        listed(&page),
+        [(
+            "Winter dig &lt;i&gt;day&lt;/i&gt;".to_owned(),
+            "2026-12-12T10:00:00+01:00".to_owned(),
+            "Dale Allotment Society".to_owned()
+        )]
+    );
+}

@@ -66,19 +66,35 @@ pub struct SourceCalendar {
     pub state: CalendarState,
 }
 
-/// The calendar a source's cached `branch.json` names, if any.
-pub fn calendar_url(source: &Source, meta: &CacheMeta) -> Option<Url> {
+/// The calendar of a URL source: the source itself for a `.ics` address,
+/// else the one its cached `branch.json` names, if any.
+pub fn calendar_url(source: &Source, cache_dir: &Path) -> Option<Url> {
     let SourceLocation::Url(base) = &source.location else { return None };
+    if source.is_calendar() {
+        return Some(base.clone());
+    }
+    let meta = SourceCache::new(cache_dir, &source.id).load_meta().ok().flatten()?;
     let named = meta.manifest.as_ref()?.calendar.as_deref()?;
     base.join(named).ok().filter(|u| matches!(u.scheme(), "http" | "https"))
 }
 
-/// Fetches `source`'s calendar (named by its cached `branch.json`) into its
-/// cache; a failure keeps the last good copy and is returned as a warning.
-pub fn refresh(client: &HttpClient, source: &Source, cache_dir: &Path, now: Timestamp) -> Option<Warning> {
+/// What fetching a calendar did.
+pub struct Refreshed {
+    /// Events in the cached calendar now.
+    pub events: usize,
+    /// Whether a new calendar was stored (not a 304).
+    pub updated: bool,
+    /// Whether a good copy is cached.
+    pub cached: bool,
+    /// The failure, if any (the last good copy is kept).
+    pub warning: Option<Warning>,
+}
+
+/// Fetches `source`'s calendar into its cache; a failure keeps the last good
+/// copy and is returned as a warning. None when the source has no calendar.
+pub fn refresh(client: &HttpClient, source: &Source, cache_dir: &Path, now: Timestamp) -> Option<Refreshed> {
     let SourceLocation::Url(trusted) = &source.location else { return None };
-    let feed_meta = SourceCache::new(cache_dir, &source.id).load_meta().ok().flatten()?;
-    let url = calendar_url(source, &feed_meta)?;
+    let url = calendar_url(source, cache_dir)?;
     let cache = SourceCache::new(cache_dir, &source.id.calendar());
     let mut meta = cache.load_meta().ok().flatten().unwrap_or_else(|| CacheMeta::new(url.to_string()));
     let validators = if meta.feed_url.as_deref() == Some(url.as_str()) && meta.body_file.is_some() {
@@ -106,16 +122,19 @@ pub fn refresh(client: &HttpClient, source: &Source, cache_dir: &Path, now: Time
     meta.feed_url = Some(url.to_string());
     meta.fetched_at = Some(now);
     meta.last_error = problem.as_ref().map(|(p, m)| CachedError { at: now, message: printable(m), problem: *p });
+    let updated = body.is_some();
     let stored = cache.store(&mut meta, body.as_deref());
     let warning = problem.map(|(_, m)| format!("calendar {url}: {m}; keeping the last good copy"));
-    match stored {
+    let warning = match stored {
         Err(e) => Some(Warning::new(source, format!("could not write the calendar cache: {e}"))),
         Ok(()) => warning.map(|w| Warning::new(source, w)),
-    }
+    };
+    Some(Refreshed { events: meta.entry_count, updated, cached: meta.body_file.is_some(), warning })
 }
 
-/// Reads the cached calendar of `source` (a URL source), or a local `.ics`
-/// beside a local feed (`calendar.ics` in a source folder).
+/// Reads the cached calendar of `source` (a URL source), or a local one:
+/// `calendar.ics` in a source folder, or the `.ics` beside a feed file
+/// (`peers/hilltop.xml` and `peers/hilltop.ics`).
 pub fn load(source: &Source, cache_dir: &Path, default_zone: &str) -> Option<SourceCalendar> {
     let (bytes, problem) = match &source.location {
         SourceLocation::Url(_) => {
@@ -125,7 +144,11 @@ pub fn load(source: &Source, cache_dir: &Path, default_zone: &str) -> Option<Sou
             (cache.read_body(&meta).ok().flatten().unwrap_or_default(), problem)
         }
         SourceLocation::Path(path) => {
-            let file = if path.is_dir() { path.join("calendar.ics") } else { path.with_extension("ics") };
+            let file = match path {
+                _ if path.is_dir() => path.join("calendar.ics"),
+                _ if source.is_calendar() => path.clone(),
+                _ => path.with_extension("ics"),
+            };
             (read_bounded(&file)?, None)
         }
     };

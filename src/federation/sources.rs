@@ -140,6 +140,14 @@ pub struct Source {
 }
 
 impl Source {
+    /// A plain iCalendar source (a `.ics` address or file): a calendar and no feed.
+    pub fn is_calendar(&self) -> bool {
+        match &self.location {
+            SourceLocation::Url(url) => url.path().to_ascii_lowercase().ends_with(".ics"),
+            SourceLocation::Path(path) => path.extension().is_some_and(|e| e.eq_ignore_ascii_case("ics")),
+        }
+    }
+
     /// The name from the config, else the URL or path: for messages.
     pub fn label(&self) -> String {
         match (&self.name, &self.location) {
