@@ -11,70 +11,13 @@ mod common;
 
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use common::http_server::{Handler, HttpServer, Request, reply};
+use common::http_server::{Request, reply};
+use common::routes::Server;
 use common::{Run, run_with_env};
 
 const NOW: &str = "2026-11-30T12:00:00Z";
-
-/// Routes by longest path prefix, so a test can replace one file with a fault.
-struct Server {
-    http: HttpServer,
-    routes: Arc<Mutex<Vec<(String, Handler)>>>,
-}
-
-impl Server {
-    fn start() -> Server {
-        let routes: Arc<Mutex<Vec<(String, Handler)>>> = Arc::default();
-        let table = routes.clone();
-        let http = HttpServer::start(move |request, stream| {
-            let found = table
-                .lock()
-                .unwrap()
-                .iter()
-                .find(|(p, _)| request.path.starts_with(p.as_str()))
-                .map(|(_, h)| h.clone());
-            match found {
-                Some(handler) => handler(request, stream),
-                None => reply(stream, "404 Not Found", &[], b"not found"),
-            }
-        });
-        Server { http, routes }
-    }
-
-    fn mount(&self, prefix: &str, handler: Handler) {
-        let mut routes = self.routes.lock().unwrap();
-        routes.push((prefix.to_owned(), handler));
-        routes.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
-    }
-
-    /// Serves `dir` at `prefix`, with an `ETag` and 304s.
-    fn mount_dir(&self, prefix: &str, dir: PathBuf) {
-        let strip = prefix.to_owned();
-        self.mount(
-            prefix,
-            Arc::new(move |request: &Request, stream: &mut TcpStream| {
-                let rel = request.path.strip_prefix(strip.as_str()).unwrap_or_default();
-                let mut file = dir.join(rel);
-                if rel.is_empty() || rel.ends_with('/') {
-                    file = file.join("index.html");
-                }
-                match std::fs::read(&file) {
-                    Ok(bytes) if !rel.contains("..") => {
-                        let etag = format!("\"{:016x}\"", branchpress::base::hash::fnv1a(&bytes));
-                        if request.headers.get("if-none-match") == Some(&etag) {
-                            return reply(stream, "304 Not Modified", &[("ETag", etag)], b"");
-                        }
-                        let kind = if rel.ends_with(".json") { "application/json" } else { "application/octet-stream" };
-                        reply(stream, "200 OK", &[("ETag", etag), ("Content-Type", kind.to_owned())], &bytes);
-                    }
-                    _ => reply(stream, "404 Not Found", &[], b"not found"),
-                }
-            }),
-        );
-    }
-}
 
 fn write(path: &Path, text: &str) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -126,9 +69,9 @@ impl World {
         for (file, text) in events {
             write(&root.join(format!("content/events/{file}.md")), text);
         }
-        let base = self.server.http.url(&format!("/{slug}"));
+        let base = self.server.url(&format!("/{slug}"));
         run(&root, &["build", root.to_str().unwrap(), "--base-url", &base]).success();
-        self.server.mount_dir(&format!("/{slug}/"), root.join("public"));
+        self.server.mount_dir(&format!("/{slug}/"), &root.join("public"));
         format!("{base}/")
     }
 
@@ -149,7 +92,7 @@ impl World {
 
     fn fetch_and_build(&self, root: &Path, slug: &str) {
         run(root, &["fetch", root.to_str().unwrap()]).success();
-        let base = self.server.http.url(&format!("/{slug}"));
+        let base = self.server.url(&format!("/{slug}"));
         run(root, &["build", root.to_str().unwrap(), "--base-url", &base]).success();
     }
 }
@@ -225,8 +168,8 @@ fn every_event_appears_once_at_its_local_time_credited_to_its_branch() {
 
     let city_root = world.hub("city", "City Hub", &[format!("url = \"{alder}\""), format!("url = \"{birch}\"")]);
     world.fetch_and_build(&city_root, "city");
-    world.server.mount_dir("/city/", city_root.join("public"));
-    let city = world.server.http.url("/city/");
+    world.server.mount_dir("/city/", &city_root.join("public"));
+    let city = world.server.url("/city/");
     let region_root = world.hub(
         "region",
         "Regional Hub",
@@ -347,7 +290,7 @@ SUMMARY:Winter dig <i>day</i>\r\nLOCATION:Dale allotments\r\nEND:VEVENT\r\nEND:V
             reply(stream, "200 OK", &[("Content-Type", "text/calendar".to_owned())], ics.as_bytes())
         }),
     );
-    let url = world.server.http.url("/dale/calendar.ics");
+    let url = world.server.url("/dale/calendar.ics");
     let hub = world.hub("hub", "Hub", &[format!("name = \"Dale Allotment Society\"\nurl = \"{url}\"")]);
     world.fetch_and_build(&hub, "hub");
     let page = read(&hub, "network/events/index.html");
