@@ -183,7 +183,7 @@ pub fn parse(bytes: &[u8], default_zone: &str) -> Result<Vec<RemoteEvent>, Strin
 
 type Prop<'a> = icalendar::parser::Property<'a>;
 
-fn prop<'a, 'b>(c: &'b icalendar::parser::Component<'a>, name: &str) -> Option<&'b Prop<'a>> {
+fn prop<'a, 'b>(c: &'b Parsed<'a>, name: &str) -> Option<&'b Prop<'a>> {
     c.properties.iter().find(|p| p.name.as_ref() == name)
 }
 
@@ -192,7 +192,7 @@ fn param(p: &Prop<'_>, key: &str) -> Option<String> {
 }
 
 /// A TEXT value: unescaped, then plain and capped.
-fn text(c: &icalendar::parser::Component<'_>, name: &str) -> String {
+fn text(c: &Parsed<'_>, name: &str) -> String {
     let raw = prop(c, name).map(|p| p.val.as_ref()).unwrap_or("");
     let unescaped =
         raw.replace("\\n", "\n").replace("\\N", "\n").replace("\\,", ",").replace("\\;", ";").replace("\\\\", "\\");
@@ -204,12 +204,44 @@ fn web_address(value: &str) -> Option<String> {
     Some(url.to_string())
 }
 
-fn remote_event(c: &icalendar::parser::Component<'_>, default_zone: &str) -> Option<RemoteEvent> {
+type Parsed<'a> = icalendar::parser::Component<'a>;
+
+fn remote_event(c: &Parsed<'_>, default_zone: &str) -> Option<RemoteEvent> {
     let uid = text(c, "UID");
-    let start_prop = prop(c, "DTSTART")?;
     if uid.is_empty() {
         return None;
     }
+    let mut event = timed_event(c, default_zone)?;
+    event.location = location(c);
+    event.online = prop(c, "X-BRANCHPRESS-ONLINE").and_then(|p| web_address(p.val.as_ref()));
+    event.status = match prop(c, "STATUS").map(|p| p.val.as_ref().to_ascii_uppercase()).as_deref() {
+        Some("CANCELLED") => Status::Cancelled,
+        Some("TENTATIVE") => Status::Postponed,
+        _ => Status::Scheduled,
+    };
+    event.uid = Some(uid.clone());
+    let branch = Some(text(c, "X-BRANCHPRESS-BRANCH"))
+        .filter(|b| !b.is_empty())
+        .map(|name| (name, prop(c, "X-BRANCHPRESS-BRANCH-URL").and_then(|p| web_address(p.val.as_ref()))));
+    Some(RemoteEvent {
+        summary: Some(text(c, "SUMMARY")).filter(|s| !s.is_empty()).unwrap_or_else(|| "(untitled event)".into()),
+        description: text(c, "DESCRIPTION"),
+        url: prop(c, "URL").and_then(|p| web_address(p.val.as_ref())),
+        event,
+        branch,
+        sequence: prop(c, "SEQUENCE").and_then(|p| p.val.as_ref().trim().parse().ok()).unwrap_or(0),
+        stamp: prop(c, "DTSTAMP").and_then(|p| {
+            let utc = p.val.as_ref().trim().strip_suffix('Z')?;
+            DateTime::strptime("%Y%m%dT%H%M%S", utc).ok()?.to_zoned(jiff::tz::TimeZone::UTC).ok().map(|z| z.timestamp())
+        }),
+        uid,
+    })
+}
+
+/// The event's times (start, end or duration, zone) and repetition; the
+/// other fields empty. None when the start or the rule cannot be read.
+fn timed_event(c: &Parsed<'_>, default_zone: &str) -> Option<Event> {
+    let start_prop = prop(c, "DTSTART")?;
     let all_day = param(start_prop, "VALUE").as_deref() == Some("DATE") || start_prop.val.as_ref().len() == 8;
     let (start, timezone) = when(start_prop, default_zone, None)?;
     let tz = zone::find(&timezone)?;
@@ -224,53 +256,36 @@ fn remote_event(c: &icalendar::parser::Component<'_>, default_zone: &str) -> Opt
         Some(p) => Some(recurrence(p.val.as_ref(), c, &tz, start, default_zone)?),
         None => None,
     };
-    let status = match prop(c, "STATUS").map(|p| p.val.as_ref().to_ascii_uppercase()).as_deref() {
-        Some("CANCELLED") => Status::Cancelled,
-        Some("TENTATIVE") => Status::Postponed,
-        _ => Status::Scheduled,
-    };
+    Some(Event {
+        start,
+        end,
+        timezone,
+        all_day,
+        location: None,
+        online: None,
+        status: Status::Scheduled,
+        reason: None,
+        recurrence,
+        cost: None,
+        signup: None,
+        accessibility: None,
+        organiser: None,
+        uid: None,
+    })
+}
+
+/// `LOCATION` (as a name) and `GEO` (when in range).
+fn location(c: &Parsed<'_>) -> Option<Location> {
     let geo = prop(c, "GEO").and_then(|p| {
         let (lat, lon) = p.val.as_ref().split_once(';')?;
         let (lat, lon) = (lat.trim().parse::<f64>().ok()?, lon.trim().parse::<f64>().ok()?);
         ((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon)).then_some((lat, lon))
     });
     let place = text(c, "LOCATION");
-    let location = (!place.is_empty() || geo.is_some()).then(|| Location {
+    (!place.is_empty() || geo.is_some()).then(|| Location {
         name: Some(place).filter(|p| !p.is_empty()),
         address: None,
         geo,
-    });
-    let branch = Some(text(c, "X-BRANCHPRESS-BRANCH"))
-        .filter(|b| !b.is_empty())
-        .map(|name| (name, prop(c, "X-BRANCHPRESS-BRANCH-URL").and_then(|p| web_address(p.val.as_ref()))));
-    let online = prop(c, "X-BRANCHPRESS-ONLINE").and_then(|p| web_address(p.val.as_ref()));
-    Some(RemoteEvent {
-        summary: Some(text(c, "SUMMARY")).filter(|s| !s.is_empty()).unwrap_or_else(|| "(untitled event)".into()),
-        description: text(c, "DESCRIPTION"),
-        url: prop(c, "URL").and_then(|p| web_address(p.val.as_ref())),
-        event: Event {
-            start,
-            end,
-            timezone,
-            all_day,
-            location,
-            online,
-            status,
-            reason: None,
-            recurrence,
-            cost: None,
-            signup: None,
-            accessibility: None,
-            organiser: None,
-            uid: Some(uid.clone()),
-        },
-        branch,
-        sequence: prop(c, "SEQUENCE").and_then(|p| p.val.as_ref().trim().parse().ok()).unwrap_or(0),
-        stamp: prop(c, "DTSTAMP").and_then(|p| {
-            let utc = p.val.as_ref().trim().strip_suffix('Z')?;
-            DateTime::strptime("%Y%m%dT%H%M%S", utc).ok()?.to_zoned(jiff::tz::TimeZone::UTC).ok().map(|z| z.timestamp())
-        }),
-        uid,
     })
 }
 
@@ -299,7 +314,7 @@ fn when(p: &Prop<'_>, default_zone: &str, into: Option<&jiff::tz::TimeZone>) -> 
 /// An RRULE with its `UNTIL` taken out (as a day in the event's zone), and `EXDATE`s.
 fn recurrence(
     rule: &str,
-    c: &icalendar::parser::Component<'_>,
+    c: &Parsed<'_>,
     tz: &jiff::tz::TimeZone,
     start: DateTime,
     default_zone: &str,
