@@ -80,15 +80,19 @@ pub fn load(sources: EventSources<'_>, from: Timestamp) -> (NetworkEvents, Vec<W
             out.events.push(event);
         }
     }
+    // Home page to locality, and source id to summary: looked up per event, built once.
+    let localities: HashMap<&str, &str> =
+        branches.iter().filter_map(|b| Some((b.home_url.as_deref()?, b.locality.as_deref()?))).collect();
+    let summaries: HashMap<&SourceId, &BranchSummary> = branches.iter().map(|b| (&b.id, b)).collect();
     for source in &config.sources {
         let Some(calendar) = calendars::load(source, cache_dir, default_zone) else { continue };
         if let Some(problem) = &calendar.state.problem {
             warnings.push(Warning::new(source, problem));
         }
         out.states.insert(source.id.clone(), calendar.state);
-        let summary = branches.iter().find(|b| b.id == source.id);
+        let summary = summaries.get(&source.id).copied();
         for remote in calendar.events {
-            let event = credit(remote, source.hub, summary, &source.id, branches);
+            let event = credit(remote, source.hub, summary, &source.id, &localities);
             let own = event.branch_url.is_some() && event.branch_url == summary.and_then(|s| s.home_url.clone());
             match by_uid.get(&event.remote.uid) {
                 Some(&i) if own && out.events[i].branch_url != summary.and_then(|s| s.home_url.clone()) => {
@@ -113,18 +117,17 @@ fn credit(
     trusted_hub: bool,
     source: Option<&BranchSummary>,
     id: &SourceId,
-    branches: &[BranchSummary],
+    localities: &HashMap<&str, &str>,
 ) -> NetworkEvent {
     let (branch, branch_url) = match (&remote.branch, source) {
         (Some((name, url)), _) if trusted_hub => (name.clone(), url.clone()),
         (_, Some(s)) => (s.name.clone(), s.home_url.clone()),
         (_, None) => (id.as_str().to_owned(), None),
     };
-    let locality = branches
-        .iter()
-        .find(|b| b.home_url.is_some() && b.home_url == branch_url)
-        .or(source.filter(|_| !trusted_hub))
-        .and_then(|b| b.locality.clone());
+    let locality = branch_url
+        .as_deref()
+        .and_then(|u| localities.get(u).map(|l| (*l).to_owned()))
+        .or_else(|| source.filter(|_| !trusted_hub).and_then(|b| b.locality.clone()));
     NetworkEvent { remote, branch, branch_url, source: id.clone(), locality }
 }
 

@@ -326,13 +326,12 @@ impl Renderer<'_> {
         let values = &network.events;
         let l = &values.listings[listing];
         let dates: Vec<Value> = l.dates.iter().map(|&d| values.dates[d].clone()).collect();
-        let filters: Vec<Value> = values.listings.iter().map(|l| l.value()).collect();
         let mut ctx = self.context(&l.path);
         ctx.insert_value("network", network.network.clone());
         let events = crate::render::values::map([
             ("listing", l.value()),
             ("dates", Value::from(dates)),
-            ("filters", Value::from(filters)),
+            ("filters", values.filters.clone()),
             ("as_of", Value::from(super::events::as_of(self.config))),
             ("weeks", Value::from(values.weeks)),
         ]);

@@ -39,6 +39,8 @@ pub struct EventValues {
     pub events: NetworkEvents,
     /// The window, in weeks.
     pub weeks: u32,
+    /// Every listing's `{title, path, group}`, for the filter menus (made once, shared by every page).
+    pub filters: Value,
 }
 
 /// Shapes `events` for templates; `as_of` is the build's day in words.
@@ -48,7 +50,8 @@ pub fn build(
 ) -> EventValues {
     let dates: Vec<Value> = events.dates.iter().map(|(i, o)| date_value(&events.events[*i], o, branch_paths)).collect();
     let listings = listings(&events);
-    EventValues { dates, listings, weeks: events.weeks, events }
+    let filters = Value::from(listings.iter().map(EventListing::value).collect::<Vec<_>>());
+    EventValues { dates, listings, weeks: events.weeks, filters, events }
 }
 
 fn address(url: Option<&str>) -> Value {
@@ -120,28 +123,32 @@ fn listings(events: &NetworkEvents) -> Vec<EventListing> {
             dates: pick(&|e| e.remote.event.in_person()),
         },
     ];
-    let mut branches: BTreeMap<String, String> = BTreeMap::new();
-    let mut places: BTreeMap<String, String> = BTreeMap::new();
-    for e in &events.events {
-        branches.entry(urls::slugify(&e.branch)).or_insert_with(|| e.branch.clone());
-        if let Some(l) = &e.locality {
-            places.entry(urls::slugify(l)).or_insert_with(|| l.clone());
+    // Each event's branch and place slugged once; every date then goes to its two lists in one pass.
+    let slugs: Vec<(String, Option<String>)> =
+        events.events.iter().map(|e| (urls::slugify(&e.branch), e.locality.as_deref().map(urls::slugify))).collect();
+    let mut branches: BTreeMap<&str, (&str, Vec<usize>)> = BTreeMap::new();
+    let mut places: BTreeMap<&str, (&str, Vec<usize>)> = BTreeMap::new();
+    for (d, (i, _)) in events.dates.iter().enumerate() {
+        let (e, (branch, place)) = (&events.events[*i], &slugs[*i]);
+        branches.entry(branch).or_insert((&e.branch, Vec::new())).1.push(d);
+        if let (Some(place), Some(name)) = (place, &e.locality) {
+            places.entry(place).or_insert((name, Vec::new())).1.push(d);
         }
     }
-    for (slug, name) in branches.into_iter().filter(|(s, _)| !s.is_empty()) {
+    for (slug, (name, dates)) in branches.into_iter().filter(|(s, _)| !s.is_empty()) {
         out.push(EventListing {
             title: format!("Events of {name}"),
-            path: urls::folder_path(["network", "events", "branch", slug.as_str()]),
+            path: urls::folder_path(["network", "events", "branch", slug]),
             group: "branch",
-            dates: pick(&|e| urls::slugify(&e.branch) == slug),
+            dates,
         });
     }
-    for (slug, name) in places.into_iter().filter(|(s, _)| !s.is_empty()) {
+    for (slug, (name, dates)) in places.into_iter().filter(|(s, _)| !s.is_empty()) {
         out.push(EventListing {
             title: format!("Events in {name}"),
-            path: urls::folder_path(["network", "events", "place", slug.as_str()]),
+            path: urls::folder_path(["network", "events", "place", slug]),
             group: "place",
-            dates: pick(&|e| e.locality.as_deref().is_some_and(|l| urls::slugify(l) == slug)),
+            dates,
         });
     }
     out
