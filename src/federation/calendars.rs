@@ -8,7 +8,7 @@
 //! broken calendar never replaces a good one, and its state is shown on the
 //! branches page. Reading is bounded: at most [`MAX_EVENTS`] events per
 //! calendar, text made plain and capped by [`plain_text`], addresses kept
-//! only when they are http(s), repetitions expanded by [`crate::events`]
+//! only when they are http(s), repetitions expanded by `crate::events`
 //! with its own limits.
 
 use std::path::Path;
