@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Preview benchmark: time from saving a page to the reload message.
 
-    python3 benches/serve_speed.py [--pages 10000] [--edits 20] [--memory-edits 200]
+    python3 benches/serve_speed.py [--pages 10000] [--edits 20] [--memory-edits 200] [--binary PATH]
 
 Generates the shared synthetic site (../shared/bench/gen_site.py, branchpress
 flavour) under /dev/shm, starts `branchpress serve` on it, then saves one page
@@ -9,7 +9,8 @@ at a time and measures from the write to the moment the server reports the
 rebuild (it sends the reload message to the browser just before printing).
 Prints the median and spread, the same for a template used by every page,
 and the resident memory after the first and the last of --memory-edits edits.
-Build first: cargo build --release.
+Build first: cargo build --release. `--binary` measures another build (an
+older commit's, to compare two side by side: alternate the runs).
 """
 import argparse
 import os
@@ -40,12 +41,13 @@ def main():
     ap.add_argument("--edits", type=int, default=20)
     ap.add_argument("--memory-edits", type=int, default=200)
     ap.add_argument("--port", type=int, default=1411)
+    ap.add_argument("--binary", default=BIN, help="the branchpress executable to measure")
     args = ap.parse_args()
     site = os.path.join(WORK, "serve-%d" % args.pages)
     if not os.path.isdir(site):
         subprocess.run([sys.executable, GEN, str(args.pages), site, "--flavour", "branchpress"],
                        check=True, stdout=subprocess.DEVNULL)
-    proc = subprocess.Popen([BIN, "serve", site, "--port", str(args.port)],
+    proc = subprocess.Popen([args.binary, "serve", site, "--port", str(args.port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     lines = queue.Queue()
     threading.Thread(target=lambda: [lines.put(l) for l in proc.stderr], daemon=True).start()

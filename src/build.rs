@@ -27,6 +27,7 @@ use crate::publish::site_files;
 use crate::render::functions::{self, FunctionData, Reads};
 use crate::render::jobs::{self, Job, Renderer};
 use crate::render::network::{self, NetworkValues};
+use crate::render::shortcodes::SiteShortcodes;
 use crate::render::templates::TemplateSources;
 use crate::render::values::SiteValues;
 pub use crate::report::{BuildReport, Timings};
@@ -51,6 +52,8 @@ pub struct BuildOptions {
     pub strict: bool,
     /// Write every internal link in HTML as a relative URL.
     pub relative_urls: bool,
+    /// Include pages whose `expiryDate` has passed.
+    pub expired: bool,
     /// Replace an output folder outside the site that branchpress did not make.
     pub force: bool,
 }
@@ -63,6 +66,7 @@ pub fn load_config(site_dir: &Path, options: &BuildOptions) -> Result<Config> {
             .map_err(|msg| Error::from(Diagnostic::new(format!("--base-url: {msg}"))))?;
     }
     config.relative_urls |= options.relative_urls;
+    config.include_expired |= options.expired;
     Ok(config)
 }
 
@@ -157,10 +161,13 @@ impl LoadedSite {
 
         let t = Instant::now();
         let content_urls = Arc::new(bodies::content_urls(&library));
-        let (bodies, warnings) = bodies::render(&config, &library, highlighter, &content_urls, cache)?;
+        let shortcodes = SiteShortcodes::new(&config, &sources)?;
+        let (bodies, warnings) = bodies::render(&config, &library, highlighter, &content_urls, &shortcodes, cache)?;
         timings.markdown = t.elapsed();
 
         let mut warnings = warnings;
+        warnings.extend(library.ignored_key_warnings());
+        warnings.extend(sources.missing_layout_warnings(&library));
         let federation = federation_config(&config)?;
         let mut source_problems = Vec::new();
         let network = federation.as_ref().map(|f| Arc::new(load_network(&config, f, &library, &mut source_problems)));
@@ -392,7 +399,7 @@ pub fn fetch_sources(
             &config.paths.root.join(crate::config::CONFIG_FILE),
             "this site follows no other branches",
         )
-        .with_help("add a [federation] table with [[federation.sources]] to config.toml (see docs/federation.md)")
+        .with_help("run `branchpress follow ADDRESS`, or add a [federation] table to config.toml (`branchpress help federation` shows how)")
         .into());
     };
     let cache = crate::federation::cache_dir(&config.paths.root);

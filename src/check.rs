@@ -88,9 +88,11 @@ pub fn check(site_dir: &Path, external: bool) -> Result<CheckReport> {
         .map(|o| (o.key, urls_and_ids(&String::from_utf8_lossy(o.bytes)).1.into_iter().collect()))
         .collect();
     let mut externals: BTreeMap<String, (PathBuf, usize)> = BTreeMap::new();
+    let mut config_links = ConfigLinks::new(&site);
     for output in outputs.iter().filter(|o| o.key.ends_with(".html")) {
-        check_page(&site, output, &files, &ids, &mut report, &mut externals);
+        check_page(&site, output, &files, &ids, &mut report, &mut externals, &mut config_links);
     }
+    config_links.report(&mut report);
     check_content(&site, &mut report);
     check_feeds(&site, &outputs, &mut report);
     if external {
@@ -108,16 +110,41 @@ fn output_sources(site: &LoadedSite) -> HashMap<String, PathBuf> {
 }
 
 /// Where in a source text a URL is written: the line of its first
-/// appearance (as written, or its path, or its `#fragment`), if any.
+/// appearance in the body (after the front matter, where an alias or a
+/// description may name the same address), as written, percent-decoded
+/// (`damp%20wall.pdf` is written `<damp wall.pdf>`), or its path or its
+/// `#fragment`, if any.
 fn line_in(text: &str, url: &str, site_path: &str) -> Option<usize> {
     let fragment = url.split_once('#').map(|(_, f)| format!("#{f}"));
-    let needles = [Some(url.to_owned()), Some(site_path.to_owned()), fragment];
+    let decoded = |s: &str| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned();
+    let needles =
+        [Some(url.to_owned()), Some(decoded(url)), Some(site_path.to_owned()), Some(decoded(site_path)), fragment];
+    let start = body_start(text);
     for needle in needles.iter().flatten().filter(|n| n.len() > 1) {
-        if let Some(at) = text.find(needle.as_str()) {
-            return Some(text[..at].matches('\n').count() + 1);
+        if let Some(at) = text[start..].find(needle.as_str()) {
+            return Some(text[..start + at].matches('\n').count() + 1);
         }
     }
     None
+}
+
+/// Where a content file's body starts: after the line that closes its
+/// `+++` or `---` front matter (0 when it has none).
+fn body_start(text: &str) -> usize {
+    let mut offset = 0;
+    let mut opener = None;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        match opener {
+            None if trimmed.is_empty() => {}
+            None if trimmed == "+++" || trimmed == "---" => opener = Some(trimmed),
+            None => return 0,
+            Some(delimiter) if trimmed == delimiter => return offset + line.len(),
+            Some(_) => {}
+        }
+        offset += line.len();
+    }
+    0
 }
 
 /// [`line_in`] for a file, line 1 when the URL is not found in it.
@@ -131,9 +158,8 @@ fn place(site: &LoadedSite, output: &Output<'_>, url: &str, site_path: &str) -> 
     let d = Diagnostic::new(String::new());
     if let Some(source) = output.source {
         let text = std::fs::read_to_string(source).unwrap_or_default();
-        if text.contains(url) || text.contains(site_path) || url.split_once('#').is_some_and(|(_, f)| text.contains(f))
-        {
-            return d.at(source, line_of(source, url, site_path), 0);
+        if let Some(line) = line_in(&text, url, site_path) {
+            return d.at(source, line, 0);
         }
     }
     for template in site.sources.iter() {
@@ -154,6 +180,7 @@ fn check_page(
     ids: &HashMap<&str, HashSet<String>>,
     report: &mut CheckReport,
     externals: &mut BTreeMap<String, (PathBuf, usize)>,
+    config_links: &mut ConfigLinks,
 ) {
     let base = &site.config.base_url;
     let page_path = format!("/{}", output.key.trim_end_matches("index.html"));
@@ -178,7 +205,14 @@ fn check_page(
             }
             _ if url.contains(':') => None,
             _ if url.starts_with('#') => Some(format!("{page_path}{url}")),
-            _ if url.starts_with('/') => Some(url.to_owned()),
+            _ if url.starts_with('/') => {
+                let site_path = urls::site_path_of(url, base);
+                if !urls::base_path(base).is_empty() && site_path == url {
+                    outside_the_site(site, output, url, report);
+                    continue;
+                }
+                Some(site_path.to_owned())
+            }
             _ => Some(join_relative(&page_path, url)),
         };
         let Some(site_path) = internal else { continue };
@@ -189,7 +223,10 @@ fn check_page(
         };
         let path = path.split('?').next().unwrap_or(path);
         let what = if link.loads { "file" } else { "page" };
-        match urls::find_output_file(path, |key| files.contains_key(key)) {
+        // `damp%20wall.pdf` is the file `damp wall.pdf`, as a web server reads it.
+        let file_path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+        match urls::find_output_file(&file_path, |key| files.contains_key(key)) {
+            None if config_links.note(url, path, what) => {}
             None => {
                 report.broken += 1;
                 let d = place(site, output, url, path);
@@ -218,6 +255,81 @@ fn check_page(
             }
         }
     }
+}
+
+/// Broken addresses written in `config.toml` (a menu item, a logo): the
+/// theme writes them on every page, so each is reported once, at its line
+/// in `config.toml`, not once per page in the theme's templates.
+struct ConfigLinks {
+    path: PathBuf,
+    text: String,
+    /// By address as written: its line, what it should be, how many pages link to it.
+    broken: BTreeMap<String, (usize, &'static str, usize)>,
+}
+
+impl ConfigLinks {
+    fn new(site: &LoadedSite) -> ConfigLinks {
+        let path = site.config.paths.root.join(crate::config::CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        ConfigLinks { path, text, broken: BTreeMap::new() }
+    }
+
+    /// Records a broken `url` (site path `path`) if `config.toml` writes it,
+    /// as the URL or the path (with or without its leading `/`), in quotes.
+    fn note(&mut self, url: &str, path: &str, what: &'static str) -> bool {
+        let written = [url, path, path.trim_start_matches('/')]
+            .into_iter()
+            .filter(|w| !w.is_empty())
+            .find_map(|w| self.text.find(&format!("\"{w}\"")).map(|at| (w, at)));
+        let Some((written, at)) = written else { return false };
+        let line = self.text[..at].matches('\n').count() + 1;
+        self.broken.entry(written.to_owned()).or_insert((line, what, 0)).2 += 1;
+        true
+    }
+
+    fn report(self, report: &mut CheckReport) {
+        for (written, (line, what, pages)) in self.broken {
+            report.broken += pages;
+            let pages = if pages == 1 { "1 page".to_owned() } else { format!("{pages} pages") };
+            let setting = setting_at(&self.text, line);
+            let d =
+                Diagnostic::new(format!("{setting}`{written}` leads to no {what} (the theme links to it on {pages})"))
+                    .at(&self.path, line, 0)
+                    .with_source_line(&self.text, line)
+                    .with_help(format!("fix the address in config.toml, or create the {what} it names"));
+            report.error(d);
+        }
+    }
+}
+
+/// The setting written on `line` of a TOML text, as `[table] key: `
+/// (`[extra] logo: `), found from the line's key and the table above it.
+fn setting_at(text: &str, line: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(own) = lines.get(line.wrapping_sub(1)) else { return String::new() };
+    let key = own.split_once('=').map_or("", |(k, _)| k.trim());
+    let table = lines[..line - 1].iter().rev().map(|l| l.trim()).find(|l| l.starts_with('[')).unwrap_or("");
+    match (table, key) {
+        (_, "") => String::new(),
+        ("", key) => format!("{key}: "),
+        (table, key) => format!("{table} {key}: "),
+    }
+}
+
+/// A root-relative link that leaves a site published under a sub-path
+/// (`/about/` on `https://user.github.io/eastfield/`): the browser asks the
+/// host's root for it, where the site is not.
+fn outside_the_site(site: &LoadedSite, output: &Output<'_>, url: &str, report: &mut CheckReport) {
+    report.links_checked += 1;
+    report.broken += 1;
+    let base = &site.config.base_url;
+    let d = place(site, output, url, url);
+    let message = format!("{url}: outside the site, which lives at {base}/ (in {})", output.key);
+    report.error(Diagnostic { message, ..d }.with_help(format!(
+        "write it as {}{url} or with get_url(path=\"{}\") in a template; in Markdown, /… links get the sub-path by themselves",
+        urls::base_path(base),
+        url.trim_start_matches('/')
+    )));
 }
 
 /// Resolves a relative URL against the page's folder path.
@@ -387,5 +499,22 @@ mod tests {
         assert_eq!(join_relative("/news/x/", "map.svg"), "/news/x/map.svg");
         assert_eq!(join_relative("/", "./news/"), "/news/");
         assert_eq!(join_relative("/a/b/", "../../../c"), "/c");
+    }
+
+    #[test]
+    fn a_link_is_found_in_the_body_even_when_the_front_matter_names_it() {
+        let text = "\n+++\ntitle = \"Moved\"\naliases = [\"/old/\"]\n+++\n\nIntro.\n\nSee [the old page](/old/).\n";
+        assert_eq!(line_in(text, "/old/", "/old/"), Some(9));
+        let yaml = "---\ntitle: x\n---\n![damp](<damp wall.png>)\n";
+        assert_eq!(line_in(yaml, "damp%20wall.png", "/news/x/damp%20wall.png"), Some(4));
+        assert_eq!(body_start("No front matter\n"), 0);
+    }
+
+    #[test]
+    fn a_setting_is_named_by_its_table_and_key() {
+        let text = "title = \"T\"\n\n[extra]\n# the header\nlogo = \"logo.png\"\n";
+        assert_eq!(setting_at(text, 5), "[extra] logo: ");
+        assert_eq!(setting_at(text, 1), "title: ");
+        assert_eq!(setting_at(text, 4), "");
     }
 }

@@ -181,6 +181,8 @@ pub struct Config {
     pub check: CheckConfig,
     /// Write relative URLs into HTML.
     pub relative_urls: bool,
+    /// Keep pages whose `expiryDate` has passed (`--expired`; never from config.toml).
+    pub include_expired: bool,
     /// Keep the output folder's dot-entries and `CNAME` that the build did
     /// not make (a GitHub Pages worktree's `.git`) across builds; Zola's name.
     pub preserve_dotfiles_in_output: bool,
@@ -327,6 +329,7 @@ impl RawConfig {
             feeds: self.feeds,
             check: self.check,
             relative_urls: self.relative_urls.unwrap_or(false),
+            include_expired: false,
             preserve_dotfiles_in_output: self.preserve_dotfiles_in_output.unwrap_or(false),
             extra,
             paths: SitePaths {

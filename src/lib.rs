@@ -18,6 +18,7 @@ mod content;
 mod error;
 mod events;
 pub mod federation;
+pub mod follow;
 pub mod html;
 mod markdown;
 mod nesting;

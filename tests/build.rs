@@ -217,3 +217,46 @@ fn a_theme_beside_the_site_is_found_from_inside_the_site() {
     common::run_in(&site, &["build"]).success();
     assert_eq!(std::fs::read_to_string(site.join("public/index.html")).unwrap(), "from the theme beside");
 }
+
+#[test]
+fn help_prints_the_reference_from_the_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = common::run_in(dir.path(), &["help", "config"]).success();
+    assert!(config.stdout.contains("preserve_dotfiles_in_output") && !config.stdout.contains("### Pages"));
+    let front = common::run_in(dir.path(), &["help", "front-matter"]).success();
+    assert!(front.stdout.contains("| `aliases` |") && !front.stdout.contains("highlight_theme"));
+    assert!(common::run_in(dir.path(), &["help", "templates"]).success().stdout.contains("paginator"));
+    let build = common::run_in(dir.path(), &["help", "build"]).success();
+    assert!(build.stdout.contains("Usage: branchpress build"), "{}", build.stdout);
+    let unknown = common::run_in(dir.path(), &["help", "colours"]).failure();
+    assert!(unknown.stderr.contains("branchpress help front-matter"), "{}", unknown.stderr);
+}
+
+/// The commons theme's "Previous" is the older article, "Next" the newer,
+/// in a section sorted newest first and in one sorted by weight it is the list order.
+#[test]
+fn commons_previous_is_the_older_article() {
+    let site = Site::new(&[
+        ("config.toml", "title = \"T\"\nbase_url = \"https://t.example\"\ntheme = \"commons\"\n"),
+        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+        ("content/news/_index.md", "+++\ntitle = \"News\"\n+++\n"),
+        ("content/news/a.md", "+++\ntitle = \"January\"\ndate = 2026-01-10\n+++\nx\n"),
+        ("content/news/b.md", "+++\ntitle = \"February\"\ndate = 2026-02-10\n+++\nx\n"),
+        ("content/news/c.md", "+++\ntitle = \"March\"\ndate = 2026-03-10\n+++\nx\n"),
+        ("content/guides/_index.md", "+++\ntitle = \"Guides\"\nsort_by = \"weight\"\n+++\n"),
+        ("content/guides/one.md", "+++\ntitle = \"Step one\"\nweight = 1\n+++\nx\n"),
+        ("content/guides/two.md", "+++\ntitle = \"Step two\"\nweight = 2\n+++\nx\n"),
+    ]);
+    site.copy_commons_theme();
+    site.run(&["build"]).success();
+    let nav = |path: &str| {
+        let html = site.output(path);
+        let start = html.find("class=\"page-nav\"").expect("a page nav");
+        html[start..start + html[start..].find("</nav>").unwrap()].to_owned()
+    };
+    let february = nav("news/b/index.html");
+    let (previous, next) = february.split_once("page-nav-next").unwrap();
+    assert!(previous.contains("Previous</span> January") && next.contains("Next</span> March"), "{february}");
+    let one = nav("guides/one/index.html");
+    assert!(one.contains("Next</span> Step two") && !one.contains("Previous"), "{one}");
+}

@@ -118,3 +118,48 @@ fn feed_entries_with_relative_urls() {
     assert!(run.stderr.contains("a relative URL in the feed entry"), "{}", run.stderr);
     assert!(run.stderr.contains("content/news/"), "names the page: {}", run.stderr);
 }
+
+#[test]
+fn a_file_with_spaces_is_found_and_lines_skip_the_front_matter() {
+    let site = Site::new(BASIC);
+    site.write("static/damp wall.pdf", "%PDF-1.4");
+    site.write(
+        "content/news/third.md",
+        "+++\ntitle = \"Third\"\ndate = 2026-03-01\ndescription = \"Was /news/gone-for-good/\"\n+++\n\n\
+         The [damp report](/damp%20wall.pdf), as [a file](</damp wall.pdf>).\n\nOld link: [gone](/news/gone-for-good/)\n",
+    );
+    let run = site.run(&["check"]).failure();
+    assert!(!run.stderr.contains("damp"), "a file with a space in its name exists: {}", run.stderr);
+    assert!(run.stderr.contains("content/news/third.md:9"), "{}", run.stderr);
+}
+
+/// A menu item or a logo written in config.toml that leads nowhere is one
+/// error at its line in config.toml, not one per page in the theme.
+#[test]
+fn a_broken_menu_item_or_logo_is_one_error_in_config_toml() {
+    let site = Site::new(&[
+        (
+            "config.toml",
+            "title = \"T\"\nbase_url = \"https://t.example\"\ntheme = \"commons\"\n\n[extra]\n\
+             menu = [{ name = \"News\", url = \"newz/\" }]\nlogo = \"logo.png\"\n",
+        ),
+        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+        ("content/news/_index.md", "+++\ntitle = \"News\"\n+++\n"),
+        ("content/news/a.md", "+++\ntitle = \"A\"\ndate = 2026-01-01\n+++\nx\n"),
+    ]);
+    site.copy_commons_theme();
+    let run = site.run(&["check"]).failure();
+    let errors: Vec<&str> = run.stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 2, "{}", run.stderr);
+    assert!(
+        errors.iter().any(|e| e.contains("config.toml:6: [extra] menu: `newz/` leads to no page")),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        errors.iter().any(|e| e.contains("config.toml:7: [extra] logo: `logo.png` leads to no file")),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("templates/"), "{}", run.stderr);
+}

@@ -288,3 +288,49 @@ fn a_path_source_that_is_a_fifo_is_refused_not_waited_for() {
     let machine_path = site.path().to_str().expect("a UTF-8 temp path");
     assert!(!directory.contains(machine_path), "no path of the build machine on a public page:\n{directory}");
 }
+
+/// Moves a cached source's "last answered" time `days` into the past, as if
+/// that many days had gone by since (the cache is plain JSON).
+fn age_last_answer(site: &Path, days: i64) -> String {
+    let cache = site.join(".branchpress/cache");
+    let meta_path = std::fs::read_dir(&cache)
+        .expect("cache folder")
+        .map(|e| e.expect("entry").path().join("meta.json"))
+        .find(|p| p.exists())
+        .expect("a meta.json");
+    let mut meta: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&meta_path).unwrap()).unwrap();
+    let then = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * days);
+    meta["fetched_at"] = serde_json::Value::from(then.to_string());
+    std::fs::write(&meta_path, meta.to_string()).unwrap();
+    then.strftime("%-d %B %Y").to_string()
+}
+
+#[test]
+fn a_branch_quiet_for_days_is_named_by_fetch_and_on_the_branches_page() {
+    let answered = Arc::new(AtomicUsize::new(0));
+    let calls = answered.clone();
+    let server = Server::start(Arc::new(move |path: &str| match path {
+        "/hilltop/feed.xml" if calls.fetch_add(1, Ordering::SeqCst) == 0 => ("200 OK", atom("hilltop", 2)),
+        _ => ("503 Service Unavailable", "down".to_owned()),
+    }));
+    let site = hub(&[source("Hilltop", &server.url("/hilltop/feed.xml"))]);
+    assert_exit(&fetch(site.path()), 0);
+    let since = age_last_answer(site.path(), 9);
+
+    let run = fetch(site.path());
+    assert_exit(&run, 2);
+    let row = run.stdout.lines().find(|l| l.starts_with("Hilltop")).expect("a Hilltop row");
+    assert!(row.contains("no answer for 9 days"), "{}", run.stdout);
+    assert!(run.stderr.contains("warning: Hilltop: no answer for 9 days"), "{}", run.stderr);
+
+    run_in(site.path(), &["build", "."]).success();
+    let page = std::fs::read_to_string(site.path().join("public/network/branches/index.html")).expect("branches page");
+    assert!(page.contains("No answer since <time datetime="), "{page}");
+    assert!(page.contains(&format!(">{since}</time>")), "the page names the day it last answered ({since}):\n{page}");
+
+    // Once it answers again, the warning goes.
+    let fresh = hub(&[source("Hilltop", &server.url("/hilltop/feed.xml"))]);
+    let run = fetch(fresh.path());
+    assert_exit(&run, 2);
+    assert!(!run.stderr.contains("no answer for"), "a first failure is not a long silence: {}", run.stderr);
+}

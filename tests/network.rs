@@ -66,6 +66,8 @@ fn network_pages_list_entries_with_attribution() {
     let guides = site.output("network/guides/index.html");
     assert!(guides.contains("repairs clinic") && !guides.contains("Rent strike"), "{guides}");
     assert!(site.output("network/tags/housing/index.html").contains("repairs clinic"));
+    let tags = site.output("network/tags/index.html");
+    assert!(tags.contains(r#"<a href="https://hub.example.org/network/tags/housing/">housing</a> (1)"#), "{tags}");
     let branches = site.output("network/branches/index.html");
     assert!(branches.contains("Hilltop Tenants") && branches.contains("Broken branch"), "{branches}");
     assert_eq!(site.output("about/index.html"), "2 entries from 2 branches");
@@ -109,4 +111,45 @@ fn bad_federation_config_names_the_source() {
     );
     let run = site.run(&["build"]).failure();
     assert!(run.stderr.contains("config.toml") && run.stderr.contains("Nowhere"), "{}", run.stderr);
+}
+
+/// An entry signed with its branch's own name.
+const SIGNED: &str = "<author><name>Hilltop Tenants</name></author>";
+
+/// [`HILLTOP`] with its news entry [`SIGNED`].
+fn signed_entry() -> String {
+    HILLTOP.replace("<category term=\"news\"/>", &format!("<category term=\"news\"/>{SIGNED}"))
+}
+
+#[test]
+fn the_commons_theme_lists_network_tags_and_names_a_branch_once() {
+    let site = Site::new(&[
+        (
+            "config.toml",
+            "title = \"Hub\"\nbase_url = \"https://hub.example.org\"\ntheme = \"commons\"\n\
+             taxonomies = [{ name = \"tags\" }]\n\n[branch]\nname = \"Hub\"\n\n[federation]\n\n\
+             [[federation.sources]]\nname = \"Hilltop Tenants\"\npath = \"peers/hilltop.xml\"\n",
+        ),
+        ("peers/hilltop.xml", &signed_entry()),
+        ("content/_index.md", "+++\ntitle = \"Hub\"\n+++\n"),
+    ]);
+    site.copy_commons_theme();
+    site.run(&["build"]).success();
+
+    let tags = site.output("network/tags/index.html");
+    assert!(tags.contains(r#"href="https://hub.example.org/network/tags/housing/">housing</a>"#), "{tags}");
+    assert!(tags.contains("(1 article)"), "{tags}");
+    assert!(
+        tags.contains(r#"href="https://hub.example.org/network/tags/" aria-current="page""#),
+        "the menu marks the page: {tags}"
+    );
+
+    // The feed's author is the branch itself: "From Hilltop Tenants", not also "By Hilltop Tenants".
+    let all = site.output("network/index.html");
+    assert!(all.contains("From"), "{all}");
+    assert!(all.contains("Rent strike won") && !all.contains("By Hilltop Tenants"), "{all}");
+    // Another author is still named.
+    site.write("peers/hilltop.xml", &signed_entry().replace(SIGNED, "<author><name>Ann Lee</name></author>"));
+    site.run(&["build"]).success();
+    assert!(site.output("network/index.html").contains("By Ann Lee"));
 }

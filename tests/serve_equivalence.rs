@@ -29,7 +29,25 @@ const BASE: &str = "http://127.0.0.1:4000";
 const SITES: usize = 4;
 
 const TAGS: &[&str] = &["food", "Housing", "repair", "rent strike", "garden"];
-const SORTS: &[&str] = &["date", "weight", "title"];
+const SORTS: &[&str] = &["date", "weight", "title", "update_date", "title_bytes", "slug", "none"];
+/// Rarer section keys (Zola's and Hugo's), one at a time; `{dir}` is the section's folder.
+const SECTION_MORE: &[&str] = &[
+    "",
+    "",
+    "paginate_reversed = true\n",
+    "insert_anchor_links = \"left\"\n",
+    "insert_anchor_links = \"heading\"\n",
+    "transparent = true\n",
+    "render = false\n",
+    "paginate_path = \"seite\"\n",
+    "redirect_to = \"/\"\n",
+    "generate_feeds = false\n",
+    "aliases = [\"/old-{dir}/\"]\n",
+    "[cascade]\ndescription = \"From above\"\nauthors = [\"Sam\"]\n[cascade.params]\narea = \"{dir}\"\n",
+];
+/// Rarer page keys, one at a time.
+const PAGE_MORE: &[&str] =
+    &["", "", "render = false\n", "in_search_index = false\n", "updated = 2026-05-01\n", "linkTitle = \"Short\"\n"];
 const WORDS: &[&str] = &["Meeting", "Repair café", "Rent & rights", "Garden day", "Notes", "Café <b>", "Zine"];
 
 #[derive(Debug, Clone)]
@@ -42,6 +60,7 @@ struct PageModel {
     draft: bool,
     weight: Option<u32>,
     slug: Option<String>,
+    more: &'static str,
     body: String,
 }
 
@@ -51,6 +70,7 @@ struct SectionModel {
     title: String,
     paginate_by: Option<u32>,
     sort_by: &'static str,
+    more: &'static str,
 }
 
 /// The site as data; files are written from it.
@@ -116,11 +136,16 @@ fn template_variants(name: &str) -> &'static [&'static str] {
             "<h1>Not found</h1>{{ config.title }}",
             "<h1>Not found</h1>{% set t = get_taxonomy(kind=\"tags\") %}{{ t.items | length }}{% for i in t.items %}{% for p in i.pages %}{{ p.title }}{% endfor %}{% endfor %}",
         ],
+        // A shortcode: its edit must re-render the pages that call it.
+        "shortcodes/note.html" => &["<aside class=\"note\">{{ n }}</aside>", "<aside>{{ n }} of {{ nth }}</aside>"],
+        "shortcodes/part.md" => &["### Part {{ n }}\n\nSee [home](@/_index.md).\n", "### Piece {{ n }}\n"],
         _ => &[],
     }
 }
 
 const TEMPLATES: &[&str] = &[
+    "shortcodes/note.html",
+    "shortcodes/part.md",
     "base.html",
     "partials/foot.html",
     "macros.html",
@@ -166,6 +191,7 @@ impl Model {
             title: rng.pick(WORDS).to_string(),
             paginate_by: [None, Some(1), Some(2), Some(3)][rng.below(4)],
             sort_by: SORTS[rng.below(SORTS.len())],
+            more: SECTION_MORE[rng.below(SECTION_MORE.len())],
         };
         let path = section_path(&section);
         self.sections.push(section);
@@ -186,6 +212,7 @@ impl Model {
             draft: rng.chance(10),
             weight: rng.chance(50).then(|| rng.below(10) as u32),
             slug: None,
+            more: PAGE_MORE[rng.below(PAGE_MORE.len())],
             body: random_body(rng, &self.pages),
         };
         let path = page_path(&page);
@@ -241,7 +268,13 @@ fn random_tags(rng: &mut Rng) -> Vec<String> {
 
 /// Text, sometimes with a link to another page by its file (`@/`).
 fn random_body(rng: &mut Rng, pages: &[PageModel]) -> String {
-    let mut body = format!("Some text {}.\n", rng.below(1000));
+    let mut body = format!("## Part {}\n\nSome text {}.\n", rng.below(3), rng.below(1000));
+    if rng.chance(30) {
+        body.push_str(&format!("\n{{{{ note(n={}) }}}}\n", rng.below(5)));
+    }
+    if rng.chance(20) {
+        body.push_str(&format!("\n{{{{< part n={} >}}}}\n", rng.below(5)));
+    }
     if !pages.is_empty() && rng.chance(30) {
         let target = rng.pick(pages);
         if !target.draft {
@@ -257,7 +290,8 @@ fn section_path(s: &SectionModel) -> String {
 
 fn section_text(s: &SectionModel) -> String {
     let paginate = s.paginate_by.map(|n| format!("paginate_by = {n}\n")).unwrap_or_default();
-    format!("+++\ntitle = \"{}\"\nsort_by = \"{}\"\n{paginate}+++\nAbout {}.\n", s.title, s.sort_by, s.title)
+    let more = s.more.replace("{dir}", &s.dir);
+    format!("+++\ntitle = \"{}\"\nsort_by = \"{}\"\n{paginate}{more}+++\n## About {}\n", s.title, s.sort_by, s.title)
 }
 
 fn page_path(p: &PageModel) -> String {
@@ -278,6 +312,7 @@ fn page_text(p: &PageModel) -> String {
     if let Some(s) = &p.slug {
         fm.push_str(&format!("slug = \"{s}\"\n"));
     }
+    fm.push_str(p.more);
     if !p.tags.is_empty() {
         let tags: Vec<String> = p.tags.iter().map(|t| format!("\"{t}\"")).collect();
         fm.push_str(&format!("tags = [{}]\n", tags.join(", ")));
@@ -316,6 +351,10 @@ fn edit(model: &mut Model, site: &Site, rng: &mut Rng) -> (String, Vec<String>) 
                 touched.extend(model.unlink(&link_to(&model.pages[i])));
             }
             (format!("draft {} = {}", model.pages[i].file, model.pages[i].draft), touched)
+        }
+        4 if rng.chance(50) => {
+            model.pages[i].more = *rng.pick(PAGE_MORE);
+            (format!("page {} more {:?}", model.pages[i].file, model.pages[i].more), vec![page_path(&model.pages[i])])
         }
         4 => {
             model.pages[i].weight = rng.chance(80).then(|| rng.below(10) as u32);
@@ -399,9 +438,10 @@ fn section_edit(model: &mut Model, site: &Site, rng: &mut Rng) -> (String, Vec<S
         return (format!("delete section {}", section.dir), touched);
     }
     let Some(s) = model.sections.get_mut(j) else { return ("no section".into(), Vec::new()) };
-    match rng.below(3) {
+    match rng.below(4) {
         0 => s.title = rng.pick(WORDS).to_string(),
         1 => s.paginate_by = [None, Some(1), Some(2), Some(3)][rng.below(4)],
+        2 => s.more = *rng.pick(SECTION_MORE),
         _ => s.sort_by = *rng.pick(SORTS),
     }
     (format!("section {} = {:?}", s.dir, s), vec![section_path(s)])

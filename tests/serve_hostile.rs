@@ -237,3 +237,19 @@ fn a_reload_socket_is_released_when_its_page_closes_it_or_goes_away() {
     assert!(eventually(|| open_files(&server) == idle), "still {} open files, {idle} before", open_files(&server));
     assert_eq!(proc_status(&server, "Threads"), threads, "sockets cost no threads");
 }
+
+/// A page asked for at another of this computer's addresses (a phone on the
+/// same network, here `localhost`) links back to that address, never to
+/// the one the preview was built for.
+#[test]
+fn pages_link_to_the_address_they_were_asked_at() {
+    let site = Site::new(BASIC);
+    let server = serve(&site, 0);
+    let port = server.port;
+    let (code, page) = get(port, &format!("localhost:{port}"));
+    assert_eq!(code, 200, "{page}");
+    assert!(page.contains(&format!("http://localhost:{port}/tags/")), "{page}");
+    assert!(!page.contains(&format!("127.0.0.1:{port}")), "{page}");
+    let (_, page) = get(port, &format!("127.0.0.1:{port}"));
+    assert!(page.contains(&format!("http://127.0.0.1:{port}/tags/")), "{page}");
+}

@@ -179,3 +179,36 @@ fn editing_a_page_in_a_large_section_renders_few_files() {
     // The page, the section's pagers, the home page, and the redirects: not the other 60 pages.
     assert!(u.rendered < first.rendered / 2, "rendered {} of {}", u.rendered, first.rendered);
 }
+
+/// Issue 12: an edit of a shortcode template reaches the pages that call it,
+/// and an edit of a section's Hugo `cascade` reaches its unchanged pages.
+#[test]
+fn shortcode_template_and_cascade_edits_reach_the_pages_that_use_them() {
+    let site = Site::new(BASIC);
+    site.write("templates/shortcodes/note.html", "<aside class=\"note\">{{ text }}</aside>");
+    site.write("content/news/called.md", "+++\ntitle = \"Called\"\n+++\n{{ note(text=\"Hello\") }}\n");
+    site.write("content/guides/_index.md", "---\ntitle: Guides\ncascade:\n  params:\n    area: first\n---\n");
+    site.write(
+        "templates/page.html",
+        "<h1>{{ page.title }}</h1>{{ page.content | safe }}{{ page.extra.area | default(value='') }}",
+    );
+    let mut preview = Preview::new(site.path(), BASE, false);
+    let first = preview.rebuild(None).expect("first build");
+    assert_same_as_full_build(&site, &first, "first build");
+    assert!(
+        String::from_utf8_lossy(&first.files["news/called/index.html"]).contains("<aside class=\"note\">Hello</aside>")
+    );
+
+    site.write("templates/shortcodes/note.html", "<aside class=\"note changed\">{{ text }}</aside>");
+    let changed: std::collections::HashSet<_> = [site.path().join("templates/shortcodes/note.html")].into();
+    let u = preview.rebuild(Some(&changed)).expect("shortcode edit");
+    assert_same_as_full_build(&site, &u, "shortcode edit");
+    assert!(String::from_utf8_lossy(&u.files["news/called/index.html"]).contains("note changed"));
+
+    assert!(String::from_utf8_lossy(&u.files["guides/bundle/index.html"]).contains("first"));
+    site.write("content/guides/_index.md", "---\ntitle: Guides\ncascade:\n  params:\n    area: second\n---\n");
+    let changed: std::collections::HashSet<_> = [site.path().join("content/guides/_index.md")].into();
+    let u = preview.rebuild(Some(&changed)).expect("cascade edit");
+    assert_same_as_full_build(&site, &u, "cascade edit");
+    assert!(String::from_utf8_lossy(&u.files["guides/bundle/index.html"]).contains("second"));
+}

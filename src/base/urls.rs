@@ -97,11 +97,41 @@ pub fn make_relative(html: &str, page_path: &str, base_url: &str) -> String {
             Some(rest) if !base_url.is_empty() && (rest.is_empty() || rest.starts_with(['/', '?', '#'])) => {
                 if rest.starts_with('/') { rest.to_owned() } else { format!("/{rest}") }
             }
-            _ if url.starts_with('/') && !url.starts_with("//") => url.to_owned(),
+            _ if url.starts_with('/') && !url.starts_with("//") => site_path_of(url, base_url).to_owned(),
             _ => return None,
         };
         Some(relative_url(page_path, &site_path))
     })
+}
+
+/// The path part of a base URL: `/eastfield` for
+/// `https://user.github.io/eastfield`, empty for a site at a host's root.
+pub fn base_path(base_url: &str) -> &str {
+    let after_scheme = base_url.split_once("://").map_or(base_url, |(_, rest)| rest);
+    after_scheme.find('/').map_or("", |at| after_scheme[at..].trim_end_matches('/'))
+}
+
+/// The site path of a root-relative address: without the base URL's
+/// sub-path when it starts with it (`/eastfield/about/` is `/about/`).
+pub fn site_path_of<'u>(url: &'u str, base_url: &str) -> &'u str {
+    let sub = base_path(base_url);
+    match url.strip_prefix(sub) {
+        Some(rest) if !sub.is_empty() && rest.starts_with('/') => rest,
+        Some("") if !sub.is_empty() => "/",
+        _ => url,
+    }
+}
+
+/// A root-relative address written by an editor (`/about/`, `/logo.svg`)
+/// as it must be published when the site lives under a sub-path
+/// (`/eastfield/about/`): the editor writes addresses of the site, the
+/// browser reads addresses of the host. Left alone: a site at the host's
+/// root, `//host` addresses, and addresses already under the sub-path.
+pub fn under_base_path(url: &str, base_url: &str) -> Option<String> {
+    let sub = base_path(base_url);
+    let root_relative = url.starts_with('/') && !url.starts_with("//");
+    let already = url.strip_prefix(sub).is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?', '#']));
+    (!sub.is_empty() && root_relative && !already).then(|| format!("{sub}{url}"))
 }
 
 /// Splits `/a/b/?q#f` into `/a/b/` and `?q#f`.
@@ -237,5 +267,20 @@ mod tests {
         assert_eq!(relative_url("/news/x/", "/news/x/a.png"), "a.png");
         assert_eq!(relative_url("/news/x/", "/news/y/#top"), "../y/index.html#top");
         assert_eq!(relative_url("/a/", "/"), "../index.html");
+    }
+
+    #[test]
+    fn root_relative_addresses_get_the_sub_path() {
+        assert_eq!(base_path("https://user.github.io/eastfield"), "/eastfield");
+        assert_eq!(base_path("https://riverside.example.org"), "");
+        assert_eq!(base_path(""), "");
+        let base = "https://user.github.io/eastfield";
+        assert_eq!(under_base_path("/about/", base).as_deref(), Some("/eastfield/about/"));
+        assert_eq!(under_base_path("/logo.svg#x", base).as_deref(), Some("/eastfield/logo.svg#x"));
+        assert_eq!(under_base_path("/eastfield/about/", base), None);
+        assert_eq!(under_base_path("/eastfieldish/", base).as_deref(), Some("/eastfield/eastfieldish/"));
+        assert_eq!(under_base_path("//cdn.example/x", base), None);
+        assert_eq!(under_base_path("about/", base), None);
+        assert_eq!(under_base_path("/about/", "https://riverside.example.org"), None);
     }
 }

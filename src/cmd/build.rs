@@ -20,6 +20,9 @@ pub struct BuildArgs {
     /// Include drafts.
     #[arg(long)]
     pub drafts: bool,
+    /// Include pages whose `expiryDate` has passed.
+    #[arg(long)]
+    pub expired: bool,
     /// Fetch followed branches older than `refresh` before building (otherwise the cache is used).
     #[arg(long)]
     pub fetch: bool,
@@ -45,6 +48,7 @@ impl BuildArgs {
             output_dir: self.output_dir.clone(),
             base_url: self.base_url.clone(),
             drafts: self.drafts,
+            expired: self.expired,
             strict: self.strict,
             relative_urls: self.relative_urls,
             force: self.force,

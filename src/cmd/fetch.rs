@@ -16,6 +16,9 @@ Exit status:
   1  nothing could be done: config.toml is wrong, or the cache folder cannot be written
   2  some sources failed; the table says which, and their last good copy is kept for the build";
 
+/// A source failing this long gets its own warning line, not only a table cell.
+const LONG_QUIET_DAYS: u64 = 3;
+
 /// `branchpress fetch` exit status when some sources failed (1 is for "nothing could be done").
 const SOME_SOURCES_FAILED: u8 = 2;
 
@@ -28,6 +31,14 @@ pub(super) fn run(site_dir: &Path, stale: bool) -> ExitCode {
     match report {
         Ok(report) => {
             println!("{report}");
+            for quiet in report.sources.iter().filter(|s| s.quiet_for_days(LONG_QUIET_DAYS)) {
+                eprintln!(
+                    "warning: {}: no answer for {}; ask them whether their address changed \
+                     (`branchpress unfollow` stops following it)",
+                    quiet.label,
+                    quiet.quiet_for().unwrap_or_default()
+                );
+            }
             if report.all_answered() {
                 return ExitCode::SUCCESS;
             }

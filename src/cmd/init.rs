@@ -21,6 +21,7 @@ pub const COMMONS_THEME: &[(&str, &[u8])] = &[
     ("templates/network.html", include_bytes!("../../themes/commons/templates/network.html")),
     ("templates/network_events.html", include_bytes!("../../themes/commons/templates/network_events.html")),
     ("templates/network_branches.html", include_bytes!("../../themes/commons/templates/network_branches.html")),
+    ("templates/network_tags.html", include_bytes!("../../themes/commons/templates/network_tags.html")),
     ("templates/page.html", include_bytes!("../../themes/commons/templates/page.html")),
     (
         "templates/partials/network-branch-facts.html",
@@ -42,6 +43,13 @@ pub const COMMONS_THEME: &[(&str, &[u8])] = &[
     ("templates/partials/event.html", include_bytes!("../../themes/commons/templates/partials/event.html")),
     ("templates/partials/event-list.html", include_bytes!("../../themes/commons/templates/partials/event-list.html")),
     ("templates/partials/page-card.html", include_bytes!("../../themes/commons/templates/partials/page-card.html")),
+    ("templates/shortcodes/button.html", include_bytes!("../../themes/commons/templates/shortcodes/button.html")),
+    ("templates/shortcodes/details.md", include_bytes!("../../themes/commons/templates/shortcodes/details.md")),
+    ("templates/shortcodes/figure.md", include_bytes!("../../themes/commons/templates/shortcodes/figure.md")),
+    ("templates/shortcodes/map.html", include_bytes!("../../themes/commons/templates/shortcodes/map.html")),
+    ("templates/shortcodes/notice.md", include_bytes!("../../themes/commons/templates/shortcodes/notice.md")),
+    ("templates/shortcodes/video.html", include_bytes!("../../themes/commons/templates/shortcodes/video.html")),
+    ("templates/shortcodes/youtube.html", include_bytes!("../../themes/commons/templates/shortcodes/youtube.html")),
     ("templates/partials/page-list.html", include_bytes!("../../themes/commons/templates/partials/page-list.html")),
     ("templates/partials/pagination.html", include_bytes!("../../themes/commons/templates/partials/pagination.html")),
     ("templates/partials/tags.html", include_bytes!("../../themes/commons/templates/partials/tags.html")),
@@ -51,7 +59,7 @@ pub const COMMONS_THEME: &[(&str, &[u8])] = &[
     ("theme.toml", include_bytes!("../../themes/commons/theme.toml")),
 ];
 
-const CONFIG: &str = r#"# Your site's settings. Every key is explained in the branchpress README.
+const CONFIG: &str = r#"# Your site's settings. `branchpress help config` explains every key.
 title = "Our branch"
 description = "News, guides and best practice from our branch."
 # The address the site will be published at.

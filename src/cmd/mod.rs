@@ -5,6 +5,8 @@
 mod build;
 mod check;
 mod fetch;
+mod follow;
+mod help;
 pub mod init;
 mod serve;
 
@@ -18,7 +20,7 @@ use fetch::FETCH_EXIT_STATUS;
 
 /// branchpress: build a branch's website from a folder of Markdown.
 #[derive(Debug, Parser)]
-#[command(name = "branchpress", version, about, long_about = None)]
+#[command(name = "branchpress", version, about, long_about = None, disable_help_subcommand = true)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -62,6 +64,35 @@ pub enum Command {
         #[arg(long, help = "Only fetch sources older than `refresh` in [federation]")]
         stale: bool,
     },
+    /// Follow another branch: finds its branch.json or feed and adds it to config.toml.
+    #[command(after_help = follow::FOLLOW_HELP)]
+    Follow {
+        /// The branch's address: its home page, its branch.json or a feed.
+        #[arg(required_unless_present = "opml", conflicts_with = "opml")]
+        address: Option<String>,
+        /// Follow every feed of a feed reader's subscriptions (an OPML export) instead.
+        #[arg(long, value_name = "FILE")]
+        opml: Option<PathBuf>,
+        /// The name to show for it (default: the name the branch gives itself).
+        #[arg(long, conflicts_with = "opml")]
+        name: Option<String>,
+        /// The site folder (holding config.toml).
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+    },
+    /// Stop following a branch: removes it from config.toml (its cached entries go at the next build).
+    Unfollow {
+        /// The source's name as config.toml gives it (or its address).
+        name: String,
+        /// The site folder (holding config.toml).
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+    },
+    /// Print the reference: `help config`, `help front-matter`, `help templates`, or `help COMMAND`.
+    Help {
+        /// config, front-matter, templates, federation, or a command's name.
+        topic: Option<String>,
+    },
     /// Preview the site while you edit it: rebuilds on every save and reloads the browser.
     Serve {
         /// The site folder (holding config.toml).
@@ -88,6 +119,11 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Init { site_dir } => init::run(&site_dir),
         Command::Check { site_dir, external } => check::run(&site_dir, external),
         Command::Fetch { site_dir, stale } => fetch::run(&site_dir, stale),
+        Command::Follow { address, opml, name, site } => {
+            follow::run_follow(&site, address.as_deref(), opml.as_deref(), name.as_deref())
+        }
+        Command::Help { topic } => help::run(topic.as_deref()),
+        Command::Unfollow { name, site } => follow::run_unfollow(&site, &name),
         Command::Serve { site_dir, port, bind, open, drafts } => {
             serve::run(&crate::serve::ServeOptions { site_dir, port, bind, open, drafts })
         }

@@ -17,9 +17,7 @@ pub(super) fn run(options: &ServeOptions) -> ExitCode {
 /// One event, in the terminal: results on stdout, the rest on stderr.
 fn print(event: ServeEvent<'_>) {
     match event {
-        ServeEvent::ReachableFromOthers(bind) => eprintln!(
-            "warning: listening on {bind}: anyone who can reach this computer can see the preview, drafts included"
-        ),
+        ServeEvent::ReachableFromOthers { bind, drafts } => eprintln!("{}", reachable_warning(bind, drafts)),
         ServeEvent::PortTaken { asked, used } => {
             eprintln!("Port {asked} is in use; using {used} instead (choose one with --port).")
         }
@@ -54,5 +52,23 @@ fn print_build(update: &crate::serve::rebuild::Update, first: bool) {
     }
     for url in &update.new_pages {
         eprintln!("New page: {url}");
+    }
+}
+
+/// The warning for a preview other computers can reach: true about drafts.
+fn reachable_warning(bind: std::net::IpAddr, drafts: bool) -> String {
+    let drafts = if drafts { ", drafts included" } else { " (drafts are not shown without --drafts)" };
+    format!("warning: listening on {bind}: anyone who can reach this computer can see the preview{drafts}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_warning_says_whether_drafts_are_shown() {
+        let all = std::net::IpAddr::from([0, 0, 0, 0]);
+        assert!(reachable_warning(all, true).ends_with("drafts included"));
+        assert!(reachable_warning(all, false).ends_with("(drafts are not shown without --drafts)"));
     }
 }

@@ -38,25 +38,30 @@ pub struct Split<'a> {
 }
 
 /// Splits `text` (the whole file at `path`) into front matter and body.
+/// Blank lines before the opening delimiter and spaces after either
+/// delimiter are allowed, as Zola and Hugo allow them.
 pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let (format, delim) = if text.starts_with("+++") {
+    let (skipped_lines, start) = leading_blank_lines(text);
+    let rest = &text[start..];
+    let first_line = skipped_lines + 1;
+    let (format, delim) = if rest.starts_with("+++") {
         (Format::Toml, "+++")
-    } else if text.starts_with("---") {
+    } else if rest.starts_with("---") {
         (Format::Yaml, "---")
     } else {
         return Err(Diagnostic::new("this file has no front matter")
-            .at(path, 1, 1)
-            .with_source_line(text, 1)
+            .at(path, first_line, 1)
+            .with_source_line(text, first_line)
             .with_help("start the file with a block such as:\n+++\ntitle = \"My article\"\n+++")
             .into());
     };
-    let after_open = match text[3..].find('\n') {
-        Some(i) if text[3..3 + i].trim().is_empty() => 3 + i + 1,
+    let after_open = match rest[3..].find('\n') {
+        Some(i) if rest[3..3 + i].trim().is_empty() => start + 3 + i + 1,
         _ => {
-            return Err(Diagnostic::new(format!("the opening `{delim}` must be alone on the first line"))
-                .at(path, 1, 4)
-                .with_source_line(text, 1)
+            return Err(Diagnostic::new(format!("the opening `{delim}` must be alone on its line"))
+                .at(path, first_line, 4)
+                .with_source_line(text, first_line)
                 .into());
         }
     };
@@ -64,15 +69,30 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>> {
         return Err(Diagnostic::new(format!(
             "the front matter is never closed: no `{delim}` line after the opening one"
         ))
-        .at(path, 1, 1)
-        .with_source_line(text, 1)
+        .at(path, first_line, 1)
+        .with_source_line(text, first_line)
         .with_help(format!("add a line with only `{delim}` after the last metadata line"))
         .into());
     };
     let front_matter = &text[after_open..after_open + close_start];
     let body = &text[after_open + close_end..];
     let fm_lines = front_matter.matches('\n').count();
-    Ok(Split { format, front_matter, body, front_matter_line: 2, body_line: 2 + fm_lines + 1 })
+    let front_matter_line = first_line + 1;
+    Ok(Split { format, front_matter, body, front_matter_line, body_line: front_matter_line + fm_lines + 1 })
+}
+
+/// The number of blank lines at the start of `text`, and the offset after them.
+fn leading_blank_lines(text: &str) -> (usize, usize) {
+    let mut offset = 0;
+    let mut lines = 0;
+    for line in text.split_inclusive('\n') {
+        if !line.ends_with('\n') || !line.trim().is_empty() {
+            break;
+        }
+        offset += line.len();
+        lines += 1;
+    }
+    (lines, offset)
 }
 
 /// Finds a line that is exactly `delim` (trailing spaces allowed); returns
@@ -133,6 +153,13 @@ pub struct PageFrontMatter {
     pub template: Option<String>,
     /// Old URLs that redirect here.
     pub aliases: Vec<String>,
+    /// The page's whole path, instead of its section's path and slug.
+    pub path: Option<String>,
+    /// Whether the search index includes it (default true).
+    pub in_search_index: Option<bool>,
+    /// Whether the page gets its own file (default true); it stays in its
+    /// section's list and in `get_page` either way.
+    pub render: Option<bool>,
     /// Zola's `[taxonomies]` table.
     pub taxonomies: BTreeMap<String, Vec<String>>,
     /// Free data for templates.
@@ -156,23 +183,67 @@ pub const PAGE_KEYS: &[&str] = &[
     "authors",
     "template",
     "aliases",
+    "path",
+    "in_search_index",
+    "render",
     "taxonomies",
     "extra",
     "event",
 ];
 
+/// The section keys, for the "allowed keys" hint.
+pub const SECTION_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "sort_by",
+    "paginate_by",
+    "paginate_path",
+    "paginate_reversed",
+    "template",
+    "page_template",
+    "draft",
+    "weight",
+    "aliases",
+    "redirect_to",
+    "transparent",
+    "insert_anchor_links",
+    "in_search_index",
+    "render",
+    "generate_feeds",
+    "extra",
+];
+
 /// A section's front matter (`_index.md`).
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct SectionFrontMatter {
     /// The section's title.
     pub title: Option<String>,
     /// One sentence about the section.
     pub description: Option<String>,
-    /// `date` (newest first, the default), `weight` or `title`.
+    /// `date` (newest first, the default), `update_date`, `title`,
+    /// `title_bytes`, `weight`, `slug` or `none`.
     pub sort_by: Option<String>,
     /// Pages per pager; none means one list.
     pub paginate_by: Option<usize>,
+    /// The folder of pagers after the first (`page`, as in `/news/page/2/`).
+    pub paginate_path: Option<String>,
+    /// Lists the pages in the reverse of `sort_by`.
+    pub paginate_reversed: bool,
+    /// Old URLs that redirect here.
+    pub aliases: Vec<String>,
+    /// An address the section redirects to instead of being rendered.
+    pub redirect_to: Option<String>,
+    /// Its pages are also listed in the parent section.
+    pub transparent: bool,
+    /// Anchor links on its pages' headings: `none`, `left`, `right` or `heading`.
+    pub insert_anchor_links: Option<String>,
+    /// Whether the search index includes it and its pages (default true).
+    pub in_search_index: Option<bool>,
+    /// Whether the section gets its own file (default true).
+    pub render: Option<bool>,
+    /// Whether the section gets a feed (default: `[feeds]` in config.toml).
+    pub generate_feeds: Option<bool>,
     /// A template other than `section.html`.
     pub template: Option<String>,
     /// The template for the section's pages.
@@ -183,6 +254,9 @@ pub struct SectionFrontMatter {
     pub weight: Option<i64>,
     /// Free data for templates.
     pub extra: serde_json::Value,
+    /// Everything else: other generators' keys (see `vocabulary`), or mistakes.
+    #[serde(flatten)]
+    pub rest: BTreeMap<String, serde_json::Value>,
 }
 
 /// Deserialises a front matter block into `T`, with errors located in the
@@ -245,6 +319,12 @@ fn with_file_source_lines(mut err: Error, full_text: &str) -> Error {
         }
     }
     err
+}
+
+/// A diagnostic about `key`, located at the line of the file that sets it.
+pub fn key_diagnostic(path: &Path, text: &str, split: &Split<'_>, key: &str, message: String) -> Diagnostic {
+    let line = key_line(split, key);
+    Diagnostic::new(message).at(path, line, 1).with_source_line(text, line)
 }
 
 /// The 1-based line of the file on which `key` is set in the front matter,
@@ -339,11 +419,21 @@ mod tests {
     }
 
     #[test]
-    fn section_front_matter_refuses_unknown_keys() {
+    fn section_front_matter_keeps_unknown_keys_for_the_vocabulary() {
         let text = "+++\ntitle = \"News\"\nsort = \"date\"\n+++\n";
         let s = split(Path::new(P), text).unwrap();
-        let err = parse::<SectionFrontMatter>(Path::new(P), text, &s).unwrap_err();
-        assert!(err.diagnostics[0].message.contains("sort"));
+        let fm = parse::<SectionFrontMatter>(Path::new(P), text, &s).unwrap();
+        assert!(fm.rest.contains_key("sort"));
+        assert_eq!(key_line(&s, "sort"), 3);
+    }
+
+    #[test]
+    fn blank_lines_before_and_spaces_after_the_delimiters_are_accepted() {
+        let text = "\n  \n+++  \ntitle = \"x\"\n+++   \nBody\n";
+        let s = split(Path::new(P), text).unwrap();
+        assert_eq!((s.front_matter_line, s.body_line, s.body), (4, 6, "Body\n"));
+        assert_eq!(page(text).unwrap().title.as_deref(), Some("x"));
+        let err = page("\n+++\ntitle = = 1\n+++\n").unwrap_err();
         assert_eq!(err.diagnostics[0].location.as_ref().unwrap().line, 3);
     }
 }

@@ -11,8 +11,9 @@ use rayon::prelude::*;
 
 use crate::base::urls;
 use crate::config::Config;
+use crate::content::dates::PageDate;
 use crate::content::page::{FileInfo, FileStamp, Page, PageId};
-use crate::content::section::{Section, SectionId, SortBy};
+use crate::content::section::{Cascade, Section, SectionId, SortBy};
 use crate::content::walk::{self, Asset, ContentFiles};
 use crate::error::{Diagnostic, Error, Result, partition_results};
 
@@ -64,7 +65,8 @@ impl<'a> Reuse<'a> {
             Some(changed) => !changed.contains(&file.path),
             None => stamp.is_some() && old.stamp == stamp,
         };
-        (unchanged && old.file == *file).then_some(old)
+        // A page with cascaded values depends on its sections too: read again.
+        (unchanged && old.file == *file && !old.more.cascaded).then_some(old)
     }
 }
 
@@ -98,7 +100,12 @@ impl Library {
             }
         };
         let sections = sections.into_iter().filter(|s| include_drafts || !s.draft).collect();
-        let pages = pages.into_iter().filter(|p| include_drafts || !p.draft).collect();
+        let now = jiff::Timestamp::now();
+        let pages = pages
+            .into_iter()
+            .filter(|p| include_drafts || !p.draft)
+            .filter(|p| config.include_expired || !p.expired(now))
+            .collect();
         let mut library = Library::assemble(config, sections, pages, files.assets)?;
         library.listing = listing;
         Ok(library)
@@ -120,22 +127,36 @@ impl Library {
             sections.iter().enumerate().map(|(i, s)| (s.file.relative.clone(), i)).collect();
         let by_components: HashMap<&[String], SectionId> =
             sections.iter().enumerate().map(|(i, s)| (s.file.components.as_slice(), i)).collect();
+        let parents: Vec<Option<SectionId>> = (0..sections.len())
+            .map(|id| {
+                let c = &sections[id].file.components;
+                (id > 0).then(|| nearest_section(&by_components, &c[..c.len() - 1]))
+            })
+            .collect();
         let mut section_pages = vec![Vec::new(); sections.len()];
         for (id, page) in pages.iter_mut().enumerate() {
             let owner = nearest_section(&by_components, &page.file.components);
             page.section = sections[owner].file.relative.clone();
-            section_pages[owner].push(id);
+            inherit(page, &sections, &parents, owner);
+            if page.more.listed {
+                section_pages[owner].push(id);
+            }
         }
+        pass_up_transparent(&sections, &parents, &mut section_pages);
         let mut subsections = vec![Vec::new(); sections.len()];
-        for (id, s) in sections.iter().enumerate().skip(1) {
-            let parent = nearest_section(&by_components, &s.file.components[..s.file.components.len() - 1]);
-            subsections[parent].push(id);
+        for (id, parent) in parents.iter().enumerate() {
+            if let Some(parent) = parent {
+                subsections[*parent].push(id);
+            }
         }
         for subs in &mut subsections {
             subs.sort_by(|&a, &b| cmp_weight(sections[a].weight, sections[b].weight).then(a.cmp(&b)));
         }
         for (sid, list) in section_pages.iter_mut().enumerate() {
             sort_pages(&pages, list, sections[sid].sort_by);
+            if sections[sid].more.paginate_reversed {
+                list.reverse();
+            }
         }
         let page_index = pages.iter().enumerate().map(|(i, p)| (p.file.relative.clone(), i)).collect();
         drop(by_components);
@@ -156,6 +177,31 @@ impl Library {
         self.section_index.get(relative).copied()
     }
 
+    /// One warning per front matter key that was accepted but not used
+    /// (another generator's key with no meaning here), at its first use,
+    /// saying in how many files it appears.
+    pub fn ignored_key_warnings(&self) -> Vec<Diagnostic> {
+        let pages = self.pages.iter().map(|p| (&p.file.path, &p.more.ignored));
+        let sections = self.sections.iter().map(|s| (&s.file.path, &s.more.ignored));
+        let mut by_key: std::collections::BTreeMap<String, (Diagnostic, usize)> = std::collections::BTreeMap::new();
+        for (file, ignored) in pages.chain(sections) {
+            for (key, line) in ignored {
+                let entry = by_key.entry(key.key.to_ascii_lowercase()).or_insert_with(|| {
+                    let d = Diagnostic::new(format!("the front matter key `{}` is ignored: {}", key.key, key.reason));
+                    (d.at(file, *line, 1), 0)
+                });
+                entry.1 += 1;
+            }
+        }
+        by_key
+            .into_values()
+            .map(|(d, files)| match files {
+                1 => d,
+                n => d.with_help(format!("it is in {n} files; this warning is shown once")),
+            })
+            .collect()
+    }
+
     /// Two items that would write the same URL are an error naming both files.
     fn check_unique_urls(&self) -> Result<()> {
         let mut seen: HashMap<&str, &Path> = HashMap::default();
@@ -165,7 +211,10 @@ impl Library {
             .iter()
             .map(|s| (s.path.as_str(), s.file.path.as_path()))
             .chain(self.pages.iter().map(|p| (p.path.as_str(), p.file.path.as_path())))
-            .chain(self.pages.iter().flat_map(|p| p.aliases.iter().map(|a| (a.as_str(), p.file.path.as_path()))));
+            .chain(self.pages.iter().flat_map(|p| p.aliases.iter().map(|a| (a.as_str(), p.file.path.as_path()))))
+            .chain(
+                self.sections.iter().flat_map(|s| s.more.aliases.iter().map(|a| (a.as_str(), s.file.path.as_path()))),
+            );
         for (path, file) in items {
             if let Some(first) = seen.insert(path, file) {
                 problems.push(
@@ -233,10 +282,65 @@ fn default_home(config: &Config) -> Section {
         draft: false,
         weight: None,
         extra: serde_json::Value::Null,
+        more: crate::content::section::SectionMore::default(),
         path: "/".into(),
         permalink: urls::permalink(&config.base_url, "/"),
         body: "".into(),
         body_line: 1,
+    }
+}
+
+/// What a page takes from its sections: the anchor links of its own
+/// section, and Hugo's `cascade` values of every section above it (nearest
+/// first) for what the page does not set itself.
+fn inherit(page: &mut Page, sections: &[Section], parents: &[Option<SectionId>], owner: SectionId) {
+    page.more.anchor_links = sections[owner].more.anchor_links;
+    let mut at = Some(owner);
+    while let Some(id) = at {
+        if let Some(cascade) = &sections[id].more.cascade {
+            apply_cascade(page, cascade);
+        }
+        at = parents[id];
+    }
+}
+
+fn apply_cascade(page: &mut Page, cascade: &Cascade) {
+    page.more.cascaded = true;
+    if page.description.is_none() {
+        page.description.clone_from(&cascade.description);
+    }
+    if page.template.is_none() {
+        page.template.clone_from(&cascade.template);
+    }
+    if page.more.layout.is_none() {
+        page.more.layout.clone_from(&cascade.layout);
+    }
+    if page.authors.is_empty() {
+        page.authors.clone_from(&cascade.authors);
+    }
+    if page.more.keywords.is_empty() {
+        page.more.keywords.clone_from(&cascade.keywords);
+    }
+    crate::content::page::merge_missing(&mut page.extra, Some(&cascade.extra));
+    if let Some(render) = cascade.render {
+        page.more.render &= render;
+    }
+    if let Some(indexed) = cascade.in_search_index {
+        page.more.in_search_index &= indexed;
+    }
+}
+
+/// Zola's `transparent`: a transparent section's pages are listed in its
+/// parent too (and further up while the parent is transparent as well).
+fn pass_up_transparent(sections: &[Section], parents: &[Option<SectionId>], section_pages: &mut [Vec<PageId>]) {
+    // Deepest first, so pages climb through several transparent levels.
+    let mut order: Vec<SectionId> = (0..sections.len()).collect();
+    order.sort_by_key(|&id| std::cmp::Reverse(sections[id].file.components.len()));
+    for id in order {
+        if let (true, Some(parent)) = (sections[id].more.transparent, parents[id]) {
+            let pages = section_pages[id].clone();
+            section_pages[parent].extend(pages);
+        }
     }
 }
 
@@ -259,17 +363,24 @@ fn cmp_weight(a: Option<i64>, b: Option<i64>) -> Ordering {
 /// never depends on the walk.
 pub fn sort_pages(pages: &[Page], list: &mut [PageId], sort_by: SortBy) {
     let title = |id: PageId| pages[id].title.as_deref().unwrap_or("").to_lowercase();
+    let newest_first = |x: Option<&PageDate>, y: Option<&PageDate>| match (x, y) {
+        (Some(x), Some(y)) => y.timestamp.cmp(&x.timestamp),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    };
     list.sort_by(|&a, &b| {
         let (pa, pb) = (&pages[a], &pages[b]);
         let primary = match sort_by {
-            SortBy::Date => match (&pa.date, &pb.date) {
-                (Some(x), Some(y)) => y.timestamp.cmp(&x.timestamp),
-                (Some(_), None) => Ordering::Less,
-                (None, Some(_)) => Ordering::Greater,
-                (None, None) => Ordering::Equal,
-            },
+            SortBy::Date => newest_first(pa.date.as_ref(), pb.date.as_ref()),
+            SortBy::UpdateDate => {
+                newest_first(pa.updated.as_ref().or(pa.date.as_ref()), pb.updated.as_ref().or(pb.date.as_ref()))
+            }
             SortBy::Weight => cmp_weight(pa.weight, pb.weight),
             SortBy::Title => title(a).cmp(&title(b)),
+            SortBy::TitleBytes => pa.title.cmp(&pb.title),
+            SortBy::Slug => pa.slug.cmp(&pb.slug),
+            SortBy::None => Ordering::Equal,
         };
         primary.then_with(|| pa.file.relative.cmp(&pb.file.relative))
     });

@@ -10,4 +10,5 @@ pub mod paginate;
 pub mod section;
 pub mod static_files;
 pub mod taxonomy;
+pub mod vocabulary;
 pub mod walk;

@@ -11,6 +11,7 @@ use crate::base::urls;
 use crate::config::Config;
 use crate::content::dates::PageDate;
 use crate::content::front_matter::{self, PageFrontMatter, Split};
+use crate::content::vocabulary::{self, IgnoredKey, Kind, PeerFields};
 use crate::error::{Diagnostic, Result};
 
 /// Where a content file is, on disk and in the content tree.
@@ -47,6 +48,67 @@ pub type FileStamp = (std::time::SystemTime, u64);
 /// Index of a page in the library.
 pub type PageId = usize;
 
+/// A page's fields beyond the core ones: read from Zola's rarer keys, from
+/// other generators' keys (see [`vocabulary`]) and from a section's `cascade`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageMore {
+    /// A shorter title for menus and lists (Hugo's `linkTitle`).
+    pub link_title: Option<String>,
+    /// `<meta name="keywords">` (Hugo's `keywords`).
+    pub keywords: Vec<String>,
+    /// A written summary, used when the body has no `<!-- more -->`.
+    pub summary: Option<String>,
+    /// A template name from Hugo's or Jekyll's `layout` (or Hugo's `type`):
+    /// used when `templates/NAME.html` exists, else a warning.
+    pub layout: Option<String>,
+    /// Whether the page gets its own file.
+    pub render: bool,
+    /// Whether the page is in its section's list, taxonomies and feeds.
+    pub listed: bool,
+    /// Whether a search index includes it.
+    pub in_search_index: bool,
+    /// How its headings get anchor links (from its section).
+    pub anchor_links: AnchorLinks,
+    /// Keys accepted and not used, with their line (for one warning per key per site).
+    pub ignored: Vec<(IgnoredKey, usize)>,
+    /// Some of its values came from a section's `cascade`: it must be read
+    /// again rather than reused when the site is reloaded.
+    pub cascaded: bool,
+}
+
+impl Default for PageMore {
+    fn default() -> PageMore {
+        PageMore {
+            link_title: None,
+            keywords: Vec::new(),
+            summary: None,
+            layout: None,
+            render: true,
+            listed: true,
+            in_search_index: true,
+            anchor_links: AnchorLinks::Default,
+            ignored: Vec::new(),
+            cascaded: false,
+        }
+    }
+}
+
+/// Where a heading's anchor link goes (Zola's `insert_anchor_links`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum AnchorLinks {
+    /// As `[markdown] insert_anchor_links` in config.toml says (on: right).
+    #[default]
+    Default,
+    /// No anchor link.
+    None,
+    /// A link before the heading's text.
+    Left,
+    /// A link after the heading's text.
+    Right,
+    /// The heading's text is the link.
+    Heading,
+}
+
 /// One article.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page {
@@ -72,6 +134,10 @@ pub struct Page {
     pub template: Option<String>,
     /// Old site paths that redirect here, each starting with `/`.
     pub aliases: Vec<String>,
+    /// When it leaves the site (Hugo's `expiryDate`), unless `--expired`.
+    pub expires: Option<PageDate>,
+    /// The rest of the front matter (other generators' keys, cascaded values).
+    pub more: PageMore,
     /// Terms per taxonomy, in the config's taxonomy order.
     pub taxonomies: Vec<(String, Vec<String>)>,
     /// Free data for templates.
@@ -100,22 +166,32 @@ impl Page {
     pub fn parse(file: FileInfo, text: &str, config: &Config) -> Result<Page> {
         let split = front_matter::split(&file.path, text)?;
         let fm: PageFrontMatter = front_matter::parse(&file.path, text, &split)?;
-        let taxonomies = collect_taxonomies(&file.path, text, &split, &fm, config)?;
+        let (taxonomies, peer) = collect_keys(&file.path, text, &split, &fm, config)?;
         let (name_date, name_rest) = match PageDate::from_file_name(&file.name) {
             Some((d, rest)) => (Some(d), rest.to_owned()),
             None => (None, file.name.clone()),
         };
-        let date = match &fm.date {
-            Some(raw) => Some(parse_date(&file.path, text, &split, "date", &raw.as_text())?),
-            None => name_date,
+        // Each date key with the spellings it may have (Hugo's are case-insensitive).
+        let date_of = |keys: &[&str], raw: Option<String>| -> Result<Option<PageDate>> {
+            raw.map(|r| parse_date(&file.path, text, &split, &peer_key(&split, keys), &r)).transpose()
         };
-        let updated = match &fm.updated {
-            Some(raw) => Some(parse_date(&file.path, text, &split, "updated", &raw.as_text())?),
-            None => None,
-        };
+        let date = date_of(&["date"], fm.date.as_ref().map(front_matter::RawDate::as_text))?
+            .or(date_of(&["publishDate", "pubdate"], peer.date.clone())?)
+            .or(name_date);
+        let updated = date_of(&["updated"], fm.updated.as_ref().map(front_matter::RawDate::as_text))?
+            .or(date_of(&["lastmod", "modified"], peer.updated.clone())?);
+        let expires = date_of(&["expiryDate", "unpublishdate"], peer.expires.clone())?;
         let slug = page_slug(&file.path, text, &split, fm.slug.as_deref(), &name_rest)?;
         let aliases = fm.aliases.iter().map(|a| alias_path(&file.path, text, &split, a)).collect::<Result<Vec<_>>>()?;
-        let path = urls::folder_path(file.components.iter().map(String::as_str).chain([slug.as_str()]));
+        let path = match fm.path.as_deref().or(peer.path.as_deref()) {
+            Some(given) => own_path(&file.path, text, &split, given)?,
+            None => urls::folder_path(file.components.iter().map(String::as_str).chain([slug.as_str()])),
+        };
+        let more = page_more(&fm, &peer, &split);
+        let mut extra = fm.extra;
+        merge_missing(&mut extra, peer.params.as_ref());
+        let mut authors = fm.authors;
+        authors.extend(peer.authors);
         let event = match &fm.event {
             Some(raw) => Some(page_event(&file.path, text, &split, raw, config)?),
             None => None,
@@ -128,14 +204,16 @@ impl Page {
             description: fm.description,
             date,
             updated,
-            draft: fm.draft,
+            draft: fm.draft || peer.draft == Some(true),
             slug,
             weight: fm.weight,
-            authors: fm.authors,
+            authors,
             template: fm.template,
             aliases,
+            expires,
+            more,
             taxonomies,
-            extra: fm.extra,
+            extra,
             body: split.body.into(),
             body_line: split.body_line,
             assets: Vec::new(),
@@ -144,6 +222,72 @@ impl Page {
             file,
         })
     }
+
+    /// Whether the page has expired (Hugo's `expiryDate`) at `now`.
+    pub fn expired(&self, now: jiff::Timestamp) -> bool {
+        self.expires.as_ref().is_some_and(|d| d.timestamp <= now)
+    }
+}
+
+/// The fields of [`PageMore`] a page's own front matter sets.
+fn page_more(fm: &PageFrontMatter, peer: &PeerFields, split: &Split<'_>) -> PageMore {
+    PageMore {
+        link_title: peer.link_title.clone(),
+        keywords: peer.keywords.clone(),
+        summary: peer.summary.clone(),
+        layout: peer.layout.clone(),
+        render: fm.render.or(peer.render).unwrap_or(true),
+        listed: peer.listed.unwrap_or(true),
+        in_search_index: fm.in_search_index.unwrap_or(true),
+        ignored: with_lines(split, &peer.ignored),
+        ..PageMore::default()
+    }
+}
+
+/// Each ignored key with the line it is on.
+pub(crate) fn with_lines(split: &Split<'_>, ignored: &[IgnoredKey]) -> Vec<(IgnoredKey, usize)> {
+    ignored.iter().map(|k| (k.clone(), front_matter::key_line(split, &k.key))).collect()
+}
+
+/// Which of `spellings` the front matter uses (for error lines); Hugo's
+/// keys are case-insensitive.
+fn peer_key(split: &Split<'_>, spellings: &[&str]) -> String {
+    if let [only] = spellings {
+        return (*only).to_owned();
+    }
+    let lower = split.front_matter.to_ascii_lowercase();
+    let found = spellings.iter().find(|k| lower.contains(&k.to_ascii_lowercase()));
+    found.or(spellings.first()).map(|k| (*k).to_owned()).unwrap_or_default()
+}
+
+/// Adds the keys of `from` (a table) that `into` lacks: the page's own
+/// values win over Hugo's `params` and a section's `cascade`.
+pub(crate) fn merge_missing(into: &mut serde_json::Value, from: Option<&serde_json::Value>) {
+    let Some(serde_json::Value::Object(from)) = from else { return };
+    if !into.is_object() {
+        *into = serde_json::Value::Object(serde_json::Map::new());
+    }
+    if let serde_json::Value::Object(into) = into {
+        for (k, v) in from {
+            into.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+    }
+}
+
+/// A page's own `path` (Zola) or `url` (Hugo): a folder path inside the site.
+fn own_path(path: &Path, text: &str, split: &Split<'_>, given: &str) -> Result<String> {
+    let key = peer_key(split, &["path", "url", "permalink"]);
+    let key = key.as_str();
+    // A Jekyll pattern (`/:year/:title/`) is not an address.
+    let checked = if given.contains(':') { Err(()) } else { alias_path(path, text, split, given).map_err(drop) };
+    let site_path = checked.map_err(|()| {
+        let message = format!("the address `{given}` is not a path inside this site");
+        crate::error::Error::from(
+            front_matter::key_diagnostic(path, text, split, key, message)
+                .with_help("write the address without the domain or `:` patterns, e.g. path = \"about/contact\""),
+        )
+    })?;
+    Ok(urls::folder_path(site_path.split('/').filter(|s| !s.is_empty())))
 }
 
 /// The page's `[event]`, checked; errors point at the line of their key inside the table.
@@ -178,10 +322,8 @@ fn page_event(
 }
 
 fn parse_date(path: &Path, text: &str, split: &Split<'_>, key: &str, value: &str) -> Result<PageDate> {
-    PageDate::parse(value).map_err(|msg| {
-        let line = front_matter::key_line(split, key);
-        Diagnostic::new(format!("`{key}`: {msg}")).at(path, line, 1).with_source_line(text, line).into()
-    })
+    PageDate::parse(value)
+        .map_err(|msg| front_matter::key_diagnostic(path, text, split, key, format!("`{key}`: {msg}")).into())
 }
 
 /// The page's slug: from `slug` (checked, never a path), else the file name.
@@ -204,7 +346,7 @@ fn page_slug(path: &Path, text: &str, split: &Split<'_>, given: Option<&str>, na
 }
 
 /// An alias as a site path; it must stay inside the output folder.
-fn alias_path(path: &Path, text: &str, split: &Split<'_>, alias: &str) -> Result<String> {
+pub(crate) fn alias_path(path: &Path, text: &str, split: &Split<'_>, alias: &str) -> Result<String> {
     let trimmed = alias.trim().trim_start_matches('/');
     let safe = !trimmed.is_empty() && trimmed.trim_end_matches('/').split('/').all(urls::is_safe_segment);
     if !safe {
@@ -218,20 +360,23 @@ fn alias_path(path: &Path, text: &str, split: &Split<'_>, alias: &str) -> Result
     Ok(format!("/{trimmed}"))
 }
 
+/// Terms per taxonomy name.
+type Terms = Vec<(String, Vec<String>)>;
+
 /// Gathers taxonomy terms from `[taxonomies]` and from top-level keys named
-/// after a taxonomy; any other unknown key is an error.
-fn collect_taxonomies(
+/// after a taxonomy, and reads other generators' keys; any other key is an
+/// error with a suggestion.
+fn collect_keys(
     path: &Path,
     text: &str,
     split: &Split<'_>,
     fm: &PageFrontMatter,
     config: &Config,
-) -> Result<Vec<(String, Vec<String>)>> {
+) -> Result<(Terms, PeerFields)> {
     let mut problems = Vec::new();
     let known = |name: &str| config.taxonomies.iter().any(|t| t.name == name);
     let key_error = |key: &str, message: String, help: String| {
-        let line = front_matter::key_line(split, key);
-        Diagnostic::new(message).at(path, line, 1).with_source_line(text, line).with_help(help)
+        front_matter::key_diagnostic(path, text, split, key, message).with_help(help)
     };
     for name in fm.taxonomies.keys().filter(|n| !known(n)) {
         problems.push(key_error(
@@ -241,44 +386,92 @@ fn collect_taxonomies(
         ));
     }
     let mut top_level: Vec<(String, Vec<String>)> = Vec::new();
+    let mut others = std::collections::BTreeMap::new();
     for (key, value) in &fm.rest {
-        if known(key) {
-            match string_list(value) {
-                Some(list) => top_level.push((key.clone(), list)),
-                None => problems.push(key_error(
-                    key,
-                    format!("`{key}` must be a list of words"),
-                    format!("{key} = [\"housing\", \"food\"]"),
-                )),
-            }
-        } else {
-            problems.push(key_error(
+        if !known(key) {
+            others.insert(key.clone(), value.clone());
+            continue;
+        }
+        match string_list(value) {
+            Some(list) => top_level.push((key.clone(), list)),
+            None => problems.push(key_error(
                 key,
-                format!("unknown front matter key `{key}`"),
-                format!(
-                    "the keys a page may have are {}, and taxonomy names from config.toml; put your own fields under `extra`",
-                    front_matter::PAGE_KEYS.join(", ")
-                ),
-            ));
+                format!("`{key}` must be a list of words"),
+                format!("{key} = [\"housing\", \"food\"]"),
+            )),
         }
     }
+    let (mut peer, peer_problems, unknown) = vocabulary::apply(&others, Kind::Page);
+    problems.extend(peer_problems.into_iter().map(|p| key_error(&p.key, p.message, p.help)));
+    let taxonomy_names = config.taxonomies.iter().map(|t| t.name.as_str());
+    problems.extend(unknown.iter().map(|key| unknown_key(path, text, split, key, Kind::Page, taxonomy_names.clone())));
     if !problems.is_empty() {
         return Err(crate::error::Error::many(problems));
     }
-    let taxonomies = config
+    if !peer.categories.is_empty() {
+        if known("categories") {
+            top_level.push(("categories".into(), std::mem::take(&mut peer.categories)));
+        } else {
+            let key = if others.contains_key("category") { "category" } else { "categories" };
+            let reason = "`categories` is not a taxonomy in config.toml";
+            peer.ignored.push(IgnoredKey { key: key.into(), reason });
+        }
+    }
+    Ok((merge_taxonomies(config, &fm.taxonomies, &top_level), peer))
+}
+
+/// The error for a key in no generator's vocabulary, with the closest known
+/// key when one is close (`tittle`: did you mean `title`?).
+pub(crate) fn unknown_key<'a>(
+    path: &Path,
+    text: &str,
+    split: &Split<'_>,
+    key: &str,
+    kind: Kind,
+    taxonomies: impl Iterator<Item = &'a str>,
+) -> Diagnostic {
+    let own = match kind {
+        Kind::Page => front_matter::PAGE_KEYS,
+        Kind::Section => front_matter::SECTION_KEYS,
+    };
+    let mut candidates: Vec<&'a str> = own.to_vec();
+    candidates.extend(taxonomies);
+    candidates.extend(vocabulary::peer_key_names(kind).map(|k| -> &'a str { k }));
+    let suggestion = vocabulary::did_you_mean(key, candidates);
+    let what = match kind {
+        Kind::Page => "a page",
+        Kind::Section => "a section (_index.md)",
+    };
+    let mut help = format!(
+        "the keys {what} may have are {}{}; put your own fields under `extra`",
+        own.join(", "),
+        if kind == Kind::Page { ", and taxonomy names from config.toml" } else { "" }
+    );
+    if let Some(s) = suggestion {
+        help = format!("did you mean `{s}`? {help}");
+    }
+    front_matter::key_diagnostic(path, text, split, key, format!("unknown front matter key `{key}`")).with_help(help)
+}
+
+/// Terms per taxonomy, in config order, from `[taxonomies]` and top-level lists.
+fn merge_taxonomies(
+    config: &Config,
+    table: &std::collections::BTreeMap<String, Vec<String>>,
+    top_level: &[(String, Vec<String>)],
+) -> Vec<(String, Vec<String>)> {
+    config
         .taxonomies
         .iter()
         .filter_map(|t| {
-            let mut terms: Vec<String> = fm.taxonomies.get(&t.name).cloned().unwrap_or_default();
-            if let Some((_, more)) = top_level.iter().find(|(k, _)| *k == t.name) {
+            let mut terms: Vec<String> = table.get(&t.name).cloned().unwrap_or_default();
+            for (_, more) in top_level.iter().filter(|(k, _)| *k == t.name) {
                 terms.extend(more.iter().cloned());
             }
             terms.retain(|s| !s.trim().is_empty());
             terms.dedup();
             (!terms.is_empty()).then(|| (t.name.clone(), terms))
         })
-        .collect();
-    Ok(taxonomies)
+        .collect()
 }
 
 fn string_list(value: &serde_json::Value) -> Option<Vec<String>> {

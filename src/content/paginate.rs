@@ -16,12 +16,18 @@ pub struct Pager {
 /// Splits `count` items of the list at `base_path` (ending in `/`) into
 /// pagers of `per_pager` items. There is always at least one pager.
 pub fn paginate(base_path: &str, count: usize, per_pager: Option<usize>) -> Vec<Pager> {
+    paginate_in(base_path, "page", count, per_pager)
+}
+
+/// [`paginate`] with the pagers after the first in `folder` instead of
+/// `page` (Zola's `paginate_path`).
+pub fn paginate_in(base_path: &str, folder: &str, count: usize, per_pager: Option<usize>) -> Vec<Pager> {
     let per = per_pager.filter(|&n| n > 0).unwrap_or(count.max(1));
     let number = count.div_ceil(per).max(1);
     (0..number)
         .map(|i| Pager {
             index: i + 1,
-            path: pager_path(base_path, i + 1),
+            path: pager_path_in(base_path, folder, i + 1),
             range: (i * per).min(count)..((i + 1) * per).min(count),
         })
         .collect()
@@ -29,7 +35,12 @@ pub fn paginate(base_path: &str, count: usize, per_pager: Option<usize>) -> Vec<
 
 /// The path of pager `index` (1-based) of the list at `base_path`.
 pub fn pager_path(base_path: &str, index: usize) -> String {
-    if index <= 1 { base_path.to_owned() } else { format!("{base_path}page/{index}/") }
+    pager_path_in(base_path, "page", index)
+}
+
+/// [`pager_path`] with the pagers in `folder` (Zola's `paginate_path`).
+pub fn pager_path_in(base_path: &str, folder: &str, index: usize) -> String {
+    if index <= 1 { base_path.to_owned() } else { format!("{base_path}{folder}/{index}/") }
 }
 
 #[cfg(test)]
@@ -51,6 +62,11 @@ mod tests {
         let one = paginate("/news/", 7, None);
         assert_eq!(one.len(), 1);
         assert_eq!(one[0].range, 0..7);
+    }
+
+    #[test]
+    fn pagers_can_live_in_another_folder() {
+        assert_eq!(paginate_in("/news/", "seite", 25, Some(10))[2].path, "/news/seite/3/");
     }
 
     #[test]

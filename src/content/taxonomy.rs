@@ -51,7 +51,8 @@ pub fn build_taxonomies(config: &Config, library: &Library) -> Vec<Taxonomy> {
 fn build_one(config: &TaxonomyConfig, library: &Library) -> Taxonomy {
     let mut by_slug: BTreeMap<String, Term> = BTreeMap::new();
     let tax_path = urls::folder_path([config.slug.as_str()]);
-    for (id, page) in library.pages.iter().enumerate() {
+    // Hugo's `build.list = "never"` keeps a page out of every list.
+    for (id, page) in library.pages.iter().enumerate().filter(|(_, p)| p.more.listed) {
         let Some((_, terms)) = page.taxonomies.iter().find(|(n, _)| *n == config.name) else {
             continue;
         };

@@ -33,8 +33,10 @@ use crate::base::branch_json::ManifestAsRead;
 
 /// Version of the `meta.json` layout; a different version is treated as no cache.
 const META_VERSION: u32 = 1;
-/// Name of the metadata file in a source's directory.
-const META_FILE: &str = "meta.json";
+/// Name of the metadata file in a source's directory: it names the current
+/// body and validators, and is written last, atomically (the preview
+/// watches it to notice a fetch).
+pub const META_FILE: &str = "meta.json";
 /// Prefix of body files.
 const BODY_PREFIX: &str = "body-";
 /// Prefix of temporary files (never left behind by a finished write).
@@ -68,6 +70,9 @@ pub struct CacheMeta {
     pub entry_count: usize,
     /// The last error, cleared by the next success.
     pub last_error: Option<CachedError>,
+    /// The first failure since the source last answered (cleared when it
+    /// answers): how long a source that never answered has been failing.
+    pub failing_since: Option<Timestamp>,
     /// Do not ask before this time (from `Retry-After`).
     pub not_before: Option<Timestamp>,
     /// When each entry id was first seen: the date of entries that carry none.

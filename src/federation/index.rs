@@ -66,6 +66,11 @@ fn load_source(
     if let Some(message) = corrupt {
         warnings.push(Warning::new(source, message));
     }
+    // A failing web source: since when it has not answered.
+    let no_answer_since = meta
+        .as_ref()
+        .filter(|m| m.last_error.is_some() && matches!(source.location, SourceLocation::Url(_)))
+        .and_then(|m| m.fetched_at.or(m.failing_since));
     let mut read = match &source.location {
         // A plain calendar has no feed: its events are read by `network_events`.
         _ if source.is_calendar() => {
@@ -79,7 +84,9 @@ fn load_source(
         read.status = BranchStatus::Empty;
         warnings.push(Warning::new(source, Problem::NoEntries.describe()));
     }
-    source_input(source, read)
+    let mut input = source_input(source, read);
+    input.branch.no_answer_since = no_answer_since;
+    input
 }
 
 fn unavailable(problem: Problem) -> Read {
@@ -202,6 +209,7 @@ fn source_input(source: &Source, read: Read) -> SourceInput {
         last_updated: None,
         status: read.status,
         last_error: public_problem(&read).map(Problem::describe),
+        no_answer_since: None,
         home_url: home_url.clone(),
         feed_url: feed_url.clone(),
     };

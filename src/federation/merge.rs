@@ -134,6 +134,8 @@ pub struct BranchSummary {
     /// What went wrong, in plain words for readers ([`super::Problem::describe`]):
     /// never a system error or a path, which only the terminal shows.
     pub last_error: Option<String>,
+    /// For a failing source: when it last answered (or first failed).
+    pub no_answer_since: Option<Timestamp>,
 }
 
 /// What merge needs from one source.
@@ -393,6 +395,7 @@ mod tests {
                 last_updated: None,
                 status: BranchStatus::Ok,
                 last_error: None,
+                no_answer_since: None,
             },
             identity_urls: vec![format!("https://{host}/atom.xml"), format!("https://{host}/")],
             filter: SourceFilter { sections: vec![], tags: vec![], limit: 50 },

@@ -85,13 +85,33 @@ impl SourceReport {
         self.entries == 0 && matches!(self.status, FetchStatus::Updated | FetchStatus::NotModified | FetchStatus::Local)
     }
 
-    /// Its status, with "no entries found" added when it [found nothing](SourceReport::found_nothing).
+    /// Its status, with "no entries found" added when it [found nothing](SourceReport::found_nothing),
+    /// and how long a failing source has not answered.
     pub fn status_text(&self) -> String {
         if self.found_nothing() {
             format!("{}, {}", self.status, Problem::NoEntries.describe())
+        } else if let Some(quiet) = self.quiet_for() {
+            format!("{}; no answer for {quiet}", self.status)
         } else {
             self.status.to_string()
         }
+    }
+
+    /// "9 days" (or "5 hours") when the source is failing and has not
+    /// answered for at least an hour.
+    pub fn quiet_for(&self) -> Option<String> {
+        let hours = self.no_answer_for?.as_secs() / 3600;
+        match hours {
+            0 => None,
+            1 => Some("1 hour".to_owned()),
+            2..48 => Some(format!("{hours} hours")),
+            _ => Some(format!("{} days", hours / 24)),
+        }
+    }
+
+    /// Whether the source has not answered for at least `days` days.
+    pub fn quiet_for_days(&self, days: u64) -> bool {
+        self.no_answer_for.is_some_and(|d| d.as_secs() >= days * 86_400)
     }
 }
 
@@ -138,6 +158,9 @@ pub struct SourceReport {
     pub parsed: bool,
     /// The feed followed, when known.
     pub feed_url: Option<String>,
+    /// For a failure: how long since the source last answered (or, if it
+    /// never did, first failed), so a coordinator hears of a branch gone quiet.
+    pub no_answer_for: Option<Duration>,
     /// Time spent on it.
     pub elapsed: Duration,
 }
@@ -237,6 +260,7 @@ mod tests {
             entries: 3,
             parsed: false,
             feed_url: None,
+            no_answer_for: None,
             elapsed: Duration::from_millis(250),
         };
         let report = FetchReport {

@@ -113,6 +113,8 @@ struct Outcome {
     entries: usize,
     parsed: bool,
     feed_url: Option<String>,
+    /// For a failure: since when the source has not answered.
+    no_answer_since: Option<Timestamp>,
 }
 
 impl Run<'_> {
@@ -127,6 +129,7 @@ impl Run<'_> {
                 entries: 0,
                 parsed: false,
                 feed_url: None,
+                no_answer_for: None,
                 elapsed: started.elapsed(),
             };
             (report, Vec::new(), true)
@@ -145,7 +148,8 @@ impl Run<'_> {
             SourceLocation::Path(path) => self.local(source, path, &cache, meta),
         };
         let saved = outcome.is_ok();
-        let outcome = outcome.unwrap_or_else(|(outcome, store_error)| {
+        let outcome = outcome.unwrap_or_else(|unsaved| {
+            let (outcome, store_error) = *unsaved;
             warnings.push(Warning::new(source, format!("could not write the cache: {store_error}")));
             outcome
         });
@@ -163,6 +167,9 @@ impl Run<'_> {
             entries: outcome.entries,
             parsed: outcome.parsed,
             feed_url: outcome.feed_url,
+            no_answer_for: outcome
+                .no_answer_since
+                .and_then(|since| self.options.now.duration_since(since).try_into().ok()),
             elapsed: started.elapsed(),
         };
         (report, warnings, saved)
@@ -186,6 +193,7 @@ impl Run<'_> {
             Ok(Fetched::NotModified) => {
                 meta.fetched_at = Some(now);
                 meta.last_error = None;
+                meta.failing_since = None;
                 meta.not_before = None;
                 finish(cache, meta, None, FetchStatus::NotModified, false)
             }
@@ -226,6 +234,7 @@ impl Run<'_> {
         meta.fetched_at = Some(now);
         meta.entry_count = feed.entries.len();
         meta.last_error = None;
+        meta.failing_since = None;
         meta.not_before = None;
         finish(cache, meta, Some(&body.bytes), FetchStatus::Updated, true)
     }
@@ -297,7 +306,8 @@ impl Run<'_> {
     /// A plain `.ics` source: its calendar is its only body. The report line
     /// counts its events; a local file is read at build time.
     fn calendar_only(&self, source: &Source, warnings: &mut Vec<Warning>) -> Outcome {
-        let outcome = |status, entries| Outcome { status, entries, parsed: true, feed_url: None };
+        let outcome =
+            |status, entries| Outcome { status, entries, parsed: true, feed_url: None, no_answer_since: None };
         let Some(r) = super::calendars::refresh(&self.client, source, self.cache_dir, self.options.now) else {
             return outcome(FetchStatus::Local, 0);
         };
@@ -341,7 +351,7 @@ impl Run<'_> {
 }
 
 /// A source's outcome; Err when the cache could not be written (with the outcome anyway).
-type Stored = Result<Outcome, (Outcome, String)>;
+type Stored = Result<Outcome, Box<(Outcome, String)>>;
 
 /// What a download brought.
 enum Fetched {
@@ -390,7 +400,7 @@ fn validators(meta: &CacheMeta, url: &Url) -> Validators {
 }
 
 fn unchanged(meta: &CacheMeta, status: FetchStatus) -> Outcome {
-    Outcome { status, entries: meta.entry_count, parsed: false, feed_url: meta.feed_url.clone() }
+    Outcome { status, entries: meta.entry_count, parsed: false, feed_url: meta.feed_url.clone(), no_answer_since: None }
 }
 
 /// A branch site whose `branch.json` is missing or wrong is, to a reader, an address with no feed.
@@ -403,26 +413,36 @@ fn not_a_branch_site(problem: Problem) -> Problem {
 
 fn failed_outcome(failure: &Failure, meta: Option<&CacheMeta>) -> Outcome {
     let error = printable(&failure.to_string());
-    match meta.filter(|m| m.body_file.is_some()) {
+    let no_answer_since = meta.and_then(|m| m.fetched_at.or(m.failing_since));
+    let outcome = match meta.filter(|m| m.body_file.is_some()) {
         Some(meta) => unchanged(meta, FetchStatus::FailedUsingCache { since: meta.body_fetched_at, error }),
-        None => Outcome { status: FetchStatus::FailedNoCache { error }, entries: 0, parsed: false, feed_url: None },
-    }
+        None => Outcome {
+            status: FetchStatus::FailedNoCache { error },
+            entries: 0,
+            parsed: false,
+            feed_url: None,
+            no_answer_since: None,
+        },
+    };
+    Outcome { no_answer_since, ..outcome }
 }
 
 /// Records a failure; the cached body stays.
 fn failed(cache: &SourceCache, mut meta: CacheMeta, failure: &Failure, now: Timestamp) -> Stored {
+    meta.failing_since.get_or_insert(now);
     let outcome = failed_outcome(failure, Some(&meta));
     meta.last_error = Some(CachedError { at: now, message: printable(&failure.detail), problem: failure.problem });
     match cache.store(&mut meta, None) {
         Ok(()) => Ok(outcome),
-        Err(e) => Err((outcome, e.to_string())),
+        Err(e) => Err(Box::new((outcome, e.to_string()))),
     }
 }
 
 fn finish(cache: &SourceCache, mut meta: CacheMeta, body: Option<&[u8]>, status: FetchStatus, parsed: bool) -> Stored {
-    let outcome = Outcome { status, entries: meta.entry_count, parsed, feed_url: meta.feed_url.clone() };
+    let outcome =
+        Outcome { status, entries: meta.entry_count, parsed, feed_url: meta.feed_url.clone(), no_answer_since: None };
     match cache.store(&mut meta, body) {
         Ok(()) => Ok(outcome),
-        Err(e) => Err((outcome, e.to_string())),
+        Err(e) => Err(Box::new((outcome, e.to_string()))),
     }
 }

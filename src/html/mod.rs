@@ -124,6 +124,45 @@ pub fn urls_and_ids(html: &str) -> (Vec<FoundUrl>, Vec<String>) {
     (urls, ids)
 }
 
+/// A feed a web page advertises with `<link rel="alternate" type="...">`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdvertisedFeed {
+    /// The `href`, entities decoded, as written (maybe relative).
+    pub href: String,
+    /// The feed's media type, lower case: `application/atom+xml`,
+    /// `application/rss+xml` or `application/feed+json`.
+    pub media_type: String,
+    /// The link's `title`, if it has one.
+    pub title: Option<String>,
+}
+
+/// The media types of Atom, RSS and JSON Feed, as pages advertise them.
+pub const FEED_MEDIA_TYPES: &[&str] =
+    &["application/atom+xml", "application/rss+xml", "application/feed+json", "application/json"];
+
+/// The feeds a page advertises, in document order: how feed readers
+/// (and `branchpress follow`) find a site's feed from its home page.
+pub fn advertised_feeds(html: &str) -> Vec<AdvertisedFeed> {
+    let mut feeds = Vec::new();
+    for piece in Pieces::new(html) {
+        let Piece::StartTag(tag) = piece else { continue };
+        if !tag.name.eq_ignore_ascii_case("link") {
+            continue;
+        }
+        let attr = |name: &str| {
+            tag.attrs.iter().find(|a| a.name.eq_ignore_ascii_case(name)).map(|a| decode_entities(a.value).into_owned())
+        };
+        let is_alternate =
+            attr("rel").is_some_and(|rel| rel.split(is_html_space).any(|r| r.eq_ignore_ascii_case("alternate")));
+        let media_type = attr("type").map(|t| t.trim().to_ascii_lowercase()).unwrap_or_default();
+        let Some(href) = attr("href").map(|h| h.trim_matches(is_html_space).to_owned()) else { continue };
+        if is_alternate && FEED_MEDIA_TYPES.contains(&media_type.as_str()) && !href.is_empty() {
+            feeds.push(AdvertisedFeed { href, media_type, title: attr("title") });
+        }
+    }
+    feeds
+}
+
 /// Whether a `<link>` loads what it points to (a stylesheet, an icon), as
 /// opposed to naming it (`alternate`, `canonical`).
 fn loads_link(tag: &StartTag<'_>) -> bool {
@@ -379,5 +418,27 @@ mod tests {
                 .sum();
             assert_eq!(covered, html.len(), "{html:?}");
         }
+    }
+
+    #[test]
+    fn advertised_feeds_are_found_in_order() {
+        let page = r#"<html><head><link rel="stylesheet" href="a.css">
+<link rel="alternate" type="application/rss+xml" title="News &amp; more" href="/rss.xml">
+<LINK REL="Alternate home" TYPE="Application/Atom+XML" href='atom.xml'>
+<link rel="alternate" hreflang="cy" href="/cy/">
+<link rel="alternate" type="application/feed+json" href="">
+</head><script>"<link rel=alternate type=application/atom+xml href=no.xml>"</script></html>"#;
+        let found = advertised_feeds(page);
+        assert_eq!(
+            found,
+            vec![
+                AdvertisedFeed {
+                    href: "/rss.xml".into(),
+                    media_type: "application/rss+xml".into(),
+                    title: Some("News & more".into())
+                },
+                AdvertisedFeed { href: "atom.xml".into(), media_type: "application/atom+xml".into(), title: None },
+            ]
+        );
     }
 }

@@ -12,7 +12,8 @@ use crate::config::Config;
 use crate::content::library::Library;
 use crate::error::{Diagnostic, Error, Result};
 use crate::markdown::highlight::Highlighter;
-use crate::markdown::{self, MarkdownContext, Rendered};
+use crate::markdown::shortcodes::ShortcodeTemplates;
+use crate::markdown::{self, AnchorLinks, MarkdownContext, Rendered};
 
 /// The rendered Markdown of every page and section, by id.
 pub struct Bodies {
@@ -26,7 +27,8 @@ pub struct Bodies {
 
 /// Bodies rendered by an earlier build of the same site, reused when
 /// neither the text nor anything it depends on changed: the `[markdown]`
-/// settings, the base URL and the permalinks `@/` links resolve to.
+/// settings, the base URL, the shortcode templates and the permalinks `@/`
+/// links resolve to.
 /// The default cache keeps nothing (a one-off build would only pay for
 /// the copies); [`BodyCache::keeping`] is for `serve`.
 #[derive(Default)]
@@ -41,6 +43,7 @@ pub struct BodyCache {
 }
 
 struct CachedBody {
+    anchor_links: AnchorLinks,
     text: Arc<str>,
     body_line: usize,
     rendered: Arc<Rendered>,
@@ -49,6 +52,7 @@ struct CachedBody {
 
 /// One body rendered, or taken from the cache.
 struct Done {
+    anchor_links: AnchorLinks,
     text: Arc<str>,
     body_line: usize,
     rendered: Arc<Rendered>,
@@ -88,9 +92,10 @@ pub fn render(
     library: &Library,
     highlighter: &Highlighter,
     urls: &Arc<HashMap<String, String>>,
+    shortcodes: &dyn ShortcodeTemplates,
     cache: &mut BodyCache,
 ) -> Result<(Bodies, Vec<Diagnostic>)> {
-    let settings = settings_of(config);
+    let settings = format!("{}\0{}", settings_of(config), shortcodes.fingerprint());
     if cache.settings != settings || (!Arc::ptr_eq(&cache.urls, urls) && *cache.urls != **urls) {
         cache.entries.clear();
         cache.settings = settings;
@@ -98,13 +103,14 @@ pub fn render(
     cache.urls = urls.clone();
     let keep = cache.keep;
     let old = &cache.entries;
-    let one = |body: &Arc<str>, file: &Path, body_line: usize| -> Done {
+    let one = |body: &Arc<str>, file: &Path, body_line: usize, anchor_links: AnchorLinks| -> Done {
         // An unchanged file keeps its text's allocation, so this is
         // usually a pointer comparison.
         let text = body.clone();
-        if let Some(hit) = old.get(file.as_os_str()).filter(|c| c.body_line == body_line && c.text == text) {
+        let same = |c: &&CachedBody| c.body_line == body_line && c.anchor_links == anchor_links && c.text == text;
+        if let Some(hit) = old.get(file.as_os_str()).filter(same) {
             let (rendered, warnings) = (hit.rendered.clone(), hit.warnings.clone());
-            return Done { text, body_line, rendered, errors: Vec::new(), warnings, reused: true };
+            return Done { anchor_links, text, body_line, rendered, errors: Vec::new(), warnings, reused: true };
         }
         let ctx = MarkdownContext {
             config: &config.markdown,
@@ -113,13 +119,17 @@ pub fn render(
             resolver: urls.as_ref(),
             file,
             body_line,
+            anchor_links,
+            shortcodes: Some(shortcodes),
         };
         let out = markdown::render(&text, &ctx);
         let rendered = Arc::new(out.rendered);
-        Done { text, body_line, rendered, errors: out.errors, warnings: out.warnings, reused: false }
+        Done { anchor_links, text, body_line, rendered, errors: out.errors, warnings: out.warnings, reused: false }
     };
-    let pages: Vec<Done> = library.pages.par_iter().map(|p| one(&p.body, &p.file.path, p.body_line)).collect();
-    let sections: Vec<Done> = library.sections.par_iter().map(|s| one(&s.body, &s.file.path, s.body_line)).collect();
+    let pages: Vec<Done> =
+        library.pages.par_iter().map(|p| one(&p.body, &p.file.path, p.body_line, p.more.anchor_links)).collect();
+    let sections: Vec<Done> =
+        library.sections.par_iter().map(|s| one(&s.body, &s.file.path, s.body_line, s.more.anchor_links)).collect();
     let mut files = library.pages.iter().map(|p| &p.file.path).chain(library.sections.iter().map(|s| &s.file.path));
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
@@ -133,6 +143,7 @@ pub fn render(
                     && let Some(file) = file
                 {
                     let cached = CachedBody {
+                        anchor_links: d.anchor_links,
                         text: d.text,
                         body_line: d.body_line,
                         rendered: d.rendered.clone(),

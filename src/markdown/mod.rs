@@ -14,8 +14,10 @@
 //! and a [`MarkdownContext`] and returns [`Rendered`] plus diagnostics.
 
 pub mod bodies;
+mod footnotes;
 pub mod highlight;
 pub mod links;
+pub mod shortcodes;
 pub mod toc;
 
 use std::fmt::Write as _;
@@ -24,10 +26,12 @@ use std::path::Path;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
+use crate::base::urls;
 use crate::config::MarkdownConfig;
+pub use crate::content::page::AnchorLinks;
 use crate::error::{Diagnostic, line_col};
 use highlight::{Highlighted, Highlighter};
-use links::{FoundLink, LinkResolver};
+use links::{FoundLink, LinkResolver, SpacedAddress};
 use toc::Heading;
 
 /// Words read per minute, for `reading_time`.
@@ -47,6 +51,10 @@ pub struct MarkdownContext<'a> {
     pub file: &'a Path,
     /// The 1-based line of the file on which the body starts.
     pub body_line: usize,
+    /// Where headings get their anchor link (a section's `insert_anchor_links`).
+    pub anchor_links: AnchorLinks,
+    /// The site's shortcode templates (none: shortcode syntax is text).
+    pub shortcodes: Option<&'a dyn shortcodes::ShortcodeTemplates>,
 }
 
 /// A rendered Markdown body.
@@ -82,13 +90,26 @@ pub struct Outcome {
 
 /// Renders a Markdown body.
 pub fn render(body: &str, ctx: &MarkdownContext<'_>) -> Outcome {
+    let expanded = match ctx.shortcodes {
+        Some(templates) => shortcodes::expand(body, options(ctx.config), templates, ctx.resolver),
+        None => shortcodes::Expanded::unchanged(body),
+    };
     let mut state = Transform::new(body, ctx);
+    for (offset, message, help) in &expanded.errors {
+        state.offset = *offset;
+        let d = state.diagnostic(message.clone());
+        state.diagnostics.0.push(match help {
+            Some(help) => d.with_help(help.clone()),
+            None => d,
+        });
+    }
     let mut events = Vec::new();
-    for (event, range) in Parser::new_ext(body, options(ctx.config)).into_offset_iter() {
-        state.offset = range.start;
+    for (event, range) in Parser::new_ext(&expanded.text, options(ctx.config)).into_offset_iter() {
+        state.offset = expanded.original_offset(range.start);
         state.push(event, &mut events);
     }
     let Transform { headings, more_at, words, links, diagnostics, .. } = state;
+    let (events, more_at) = footnotes::to_bottom(events, more_at);
     let (html, summary) = write_html(events, more_at);
     let anchors = headings.iter().map(|h| h.id.clone()).collect();
     let (internal_links, external_links) = links;
@@ -126,7 +147,7 @@ fn write_html(events: Vec<Event<'_>>, more_at: Option<usize>) -> (String, Option
         Some(at) => {
             let mut iter = events.into_iter();
             pulldown_cmark::html::push_html(&mut html, iter.by_ref().take(at));
-            let summary = html.clone();
+            let summary = footnotes::without_references(html.clone());
             pulldown_cmark::html::push_html(&mut html, iter);
             (html, Some(summary))
         }
@@ -156,6 +177,8 @@ struct Transform<'a, 'c> {
     /// For each open link: whether its end must be written by hand.
     link_stack: Vec<bool>,
     image_alt: Option<(String, usize)>,
+    /// Links and images CommonMark did not read because of a space.
+    spaced: SpacedAddress,
     more_at: Option<usize>,
     words: usize,
     links: (Vec<FoundLink>, Vec<FoundLink>),
@@ -175,6 +198,7 @@ impl<'a, 'c> Transform<'a, 'c> {
             code: None,
             link_stack: Vec::new(),
             image_alt: None,
+            spaced: SpacedAddress::default(),
             more_at: None,
             words: 0,
             links: (Vec::new(), Vec::new()),
@@ -193,6 +217,7 @@ impl<'a, 'c> Transform<'a, 'c> {
     }
 
     fn push<'e>(&mut self, event: Event<'e>, out: &mut Vec<Event<'e>>) {
+        self.note_spaced_address(&event);
         if let Some((_, code)) = &mut self.code {
             match event {
                 Event::Text(t) => code.push_str(&t),
@@ -226,6 +251,7 @@ impl<'a, 'c> Transform<'a, 'c> {
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 self.image_alt = Some((String::new(), self.line()));
+                let dest_url = self.under_base_path(dest_url);
                 out.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
             }
             Event::End(TagEnd::Image) => {
@@ -245,6 +271,20 @@ impl<'a, 'c> Transform<'a, 'c> {
             }
             other => out.push(other),
         }
+    }
+
+    /// A warning for `![photo](damp wall.png)`, which CommonMark shows as text.
+    fn note_spaced_address(&mut self, event: &Event<'_>) {
+        let text = if let Event::Text(t) = event { Some(t.as_ref()) } else { None };
+        let Some((image, address)) = self.spaced.see(text) else { return };
+        let what = if image { "image" } else { "link" };
+        let renamed = address.split_whitespace().collect::<Vec<_>>().join("-");
+        let d = self
+            .diagnostic(format!("this {what} is shown as plain text: its address `{address}` has a space"))
+            .with_help(format!(
+                "write the address between angle brackets, (<{address}>), or rename the file to `{renamed}`"
+            ));
+        self.diagnostics.1.push(d);
     }
 
     fn note_text(&mut self, text: &str) {
@@ -272,11 +312,7 @@ impl<'a, 'c> Transform<'a, 'c> {
         if let Event::Start(Tag::Heading { id: slot, .. }) = &mut out[open.index] {
             *slot = Some(CowStr::from(id.clone()));
         }
-        if self.ctx.config.insert_anchor_links {
-            let mut a = String::new();
-            let _ = write!(a, " <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a>");
-            out.push(Event::Html(CowStr::from(a)));
-        }
+        self.insert_anchor_link(&id, open.index, out);
         out.push(Event::End(TagEnd::Heading(level)));
         self.headings.push(Heading {
             level: open.level as u32,
@@ -285,6 +321,31 @@ impl<'a, 'c> Transform<'a, 'c> {
             title: open.text.trim().to_owned(),
             children: Vec::new(),
         });
+    }
+
+    /// The heading's anchor link, where the section's `insert_anchor_links`
+    /// (or the config's) puts it; `start` is the heading's start event.
+    fn insert_anchor_link<'e>(&self, id: &str, start: usize, out: &mut Vec<Event<'e>>) {
+        let anchor = || {
+            let mut a = String::new();
+            let _ = write!(a, "<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a>");
+            a
+        };
+        let place = match self.ctx.anchor_links {
+            AnchorLinks::Default if self.ctx.config.insert_anchor_links => AnchorLinks::Right,
+            AnchorLinks::Default => AnchorLinks::None,
+            other => other,
+        };
+        match place {
+            AnchorLinks::Right => out.push(Event::Html(CowStr::from(format!(" {}", anchor())))),
+            AnchorLinks::Left => out.insert(start + 1, Event::Html(CowStr::from(format!("{} ", anchor())))),
+            AnchorLinks::Heading => {
+                let open = format!("<a class=\"anchor-heading\" href=\"#{id}\">");
+                out.insert(start + 1, Event::Html(CowStr::from(open)));
+                out.push(Event::Html(CowStr::Borrowed("</a>")));
+            }
+            AnchorLinks::None | AnchorLinks::Default => {}
+        }
     }
 
     fn end_code_block<'e>(&mut self, out: &mut Vec<Event<'e>>) {
@@ -363,7 +424,13 @@ impl<'a, 'c> Transform<'a, 'c> {
             self.links.0.push(FoundLink { url: dest_url.to_string(), line });
         }
         self.link_stack.push(false);
+        let dest_url = self.under_base_path(dest_url);
         out.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+    }
+
+    /// A root-relative address (`/about/`) with the site's sub-path, when it has one.
+    fn under_base_path<'e>(&self, url: CowStr<'e>) -> CowStr<'e> {
+        urls::under_base_path(&url, self.ctx.base_url).map_or(url, CowStr::from)
     }
 
     fn end_image(&mut self) {

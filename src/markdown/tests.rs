@@ -24,6 +24,8 @@ impl Fixture {
             resolver: &self.resolver,
             file: Path::new("content/p.md"),
             body_line: 5,
+            anchor_links: crate::markdown::AnchorLinks::Default,
+            shortcodes: None,
         };
         render(body, &ctx)
     }
@@ -37,7 +39,7 @@ fn commonmark_extensions_render() {
     assert!(html.contains("<table>"), "{html}");
     assert!(html.contains("<del>gone</del>"));
     assert!(html.contains("type=\"checkbox\""));
-    assert!(html.contains("footnote-definition"));
+    assert!(html.contains("<footer class=\"footnotes\">") && html.ends_with("</footer>\n"), "{html}");
 }
 
 #[test]
@@ -151,4 +153,44 @@ fn raw_html_is_kept() {
     let f = Fixture::new();
     let out = f.render("<div class=\"note\">Hi</div>\n");
     assert!(out.rendered.html.contains("<div class=\"note\">Hi</div>"));
+}
+
+#[test]
+fn anchor_links_go_where_the_section_says() {
+    let f = Fixture::new();
+    let render = |place| {
+        let ctx = MarkdownContext {
+            config: &f.config,
+            base_url: "https://x.org",
+            highlighter: &f.highlighter,
+            resolver: &f.resolver,
+            file: Path::new("content/p.md"),
+            body_line: 1,
+            anchor_links: place,
+            shortcodes: None,
+        };
+        render("## Opening times\n", &ctx).rendered.html
+    };
+    let link = "<a class=\"anchor\" href=\"#opening-times\" aria-label=\"Link to this section\">#</a>";
+    assert!(render(AnchorLinks::Left).contains(&format!("<h2 id=\"opening-times\">{link} Opening times</h2>")));
+    assert!(render(AnchorLinks::Right).contains(&format!("Opening times {link}</h2>")));
+    let heading = render(AnchorLinks::Heading);
+    assert!(
+        heading.contains(
+            "<h2 id=\"opening-times\"><a class=\"anchor-heading\" href=\"#opening-times\">Opening times</a></h2>"
+        ),
+        "{heading}"
+    );
+    assert!(!render(AnchorLinks::None).contains("<a"));
+}
+
+#[test]
+fn an_image_address_with_a_space_is_a_located_warning() {
+    let f = Fixture::new();
+    let out = f.render("Intro.\n\n![A damp wall](damp wall.png)\n\n`[code](not a link)`\n");
+    assert_eq!(out.warnings.len(), 1, "{:?}", out.warnings);
+    let w = &out.warnings[0];
+    assert!(w.message.contains("image is shown as plain text") && w.message.contains("`damp wall.png`"), "{w:?}");
+    assert_eq!(w.location.as_ref().map(|l| l.line), Some(7), "body starts at line 5, the image is on body line 3");
+    assert!(w.help.as_deref().unwrap_or("").contains("(<damp wall.png>)"), "{w:?}");
 }

@@ -155,7 +155,7 @@ fn feed_url(config: &Config, folder: &str, file: &str) -> String {
 fn feed_plans(site: &Site<'_>) -> Vec<FeedPlan> {
     let (config, library) = (site.config, site.library);
     let name = branch_name(config);
-    let all: Vec<PageId> = (0..library.pages.len()).collect();
+    let all: Vec<PageId> = (0..library.pages.len()).filter(|&id| library.pages[id].more.listed).collect();
     let mut plans = vec![FeedPlan {
         folder: "/".into(),
         title: name.clone(),
@@ -165,7 +165,7 @@ fn feed_plans(site: &Site<'_>) -> Vec<FeedPlan> {
     }];
     for (id, section) in library.sections.iter().enumerate().filter(|(_, s)| !s.is_home()) {
         let list = &library.section_pages[id];
-        if list.is_empty() {
+        if list.is_empty() || section.more.generate_feeds == Some(false) {
             continue;
         }
         let title = section.title.clone().unwrap_or_else(|| section_name(section));
@@ -203,7 +203,8 @@ fn section_name(section: &crate::content::section::Section) -> String {
 /// The newest dated pages of `list`, at most the feed limit.
 fn newest_dated(site: &Site<'_>, list: &[PageId]) -> Vec<PageId> {
     let library = site.library;
-    let mut dated: Vec<PageId> = list.iter().copied().filter(|&id| library.pages[id].date.is_some()).collect();
+    let shown = |id: PageId| library.pages[id].date.is_some() && library.pages[id].more.render;
+    let mut dated: Vec<PageId> = list.iter().copied().filter(|&id| shown(id)).collect();
     dated.sort_by(|&a, &b| {
         let date = |id: PageId| library.pages[id].date.as_ref().map(|d| d.timestamp);
         date(b).cmp(&date(a)).then_with(|| library.pages[a].file.relative.cmp(&library.pages[b].file.relative))
@@ -303,12 +304,19 @@ fn sitemap_urls(site: &Site<'_>) -> Vec<SitemapUrl> {
     let (config, library) = (site.config, site.library);
     let lastmod = |p: &Page| -> Option<Zoned> { p.updated.as_ref().or(p.date.as_ref()).map(|d| d.zoned()) };
     let mut out: Vec<SitemapUrl> = Vec::new();
-    for (id, section) in library.sections.iter().enumerate() {
+    let shown = |s: &crate::content::section::Section| s.more.render && s.more.redirect_to.is_none();
+    for (id, section) in library.sections.iter().enumerate().filter(|(_, s)| shown(s)) {
         let newest =
             library.section_pages[id].iter().filter_map(|&p| lastmod(&library.pages[p])).max_by_key(|z| z.timestamp());
         out.push(SitemapUrl { loc: section.permalink.clone(), lastmod: newest });
     }
-    out.extend(library.pages.iter().map(|p| SitemapUrl { loc: p.permalink.clone(), lastmod: lastmod(p) }));
+    out.extend(
+        library
+            .pages
+            .iter()
+            .filter(|p| p.more.render)
+            .map(|p| SitemapUrl { loc: p.permalink.clone(), lastmod: lastmod(p) }),
+    );
     for taxonomy in site.taxonomies {
         out.push(SitemapUrl { loc: urls::permalink(&config.base_url, &taxonomy.path), lastmod: None });
         out.extend(

@@ -235,6 +235,8 @@ fn markdown_filter(data: &FunctionData, text: &str, kw: &Kwargs) -> TeraResult<V
         resolver: data.content_urls.as_ref(),
         file: std::path::Path::new("(template)"),
         body_line: 1,
+        anchor_links: crate::markdown::AnchorLinks::Default,
+        shortcodes: None,
     };
     let out = crate::markdown::render(text, &ctx);
     if let Some(e) = out.errors.first() {

@@ -58,21 +58,47 @@ pub enum Job {
         /// The pager, from 1.
         pager: usize,
     },
-    /// `/network/branches/`: the directory of followed branches.
-    NetworkBranches,
+    /// `/network/branches/` or `/network/tags/`: a directory of the network.
+    NetworkDirectory(NetworkDirectory),
     /// One listing of the network's events (`/network/events/`, `/network/events/online/`, ...).
     NetworkEvents(usize),
 }
 
+/// The network's directory pages: one page each, seeing the whole index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NetworkDirectory {
+    /// `/network/branches/`: every followed branch and how it stands.
+    Branches,
+    /// `/network/tags/`: every tag of the network's entries, with counts.
+    Tags,
+}
+
+impl NetworkDirectory {
+    /// Its site path.
+    pub fn path(self) -> &'static str {
+        match self {
+            NetworkDirectory::Branches => "/network/branches/",
+            NetworkDirectory::Tags => "/network/tags/",
+        }
+    }
+
+    /// Its template.
+    pub fn template(self) -> &'static str {
+        match self {
+            NetworkDirectory::Branches => "network_branches.html",
+            NetworkDirectory::Tags => "network_tags.html",
+        }
+    }
+}
+
 /// Every job of a site, in a stable order.
 pub fn plan(library: &Library, taxonomies: &[Taxonomy], network: Option<&NetworkValues>) -> Vec<Job> {
-    let mut jobs: Vec<Job> = (0..library.pages.len()).map(Job::Page).collect();
+    let rendered = library.pages.iter().enumerate().filter(|(_, p)| p.more.render);
+    let mut jobs: Vec<Job> = rendered.map(|(id, _)| Job::Page(id)).collect();
     for (id, section) in library.sections.iter().enumerate() {
-        let pagers = section_pagers(library, id);
-        jobs.extend((1..=pagers.len()).map(|pager| Job::Section { section: id, pager }));
-        if section.paginate_by.is_some() {
-            // Zola and Hugo both answer `/news/page/1/`; send it to `/news/`.
-            jobs.push(Job::Redirect { from: format!("{}page/1/", section.path), to: section.permalink.clone() });
+        jobs.extend(section_jobs(library, id));
+        for alias in &section.more.aliases {
+            jobs.push(Job::Redirect { from: alias.clone(), to: section.permalink.clone() });
         }
     }
     for (t, taxonomy) in taxonomies.iter().enumerate() {
@@ -92,7 +118,8 @@ pub fn plan(library: &Library, taxonomies: &[Taxonomy], network: Option<&Network
             let pagers = paginate::paginate(&listing.path, listing.entries.len(), Some(network.paginate_by));
             jobs.extend((1..=pagers.len()).map(|pager| Job::Network { listing: i, pager }));
         }
-        jobs.push(Job::NetworkBranches);
+        jobs.push(Job::NetworkDirectory(NetworkDirectory::Branches));
+        jobs.push(Job::NetworkDirectory(NetworkDirectory::Tags));
         // Only a network with events has event pages, so a hub whose own
         // templates predate events still builds.
         if !network.events.events.events.is_empty() {
@@ -103,9 +130,30 @@ pub fn plan(library: &Library, taxonomies: &[Taxonomy], network: Option<&Network
     jobs
 }
 
+/// A section's pagers, or the redirect that replaces it (`redirect_to`),
+/// or nothing (`render = false`).
+fn section_jobs(library: &Library, id: SectionId) -> Vec<Job> {
+    let section = &library.sections[id];
+    if let Some(to) = &section.more.redirect_to {
+        return vec![Job::Redirect { from: section.path.clone(), to: to.clone() }];
+    }
+    if !section.more.render {
+        return Vec::new();
+    }
+    let pagers = section_pagers(library, id);
+    let mut jobs: Vec<Job> = (1..=pagers.len()).map(|pager| Job::Section { section: id, pager }).collect();
+    if section.paginate_by.is_some() {
+        // Zola and Hugo both answer `/news/page/1/`; send it to `/news/`.
+        let from = format!("{}{}/1/", section.path, section.more.paginate_path);
+        jobs.push(Job::Redirect { from, to: section.permalink.clone() });
+    }
+    jobs
+}
+
 fn section_pagers(library: &Library, id: SectionId) -> Vec<Pager> {
     let section = &library.sections[id];
-    paginate::paginate(&section.path, library.section_pages[id].len(), section.paginate_by)
+    let count = library.section_pages[id].len();
+    paginate::paginate_in(&section.path, &section.more.paginate_path, count, section.paginate_by)
 }
 
 /// Everything rendering needs, shared by all jobs.
@@ -143,29 +191,44 @@ impl Renderer<'_> {
                 let section = self.library.section_by_relative(&page.section).map(|s| &self.library.sections[s]);
                 page.template
                     .as_deref()
+                    .or_else(|| self.layout_template(page.more.layout.as_deref()))
                     .or_else(|| section.and_then(|s| s.page_template.as_deref()))
                     .unwrap_or("page.html")
             }
             Job::Section { section, .. } => {
                 let section = &self.library.sections[*section];
                 let default = if section.is_home() { "index.html" } else { "section.html" };
-                section.template.as_deref().unwrap_or(default)
+                section
+                    .template
+                    .as_deref()
+                    .or_else(|| self.layout_template(section.more.layout.as_deref()))
+                    .unwrap_or(default)
             }
             Job::TaxonomyList(_) => "taxonomy_list.html",
             Job::Term { .. } => "taxonomy_term.html",
             Job::Redirect { .. } => return None,
             Job::NotFound => "404.html",
             Job::Network { .. } => "network.html",
-            Job::NetworkBranches => "network_branches.html",
+            Job::NetworkDirectory(directory) => directory.template(),
             Job::NetworkEvents(_) => "network_events.html",
         })
+    }
+
+    /// The template named by Hugo's or Jekyll's `layout`, when it exists
+    /// (otherwise the usual template is used, with a warning from the build).
+    fn layout_template(&self, layout: Option<&str>) -> Option<&str> {
+        let name = self.sources.layout_name(layout?)?;
+        Some(name)
     }
 
     /// The site path a job writes, without rendering it.
     pub fn path_of(&self, job: &Job) -> String {
         match job {
             Job::Page(id) => self.library.pages[*id].path.clone(),
-            Job::Section { section, pager } => paginate::pager_path(&self.library.sections[*section].path, *pager),
+            Job::Section { section, pager } => {
+                let section = &self.library.sections[*section];
+                paginate::pager_path_in(&section.path, &section.more.paginate_path, *pager)
+            }
             Job::TaxonomyList(t) => self.taxonomies[*t].path.clone(),
             Job::Term { taxonomy, term, pager } => {
                 paginate::pager_path(&self.taxonomies[*taxonomy].terms[*term].path, *pager)
@@ -176,7 +239,7 @@ impl Renderer<'_> {
                 Some(n) => paginate::pager_path(&n.listings[*listing].path, *pager),
                 None => String::new(),
             },
-            Job::NetworkBranches => "/network/branches/".to_owned(),
+            Job::NetworkDirectory(directory) => directory.path().to_owned(),
             Job::NetworkEvents(i) => self.network.map(|n| n.events.listings[*i].path.clone()).unwrap_or_default(),
         }
     }
@@ -201,12 +264,12 @@ impl Renderer<'_> {
                 self.template("404.html", "/404.html", ctx, None)
             }
             Job::Network { listing, pager } => self.network_listing(*listing, *pager),
-            Job::NetworkBranches => {
-                let path = "/network/branches/";
+            Job::NetworkDirectory(directory) => {
+                let path = directory.path();
                 let mut ctx = self.context(path);
                 let network = self.network.map(|n| n.network.clone()).unwrap_or_else(Value::none);
                 ctx.insert_value("network", network);
-                self.template("network_branches.html", path, ctx, None)
+                self.template(directory.template(), path, ctx, None)
             }
             Job::NetworkEvents(i) => self.network_events(*i),
         }

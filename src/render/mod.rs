@@ -1,11 +1,13 @@
 //! Rendering: the values templates see ([`values`], [`functions`],
-//! [`network`]), the templates themselves ([`templates`]) and the list of
-//! HTML files to produce ([`jobs`]).
+//! [`network`]), the templates themselves ([`templates`], and the
+//! [`shortcodes`] the Markdown stage calls) and the list of HTML files to
+//! produce ([`jobs`]).
 
 pub mod events;
 pub mod functions;
 pub mod jobs;
 pub mod network;
 pub mod network_events;
+pub mod shortcodes;
 pub mod templates;
 pub mod values;

@@ -150,17 +150,29 @@ pub fn build(
                 ("last_updated", Value::from(b.last_updated.map(|t| t.to_string()))),
                 ("status", Value::from(status_name(b.status))),
                 ("last_error", Value::from(b.last_error.clone())),
+                ("no_answer_since", Value::from(b.no_answer_since.map(|t| t.to_string()))),
                 ("permalink", Value::from(branch_permalink(&b.id))),
                 ("calendar", calendar_state(events.states.get(&b.id))),
             ])
         })
         .collect();
     let listings = listings(&index, &paths);
-    let event_count = events.events.len();
+    let tags: Vec<Value> = listings
+        .iter()
+        .filter(|l| l.kind == "tag")
+        .map(|l| {
+            map([
+                ("name", Value::from(l.name.as_str())),
+                ("permalink", Value::from(permalink(&l.path))),
+                ("count", Value::from(l.entries.len())),
+            ])
+        })
+        .collect();
     let network = map([
         ("entries", Value::from(entries.clone())),
         ("branches", Value::from(branches)),
-        ("event_count", Value::from(event_count)),
+        ("tags", Value::from(tags)),
+        ("event_count", Value::from(events.events.len())),
     ]);
     let events = super::network_events::build(events, &branch_permalink);
     NetworkValues { network, entries, listings, paginate_by: paginate_by.max(1), index, events }

@@ -25,7 +25,14 @@ const BUILT_IN: &[(&str, &str)] = &[
         "network_branches.html",
         "<!doctype html>\n<html lang=\"{{ config.language }}\">\n<head><meta charset=\"utf-8\"><title>Branches we follow</title></head>\n<body><main><h1>Branches we follow</h1>\n<ul>{% for b in network.branches %}<li><a href=\"{{ b.permalink }}\">{{ b.name }}</a>: {{ b.entry_count }} entries, {{ b.status }}</li>{% endfor %}</ul>\n</main></body>\n</html>\n",
     ),
+    (
+        "network_tags.html",
+        "<!doctype html>\n<html lang=\"{{ config.language }}\">\n<head><meta charset=\"utf-8\"><title>Tags across the network</title></head>\n<body><main><h1>Tags across the network</h1>\n<ul>{% for t in network.tags %}<li><a href=\"{{ t.permalink }}\">{{ t.name }}</a> ({{ t.count }})</li>{% endfor %}</ul>\n</main></body>\n</html>\n",
+    ),
 ];
+
+/// The folder of shortcode templates inside `templates/` (see `render::shortcodes`).
+pub const SHORTCODES_FOLDER: &str = "shortcodes/";
 
 /// One template's text and where it came from.
 #[derive(Debug, Clone)]
@@ -64,6 +71,31 @@ impl TemplateSources {
     /// Whether a template of this name exists.
     pub fn contains(&self, name: &str) -> bool {
         self.by_name.contains_key(name)
+    }
+
+    /// The template a Hugo or Jekyll `layout: NAME` means: `NAME.html`
+    /// (or `NAME` itself when it ends in `.html`), if it exists.
+    pub fn layout_name(&self, layout: &str) -> Option<&str> {
+        let layout = layout.trim();
+        let name = if layout.ends_with(".html") { layout.to_owned() } else { format!("{layout}.html") };
+        self.by_name.get_key_value(name.as_str()).map(|(k, _)| k.as_str())
+    }
+
+    /// One warning per `layout` (or `type`) that names no template: those
+    /// pages and sections use their usual template.
+    pub fn missing_layout_warnings(&self, library: &crate::content::library::Library) -> Vec<Diagnostic> {
+        let pages = library.pages.iter().map(|p| (&p.file.path, p.more.layout.as_deref()));
+        let sections = library.sections.iter().map(|s| (&s.file.path, s.more.layout.as_deref()));
+        let mut seen = std::collections::BTreeSet::new();
+        pages
+            .chain(sections)
+            .filter_map(|(file, layout)| Some((file, layout?)))
+            .filter(|(_, layout)| self.layout_name(layout).is_none() && seen.insert(layout.to_owned()))
+            .map(|(file, layout)| {
+                Diagnostic::in_file(file, format!("`layout: {layout}` names no template; the usual one is used"))
+                    .with_help(format!("create templates/{layout}.html to give these pages their own layout"))
+            })
+            .collect()
     }
 
     /// The template of this name.
@@ -109,8 +141,11 @@ impl TemplateSources {
 
     /// Parses every template into `tera` (whose functions and filters must
     /// already be registered: Tera checks the names while loading).
+    /// Shortcode templates are left out: they have their own Tera (see
+    /// `render::shortcodes`).
     pub fn add_to(&self, tera: &mut Tera) -> Result<()> {
-        tera.add_raw_templates(self.by_name.values().map(|s| (s.name.as_str(), s.text.as_str())))
+        let pages = self.by_name.values().filter(|s| !s.name.starts_with(SHORTCODES_FOLDER));
+        tera.add_raw_templates(pages.map(|s| (s.name.as_str(), s.text.as_str())))
             .map_err(|e| Error::many(self.diagnostics(&e, None)))
     }
 
@@ -257,7 +292,7 @@ fn help_for(message: &str) -> String {
     if message.contains("not found") || message.contains("not defined") {
         "check the spelling; to use a value only when it exists, wrap it in {% if ... %}".to_owned()
     } else {
-        "see docs/templates.md for what templates can use".to_owned()
+        "`branchpress help templates` lists what templates can use".to_owned()
     }
 }
 

@@ -249,7 +249,7 @@ fn page_value(config: &Config, page: &Page, body: &Rendered, prev: Option<Value>
         ("title", opt_text(page.title.as_deref())),
         ("description", opt_text(page.description.as_deref())),
         ("content", Value::safe_string(&body.html)),
-        ("summary", body.summary.as_deref().map(Value::safe_string).unwrap_or_else(Value::none)),
+        ("summary", summary_value(body, page.more.summary.as_deref())),
         ("date", opt_text(page.date.as_ref().map(|d| d.to_template_string()).as_deref())),
         ("updated", opt_text(page.updated.as_ref().map(|d| d.to_template_string()).as_deref())),
         ("permalink", text(&page.permalink)),
@@ -266,6 +266,11 @@ fn page_value(config: &Config, page: &Page, body: &Rendered, prev: Option<Value>
         ("word_count", Value::from(body.word_count)),
         ("reading_time", Value::from(body.reading_time)),
         ("section", text(&page.section)),
+        ("link_title", opt_text(page.more.link_title.as_deref())),
+        ("keywords", Value::from(page.more.keywords.clone())),
+        ("in_search_index", Value::from(page.more.in_search_index)),
+        ("render", Value::from(page.more.render)),
+        ("expiry_date", opt_text(page.expires.as_ref().map(|d| d.to_template_string()).as_deref())),
         ("previous", prev.clone()),
         ("next", next.clone()),
         ("lower", next),
@@ -288,7 +293,32 @@ fn section_value(section: &Section, body: &Rendered, pages: Value, subsections: 
         ("word_count", Value::from(body.word_count)),
         ("reading_time", Value::from(body.reading_time)),
         ("toc", toc_value(&body.toc)),
+        ("link_title", opt_text(section.more.link_title.as_deref())),
+        ("keywords", Value::from(section.more.keywords.clone())),
+        ("in_search_index", Value::from(section.more.in_search_index)),
+        ("render", Value::from(section.more.render)),
+        ("redirect_to", opt_text(section.more.redirect_to.as_deref())),
+        ("transparent", Value::from(section.more.transparent)),
+        ("aliases", Value::from(section.more.aliases.clone())),
+        ("paginate_path", text(&section.more.paginate_path)),
+        ("paginate_reversed", Value::from(section.more.paginate_reversed)),
+        ("generate_feeds", section.more.generate_feeds.map(Value::from).unwrap_or_else(Value::none)),
     ])
+}
+
+/// The summary: the text before `<!-- more -->`, else the front matter's
+/// `summary` (Hugo) or `excerpt` (Jekyll) as a paragraph.
+fn summary_value(body: &Rendered, written: Option<&str>) -> Value {
+    match (&body.summary, written) {
+        (Some(html), _) => Value::safe_string(html),
+        (None, Some(text)) => {
+            let mut html = String::from("<p>");
+            let _ = pulldown_cmark_escape::escape_html(&mut html, text.trim());
+            html.push_str("</p>");
+            Value::safe_string(&html)
+        }
+        (None, None) => Value::none(),
+    }
 }
 
 fn taxonomy_value(config: &Config, t: &TaxonomyConfig, path: &str) -> Value {
@@ -323,7 +353,7 @@ fn taxonomy_values(config: &Config, t: &Taxonomy, pages: &[Value]) -> TaxonomyVa
     }
 }
 
-fn config_value(config: &Config) -> Value {
+pub(crate) fn config_value(config: &Config) -> Value {
     let taxonomies: Vec<Value> = config
         .taxonomies
         .iter()

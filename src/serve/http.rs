@@ -66,6 +66,10 @@ pub struct PreviewServer {
 /// What every request may use.
 struct Shared {
     files: SharedFiles,
+    /// The address the preview was built for (`http://127.0.0.1:1111`):
+    /// a request that came in on another (a phone asking
+    /// `http://192.168.1.20:1111`) gets its pages with that one instead.
+    built_for: String,
     channel: ReloadChannel,
     hosts: AllowedHosts,
     sockets: Capacity,
@@ -77,6 +81,7 @@ pub fn start(
     listener: std::net::TcpListener,
     files: SharedFiles,
     channel: ReloadChannel,
+    built_for: &str,
 ) -> std::io::Result<PreviewServer> {
     let hosts = AllowedHosts::new(listener.local_addr()?);
     listener.set_nonblocking(true)?;
@@ -89,7 +94,13 @@ pub fn start(
         let _inside = runtime.enter();
         TcpListener::from_std(listener)?
     };
-    let shared = Arc::new(Shared { files, channel, hosts, sockets: Capacity::new(MAX_RELOAD_SOCKETS) });
+    let shared = Arc::new(Shared {
+        files,
+        built_for: built_for.trim_end_matches('/').to_owned(),
+        channel,
+        hosts,
+        sockets: Capacity::new(MAX_RELOAD_SOCKETS),
+    });
     runtime.spawn(accept(listener, shared, Capacity::new(MAX_CONNECTIONS)));
     Ok(PreviewServer { _runtime: runtime })
 }
@@ -144,7 +155,35 @@ fn answer(request: Request<Incoming>, shared: &Shared) -> Response<Full<Bytes>> 
         return response;
     }
     let current = shared.files.read().map(|f| f.clone()).unwrap_or_else(|p| p.into_inner().clone());
-    file_or_redirect(&path, &current)
+    let asked_at = format!("http://{host}");
+    let readdress = Readdress { built_for: &shared.built_for, asked_at: &asked_at };
+    file_or_redirect(&path, &current, &readdress)
+}
+
+/// The preview's own address and the one a request came in on: when they
+/// differ (a phone on the same network asking `http://192.168.1.20:1111`),
+/// text files are served with the second, so every link of a page leads
+/// back to this computer, not to the phone itself.
+struct Readdress<'a> {
+    built_for: &'a str,
+    asked_at: &'a str,
+}
+
+impl Readdress<'_> {
+    /// `bytes` with the address swapped, when it needs to be and is text.
+    fn apply(&self, bytes: &[u8], kind: &str) -> Option<Vec<u8>> {
+        const TEXT: &[&str] = &[
+            "text/",
+            "application/xml",
+            "application/atom",
+            "application/rss",
+            "application/json",
+            "application/feed",
+            "image/svg",
+        ];
+        let needed = !self.asked_at.eq_ignore_ascii_case(self.built_for) && TEXT.iter().any(|t| kind.starts_with(t));
+        needed.then(|| String::from_utf8_lossy(bytes).replace(self.built_for, self.asked_at).into_bytes())
+    }
 }
 
 /// The reload socket, for pages this preview served only: the events carry
@@ -157,9 +196,9 @@ fn reload_socket(request: Request<Incoming>, shared: &Shared, host: &str) -> Res
     socket::upgrade(request, &shared.channel, &shared.sockets).unwrap_or_else(|why| plain(StatusCode::BAD_REQUEST, why))
 }
 
-fn file_or_redirect(path: &str, files: &Files) -> Response<Full<Bytes>> {
+fn file_or_redirect(path: &str, files: &Files, readdress: &Readdress<'_>) -> Response<Full<Bytes>> {
     match route(path, files) {
-        Resolved::File(key) => file_response(files, &key, path, StatusCode::OK),
+        Resolved::File(key) => file_response(files, &key, path, StatusCode::OK, readdress),
         Resolved::Redirect(to) => {
             let mut response = Response::new(Full::default());
             *response.status_mut() = StatusCode::MOVED_PERMANENTLY;
@@ -169,7 +208,7 @@ fn file_or_redirect(path: &str, files: &Files) -> Response<Full<Bytes>> {
             response
         }
         Resolved::NotFound if files.contains_key("404.html") => {
-            file_response(files, "404.html", path, StatusCode::NOT_FOUND)
+            file_response(files, "404.html", path, StatusCode::NOT_FOUND, readdress)
         }
         // No build yet (the first one failed): a bare page that still
         // carries the reload script, so the error overlay shows.
@@ -202,12 +241,22 @@ impl AsRef<[u8]> for OutputBytes {
     }
 }
 
-fn file_response(files: &Files, key: &str, request_path: &str, status: StatusCode) -> Response<Full<Bytes>> {
+fn file_response(
+    files: &Files,
+    key: &str,
+    request_path: &str,
+    status: StatusCode,
+    readdress: &Readdress<'_>,
+) -> Response<Full<Bytes>> {
     let kind = content_type(key);
     let me = if status == StatusCode::NOT_FOUND { "*" } else { key };
     let body = match files.get(key) {
-        Some(bytes) if kind.starts_with("text/html") => Bytes::from(reload::inject(bytes, me, request_path)),
-        Some(bytes) => Bytes::from_owner(OutputBytes(bytes.clone())),
+        Some(bytes) => match readdress.apply(bytes, &kind) {
+            Some(swapped) if kind.starts_with("text/html") => Bytes::from(reload::inject(&swapped, me, request_path)),
+            Some(swapped) => Bytes::from(swapped),
+            None if kind.starts_with("text/html") => Bytes::from(reload::inject(bytes, me, request_path)),
+            None => Bytes::from_owner(OutputBytes(bytes.clone())),
+        },
         None => Bytes::new(),
     };
     let mut response = with_type(Response::new(Full::new(body)), status, &kind);

@@ -44,7 +44,12 @@ pub struct ServeOptions {
 /// library prints nothing, so the same loop could report elsewhere.
 pub enum ServeEvent<'a> {
     /// Listening on an address other computers can reach.
-    ReachableFromOthers(IpAddr),
+    ReachableFromOthers {
+        /// The address.
+        bind: IpAddr,
+        /// Whether drafts are shown (`--drafts`).
+        drafts: bool,
+    },
     /// The asked port was taken; another is used.
     PortTaken {
         /// The port asked for.
@@ -79,7 +84,7 @@ pub fn run(options: &ServeOptions, tell: &dyn Fn(ServeEvent<'_>)) -> Result<()> 
         options.site_dir.canonicalize().map_err(|e| Error::io(&options.site_dir, "open the site folder", &e))?;
     let (listener, address) = listen(options.bind, options.port, tell)?;
     if !options.bind.is_loopback() {
-        tell(ServeEvent::ReachableFromOthers(options.bind));
+        tell(ServeEvent::ReachableFromOthers { bind: options.bind, drafts: options.drafts });
     }
     let host = if options.bind.is_unspecified() { "127.0.0.1".to_owned() } else { address.ip().to_string() };
     let host = if host.contains(':') { format!("[{host}]") } else { host };
@@ -88,13 +93,14 @@ pub fn run(options: &ServeOptions, tell: &dyn Fn(ServeEvent<'_>)) -> Result<()> 
     // Watch before the first build, so a save during it is not lost.
     let theme = crate::config::Config::load(&site_dir).ok().and_then(|c| c.paths.theme);
     let ignored = vec![site_dir.join("public"), site_dir.join(".branchpress")];
-    let watcher = watch::SiteWatcher::new(&site_dir, theme.as_deref(), ignored)?;
+    let cache = crate::federation::cache_dir(&site_dir);
+    let watcher = watch::SiteWatcher::new(&site_dir, theme.as_deref(), ignored, cache)?;
     let mut preview = Preview::new(&site_dir, &base_url, options.drafts);
     let channel = ReloadChannel::default();
     let files: http::SharedFiles = Arc::new(RwLock::new(Arc::new(Files::new())));
     rebuild_and_tell(&mut preview, &files, &channel, None, tell);
 
-    let _server = http::start(listener, files.clone(), channel.clone())
+    let _server = http::start(listener, files.clone(), channel.clone(), &base_url)
         .map_err(|e| Diagnostic::new(format!("could not start the preview server: {e}")))?;
     let url = format!("{base_url}/");
     tell(ServeEvent::Serving { site_dir: &site_dir, url: &url });

@@ -459,7 +459,7 @@ fn job_needed(job: &Job, template: Option<&str>, changes: &Changes, last: Option
             Job::Redirect { .. } => true,
             // Their context holds only the network index, whose change
             // renders everything.
-            Job::NotFound | Job::Network { .. } | Job::NetworkBranches => false,
+            Job::NotFound | Job::Network { .. } | Job::NetworkDirectory(_) => false,
             // They list the hub's own events too.
             Job::NetworkEvents(_) => changes.content,
         }

@@ -4,6 +4,11 @@
 //! one, touch a backup). The watcher waits until the burst has been quiet for
 //! [`QUIET`] before it reports one change, so a burst is one rebuild, and the
 //! editor's own temporary and backup files never count.
+//!
+//! The federation cache is ignored but for one file per source: the
+//! `meta.json` that `branchpress fetch` writes last (atomically) when it
+//! stores a source, so a fetch run while the preview is open shows up in
+//! it like any other change.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
@@ -13,6 +18,7 @@ use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 
 use crate::content::walk::is_ignored_name;
 use crate::error::{Diagnostic, Result};
+use crate::federation::cache::META_FILE;
 
 /// How long a burst of saves must be quiet before the rebuild starts:
 /// long enough for write-then-rename, short enough not to be noticed.
@@ -25,20 +31,27 @@ pub struct SiteWatcher {
     _watcher: RecommendedWatcher,
     events: Receiver<notify::Result<notify::Event>>,
     ignored: Vec<PathBuf>,
+    federation_cache: PathBuf,
     root: PathBuf,
 }
 
 impl SiteWatcher {
     /// Watches `root` (and `theme`, when it lives outside the site),
-    /// ignoring the output and cache folders under `ignored`.
-    pub fn new(root: &Path, theme: Option<&Path>, ignored: Vec<PathBuf>) -> Result<SiteWatcher> {
+    /// ignoring the output and cache folders under `ignored` except the
+    /// sources' `meta.json` in `federation_cache`.
+    pub fn new(
+        root: &Path,
+        theme: Option<&Path>,
+        ignored: Vec<PathBuf>,
+        federation_cache: PathBuf,
+    ) -> Result<SiteWatcher> {
         let (tx, events) = channel();
         let mut watcher = notify::recommended_watcher(tx).map_err(|e| watch_error(root, &e))?;
         watcher.watch(root, RecursiveMode::Recursive).map_err(|e| watch_error(root, &e))?;
         if let Some(theme) = theme.filter(|t| !t.starts_with(root)) {
             watcher.watch(theme, RecursiveMode::Recursive).map_err(|e| watch_error(theme, &e))?;
         }
-        Ok(SiteWatcher { _watcher: watcher, events, ignored, root: root.to_path_buf() })
+        Ok(SiteWatcher { _watcher: watcher, events, ignored, federation_cache, root: root.to_path_buf() })
     }
 
     /// Blocks until something relevant changed, then returns the batch.
@@ -83,6 +96,9 @@ impl SiteWatcher {
     }
 
     fn is_relevant(&self, path: &Path) -> bool {
+        if path.starts_with(&self.federation_cache) {
+            return path.file_name().is_some_and(|n| n == META_FILE);
+        }
         if self.ignored.iter().any(|i| path.starts_with(i)) {
             return false;
         }

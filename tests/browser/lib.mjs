@@ -201,6 +201,7 @@ export function pagesOfEachKind(dir) {
     const branch = subdirsWithIndex(join(dir, "network")).find((d) => !reservedNet.has(d));
     if (branch) add("network branch", `/network/${branch}/`);
     add("network branches", "/network/branches/");
+    add("network tags", "/network/tags/");
     add("network events", "/network/events/");
   }
   return pages;

@@ -88,6 +88,20 @@ impl Site {
         std::fs::write(file, text).expect("write fixture file");
     }
 
+    /// Copies the repository's `themes/commons` into the site's `themes/`.
+    #[allow(dead_code)] // not every test file uses it
+    pub fn copy_commons_theme(&self) {
+        let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/commons");
+        for entry in walkdir::WalkDir::new(&theme).into_iter().map(|e| e.expect("walk the theme")) {
+            let target = self.path().join("themes/commons").join(entry.path().strip_prefix(&theme).expect("inside"));
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&target).expect("create theme folder");
+            } else {
+                std::fs::copy(entry.path(), &target).expect("copy theme file");
+            }
+        }
+    }
+
     /// Removes one file.
     pub fn remove(&self, path: &str) {
         std::fs::remove_file(self.path().join(path)).expect("remove fixture file");
