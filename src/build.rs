@@ -176,7 +176,7 @@ impl LoadedSite {
         warnings.extend(images.warnings(&config.paths.root.join(crate::config::CONFIG_FILE)));
         let federation = federation_config(&config)?;
         let mut source_problems = Vec::new();
-        let network = federation.as_ref().map(|f| Arc::new(load_network(&config, f, &mut source_problems)));
+        let network = federation.as_ref().map(|f| Arc::new(load_network(&config, f, &library, &mut source_problems)));
         warnings.extend(source_problems.iter().cloned());
         let reuse = previous.map(|p| (p.values.as_ref(), &p.library));
         let values = Arc::new(SiteValues::build(&config, &library, bodies, &taxonomies, reuse));
@@ -454,12 +454,26 @@ pub fn check_cache_writable(config: &Config) -> Result<()> {
 
 /// Reads the network index from the federation cache (never the network).
 /// A broken source is a warning (put in `problems`), never an error.
-fn load_network(config: &Config, federation: &FederationConfig, problems: &mut Vec<Diagnostic>) -> NetworkValues {
+fn load_network(
+    config: &Config,
+    federation: &FederationConfig,
+    library: &Library,
+    problems: &mut Vec<Diagnostic>,
+) -> NetworkValues {
     let cache = crate::federation::cache_dir(&config.paths.root);
-    let (index, warnings) = crate::federation::load_index(federation, &cache, jiff::Timestamp::now());
+    let (index, mut warnings) = crate::federation::load_index(federation, &cache, jiff::Timestamp::now());
+    let sources = crate::federation::network_events::EventSources {
+        config: federation,
+        branches: &index.branches,
+        cache_dir: &cache,
+        default_zone: config.timezone(),
+        own: crate::render::network_events::own_events(config, library),
+    };
+    let (events, event_warnings) = crate::federation::network_events::load(sources, config.today_start());
+    warnings.extend(event_warnings);
     let file = config.paths.root.join(crate::config::CONFIG_FILE);
     problems.extend(warnings.iter().map(|w| Diagnostic::in_file(&file, w.to_string())));
-    network::build(config, index, federation.paginate_by)
+    network::build(config, index, events, federation.paginate_by)
 }
 
 struct Loaded {

@@ -99,6 +99,8 @@ pub struct BranchConfig {
     pub locality: Option<String>,
     /// How to reach it: an email address or a URL.
     pub contact: Option<String>,
+    /// The IANA time zone of its events, e.g. "Europe/London" (UTC when unset).
+    pub timezone: Option<String>,
 }
 
 /// The `[check]` table: settings of `branchpress check`.
@@ -228,6 +230,9 @@ pub struct Config {
     pub paths: SitePaths,
     /// The federation settings (`[federation]`), when the site follows others.
     pub federation: Option<crate::federation::sources::RawFederationConfig>,
+    /// The time of the build, which says which events are still to come:
+    /// the clock, or `BRANCHPRESS_NOW` (for tests and reproducible builds).
+    pub now: jiff::Timestamp,
 }
 
 impl Config {
@@ -263,6 +268,21 @@ impl Config {
     /// The URL of the site root, with a trailing slash.
     pub fn home_url(&self) -> String {
         format!("{}/", self.base_url)
+    }
+
+    /// The zone of the branch's events (`[branch] timezone`, else UTC).
+    pub fn timezone(&self) -> &str {
+        self.branch.timezone.as_deref().unwrap_or("UTC")
+    }
+
+    /// The start of the build's day in the branch's zone: events that end
+    /// after it are "upcoming". A day rather than the instant, so every
+    /// build (and the preview) of one day agrees, and a meeting earlier
+    /// today is still listed on a site rebuilt each morning.
+    pub fn today_start(&self) -> jiff::Timestamp {
+        let tz = crate::events::zone::find(self.timezone()).unwrap_or(jiff::tz::TimeZone::UTC);
+        let today = self.now.to_zoned(tz);
+        today.start_of_day().map(|z| z.timestamp()).unwrap_or(self.now)
     }
 }
 
@@ -330,6 +350,7 @@ impl RawConfig {
             ("branch.name", &b.name),
             ("branch.locality", &b.locality),
             ("branch.contact", &b.contact),
+            ("branch.timezone", &b.timezone),
         ];
         let Some((key, value)) =
             settings.iter().find_map(|(k, v)| v.as_ref().filter(|v| v.len() > MAX_SETTING_BYTES).map(|v| (k, v)))
@@ -372,8 +393,16 @@ impl RawConfig {
         if let Some(dir) = &theme_dir {
             merge_theme_extra(&mut extra, dir)?;
         }
+        if let Some(zone) = &self.branch.timezone {
+            crate::events::zone::check(zone).map_err(|e| {
+                Diagnostic::in_file(path, format!("[branch] timezone: {e}")).with_help(crate::events::zone::HELP)
+            })?;
+        }
+        let now = build_time()
+            .map_err(|e| Diagnostic::new(e).with_help("unset it, or write a time such as 2026-11-30T12:00:00Z"))?;
         let title = self.title.unwrap_or_default();
         Ok(Config {
+            now,
             description: self.description.unwrap_or_default(),
             base_url,
             language: self.language.unwrap_or_else(|| "en".into()),
@@ -401,6 +430,17 @@ impl RawConfig {
             },
             federation: self.federation,
         })
+    }
+}
+
+/// The environment variable that fixes the time of a build (RFC 3339).
+pub const NOW_VARIABLE: &str = "BRANCHPRESS_NOW";
+
+/// The time of the build: `BRANCHPRESS_NOW` when set, else the clock.
+fn build_time() -> std::result::Result<jiff::Timestamp, String> {
+    match std::env::var(NOW_VARIABLE) {
+        Ok(text) => text.trim().parse().map_err(|e| format!("{NOW_VARIABLE}=`{text}` is not a time: {e}")),
+        Err(_) => Ok(jiff::Timestamp::now()),
     }
 }
 

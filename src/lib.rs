@@ -16,6 +16,7 @@ pub mod cmd;
 mod config;
 mod content;
 mod error;
+mod events;
 pub mod federation;
 pub mod follow;
 pub mod html;

@@ -59,6 +59,9 @@ pub struct BranchManifest {
     /// The branches and hubs this site follows.
     #[serde(default)]
     pub follows: Vec<Follow>,
+    /// The site's calendar (`/events.ics`, iCalendar), when it has events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<String>,
     /// What wrote the file.
     pub generator: Generator,
 }
@@ -142,6 +145,7 @@ impl BranchManifest {
         manifest.feeds.iter_mut().for_each(|f| f.url = checked(&f.url));
         manifest.sections.iter_mut().for_each(|s| s.url = checked(&s.url));
         manifest.follows.iter_mut().for_each(|f| f.url = checked(&f.url));
+        manifest.calendar = manifest.calendar.as_deref().and_then(publishable_address).map(str::to_owned);
         manifest
     }
 
@@ -175,6 +179,8 @@ pub struct ManifestAsRead {
     pub feeds: Vec<FeedAsRead>,
     /// True when the site says it is a hub (`"hub": true`).
     pub hub: Option<bool>,
+    /// Its calendar (iCalendar), absolute or relative to the manifest.
+    pub calendar: Option<String>,
 }
 
 /// One feed of a [`ManifestAsRead`]: a [`ManifestFeed`] with every field optional
@@ -257,6 +263,7 @@ mod tests {
                 kind: "news".into(),
             }],
             follows: vec![],
+            calendar: None,
             generator: Generator { name: "branchpress".into(), version: "0.1.0".into() },
         }
     }

@@ -15,10 +15,12 @@ pub const COMMONS_THEME: &[(&str, &[u8])] = &[
     ("README.md", include_bytes!("../../themes/commons/README.md")),
     ("static/commons.css", include_bytes!("../../themes/commons/static/commons.css")),
     ("static/favicon.svg", include_bytes!("../../themes/commons/static/favicon.svg")),
+    ("templates/events.html", include_bytes!("../../themes/commons/templates/events.html")),
     ("templates/404.html", include_bytes!("../../themes/commons/templates/404.html")),
     ("templates/base.html", include_bytes!("../../themes/commons/templates/base.html")),
     ("templates/index.html", include_bytes!("../../themes/commons/templates/index.html")),
     ("templates/network.html", include_bytes!("../../themes/commons/templates/network.html")),
+    ("templates/network_events.html", include_bytes!("../../themes/commons/templates/network_events.html")),
     ("templates/network_branches.html", include_bytes!("../../themes/commons/templates/network_branches.html")),
     ("templates/network_tags.html", include_bytes!("../../themes/commons/templates/network_tags.html")),
     ("templates/page.html", include_bytes!("../../themes/commons/templates/page.html")),
@@ -39,6 +41,8 @@ pub const COMMONS_THEME: &[(&str, &[u8])] = &[
         include_bytes!("../../themes/commons/templates/partials/network-head.html"),
     ),
     ("templates/partials/network-nav.html", include_bytes!("../../themes/commons/templates/partials/network-nav.html")),
+    ("templates/partials/event.html", include_bytes!("../../themes/commons/templates/partials/event.html")),
+    ("templates/partials/event-list.html", include_bytes!("../../themes/commons/templates/partials/event-list.html")),
     ("templates/partials/page-card.html", include_bytes!("../../themes/commons/templates/partials/page-card.html")),
     ("templates/shortcodes/button.html", include_bytes!("../../themes/commons/templates/shortcodes/button.html")),
     ("templates/shortcodes/details.md", include_bytes!("../../themes/commons/templates/shortcodes/details.md")),
@@ -68,6 +72,8 @@ theme = "commons"
 name = "Our branch"
 locality = "Our town"
 contact = "hello@example.org"
+# The time zone of your events (an IANA name), set from this computer's.
+timezone = "TIMEZONE"
 
 [markdown]
 highlight_code = true
@@ -97,6 +103,12 @@ const SECTIONS: &[(&str, &str, &str, &str)] = &[
         "what-we-learned.md",
         "+++\ntitle = \"What we learned from our first year\"\ndate = DATE\ntags = [\"meetings\"]\n+++\nShort meetings brought more people back.\n",
     ),
+    (
+        "events",
+        "+++\ntitle = \"Events\"\ndescription = \"Meetings and actions: come along.\"\nsort_by = \"date\"\ntemplate = \"events.html\"\n+++\n",
+        "first-meeting.md",
+        "+++\ntitle = \"Our first meeting\"\ndate = DATE\ndescription = \"Meet the branch and plan what comes next.\"\n\n[event]\nstart = NEXT_WEEKT19:00:00\nduration = \"2h\"\nlocation = { name = \"Our meeting room\", address = \"1 High Street\" }\n# recurrence = { every = \"2nd tuesday\" }   # to repeat it\n+++\nEverybody is welcome. Tea and biscuits.\n",
+    ),
 ];
 
 /// `branchpress init`: creates the site and says how to build it.
@@ -118,15 +130,22 @@ pub(super) fn run(site_dir: &Path) -> ExitCode {
 /// Refuses a folder that already has files in it.
 pub fn create(site_dir: &Path) -> Result<()> {
     refuse_non_empty(site_dir, "branchpress init my-branch-site")?;
-    let today = jiff::Zoned::now().date().to_string();
+    let now = jiff::Zoned::now();
+    let today = now.date().to_string();
+    let next_week = now.date().checked_add(jiff::Span::new().days(7)).unwrap_or(now.date()).to_string();
+    // The computer's zone when it has an IANA name (not a bare offset), else UTC.
+    let zone = jiff::tz::TimeZone::system().iana_name().map(str::to_owned).unwrap_or_else(|| "UTC".into());
     let mut files: Vec<(String, Vec<u8>)> = vec![
-        ("config.toml".into(), CONFIG.into()),
+        ("config.toml".into(), CONFIG.replace("TIMEZONE", &zone).into_bytes()),
         ("content/_index.md".into(), HOME.into()),
         ("static/.keep".into(), Vec::new()),
     ];
     for (folder, section, article_file, article) in SECTIONS {
         files.push((format!("content/{folder}/_index.md"), section.as_bytes().to_vec()));
-        files.push((format!("content/{folder}/{article_file}"), article.replace("DATE", &today).into_bytes()));
+        files.push((
+            format!("content/{folder}/{article_file}"),
+            article.replace("NEXT_WEEK", &next_week).replace("DATE", &today).into_bytes(),
+        ));
     }
     let files = files.into_iter().map(|(path, bytes)| NewFile { path, source: FileSource::Bytes(bytes) });
     write_new_site(site_dir, files.collect())

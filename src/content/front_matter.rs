@@ -164,6 +164,8 @@ pub struct PageFrontMatter {
     pub taxonomies: BTreeMap<String, Vec<String>>,
     /// Free data for templates.
     pub extra: serde_json::Value,
+    /// The `[event]` table: the page is an event (see `crate::events`).
+    pub event: Option<crate::events::front_matter::RawEvent>,
     /// Everything else (taxonomy lists at the top level, or mistakes).
     #[serde(flatten)]
     pub rest: BTreeMap<String, serde_json::Value>,
@@ -186,6 +188,7 @@ pub const PAGE_KEYS: &[&str] = &[
     "render",
     "taxonomies",
     "extra",
+    "event",
 ];
 
 /// The section keys, for the "allowed keys" hint.

@@ -157,6 +157,8 @@ pub struct Page {
     pub assets: Vec<PathBuf>,
     /// The section it belongs to (`news/_index.md`); set by the library.
     pub section: String,
+    /// The event the page announces (its `[event]` table), if any.
+    pub event: Option<crate::events::Event>,
 }
 
 impl Page {
@@ -190,7 +192,12 @@ impl Page {
         merge_missing(&mut extra, peer.params.as_ref());
         let mut authors = fm.authors;
         authors.extend(peer.authors);
+        let event = match &fm.event {
+            Some(raw) => Some(page_event(&file.path, text, &split, raw, config)?),
+            None => None,
+        };
         Ok(Page {
+            event,
             permalink: urls::permalink(&config.base_url, &path),
             path,
             title: fm.title,
@@ -281,6 +288,37 @@ fn own_path(path: &Path, text: &str, split: &Split<'_>, given: &str) -> Result<S
         )
     })?;
     Ok(urls::folder_path(site_path.split('/').filter(|s| !s.is_empty())))
+}
+
+/// The page's `[event]`, checked; errors point at the line of their key inside the table.
+fn page_event(
+    path: &Path,
+    text: &str,
+    split: &Split<'_>,
+    raw: &crate::events::front_matter::RawEvent,
+    config: &Config,
+) -> Result<crate::events::Event> {
+    let opens_table = |l: &str| {
+        let l = l.trim();
+        l == "[event]"
+            || l.strip_prefix("event").is_some_and(|r| matches!(r.trim_start().chars().next(), Some('=' | ':')))
+    };
+    let table_line = split
+        .front_matter
+        .lines()
+        .position(opens_table)
+        .map_or(split.front_matter_line, |i| split.front_matter_line + i);
+    let line_of = |key: &str| {
+        let skip = table_line.saturating_sub(split.front_matter_line);
+        let found = split.front_matter.lines().enumerate().skip(skip).find(|(_, line)| {
+            line.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|rest| matches!(rest.trim_start().chars().next(), Some('=' | ':')))
+        });
+        found.map_or(table_line, |(i, _)| split.front_matter_line + i)
+    };
+    let at = crate::events::Located { path, text, line_of: &line_of, default_zone: config.timezone() };
+    crate::events::parse(raw, &at)
 }
 
 fn parse_date(path: &Path, text: &str, split: &Split<'_>, key: &str, value: &str) -> Result<PageDate> {

@@ -72,6 +72,10 @@ fn load_source(
         .filter(|m| m.last_error.is_some() && matches!(source.location, SourceLocation::Url(_)))
         .and_then(|m| m.fetched_at.or(m.failing_since));
     let mut read = match &source.location {
+        // A plain calendar has no feed: its events are read by `network_events`.
+        _ if source.is_calendar() => {
+            Read { feed: None, manifest: None, feed_url: None, status: BranchStatus::Ok, problem: None }
+        }
         SourceLocation::Url(_) => read_cached(source, &cache, meta, warnings),
         SourceLocation::Path(path) => read_local(source, path, config.max_body, meta, now, warnings),
     };

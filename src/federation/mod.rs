@@ -17,10 +17,12 @@
 
 pub mod address;
 pub mod cache;
+pub mod calendars;
 pub mod fetch;
 mod index;
 pub mod manifest;
 pub mod merge;
+pub mod network_events;
 pub mod outcome;
 pub mod parse;
 pub mod problem;

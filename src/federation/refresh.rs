@@ -143,6 +143,7 @@ impl Run<'_> {
         let mut warnings: Vec<Warning> = corrupt.iter().map(|m| Warning::new(source, m)).collect();
         let meta = meta.unwrap_or_else(|| CacheMeta::new(read::location_key(source)));
         let outcome = match &source.location {
+            _ if source.is_calendar() => Ok(self.calendar_only(source, &mut warnings)),
             SourceLocation::Url(url) => self.remote(source, url, &cache, meta),
             SourceLocation::Path(path) => self.local(source, path, &cache, meta),
         };
@@ -152,6 +153,13 @@ impl Run<'_> {
             warnings.push(Warning::new(source, format!("could not write the cache: {store_error}")));
             outcome
         });
+        // The calendar is asked for when the feed was (not when it was skipped as fresh or asked to wait).
+        let skipped =
+            matches!(outcome.status, FetchStatus::SkippedFresh { .. } | FetchStatus::SkippedRetryAfter { .. });
+        if !skipped && !source.is_calendar() {
+            let refreshed = super::calendars::refresh(&self.client, source, self.cache_dir, self.options.now);
+            warnings.extend(refreshed.and_then(|r| r.warning));
+        }
         let report = SourceReport {
             id: source.id.clone(),
             label: printable(&source.label()),
@@ -293,6 +301,24 @@ impl Run<'_> {
             })?;
         let answer = self.client.get(&feed_url, trusted, &validators(meta, &feed_url), self.options.now)?;
         Ok(Fetched::from_answer(answer, feed_url, Some(manifest)))
+    }
+
+    /// A plain `.ics` source: its calendar is its only body. The report line
+    /// counts its events; a local file is read at build time.
+    fn calendar_only(&self, source: &Source, warnings: &mut Vec<Warning>) -> Outcome {
+        let outcome =
+            |status, entries| Outcome { status, entries, parsed: true, feed_url: None, no_answer_since: None };
+        let Some(r) = super::calendars::refresh(&self.client, source, self.cache_dir, self.options.now) else {
+            return outcome(FetchStatus::Local, 0);
+        };
+        let status = match (&r.warning, r.updated, r.cached) {
+            (None, true, _) => FetchStatus::Updated,
+            (None, false, _) => FetchStatus::NotModified,
+            (Some(w), _, true) => FetchStatus::FailedUsingCache { since: None, error: w.message.clone() },
+            (Some(w), _, false) => FetchStatus::FailedNoCache { error: w.message.clone() },
+        };
+        warnings.extend(r.warning);
+        outcome(status, r.events)
     }
 
     /// Reads a local source, records first-seen dates of its entries.

@@ -39,6 +39,9 @@ pub struct RawFederationConfig {
     /// Entries per page on the network pages.
     #[serde(default = "default_paginate_by")]
     pub paginate_by: usize,
+    /// How many weeks ahead `/network/events/` lists (repetitions expanded).
+    #[serde(default = "default_events_weeks")]
+    pub events_weeks: u32,
     /// The followed branches and hubs, `[[federation.sources]]`.
     #[serde(default)]
     pub sources: Vec<RawSource>,
@@ -84,6 +87,9 @@ fn default_max_body() -> u64 {
 fn default_paginate_by() -> usize {
     20
 }
+fn default_events_weeks() -> u32 {
+    12
+}
 fn default_limit() -> usize {
     50
 }
@@ -95,6 +101,7 @@ impl Default for RawFederationConfig {
             timeout: default_timeout(),
             max_body: default_max_body(),
             paginate_by: default_paginate_by(),
+            events_weeks: default_events_weeks(),
             sources: Vec::new(),
         }
     }
@@ -111,6 +118,8 @@ pub struct FederationConfig {
     pub max_body: u64,
     /// Entries per network page.
     pub paginate_by: usize,
+    /// Weeks ahead listed on `/network/events/` (1 to 104).
+    pub events_weeks: u32,
     /// Followed sources, in config order.
     pub sources: Vec<Source>,
 }
@@ -131,6 +140,14 @@ pub struct Source {
 }
 
 impl Source {
+    /// A plain iCalendar source (a `.ics` address or file): a calendar and no feed.
+    pub fn is_calendar(&self) -> bool {
+        match &self.location {
+            SourceLocation::Url(url) => url.path().to_ascii_lowercase().ends_with(".ics"),
+            SourceLocation::Path(path) => path.extension().is_some_and(|e| e.eq_ignore_ascii_case("ics")),
+        }
+    }
+
     /// The name from the config, else the URL or path: for messages.
     pub fn label(&self) -> String {
         match (&self.name, &self.location) {
@@ -180,6 +197,13 @@ impl SourceId {
             slug = slug.trim_end_matches('-').to_owned();
         }
         (!slug.is_empty()).then_some(SourceId(slug))
+    }
+}
+
+impl SourceId {
+    /// The cache id of this source's calendar (`--` never occurs in a slug).
+    pub(crate) fn calendar(&self) -> SourceId {
+        SourceId(format!("{}--calendar", self.0))
     }
 }
 
@@ -289,6 +313,7 @@ impl RawFederationConfig {
                 timeout,
                 max_body: self.max_body,
                 paginate_by: self.paginate_by,
+                events_weeks: self.events_weeks.clamp(1, 104),
                 sources,
             }),
             _ => Err(errors),

@@ -65,6 +65,9 @@ fn write_entry(xml: &mut XmlDoc, doc: &FeedDoc, entry: &FeedEntry) {
     if let Some(origin) = &entry.origin {
         write_source(xml, origin);
     }
+    if let Some(event) = &entry.event {
+        write_event(xml, event);
+    }
     if let Some(summary) = &entry.summary_html {
         xml.text_element("summary", &[("type", "html")], summary);
     }
@@ -82,6 +85,31 @@ fn write_source(xml: &mut XmlDoc, origin: &Origin) {
     xml.empty("link", &[("rel", "alternate"), ("type", "text/html"), ("href", address(&origin.home_url))]);
     xml.empty("link", &[("rel", "self"), ("href", address(&origin.feed_url))]);
     xml.close("source");
+}
+
+/// `<bp:event>`: the same fields as the JSON Feed's `_branchpress.event`,
+/// one element per field (`<bp:start>`, `<bp:location><bp:name>`...), a
+/// list as repeated elements.
+fn write_event(xml: &mut XmlDoc, event: &crate::events::data::EventData) {
+    let value = serde_json::to_value(event).unwrap_or_default();
+    write_value(xml, "bp:event", &value);
+}
+
+fn write_value(xml: &mut XmlDoc, name: &str, value: &serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Object(fields) => {
+            xml.open(name, &[]);
+            for (key, v) in fields {
+                write_value(xml, &format!("bp:{key}"), v);
+            }
+            xml.close(name);
+        }
+        Value::Array(items) => items.iter().for_each(|v| write_value(xml, name, v)),
+        Value::String(s) => xml.text_element(name, &[], s),
+        Value::Null => {}
+        other => xml.text_element(name, &[], &other.to_string()),
+    }
 }
 
 fn person(xml: &mut XmlDoc, element: &str, name: &str) {

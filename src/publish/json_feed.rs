@@ -58,6 +58,8 @@ struct Extension<'a> {
     kind: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     origin: Option<ExtensionOrigin<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    event: Option<&'a crate::events::data::EventData>,
 }
 
 #[derive(Serialize)]
@@ -86,7 +88,8 @@ pub fn json_feed(doc: &FeedDoc) -> String {
 }
 
 fn item<'a>(doc: &'a FeedDoc, entry: &'a FeedEntry) -> Item<'a> {
-    let branchpress = (entry.kind.is_some() || entry.origin.is_some()).then(|| Extension {
+    let branchpress = (entry.kind.is_some() || entry.origin.is_some() || entry.event.is_some()).then(|| Extension {
+        event: entry.event.as_ref(),
         kind: entry.kind.as_deref(),
         origin: entry.origin.as_ref().map(|Origin { name, home_url, feed_url }| ExtensionOrigin {
             name,

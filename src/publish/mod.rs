@@ -45,6 +45,7 @@
 //! new crate and keeps `jiff` dates (no `chrono`) in the API.
 
 mod atom;
+pub mod calendar;
 mod json_feed;
 mod network_feed;
 mod opml;
@@ -141,6 +142,8 @@ pub struct FeedEntry {
     pub content_html: Option<String>,
     /// The branch that wrote it, when a hub republishes it; `None` for this branch's own writing.
     pub origin: Option<Origin>,
+    /// The event the entry announces, if any.
+    pub event: Option<crate::events::data::EventData>,
 }
 
 /// The branch an entry comes from, for hub republishing.

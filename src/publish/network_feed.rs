@@ -47,6 +47,7 @@ pub fn files(config: &Config, branch_name: &str, network: &NetworkValues) -> Vec
                 summary_html: e.summary.as_ref().map(|s| s.as_str().to_owned()),
                 content_html: e.content.as_ref().map(|s| s.as_str().to_owned()),
                 origin: Some(origin),
+                event: None,
             }
         })
         .collect();

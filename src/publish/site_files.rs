@@ -109,6 +109,7 @@ pub fn files(site: &Site<'_>, cache: Option<&mut FeedCache>) -> MachineFiles {
     }
     if let Some(network) = site.network {
         out.extend(super::network_feed::files(site.config, &branch_name(site.config), network));
+        out.push(super::calendar::network_file(site.config, &network.events.events));
     }
     let sitemap_urls = sitemap_urls(site);
     let fingerprint = sitemap_fingerprint(&sitemap_urls);
@@ -130,6 +131,7 @@ pub fn files(site: &Site<'_>, cache: Option<&mut FeedCache>) -> MachineFiles {
     out.push(("robots.txt".into(), publish::robots_txt(&sitemap_url)));
     out.push((manifest::FILE_NAME.into(), branch_manifest(site, &feeds).to_json_pretty()));
     out.push(("opml.xml".into(), own_opml(site.config, &feeds)));
+    out.extend(super::calendar::files(site.config, site.library));
     MachineFiles { made: out, kept }
 }
 
@@ -237,6 +239,7 @@ fn entry(site: &Site<'_>, id: PageId) -> Option<FeedEntry> {
         summary_html: html("summary").or_else(|| page.description.as_deref().map(crate::html::escape)),
         content_html: if site.config.feeds.full_content { html("content") } else { None },
         origin: None,
+        event: page.event.as_ref().map(|e| crate::render::events::data(site.config, page, e)),
     })
 }
 
@@ -399,9 +402,20 @@ fn branch_manifest(site: &Site<'_>, feeds: &[FeedPlan]) -> BranchManifest {
         contact: config.branch.contact.clone(),
         feeds: manifest_feeds,
         sections,
+        calendar: calendar_url(site),
         follows,
         generator: Generator { name: publish::GENERATOR_NAME.into(), version: env!("CARGO_PKG_VERSION").into() },
     }
+}
+
+/// The calendar `branch.json` names: a hub's merged one (so hubs following
+/// it get every event, credited), else the site's own when it has events.
+fn calendar_url(site: &Site<'_>) -> Option<String> {
+    let file = match site.network {
+        Some(_) => super::calendar::NETWORK_CALENDAR_FILE,
+        None => super::calendar::events(site.library).next().map(|_| super::calendar::CALENDAR_FILE)?,
+    };
+    Some(urls::permalink(&site.config.base_url, &format!("/{file}")))
 }
 
 fn own_opml(config: &Config, feeds: &[FeedPlan]) -> String {

@@ -33,6 +33,7 @@ fn entry(i: usize, published: &str, updated: &str) -> FeedEntry {
             "<p>Body {i} <a href=\"https://riverside.example.org/x\">x</a></p><video><source src=\"v.mp4\"></video>]]>"
         )),
         origin: None,
+        event: None,
     }
 }
 

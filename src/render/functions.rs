@@ -151,6 +151,15 @@ pub fn register(tera: &mut Tera, data: FunctionData) {
             None => Value::from(Vec::<Value>::new()),
         })
     });
+    let d = data.clone();
+    tera.register_function("get_events", move |kw: Kwargs, _: &State| {
+        note_content();
+        let limit: Option<usize> = kw.get("limit")?;
+        Ok::<_, tera::Error>(match limit {
+            None => d.values.events.clone(),
+            Some(n) => crate::render::events::limited(&d.values.events, n),
+        })
+    });
     tera.register_function("now", tera_contrib::dates::now);
     tera.register_filter("date", tera_contrib::dates::date);
     tera.register_filter("slice", slice);

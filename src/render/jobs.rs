@@ -60,6 +60,8 @@ pub enum Job {
     },
     /// `/network/branches/` or `/network/tags/`: a directory of the network.
     NetworkDirectory(NetworkDirectory),
+    /// One listing of the network's events (`/network/events/`, `/network/events/online/`, ...).
+    NetworkEvents(usize),
 }
 
 /// The network's directory pages: one page each, seeing the whole index.
@@ -121,6 +123,11 @@ pub fn plan(library: &Library, taxonomies: &[Taxonomy], network: Option<&Network
         }
         jobs.push(Job::NetworkDirectory(NetworkDirectory::Branches));
         jobs.push(Job::NetworkDirectory(NetworkDirectory::Tags));
+        // Only a network with events has event pages, so a hub whose own
+        // templates predate events still builds.
+        if !network.events.events.events.is_empty() {
+            jobs.extend((0..network.events.listings.len()).map(Job::NetworkEvents));
+        }
     }
     jobs.push(Job::NotFound);
     jobs
@@ -206,6 +213,7 @@ impl Renderer<'_> {
             Job::NotFound => "404.html",
             Job::Network { .. } => "network.html",
             Job::NetworkDirectory(directory) => directory.template(),
+            Job::NetworkEvents(_) => "network_events.html",
         })
     }
 
@@ -235,6 +243,7 @@ impl Renderer<'_> {
                 None => String::new(),
             },
             Job::NetworkDirectory(directory) => directory.path().to_owned(),
+            Job::NetworkEvents(i) => self.network.map(|n| n.events.listings[*i].path.clone()).unwrap_or_default(),
         }
     }
 
@@ -265,6 +274,7 @@ impl Renderer<'_> {
                 ctx.insert_value("network", network);
                 self.template(directory.template(), path, ctx, None)
             }
+            Job::NetworkEvents(i) => self.network_events(*i),
         }
     }
 
@@ -370,6 +380,29 @@ impl Renderer<'_> {
         ctx.insert_value("listing", l.value());
         ctx.insert_value("paginator", paginator_value(self.config, &pagers, this, &all, network.paginate_by));
         self.template("network.html", &this.path, ctx, None)
+    }
+}
+
+impl Renderer<'_> {
+    /// One listing of the network's events: `events` (`{listing, dates, filters, as_of}`) and `network`.
+    fn network_events(&self, listing: usize) -> Result<RenderedFile, Diagnostic> {
+        let Some(network) = self.network else {
+            return Err(Diagnostic::new("network pages without a network index"));
+        };
+        let values = &network.events;
+        let l = &values.listings[listing];
+        let dates: Vec<Value> = l.dates.iter().map(|&d| values.dates[d].clone()).collect();
+        let mut ctx = self.context(&l.path);
+        ctx.insert_value("network", network.network.clone());
+        let events = crate::render::values::map([
+            ("listing", l.value()),
+            ("dates", Value::from(dates)),
+            ("filters", values.filters.clone()),
+            ("as_of", Value::from(super::events::as_of(self.config))),
+            ("weeks", Value::from(values.weeks)),
+        ]);
+        ctx.insert_value("events", events);
+        self.template("network_events.html", &l.path, ctx, None)
     }
 }
 

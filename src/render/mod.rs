@@ -3,10 +3,12 @@
 //! [`shortcodes`] the Markdown stage calls) and the list of HTML files to
 //! produce ([`jobs`]).
 
+pub mod events;
 pub mod functions;
 pub mod images;
 pub mod jobs;
 pub mod network;
+pub mod network_events;
 pub mod shortcodes;
 mod template_errors;
 pub mod templates;

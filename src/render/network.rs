@@ -36,6 +36,8 @@ pub struct NetworkValues {
     pub paginate_by: usize,
     /// The merged index (for the network feeds).
     pub index: NetworkIndex,
+    /// The network's events (`/network/events/`, `/network/events.ics`).
+    pub events: super::network_events::EventValues,
 }
 
 /// One listing page (and its pagers).
@@ -95,7 +97,12 @@ pub fn branch_paths(branches: &[BranchSummary]) -> HashMap<SourceId, String> {
 }
 
 /// Shapes the index for templates.
-pub fn build(config: &Config, index: NetworkIndex, paginate_by: usize) -> NetworkValues {
+pub fn build(
+    config: &Config,
+    index: NetworkIndex,
+    events: crate::federation::network_events::NetworkEvents,
+    paginate_by: usize,
+) -> NetworkValues {
     let permalink = |path: &str| urls::permalink(&config.base_url, path);
     let paths = branch_paths(&index.branches);
     let branch_permalink = |id: &SourceId| paths.get(id).map(|path| permalink(path));
@@ -145,6 +152,7 @@ pub fn build(config: &Config, index: NetworkIndex, paginate_by: usize) -> Networ
                 ("last_error", Value::from(b.last_error.clone())),
                 ("no_answer_since", Value::from(b.no_answer_since.map(|t| t.to_string()))),
                 ("permalink", Value::from(branch_permalink(&b.id))),
+                ("calendar", calendar_state(events.states.get(&b.id))),
             ])
         })
         .collect();
@@ -164,8 +172,18 @@ pub fn build(config: &Config, index: NetworkIndex, paginate_by: usize) -> Networ
         ("entries", Value::from(entries.clone())),
         ("branches", Value::from(branches)),
         ("tags", Value::from(tags)),
+        ("event_count", Value::from(events.events.len())),
     ]);
-    NetworkValues { network, entries, listings, paginate_by: paginate_by.max(1), index }
+    let events = super::network_events::build(events, &branch_permalink);
+    NetworkValues { network, entries, listings, paginate_by: paginate_by.max(1), index, events }
+}
+
+/// A branch's calendar for the branches page: `{events, problem}`, or none without one.
+fn calendar_state(state: Option<&crate::federation::calendars::CalendarState>) -> Value {
+    match state {
+        None => Value::none(),
+        Some(s) => map([("events", Value::from(s.events)), ("problem", Value::from(s.problem.clone()))]),
+    }
 }
 
 /// An optional address for templates: null when absent or refused by the allow-list.

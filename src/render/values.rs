@@ -33,6 +33,8 @@ pub struct SiteValues {
     pub sections: Vec<Value>,
     /// One per taxonomy, in config order.
     pub taxonomies: Vec<TaxonomyValues>,
+    /// What `get_events()` returns (see [`super::events::events_value`]).
+    pub events: Value,
     page_index: HashMap<String, usize>,
     section_index: HashMap<String, usize>,
 }
@@ -118,6 +120,7 @@ impl SiteValues {
         let taxonomies = taxonomies.iter().map(|t| taxonomy_values(config, t, &pages)).collect();
         SiteValues {
             config: config_value(config),
+            events: super::events::events_value(config, library, &pages),
             pages,
             reused,
             sections,
@@ -272,6 +275,7 @@ fn page_value(config: &Config, page: &Page, body: &Rendered, prev: Option<Value>
         ("next", next.clone()),
         ("lower", next),
         ("higher", prev),
+        ("event", page.event.as_ref().map(|e| super::events::event_value(config, page, e)).unwrap_or_else(Value::none)),
     ])
 }
 

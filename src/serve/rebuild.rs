@@ -136,7 +136,11 @@ impl Preview {
     fn rebuild_since_last_good(&mut self, changed: Option<&HashSet<PathBuf>>) -> Result<Update> {
         let started = Instant::now();
         let config = load_config(&self.site_dir, &self.options)?;
-        let settings = settings_text(&config.paths.root, config.paths.theme.as_deref());
+        let mut settings = settings_text(&config.paths.root, config.paths.theme.as_deref());
+        // Which events are upcoming depends on the day: a new day rebuilds
+        // everything, as a fresh build that day would.
+        settings.push('\0');
+        settings.push_str(&config.today_start().to_string());
         if self.highlight_enabled != Some(config.markdown.highlight_code) {
             self.highlighter = Highlighter::new(config.markdown.highlight_code);
             self.highlight_enabled = Some(config.markdown.highlight_code);
@@ -466,6 +470,8 @@ fn job_needed(job: &Job, template: Option<&str>, changes: &Changes, last: Option
             // Their context holds only the network index, whose change
             // renders everything.
             Job::NotFound | Job::Network { .. } | Job::NetworkDirectory(_) => false,
+            // They list the hub's own events too.
+            Job::NetworkEvents(_) => changes.content,
         }
 }
 

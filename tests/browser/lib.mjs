@@ -162,7 +162,7 @@ export function pagesOfEachKind(dir) {
     if (existsSync(file) && !isRedirect(file)) pages.push({ kind, path, file });
   };
   add("home", "/");
-  const reserved = new Set(["tags", "categories", "network", "page"]);
+  const reserved = new Set(["tags", "categories", "network", "page", "events"]);
   const sections = subdirsWithIndex(dir).filter((d) => !reserved.has(d));
   const section = sections.includes("news") ? "news" : sections[0];
   if (section) {
@@ -181,16 +181,28 @@ export function pagesOfEachKind(dir) {
     if (term) add("taxonomy term", `/tags/${term}/`);
   }
   add("404", "/this-address-does-not-exist/", join(dir, "404.html"));
+  if (existsSync(join(dir, "events", "index.html"))) {
+    add("events list", "/events/");
+    const events = subdirsWithIndex(join(dir, "events"))
+      .filter((e) => e !== "page")
+      .map((e) => ({ e, html: readFileSync(join(dir, "events", e, "index.html"), "utf8") }));
+    // A repeating event (most details) and a cancelled one (struck out).
+    const repeating = events.find(({ html }) => html.includes("Repeats"));
+    const cancelled = events.find(({ html }) => html.includes("event-cancelled"));
+    if (repeating) add("event", `/events/${repeating.e}/`);
+    if (cancelled) add("cancelled event", `/events/${cancelled.e}/`);
+  }
   if (existsSync(join(dir, "network", "index.html"))) {
     add("network", "/network/");
     add("network kind", "/network/guides/");
     const tag = subdirsWithIndex(join(dir, "network", "tags"))[0];
     if (tag) add("network tag", `/network/tags/${tag}/`);
-    const reservedNet = new Set(["tags", "branches", "news", "guides", "practice", "page"]);
+    const reservedNet = new Set(["tags", "branches", "news", "guides", "practice", "page", "events"]);
     const branch = subdirsWithIndex(join(dir, "network")).find((d) => !reservedNet.has(d));
     if (branch) add("network branch", `/network/${branch}/`);
     add("network branches", "/network/branches/");
     add("network tags", "/network/tags/");
+    add("network events", "/network/events/");
   }
   return pages;
 }

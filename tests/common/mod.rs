@@ -6,6 +6,7 @@
 pub mod bounded;
 pub mod http_server;
 pub mod rng;
+pub mod routes;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

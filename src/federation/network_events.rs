@@ -1,0 +1,145 @@
+//! The network's events: every followed calendar read from the cache,
+//! credited, deduplicated and expanded into the dates of a window.
+//!
+//! Credit: an event is credited to the branch it came from, unless that
+//! source is a trusted hub (`hub = true`) whose calendar names the
+//! organising branch (`X-BRANCHPRESS-BRANCH`): then to that branch, as
+//! entries are. The same `UID` seen through two sources is one event: the
+//! copy from the organiser's own calendar wins, else the first source's.
+//! Expansion is bounded per event ([`MAX_DATES_PER_EVENT`]) and in all
+//! ([`MAX_DATES`]), so a calendar of 100,000 events or a rule that never
+//! ends cannot stall a build.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use jiff::Timestamp;
+
+use super::calendars::{self, CalendarState, RemoteEvent};
+use super::merge::BranchSummary;
+use super::outcome::Warning;
+use super::sources::{FederationConfig, SourceId};
+use crate::events::Occurrence;
+
+/// At most this many dates of one event are listed.
+pub const MAX_DATES_PER_EVENT: u16 = 60;
+/// At most this many dates are listed in all.
+pub const MAX_DATES: usize = 20_000;
+
+/// One event of the network, credited.
+#[derive(Debug, Clone)]
+pub struct NetworkEvent {
+    /// The event as read.
+    pub remote: RemoteEvent,
+    /// The organising branch's name.
+    pub branch: String,
+    /// Its home page, when known.
+    pub branch_url: Option<String>,
+    /// The followed source it came through.
+    pub source: SourceId,
+    /// The organiser's locality, when known.
+    pub locality: Option<String>,
+}
+
+/// The network's events and the state of each calendar.
+#[derive(Debug, Default)]
+pub struct NetworkEvents {
+    /// Each event once, in source order.
+    pub events: Vec<NetworkEvent>,
+    /// Its dates in the window, sorted: (event index, occurrence).
+    pub dates: Vec<(usize, Occurrence)>,
+    /// Per source id: its calendar's state (sources without a calendar are absent).
+    pub states: HashMap<SourceId, CalendarState>,
+    /// The window, in weeks.
+    pub weeks: u32,
+}
+
+/// Where the network's events come from.
+pub struct EventSources<'a> {
+    /// The federation settings.
+    pub config: &'a FederationConfig,
+    /// The followed branches, as the feed index knows them.
+    pub branches: &'a [BranchSummary],
+    /// The federation cache.
+    pub cache_dir: &'a Path,
+    /// The zone of times that name none.
+    pub default_zone: &'a str,
+    /// The hub's own events, first (they win over a relayed copy).
+    pub own: Vec<NetworkEvent>,
+}
+
+/// Reads every source's calendar from the cache and merges them with the
+/// hub's own events; the window runs from `from` for the configured weeks.
+pub fn load(sources: EventSources<'_>, from: Timestamp) -> (NetworkEvents, Vec<Warning>) {
+    let EventSources { config, branches, cache_dir, default_zone, own } = sources;
+    let mut out = NetworkEvents { weeks: config.events_weeks, ..NetworkEvents::default() };
+    let mut warnings = Vec::new();
+    let mut by_uid: HashMap<String, usize> = HashMap::new();
+    for event in own {
+        if by_uid.insert(event.remote.uid.clone(), out.events.len()).is_none() {
+            out.events.push(event);
+        }
+    }
+    // Home page to locality, and source id to summary: looked up per event, built once.
+    let localities: HashMap<&str, &str> =
+        branches.iter().filter_map(|b| Some((b.home_url.as_deref()?, b.locality.as_deref()?))).collect();
+    let summaries: HashMap<&SourceId, &BranchSummary> = branches.iter().map(|b| (&b.id, b)).collect();
+    for source in &config.sources {
+        let Some(calendar) = calendars::load(source, cache_dir, default_zone) else { continue };
+        if let Some(problem) = &calendar.state.problem {
+            warnings.push(Warning::new(source, problem));
+        }
+        out.states.insert(source.id.clone(), calendar.state);
+        let summary = summaries.get(&source.id).copied();
+        for remote in calendar.events {
+            let event = credit(remote, source.hub, summary, &source.id, &localities);
+            let own = event.branch_url.is_some() && event.branch_url == summary.and_then(|s| s.home_url.clone());
+            match by_uid.get(&event.remote.uid) {
+                Some(&i) if own && out.events[i].branch_url != summary.and_then(|s| s.home_url.clone()) => {
+                    out.events[i] = event;
+                }
+                Some(_) => {}
+                None => {
+                    by_uid.insert(event.remote.uid.clone(), out.events.len());
+                    out.events.push(event);
+                }
+            }
+        }
+    }
+    let to =
+        from.saturating_add(jiff::SignedDuration::from_hours(24 * 7 * i64::from(config.events_weeks))).unwrap_or(from);
+    out.dates = dates(&out.events, from, to);
+    (out, warnings)
+}
+
+fn credit(
+    remote: RemoteEvent,
+    trusted_hub: bool,
+    source: Option<&BranchSummary>,
+    id: &SourceId,
+    localities: &HashMap<&str, &str>,
+) -> NetworkEvent {
+    let (branch, branch_url) = match (&remote.branch, source) {
+        (Some((name, url)), _) if trusted_hub => (name.clone(), url.clone()),
+        (_, Some(s)) => (s.name.clone(), s.home_url.clone()),
+        (_, None) => (id.as_str().to_owned(), None),
+    };
+    let locality = branch_url
+        .as_deref()
+        .and_then(|u| localities.get(u).map(|l| (*l).to_owned()))
+        .or_else(|| source.filter(|_| !trusted_hub).and_then(|b| b.locality.clone()));
+    NetworkEvent { remote, branch, branch_url, source: id.clone(), locality }
+}
+
+fn dates(events: &[NetworkEvent], from: Timestamp, to: Timestamp) -> Vec<(usize, Occurrence)> {
+    let mut all = Vec::new();
+    for (i, e) in events.iter().enumerate() {
+        if all.len() >= MAX_DATES {
+            break;
+        }
+        all.extend(e.remote.event.occurrences(from, to, MAX_DATES_PER_EVENT).into_iter().map(|o| (i, o)));
+    }
+    all.truncate(MAX_DATES);
+    all.sort_by(|a, b| a.1.start.timestamp().cmp(&b.1.start.timestamp()).then(a.0.cmp(&b.0)));
+    all
+}

@@ -1,0 +1,201 @@
+//! `/network/events/` on a hub: the network's events as template values,
+//! and the filtered listings that become pages: everything, online, in
+//! person, one per branch (`/network/events/branch/<id>/`) and one per
+//! locality (`/network/events/place/<slug>/`). Filters are pages, not
+//! scripts, so they work with JavaScript off.
+//!
+//! Every text here came from another site: it reaches templates as plain
+//! strings (escaped when printed), and addresses pass
+//! [`html::publishable_address`].
+
+use std::collections::BTreeMap;
+
+use jiff::Zoned;
+use tera::Value;
+
+use crate::base::urls;
+use crate::federation::network_events::{NetworkEvent, NetworkEvents};
+use crate::html;
+
+/// One listing of network events.
+pub struct EventListing {
+    /// Its heading.
+    pub title: String,
+    /// Its site path.
+    pub path: String,
+    /// "all", "kind", "branch" or "place".
+    pub group: &'static str,
+    /// Indexes into the dates.
+    pub dates: Vec<usize>,
+}
+
+/// The network's events, shaped for templates.
+pub struct EventValues {
+    /// One value per date, in date order.
+    pub dates: Vec<Value>,
+    /// The listings.
+    pub listings: Vec<EventListing>,
+    /// The merged events (for `/network/events.ics`).
+    pub events: NetworkEvents,
+    /// The window, in weeks.
+    pub weeks: u32,
+    /// Every listing's `{title, path, group}`, for the filter menus (made once, shared by every page).
+    pub filters: Value,
+}
+
+/// Shapes `events` for templates; `as_of` is the build's day in words.
+pub fn build(
+    events: NetworkEvents,
+    branch_paths: &dyn Fn(&crate::federation::sources::SourceId) -> Option<String>,
+) -> EventValues {
+    let dates: Vec<Value> = events.dates.iter().map(|(i, o)| date_value(&events.events[*i], o, branch_paths)).collect();
+    let listings = listings(&events);
+    let filters = Value::from(listings.iter().map(EventListing::value).collect::<Vec<_>>());
+    EventValues { dates, listings, weeks: events.weeks, filters, events }
+}
+
+fn address(url: Option<&str>) -> Value {
+    Value::from(url.and_then(html::publishable_address).map(str::to_owned))
+}
+
+fn date_value(
+    e: &NetworkEvent,
+    o: &crate::events::Occurrence,
+    branch_paths: &dyn Fn(&crate::federation::sources::SourceId) -> Option<String>,
+) -> Value {
+    let ev = &e.remote.event;
+    let day = |z: &Zoned| z.strftime("%A %-d %B %Y").to_string();
+    let time = if ev.all_day {
+        String::new()
+    } else if o.end == o.start {
+        o.start.strftime("%H:%M").to_string()
+    } else {
+        format!("{}–{}", o.start.strftime("%H:%M"), o.end.strftime("%H:%M"))
+    };
+    let iso =
+        if ev.all_day { o.start.date().to_string() } else { o.start.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string() };
+    let entries: Vec<(&'static str, Value)> = vec![
+        ("uid", Value::from(e.remote.uid.as_str())),
+        ("title", Value::from(e.remote.summary.as_str())),
+        ("description", Value::from(e.remote.description.as_str())),
+        ("url", address(e.remote.url.as_deref())),
+        ("start", Value::from(iso)),
+        ("date", Value::from(day(&o.start))),
+        ("time", Value::from(time)),
+        ("zone", Value::from(if ev.all_day { String::new() } else { o.start.strftime("%Z").to_string() })),
+        ("timezone", Value::from(ev.timezone.as_str())),
+        ("month", Value::from(o.start.strftime("%B %Y").to_string())),
+        ("status", Value::from(ev.status.name())),
+        ("place", Value::from(crate::events::ics::location_text(ev))),
+        ("map_url", address(ev.map_url().as_deref())),
+        ("online", address(ev.online.as_deref())),
+        ("in_person", Value::from(ev.in_person())),
+        ("branch", Value::from(e.branch.as_str())),
+        ("branch_url", address(e.branch_url.as_deref())),
+        ("branch_permalink", Value::from(branch_paths(&e.source))),
+        ("locality", Value::from(e.locality.clone())),
+    ];
+    Value::from(entries.into_iter().map(|(k, v)| (k.into(), v)).collect::<tera::value::Map>())
+}
+
+fn listings(events: &NetworkEvents) -> Vec<EventListing> {
+    let all: Vec<usize> = (0..events.dates.len()).collect();
+    let pick = |keep: &dyn Fn(&NetworkEvent) -> bool| -> Vec<usize> {
+        all.iter().copied().filter(|&d| keep(&events.events[events.dates[d].0])).collect()
+    };
+    let mut out = vec![
+        EventListing {
+            title: "Events across the network".into(),
+            path: "/network/events/".into(),
+            group: "all",
+            dates: all.clone(),
+        },
+        EventListing {
+            title: "Online events".into(),
+            path: "/network/events/online/".into(),
+            group: "kind",
+            dates: pick(&|e| e.remote.event.online.is_some()),
+        },
+        EventListing {
+            title: "In-person events".into(),
+            path: "/network/events/in-person/".into(),
+            group: "kind",
+            dates: pick(&|e| e.remote.event.in_person()),
+        },
+    ];
+    // Each event's branch and place slugged once; every date then goes to its two lists in one pass.
+    let slugs: Vec<(String, Option<String>)> =
+        events.events.iter().map(|e| (urls::slugify(&e.branch), e.locality.as_deref().map(urls::slugify))).collect();
+    let mut branches: BTreeMap<&str, (&str, Vec<usize>)> = BTreeMap::new();
+    let mut places: BTreeMap<&str, (&str, Vec<usize>)> = BTreeMap::new();
+    for (d, (i, _)) in events.dates.iter().enumerate() {
+        let (e, (branch, place)) = (&events.events[*i], &slugs[*i]);
+        branches.entry(branch).or_insert((&e.branch, Vec::new())).1.push(d);
+        if let (Some(place), Some(name)) = (place, &e.locality) {
+            places.entry(place).or_insert((name, Vec::new())).1.push(d);
+        }
+    }
+    for (slug, (name, dates)) in branches.into_iter().filter(|(s, _)| !s.is_empty()) {
+        out.push(EventListing {
+            title: format!("Events of {name}"),
+            path: urls::folder_path(["network", "events", "branch", slug]),
+            group: "branch",
+            dates,
+        });
+    }
+    for (slug, (name, dates)) in places.into_iter().filter(|(s, _)| !s.is_empty()) {
+        out.push(EventListing {
+            title: format!("Events in {name}"),
+            path: urls::folder_path(["network", "events", "place", slug]),
+            group: "place",
+            dates,
+        });
+    }
+    out
+}
+
+/// The hub's own events, as the network lists them (credited to the hub).
+pub fn own_events(config: &crate::config::Config, library: &crate::content::library::Library) -> Vec<NetworkEvent> {
+    let name = config.branch.name.clone().unwrap_or_else(|| config.title.clone());
+    let Some(id) = crate::federation::sources::SourceId::slug_of(&name)
+        .or_else(|| crate::federation::sources::SourceId::slug_of("this-site"))
+    else {
+        return Vec::new();
+    };
+    library
+        .pages
+        .iter()
+        .filter_map(|page| {
+            let event = page.event.as_ref()?;
+            let remote = crate::federation::calendars::RemoteEvent {
+                uid: super::events::uid(config, page, event),
+                summary: page.title.clone().unwrap_or_else(|| page.slug.clone()),
+                description: page.description.clone().unwrap_or_default(),
+                url: Some(page.permalink.clone()),
+                event: event.clone(),
+                branch: Some((name.clone(), Some(config.home_url()))),
+                sequence: 0,
+                stamp: None,
+            };
+            Some(NetworkEvent {
+                remote,
+                branch: name.clone(),
+                branch_url: Some(config.home_url()),
+                source: id.clone(),
+                locality: config.branch.locality.clone(),
+            })
+        })
+        .collect()
+}
+
+impl EventListing {
+    /// `{title, path, group}` for templates.
+    pub fn value(&self) -> Value {
+        let entries = [
+            ("title", Value::from(self.title.as_str())),
+            ("path", Value::from(self.path.as_str())),
+            ("group", Value::from(self.group)),
+        ];
+        Value::from(entries.into_iter().map(|(k, v)| (k.into(), v)).collect::<tera::value::Map>())
+    }
+}
