@@ -171,15 +171,16 @@ fn add_aliases(plan: &mut Plan, cx: &Context, page: &mut ImportedPage, item: &It
 /// The HTML body as Markdown: shortcodes converted, addresses on the old
 /// site made site paths, uploads pointed at `/media/`.
 fn convert_body(plan: &mut Plan, cx: &Context, file: &str, html: &str) -> String {
-    let html = wp_shortcodes::convert(html, &mut cx.shortcodes.borrow_mut());
-    let html = crate::html::rewrite_urls(&html, |url| rewrite_address(cx, url));
-    match html_to_markdown::convert(&html) {
+    let html = crate::html::rewrite_urls(html, |url| rewrite_address(cx, url));
+    let (html, calls) = wp_shortcodes::convert(&html, &mut cx.shortcodes.borrow_mut());
+    let markdown = match html_to_markdown::convert(&html) {
         Ok(markdown) => markdown,
         Err(reason) => {
             plan.needs_human(format!("content/{file}: {reason}; its plain text was kept, without formatting"));
             html_to_markdown::plain_text(&html)
         }
-    }
+    };
+    wp_shortcodes::restore(&markdown, &calls)
 }
 
 /// An address of the old site as a site path (`/media/…` for uploads).

@@ -1,15 +1,10 @@
 //! WordPress shortcodes (`[caption]`, `[embed]`, `[youtube]`) in a post's
-//! HTML, converted before the HTML becomes Markdown: one function per
-//! shortcode, so each can change alone.
+//! HTML, converted to the commons theme's shortcodes (`figure`, `youtube`)
+//! or a plain link: one function per shortcode, so each can change alone.
 //!
-//! TODO(issue 12, part 2): the commons theme's shortcodes (`figure(src, alt,
-//! caption, credit)`, `youtube(id, title)`, `video`) are not on main yet,
-//! and an unknown shortcode will be a build error; until they land, a
-//! caption becomes an image followed by an italic caption line, and an
-//! embed a plain link. Once they exist, [`caption`] should return
-//! `{{ figure(src="…", alt="…", caption="…") }}` and [`embed`] / [`youtube`]
-//! `{{ youtube(id="…", title="…") }}`, written after the HTML-to-Markdown
-//! step (htmd would escape them).
+//! A theme shortcode call written into the HTML would be escaped by the
+//! HTML-to-Markdown step, so [`convert`] leaves a placeholder word in its
+//! place and [`restore`] puts the call into the Markdown afterwards.
 
 use crate::html::escape;
 
@@ -43,8 +38,37 @@ struct Found<'a> {
     len: usize,
 }
 
-/// Replaces the shortcodes of `html`; a linear scan.
-pub fn convert(html: &str, counts: &mut ShortcodeCounts) -> String {
+/// Theme shortcode calls waiting for [`restore`], by placeholder number.
+#[derive(Debug, Default)]
+pub struct Calls(Vec<String>);
+
+/// The placeholder of call `n`: a word that HTML-to-Markdown leaves alone.
+fn placeholder(n: usize) -> String {
+    format!("bpshortcodecall{n}x")
+}
+
+/// Puts the calls back where their placeholders are in the Markdown.
+pub fn restore(markdown: &str, calls: &Calls) -> String {
+    let mut out = markdown.to_owned();
+    for (n, call) in calls.0.iter().enumerate().rev() {
+        out = out.replace(&placeholder(n), call);
+    }
+    out
+}
+
+impl Calls {
+    /// A paragraph holding the placeholder of `call`.
+    fn add(&mut self, call: String) -> String {
+        self.0.push(call);
+        format!("\n\n<p>{}</p>\n\n", placeholder(self.0.len() - 1))
+    }
+}
+
+/// Replaces the shortcodes of `html` (whose addresses are already the new
+/// site's); a linear scan. Theme shortcodes come back as placeholders in
+/// the HTML and calls in [`Calls`].
+pub fn convert(html: &str, counts: &mut ShortcodeCounts) -> (String, Calls) {
+    let mut calls = Calls::default();
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(at) = rest.find('[') {
@@ -53,9 +77,9 @@ pub fn convert(html: &str, counts: &mut ShortcodeCounts) -> String {
         match parse(here) {
             Some(found) => {
                 let converted = match found.name {
-                    "caption" | "wp_caption" => Some(caption(&found)),
-                    "embed" => Some(embed(&found)),
-                    "youtube" => Some(youtube(&found)),
+                    "caption" | "wp_caption" => Some(caption(&found, &mut calls)),
+                    "embed" => Some(embed(&found, &mut calls)),
+                    "youtube" => Some(youtube(&found, &mut calls)),
                     _ => None,
                 };
                 match converted {
@@ -77,7 +101,7 @@ pub fn convert(html: &str, counts: &mut ShortcodeCounts) -> String {
         }
     }
     out.push_str(rest);
-    out
+    (out, calls)
 }
 
 /// Reads a shortcode at the start of `text` (which starts with `[`), if it
@@ -131,39 +155,91 @@ fn attr<'a>(found: &'a Found<'_>, key: &str) -> Option<&'a str> {
     found.attrs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
 }
 
-/// `[caption]<img …> The caption[/caption]` (or `caption="…"`): the image
-/// as a paragraph, then the caption as an italic line.
-fn caption(found: &Found<'_>) -> String {
+/// `[caption]<img …> The caption[/caption]` (or `caption="…"`): the theme's
+/// `figure` with the image's address and alt text and the caption; a caption
+/// without an image stays an italic line.
+fn caption(found: &Found<'_>, calls: &mut Calls) -> String {
     let body = found.body.trim();
-    let image_end =
-        if body.starts_with("<a") { body.find("</a>").map(|i| i + 4) } else { body.find('>').map(|i| i + 1) };
-    let (image, text) = match image_end {
-        Some(end) if body.starts_with('<') => (&body[..end], body[end..].trim()),
-        _ => ("", body),
-    };
+    let img_at = body.find("<img");
+    let image = img_at.map(|at| &body[at..at + body[at..].find('>').map_or(body.len() - at, |e| e + 1)]);
+    let text_start = body.rfind("</a>").map(|i| i + 4).or_else(|| image.map(|i| img_at.unwrap_or(0) + i.len()));
+    let text = text_start.map_or(body, |at| &body[at..]).trim();
     let text = if text.is_empty() { attr(found, "caption").unwrap_or("") } else { text };
-    let mut html = format!("\n\n<p>{image}</p>\n\n");
-    if !text.trim().is_empty() {
-        html.push_str(&format!("<p><em>{}</em></p>\n\n", text.trim()));
+    let text = crate::html::html_to_text(text);
+    let src = image.and_then(|tag| tag_attribute(tag, "src")).filter(|s| !s.is_empty());
+    match src {
+        Some(src) => {
+            let alt = image.and_then(|tag| tag_attribute(tag, "alt")).unwrap_or_default();
+            let mut args = vec![("src", src), ("alt", alt)];
+            if !text.trim().is_empty() {
+                args.push(("caption", text.trim().to_owned()));
+            }
+            calls.add(call("figure", &args))
+        }
+        None if text.trim().is_empty() => String::new(),
+        None => format!("\n\n<p><em>{}</em></p>\n\n", escape(text.trim())),
     }
-    html
 }
 
-/// `[embed]https://…[/embed]`: a plain link to the embedded address.
-fn embed(found: &Found<'_>) -> String {
+/// `[embed]https://…[/embed]`: the theme's `youtube` for a YouTube address
+/// (a click-to-load box, nothing requested from YouTube until then), else a
+/// plain link to the embedded address.
+fn embed(found: &Found<'_>, calls: &mut Calls) -> String {
     let url = match found.body.trim() {
         "" => attr(found, "src").or_else(|| attr(found, "url")).unwrap_or(""),
         body => body,
     };
-    link_paragraph(url, url)
+    match youtube_id(url) {
+        Some(id) => calls.add(call("youtube", &[("id", id), ("title", "Video".to_owned())])),
+        None => link_paragraph(url, url),
+    }
 }
 
-/// `[youtube https://www.youtube.com/watch?v=ID]` or `[youtube=…]`: a link
-/// to the video.
-fn youtube(found: &Found<'_>) -> String {
-    let url = found.attrs.first().map(|(_, v)| v.as_str()).unwrap_or("");
-    let url = if url.starts_with("http") { url.to_owned() } else { format!("https://www.youtube.com/watch?v={url}") };
-    link_paragraph(&url, "Watch the video on YouTube")
+/// `[youtube https://www.youtube.com/watch?v=ID]` or `[youtube=…]`: the
+/// theme's `youtube`.
+fn youtube(found: &Found<'_>, calls: &mut Calls) -> String {
+    let given = found.attrs.first().map(|(_, v)| v.as_str()).unwrap_or("");
+    let id = if given.starts_with("http") { youtube_id(given) } else { Some(given.to_owned()) };
+    match id.filter(|id| !id.is_empty()) {
+        Some(id) => calls.add(call("youtube", &[("id", id), ("title", "Video".to_owned())])),
+        None => link_paragraph(given, "Watch the video on YouTube"),
+    }
+}
+
+/// The video id of a YouTube address (`watch?v=ID`, `youtu.be/ID`, `embed/ID`).
+fn youtube_id(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url.trim()).ok()?;
+    let host = parsed.host_str()?.trim_start_matches("www.").trim_start_matches("m.");
+    let id = match host {
+        "youtube.com" | "youtube-nocookie.com" => parsed
+            .query_pairs()
+            .find(|(k, _)| k == "v")
+            .map(|(_, v)| v.into_owned())
+            .or_else(|| parsed.path().strip_prefix("/embed/").map(str::to_owned)),
+        "youtu.be" => Some(parsed.path().trim_start_matches('/').to_owned()),
+        _ => None,
+    }?;
+    let safe = !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    safe.then_some(id)
+}
+
+/// A Zola-style call: `{{ name(key="value", ...) }}`, quotes and backslashes escaped.
+fn call(name: &str, args: &[(&str, String)]) -> String {
+    let args: Vec<String> = args
+        .iter()
+        .map(|(k, v)| format!("{k}=\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', " ")))
+        .collect();
+    format!("{{{{ {name}({}) }}}}", args.join(", "))
+}
+
+/// The value of attribute `name` in one HTML tag, entities decoded.
+fn tag_attribute(tag: &str, name: &str) -> Option<String> {
+    let (_, rest) = tag.split_once(&format!(" {name}="))?;
+    let value = match rest.chars().next()? {
+        q @ ('"' | '\'') => rest[1..].split(q).next()?,
+        _ => rest.split([' ', '>', '/']).next()?,
+    };
+    Some(crate::html::html_to_text(value))
 }
 
 fn link_paragraph(url: &str, text: &str) -> String {
@@ -178,17 +254,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn caption_embed_and_youtube_become_image_caption_and_links() {
+    fn caption_embed_and_youtube_become_theme_shortcodes_and_links() {
         let mut counts = ShortcodeCounts::default();
-        let html = convert(
-            "[caption id=\"a1\" align=\"alignnone\" width=\"300\"]<img src=\"/m/x.jpg\" alt=\"X\" /> Our stall[/caption]\n[embed]https://vimeo.com/1[/embed] [youtube https://www.youtube.com/watch?v=abc] [gallery ids=\"1,2\"] [not a shortcode]",
+        let (html, calls) = convert(
+            "[caption id=\"a1\" align=\"alignnone\" width=\"300\"]<img src=\"/m/x.jpg\" alt=\"X &amp; Y\" /> Our \"big\" stall[/caption]\n[embed]https://vimeo.com/1[/embed] [youtube https://www.youtube.com/watch?v=abc] [embed]https://youtu.be/d_e-f[/embed] [gallery ids=\"1,2\"] [not a shortcode]",
             &mut counts,
         );
-        assert!(html.contains("<p><img src=\"/m/x.jpg\" alt=\"X\" /></p>"), "{html}");
-        assert!(html.contains("<p><em>Our stall</em></p>"), "{html}");
-        assert!(html.contains("<a href=\"https://vimeo.com/1\">"), "{html}");
-        assert!(html.contains("<a href=\"https://www.youtube.com/watch?v=abc\">"), "{html}");
-        assert!(html.contains("[gallery ids=\"1,2\"]") && html.contains("[not a shortcode]"), "{html}");
+        let markdown = restore(&html, &calls);
+        assert!(
+            markdown.contains(r#"{{ figure(src="/m/x.jpg", alt="X & Y", caption="Our \"big\" stall") }}"#),
+            "{markdown}"
+        );
+        assert!(markdown.contains("<a href=\"https://vimeo.com/1\">"), "{markdown}");
+        assert!(markdown.contains(r#"{{ youtube(id="abc", title="Video") }}"#), "{markdown}");
+        assert!(markdown.contains(r#"{{ youtube(id="d_e-f", title="Video") }}"#), "{markdown}");
+        assert!(markdown.contains("[gallery ids=\"1,2\"]") && markdown.contains("[not a shortcode]"), "{markdown}");
         assert_eq!(counts.left, vec![("gallery".to_owned(), 1)]);
         assert_eq!(counts.converted.len(), 3);
     }
@@ -197,7 +277,7 @@ mod tests {
     fn unclosed_brackets_do_not_loop_or_panic() {
         let mut counts = ShortcodeCounts::default();
         for text in ["[", "[caption", "[caption id=\"", "[embed]", "[[[[", "[caption]<a", "é[youtube=é]"] {
-            let _ = convert(text, &mut counts);
+            let _ = restore(&convert(text, &mut counts).0, &Calls::default());
         }
     }
 }
