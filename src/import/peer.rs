@@ -1,6 +1,6 @@
 //! What Jekyll and Hugo share: Markdown files with YAML or TOML front matter,
-//! whose keys are mapped here to the ones branchpress accepts today; a key
-//! with no counterpart is reported, never written (the build would refuse it).
+//! whose keys are mapped here as the build reads them (docs/migration.md);
+//! a key with no counterpart is reported, never written.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -71,7 +71,10 @@ pub fn map_keys(page: &mut ImportedPage, source: &SourceFile, mapping: &Mapping<
             "aliases" | "redirect_from" => {
                 json_list(value).into_iter().for_each(|a| add_alias(page, &a, plan, mapping))
             }
+            // Hugo's `url` is the page's own address: kept as `path`, so it does not move.
+            "url" if is_plain_path(&text()) => page.set_text("path", text().trim_matches('/')),
             "url" | "permalink" => add_alias(page, &text(), plan, mapping),
+            "expiryDate" | "expirydate" => page.set_date("expiryDate", &text()),
             "author" | "authors" => {
                 _ = page
                     .front_matter
@@ -82,7 +85,13 @@ pub fn map_keys(page: &mut ImportedPage, source: &SourceFile, mapping: &Mapping<
                 terms.entry(name.into()).or_default().extend(json_list(value))
             }
             "params" | "extra" => merge_extra(&mut extra, value),
-            "linkTitle" | "keywords" | "image" | "images" | "toc" => insert_extra(&mut extra, key, value),
+            "linkTitle" => page.set_text("linkTitle", &text()),
+            "keywords" => {
+                _ = page
+                    .front_matter
+                    .insert("keywords".into(), Value::Array(json_list(value).into_iter().map(Value::from).collect()))
+            }
+            "image" | "images" | "toc" => insert_extra(&mut extra, key, value),
             _ => ignored.push(key.clone()),
         }
     }
@@ -93,6 +102,14 @@ pub fn map_keys(page: &mut ImportedPage, source: &SourceFile, mapping: &Mapping<
     if !ignored.is_empty() {
         plan.needs_human(format!("{}: front matter keys not kept: {}", mapping.source_name, ignored.join(", ")));
     }
+}
+
+/// `/about/contact/`: a site path with no scheme, query or file extension.
+fn is_plain_path(url: &str) -> bool {
+    let url = url.trim();
+    url.starts_with('/')
+        && !url.contains(['?', '#', ':'])
+        && !url.rsplit('/').find(|s| !s.is_empty()).unwrap_or("").contains('.')
 }
 
 fn add_alias(page: &mut ImportedPage, address: &str, plan: &mut Plan, mapping: &Mapping<'_>) {
