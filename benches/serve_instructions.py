@@ -19,17 +19,11 @@ function names in callgrind_annotate, cargo build --profile profiling and
 """
 import argparse
 import os
-import queue
 import re
 import subprocess
-import sys
-import threading
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-GEN = os.path.join(ROOT, "..", "shared", "bench", "gen_site.py")
-BIN = os.path.join(ROOT, "target", "release", "branchpress")
-WORK = "/dev/shm/branchpress-bench" if os.path.isdir("/dev/shm") else "/tmp/branchpress-bench"
+from serve_site import BIN, WORK, ServerLines, bench_site
 
 
 def main():
@@ -40,28 +34,15 @@ def main():
     ap.add_argument("--binary", default=BIN, help="the branchpress executable to measure")
     ap.add_argument("--out", default=os.path.join(WORK, "callgrind.out"), help="callgrind's output file")
     args = ap.parse_args()
-    site = os.path.join(WORK, "serve-%d" % args.pages)
-    if not os.path.isdir(site):
-        subprocess.run([sys.executable, GEN, str(args.pages), site, "--flavour", "branchpress"],
-                       check=True, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
+    site = bench_site(args.pages)
     proc = subprocess.Popen(["valgrind", "--tool=callgrind", "--instr-atstart=no",
                              "--callgrind-out-file=" + args.out,
                              args.binary, "serve", site, "--port", str(args.port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    lines = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(l) for l in proc.stderr], daemon=True).start()
+    server = ServerLines(proc)
 
-    def wait_for(prefix, timeout=1800):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                line = lines.get(timeout=deadline - time.monotonic())
-            except queue.Empty:
-                break
-            if line.startswith(prefix):
-                return line.strip()
-        sys.exit("no %r from the server" % prefix)
+    def wait_for(prefix):
+        return server.wait_for(prefix, timeout=1800)[1]
 
     def control(switch):
         subprocess.run(["callgrind_control", "-i", switch, str(proc.pid)], check=True, stdout=subprocess.DEVNULL,

@@ -14,17 +14,11 @@ older commit's, to compare two side by side: alternate the runs).
 """
 import argparse
 import os
-import queue
 import statistics
 import subprocess
-import sys
-import threading
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-GEN = os.path.join(ROOT, "..", "shared", "bench", "gen_site.py")
-BIN = os.path.join(ROOT, "target", "release", "branchpress")
-WORK = "/dev/shm/branchpress-bench" if os.path.isdir("/dev/shm") else "/tmp/branchpress-bench"
+from serve_site import BIN, ServerLines, bench_site
 
 
 def rss_mib(pid, field="VmRSS"):
@@ -43,25 +37,10 @@ def main():
     ap.add_argument("--port", type=int, default=1411)
     ap.add_argument("--binary", default=BIN, help="the branchpress executable to measure")
     args = ap.parse_args()
-    site = os.path.join(WORK, "serve-%d" % args.pages)
-    if not os.path.isdir(site):
-        subprocess.run([sys.executable, GEN, str(args.pages), site, "--flavour", "branchpress"],
-                       check=True, stdout=subprocess.DEVNULL)
+    site = bench_site(args.pages)
     proc = subprocess.Popen([args.binary, "serve", site, "--port", str(args.port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    lines = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(l) for l in proc.stderr], daemon=True).start()
-
-    def wait_for(prefix, timeout=60):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                line = lines.get(timeout=deadline - time.monotonic())
-            except queue.Empty:
-                break
-            if line.startswith(prefix):
-                return time.monotonic(), line.strip()
-        sys.exit("no %r from the server" % prefix)
+    wait_for = ServerLines(proc).wait_for
 
     try:
         wait_for("Built")
