@@ -509,7 +509,8 @@ fn check_images(path: &Path, images: &ImagesConfig) -> Result<()> {
 
 /// A theme is looked up in the site's `themes/` folder first, then in the
 /// `themes/` folder beside the site (so the example site and sites created
-/// next to a branchpress checkout find the bundled themes).
+/// next to a branchpress checkout find the bundled themes), and `commons`,
+/// found nowhere, is the copy compiled into branchpress (see `theme.rs`).
 fn find_theme(root: &Path, name: &str) -> PathBuf {
     let own = root.join("themes").join(name);
     if own.is_dir() {
@@ -520,6 +521,8 @@ fn find_theme(root: &Path, name: &str) -> PathBuf {
     let beside = absolute.parent().map(|p| p.join("themes").join(name));
     match beside {
         Some(p) if p.is_dir() => p,
+        // When it cannot be written, the "not found" error names `own`.
+        _ if name == crate::theme::COMMONS => crate::theme::compiled_in_folder(root).unwrap_or(own),
         _ => own,
     }
 }

@@ -29,3 +29,4 @@ pub mod publish;
 mod render;
 mod report;
 pub mod serve;
+mod theme;

@@ -84,3 +84,32 @@ fn nothing_loads_from_another_host_and_feeds_parse() {
     let weight: u64 = article.iter().map(|p| std::fs::metadata(public.join(p)).map(|m| m.len()).unwrap_or(0)).sum();
     assert!(weight < 100 * 1024, "an article with its assets weighs {weight} bytes");
 }
+
+/// The example site copied anywhere (no `themes/` beside it) builds with
+/// the theme compiled into branchpress, to the same pages as beside the
+/// checkout, and `check` passes.
+#[test]
+fn a_copy_of_the_example_site_builds_without_a_theme_folder() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let away = tempfile::tempdir().unwrap();
+    let site = away.path().join("my-branch");
+    for entry in walkdir::WalkDir::new(repo.join("example-site")).into_iter().map(|e| e.unwrap()) {
+        let target = site.join(entry.path().strip_prefix(repo.join("example-site")).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    assert!(!site.join("themes").exists() && !away.path().join("themes").exists());
+    common::run_in(&site, &["build"]).success();
+    common::run_in(&site, &["check"]).success();
+    let (_beside, public) = build_example();
+    for page in ["index.html", "news/index.html", "guides/tenants-meeting/index.html", "commons.css"] {
+        assert_eq!(
+            std::fs::read(site.join("public").join(page)).unwrap(),
+            std::fs::read(public.join(page)).unwrap(),
+            "{page} differs from a build beside the checkout"
+        );
+    }
+}

@@ -10,56 +10,6 @@ use std::process::ExitCode;
 use crate::error::{Diagnostic, Error, Result};
 use crate::import::{FileSource, NewFile};
 
-/// The files of the default theme, by path inside `themes/commons/`.
-pub const COMMONS_THEME: &[(&str, &[u8])] = &[
-    ("README.md", include_bytes!("../../themes/commons/README.md")),
-    ("static/commons.css", include_bytes!("../../themes/commons/static/commons.css")),
-    ("static/favicon.svg", include_bytes!("../../themes/commons/static/favicon.svg")),
-    ("templates/events.html", include_bytes!("../../themes/commons/templates/events.html")),
-    ("templates/404.html", include_bytes!("../../themes/commons/templates/404.html")),
-    ("templates/base.html", include_bytes!("../../themes/commons/templates/base.html")),
-    ("templates/index.html", include_bytes!("../../themes/commons/templates/index.html")),
-    ("templates/network.html", include_bytes!("../../themes/commons/templates/network.html")),
-    ("templates/network_events.html", include_bytes!("../../themes/commons/templates/network_events.html")),
-    ("templates/network_branches.html", include_bytes!("../../themes/commons/templates/network_branches.html")),
-    ("templates/network_tags.html", include_bytes!("../../themes/commons/templates/network_tags.html")),
-    ("templates/page.html", include_bytes!("../../themes/commons/templates/page.html")),
-    (
-        "templates/partials/network-branch-facts.html",
-        include_bytes!("../../themes/commons/templates/partials/network-branch-facts.html"),
-    ),
-    (
-        "templates/partials/network-entry.html",
-        include_bytes!("../../themes/commons/templates/partials/network-entry.html"),
-    ),
-    (
-        "templates/partials/network-feeds.html",
-        include_bytes!("../../themes/commons/templates/partials/network-feeds.html"),
-    ),
-    (
-        "templates/partials/network-head.html",
-        include_bytes!("../../themes/commons/templates/partials/network-head.html"),
-    ),
-    ("templates/partials/network-nav.html", include_bytes!("../../themes/commons/templates/partials/network-nav.html")),
-    ("templates/partials/event.html", include_bytes!("../../themes/commons/templates/partials/event.html")),
-    ("templates/partials/event-list.html", include_bytes!("../../themes/commons/templates/partials/event-list.html")),
-    ("templates/partials/page-card.html", include_bytes!("../../themes/commons/templates/partials/page-card.html")),
-    ("templates/shortcodes/button.html", include_bytes!("../../themes/commons/templates/shortcodes/button.html")),
-    ("templates/shortcodes/details.md", include_bytes!("../../themes/commons/templates/shortcodes/details.md")),
-    ("templates/shortcodes/figure.md", include_bytes!("../../themes/commons/templates/shortcodes/figure.md")),
-    ("templates/shortcodes/map.html", include_bytes!("../../themes/commons/templates/shortcodes/map.html")),
-    ("templates/shortcodes/notice.md", include_bytes!("../../themes/commons/templates/shortcodes/notice.md")),
-    ("templates/shortcodes/video.html", include_bytes!("../../themes/commons/templates/shortcodes/video.html")),
-    ("templates/shortcodes/youtube.html", include_bytes!("../../themes/commons/templates/shortcodes/youtube.html")),
-    ("templates/partials/page-list.html", include_bytes!("../../themes/commons/templates/partials/page-list.html")),
-    ("templates/partials/pagination.html", include_bytes!("../../themes/commons/templates/partials/pagination.html")),
-    ("templates/partials/tags.html", include_bytes!("../../themes/commons/templates/partials/tags.html")),
-    ("templates/section.html", include_bytes!("../../themes/commons/templates/section.html")),
-    ("templates/taxonomy_list.html", include_bytes!("../../themes/commons/templates/taxonomy_list.html")),
-    ("templates/taxonomy_term.html", include_bytes!("../../themes/commons/templates/taxonomy_term.html")),
-    ("theme.toml", include_bytes!("../../themes/commons/theme.toml")),
-];
-
 const CONFIG: &str = r#"# Your site's settings. `branchpress help config` explains every key.
 title = "Our branch"
 description = "News, guides and best practice from our branch."
@@ -166,7 +116,7 @@ pub fn refuse_non_empty(site_dir: &Path, example: &str) -> Result<()> {
 /// theme, into `site_dir` (checked empty by [`refuse_non_empty`] first).
 /// Used by `init` and `import`.
 pub fn write_new_site(site_dir: &Path, mut files: Vec<NewFile>) -> Result<()> {
-    let theme = COMMONS_THEME.iter().map(|(p, bytes)| (format!("themes/commons/{p}"), bytes.to_vec()));
+    let theme = crate::theme::COMMONS_THEME.iter().map(|(p, bytes)| (format!("themes/commons/{p}"), bytes.to_vec()));
     let extra = std::iter::once(("templates/.keep".to_owned(), Vec::new())).chain(theme);
     files.extend(extra.map(|(path, bytes)| NewFile { path, source: FileSource::Bytes(bytes) }));
     for file in files {
@@ -195,26 +145,5 @@ fn write_contents(out: &mut std::fs::File, source: &FileSource, target: &Path) -
             let mut input = std::fs::File::open(from).map_err(|e| Error::io(from, "read this file", &e))?;
             std::io::copy(&mut input, out).map(|_| ()).map_err(|e| Error::io(target, "write this file", &e))
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The embedded theme must list every file of themes/commons/.
-    #[test]
-    fn embedded_theme_matches_the_folder() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/commons");
-        let mut on_disk: Vec<String> = walkdir::WalkDir::new(&dir)
-            .into_iter()
-            .filter_map(|e| e.ok())
-            .filter(|e| e.file_type().is_file())
-            .map(|e| e.path().strip_prefix(&dir).unwrap().to_string_lossy().replace('\\', "/"))
-            .collect();
-        on_disk.sort();
-        let mut embedded: Vec<String> = COMMONS_THEME.iter().map(|(p, _)| (*p).to_owned()).collect();
-        embedded.sort();
-        assert_eq!(embedded, on_disk, "update COMMONS_THEME in src/init.rs");
     }
 }
