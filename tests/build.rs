@@ -124,6 +124,39 @@ fn init_creates_a_site_that_builds() {
     }
     let again = common::run_in(dir.path(), &["init", "my-branch"]).failure();
     assert!(again.stderr.contains("not empty"), "{}", again.stderr);
+    // The samples are drafts: a new site publishes no placeholder article into its feeds.
+    let feed = std::fs::read_to_string(site.join("public/feed.xml")).unwrap();
+    assert!(!feed.contains("<entry>"), "{feed}");
+    assert!(site.join("content/news/our-new-website.md").is_file());
+}
+
+#[test]
+fn init_takes_the_branch_from_its_flags_and_checks_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "init",
+        "eastfield",
+        "--name",
+        "Eastfield \"Tenants\" Union",
+        "--locality",
+        "Eastfield, Millbrook",
+        "--address",
+        "https://user.github.io/eastfield/",
+        "--timezone",
+        "Europe/Lisbon",
+    ];
+    common::run_in(dir.path(), &args).success();
+    let config: toml::Table =
+        std::fs::read_to_string(dir.path().join("eastfield/config.toml")).unwrap().parse().unwrap();
+    assert_eq!(config["title"].as_str(), Some("Eastfield \"Tenants\" Union"));
+    assert_eq!(config["base_url"].as_str(), Some("https://user.github.io/eastfield"));
+    assert_eq!(config["branch"]["locality"].as_str(), Some("Eastfield, Millbrook"));
+    assert_eq!(config["branch"]["timezone"].as_str(), Some("Europe/Lisbon"));
+    common::run_in(&dir.path().join("eastfield"), &["build"]).success();
+
+    let run = common::run_in(dir.path(), &["init", "other", "--timezone", "Europe/Atlantis"]).failure();
+    assert!(run.stderr.contains("`Europe/Atlantis` is not a time zone name"), "{}", run.stderr);
+    assert!(!dir.path().join("other").exists(), "nothing is written after a refused answer");
 }
 
 #[test]

@@ -11,59 +11,83 @@ use crate::error::{Diagnostic, Error, Result};
 use crate::import::{FileSource, NewFile};
 
 const CONFIG: &str = r#"# Your site's settings. `branchpress help config` explains every key.
-title = "Our branch"
+title = NAME
 description = "News, guides and best practice from our branch."
 # The address the site will be published at.
-base_url = "https://example.org"
+base_url = ADDRESS
 language = "en"
 theme = "commons"
 
 [branch]
-name = "Our branch"
-locality = "Our town"
+name = NAME
+locality = LOCALITY
 contact = "hello@example.org"
-# The time zone of your events (an IANA name), set from this computer's.
-timezone = "TIMEZONE"
+# The time zone of your events (an IANA name).
+timezone = TIMEZONE
 
 [markdown]
 highlight_code = true
 smart_punctuation = true
 "#;
 
-const HOME: &str =
-    "+++\ntitle = \"Welcome\"\n+++\nThis is the home page. Edit `content/_index.md` to change this text.\n";
-/// The three kinds of writing a branch publishes, each a section with one
-/// sample article: (folder, section front matter, article file, article).
+const HOME: &str = "+++\ntitle = \"Welcome\"\n+++\nWelcome to our branch's new website. Edit `content/_index.md` to change this text.\n\nEach section has a sample article marked `draft = true`: see them with\n`branchpress serve --drafts`, then copy one, and delete the `draft` line to publish it.\n";
+
+/// What marks a sample article as a draft.
+const DRAFT_LINE: &str = "# A sample to copy: delete this line to publish it.\ndraft = true\n";
+/// The kinds of writing a branch publishes, each a section with one sample
+/// article to copy: (folder, section front matter, article file, article).
+/// The samples are drafts, so a new site publishes no placeholder article
+/// into its feeds (and no hub fills with "Our new website" from every new
+/// branch); `serve --drafts` shows them.
 const SECTIONS: &[(&str, &str, &str, &str)] = &[
     (
         "news",
         "+++\ntitle = \"News\"\ndescription = \"What is happening in our branch.\"\nsort_by = \"date\"\npaginate_by = 10\n+++\n",
         "our-new-website.md",
-        "+++\ntitle = \"Our new website\"\ndate = DATE\ntags = [\"announcements\"]\n+++\nWe have a new website. Every article is a Markdown file in `content/`.\n",
+        "+++\ntitle = \"Our new website\"\ndate = DATE\nDRAFTtags = [\"announcements\"]\n+++\nWe have a new website. Every article is a Markdown file in `content/`.\n",
     ),
     (
         "guides",
         "+++\ntitle = \"Guides\"\ndescription = \"How we do things, step by step.\"\nsort_by = \"title\"\n+++\n",
         "running-a-meeting.md",
-        "+++\ntitle = \"Running a meeting\"\ndate = DATE\ntags = [\"meetings\"]\n+++\n## Before\n\nBook a room and tell people.\n\n## On the day\n\nStart on time.\n",
+        "+++\ntitle = \"Running a meeting\"\ndate = DATE\nDRAFTtags = [\"meetings\"]\n+++\n## Before\n\nBook a room and tell people.\n\n## On the day\n\nStart on time.\n",
     ),
     (
         "practice",
         "+++\ntitle = \"Best practice\"\ndescription = \"What worked for us, and what did not.\"\nsort_by = \"date\"\n+++\n",
         "what-we-learned.md",
-        "+++\ntitle = \"What we learned from our first year\"\ndate = DATE\ntags = [\"meetings\"]\n+++\nShort meetings brought more people back.\n",
+        "+++\ntitle = \"What we learned from our first year\"\ndate = DATE\nDRAFTtags = [\"meetings\"]\n+++\nShort meetings brought more people back.\n",
     ),
     (
         "events",
         "+++\ntitle = \"Events\"\ndescription = \"Meetings and actions: come along.\"\nsort_by = \"date\"\ntemplate = \"events.html\"\n+++\n",
         "first-meeting.md",
-        "+++\ntitle = \"Our first meeting\"\ndate = DATE\ndescription = \"Meet the branch and plan what comes next.\"\n\n[event]\nstart = NEXT_WEEKT19:00:00\nduration = \"2h\"\nlocation = { name = \"Our meeting room\", address = \"1 High Street\" }\n# recurrence = { every = \"2nd tuesday\" }   # to repeat it\n+++\nEverybody is welcome. Tea and biscuits.\n",
+        "+++\ntitle = \"Our first meeting\"\ndate = DATE\nDRAFTdescription = \"Meet the branch and plan what comes next.\"\n\n[event]\nstart = NEXT_WEEKT19:00:00\nduration = \"2h\"\nlocation = { name = \"Our meeting room\", address = \"1 High Street\" }\n# recurrence = { every = \"2nd tuesday\" }   # to repeat it\n+++\nEverybody is welcome. Tea and biscuits.\n",
     ),
 ];
 
-/// `branchpress init`: creates the site and says how to build it.
-pub(super) fn run(site_dir: &Path) -> ExitCode {
-    match create(site_dir) {
+/// What `init` asks (or takes from its flags): who the branch is.
+#[derive(Debug, Default, Clone, clap::Args)]
+pub struct InitAnswers {
+    /// The branch's name, e.g. "Riverside Mutual Aid".
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Where it is, e.g. "Riverside, Millbrook".
+    #[arg(long)]
+    pub locality: Option<String>,
+    /// The address the site will be published at, e.g. https://riverside.example.org
+    #[arg(long)]
+    pub address: Option<String>,
+    /// The time zone of its events (an IANA name such as Europe/London; default: this computer's).
+    #[arg(long)]
+    pub timezone: Option<String>,
+}
+
+/// `branchpress init`: asks what the flags did not say (on a terminal),
+/// creates the site and says how to build it.
+pub(super) fn run(site_dir: &Path, answers: &InitAnswers) -> ExitCode {
+    let answers = if std::io::IsTerminal::is_terminal(&std::io::stdin()) { ask(answers) } else { answers.clone() };
+    match create_with(site_dir, &answers) {
         Ok(()) => {
             println!(
                 "Created a new site in {}.\nBuild it with: branchpress build {}",
@@ -76,17 +100,70 @@ pub(super) fn run(site_dir: &Path) -> ExitCode {
     }
 }
 
-/// Creates `site_dir` with a config, the default theme and a first article.
-/// Refuses a folder that already has files in it.
+/// Asks on the terminal for each answer the flags left out; Enter keeps the default.
+fn ask(given: &InitAnswers) -> InitAnswers {
+    let question = |flag: &Option<String>, text: &str| {
+        flag.clone().or_else(|| {
+            eprint!("{text}: ");
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line).ok()?;
+            Some(line.trim().to_owned()).filter(|l| !l.is_empty())
+        })
+    };
+    InitAnswers {
+        name: question(&given.name, "Your branch's name (Enter: \"Our branch\")"),
+        locality: question(&given.locality, "Where it is, e.g. a town or district (Enter: skip)"),
+        address: question(&given.address, "The address the site will have (Enter: decide later)"),
+        timezone: question(&given.timezone, "Your time zone, e.g. Europe/London (Enter: this computer's)"),
+    }
+}
+
+/// The new site's `config.toml` from the answers, each checked as the build
+/// would check it, so a mistake is said now, not at the first build.
+fn config_text(answers: &InitAnswers) -> Result<String> {
+    let quoted = |s: &str| toml::Value::String(s.to_owned()).to_string();
+    let address = match answers.address.as_deref().map(str::trim) {
+        Some(a) => crate::config::normalise_base_url(a).map_err(|e| {
+            Diagnostic::new(e).with_help("give the whole address, such as --address https://riverside.example.org")
+        })?,
+        None => "https://example.org".to_owned(),
+    };
+    // The computer's zone when it has an IANA name (not a bare offset), else UTC.
+    let zone = match answers.timezone.as_deref().map(str::trim) {
+        Some(z) => {
+            jiff::tz::TimeZone::get(z).map_err(|_| {
+                Diagnostic::new(format!("`{z}` is not a time zone name"))
+                    .with_help("use an IANA name such as Europe/London or America/New_York")
+            })?;
+            z.to_owned()
+        }
+        None => jiff::tz::TimeZone::system().iana_name().map(str::to_owned).unwrap_or_else(|| "UTC".into()),
+    };
+    let name = answers.name.as_deref().map(str::trim).filter(|n| !n.is_empty()).unwrap_or("Our branch");
+    let locality = answers.locality.as_deref().map(str::trim).unwrap_or("Our town");
+    Ok(CONFIG
+        .replace("NAME", &quoted(name))
+        .replace("LOCALITY", &quoted(locality))
+        .replace("ADDRESS", &quoted(&address))
+        .replace("TIMEZONE", &quoted(&zone)))
+}
+
+/// Creates `site_dir` with the defaults (no questions): see [`create_with`].
 pub fn create(site_dir: &Path) -> Result<()> {
+    create_with(site_dir, &InitAnswers::default())
+}
+
+/// Creates `site_dir` with a config from `answers`, a welcome page and a
+/// sample article (a draft) per section. Refuses a folder that already has
+/// files in it.
+pub fn create_with(site_dir: &Path, answers: &InitAnswers) -> Result<()> {
     refuse_non_empty(site_dir, "branchpress init my-branch-site")?;
+    let config = config_text(answers)?;
     let now = jiff::Zoned::now();
     let today = now.date().to_string();
     let next_week = now.date().checked_add(jiff::Span::new().days(7)).unwrap_or(now.date()).to_string();
-    // The computer's zone when it has an IANA name (not a bare offset), else UTC.
-    let zone = jiff::tz::TimeZone::system().iana_name().map(str::to_owned).unwrap_or_else(|| "UTC".into());
     let mut files: Vec<(String, Vec<u8>)> = vec![
-        ("config.toml".into(), CONFIG.replace("TIMEZONE", &zone).into_bytes()),
+        ("config.toml".into(), config.into_bytes()),
         ("content/_index.md".into(), HOME.into()),
         ("static/.keep".into(), Vec::new()),
     ];
@@ -94,7 +171,7 @@ pub fn create(site_dir: &Path) -> Result<()> {
         files.push((format!("content/{folder}/_index.md"), section.as_bytes().to_vec()));
         files.push((
             format!("content/{folder}/{article_file}"),
-            article.replace("NEXT_WEEK", &next_week).replace("DATE", &today).into_bytes(),
+            article.replace("NEXT_WEEK", &next_week).replace("DATE", &today).replace("DRAFT", DRAFT_LINE).into_bytes(),
         ));
     }
     let files = files.into_iter().map(|(path, bytes)| NewFile { path, source: FileSource::Bytes(bytes) });

@@ -35,6 +35,9 @@ pub enum Command {
     Init {
         /// The folder to create.
         site_dir: PathBuf,
+        /// Who the branch is (asked on a terminal when not given).
+        #[command(flatten)]
+        answers: init::InitAnswers,
     },
     /// Make a new site from a WordPress export, a Jekyll site or a Hugo site, and say
     /// what was converted and what needs a human.
@@ -132,7 +135,7 @@ pub enum Command {
 /// Runs the parsed command and says how it went.
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
-        Command::Init { site_dir } => init::run(&site_dir),
+        Command::Init { site_dir, answers } => init::run(&site_dir, &answers),
         Command::Import { format, source, site_dir, media } => {
             import::run(&crate::import::ImportOptions { format, source, media }, &site_dir)
         }
