@@ -85,9 +85,25 @@ pub struct InitAnswers {
 
 /// `branchpress init`: asks what the flags did not say (on a terminal),
 /// creates the site and says how to build it.
-pub(super) fn run(site_dir: &Path, answers: &InitAnswers) -> ExitCode {
+pub(super) fn run(site_dir: &Path, answers: &InitAnswers, ci: Option<super::ci::Forge>, hub: bool) -> ExitCode {
+    // An existing site only gets the workflow.
+    if let Some(forge) = ci.filter(|_| site_dir.join(crate::config::CONFIG_FILE).is_file()) {
+        let hub = hub || crate::config::Config::load(site_dir).is_ok_and(|c| c.federation.is_some());
+        return match super::ci::write_workflow(site_dir, forge, hub) {
+            Ok(()) => {
+                println!(
+                    "Wrote {}: commit it, and it publishes the site on every push.",
+                    site_dir.join(forge.file()).display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => super::fail(&e),
+        };
+    }
     let answers = if std::io::IsTerminal::is_terminal(&std::io::stdin()) { ask(answers) } else { answers.clone() };
-    match create_with(site_dir, &answers) {
+    let created = create_with(site_dir, &answers)
+        .and_then(|()| ci.map_or(Ok(()), |forge| super::ci::write_workflow(site_dir, forge, hub)));
+    match created {
         Ok(()) => {
             println!(
                 "Created a new site in {}.\nBuild it with: branchpress build {}",

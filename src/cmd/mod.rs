@@ -4,6 +4,7 @@
 
 mod build;
 mod check;
+pub mod ci;
 mod fetch;
 mod follow;
 mod help;
@@ -38,6 +39,12 @@ pub enum Command {
         /// Who the branch is (asked on a terminal when not given).
         #[command(flatten)]
         answers: init::InitAnswers,
+        /// Also write a deployment workflow for this forge (into an existing site too).
+        #[arg(long, value_name = "FORGE")]
+        ci: Option<ci::Forge>,
+        /// The site is a hub: the workflow also runs every hour to fetch the branches it follows.
+        #[arg(long)]
+        hub: bool,
     },
     /// Make a new site from a WordPress export, a Jekyll site or a Hugo site, and say
     /// what was converted and what needs a human.
@@ -135,7 +142,7 @@ pub enum Command {
 /// Runs the parsed command and says how it went.
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
-        Command::Init { site_dir, answers } => init::run(&site_dir, &answers),
+        Command::Init { site_dir, answers, ci, hub } => init::run(&site_dir, &answers, ci, hub),
         Command::Import { format, source, site_dir, media } => {
             import::run(&crate::import::ImportOptions { format, source, media }, &site_dir)
         }
