@@ -75,7 +75,7 @@ pub struct InitAnswers {
     /// Where it is, e.g. "Riverside, Millbrook".
     #[arg(long)]
     pub locality: Option<String>,
-    /// The address the site will be published at, e.g. https://riverside.example.org
+    /// The address the site will be published at, e.g. `https://riverside.example.org`
     #[arg(long)]
     pub address: Option<String>,
     /// The time zone of its events (an IANA name such as Europe/London; default: this computer's).
