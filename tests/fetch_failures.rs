@@ -81,15 +81,7 @@ fn hub(sources: &[String]) -> tempfile::TempDir {
     }
     write(&root.join("config.toml"), &config);
     write(&root.join("content/_index.md"), "+++\ntitle = \"Loud Hub\"\n+++\nThe hub.\n");
-    let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/commons");
-    for entry in walkdir::WalkDir::new(&theme).into_iter().map(|e| e.expect("walk the theme")) {
-        let target = root.join("themes/commons").join(entry.path().strip_prefix(&theme).expect("inside"));
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).expect("create theme folder");
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy theme file");
-        }
-    }
+    common::copy_commons_theme(root);
     dir
 }
 

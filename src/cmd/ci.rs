@@ -77,10 +77,14 @@ const ACTIONS_CACHE: &str = r#"      - uses: actions/cache@v4
           restore-keys: federation-
 "#;
 
-/// Fills a template: `SCHEDULE`, `CACHE`, `INSTALLER`, `BUILD`, `CHECK`.
+/// The name and triggers of a GitHub or Forgejo workflow (`SCHEDULE` is the hub's hourly run).
+const TRIGGERS: &str = "name: Publish the site\non:\n  push:\n    branches: [main]\n  workflow_dispatch:\nSCHEDULE\n";
+
+/// Fills a template: `TRIGGERS`, `SCHEDULE`, `CACHE`, `INSTALLER`, `BUILD`, `CHECK`.
 fn fill(template: &str, hub: bool, schedule: &str, cache: &str) -> String {
     let (build, check) = build_steps(hub);
     template
+        .replace("TRIGGERS\n", TRIGGERS)
         .replace("SCHEDULE\n", if hub { schedule } else { "" })
         .replace("CACHE\n", if hub { cache } else { "" })
         .replace("INSTALLER", INSTALLER)
@@ -90,12 +94,7 @@ fn fill(template: &str, hub: bool, schedule: &str, cache: &str) -> String {
 
 fn github(hub: bool) -> String {
     let template = r#"# Builds the site and publishes it to GitHub Pages (Settings > Pages > Source: GitHub Actions).
-name: Publish the site
-on:
-  push:
-    branches: [main]
-  workflow_dispatch:
-SCHEDULE
+TRIGGERS
 permissions:
   contents: read
   pages: write
@@ -158,12 +157,7 @@ SCHEDULE
 
 fn forgejo(hub: bool) -> String {
     let template = r#"# Builds the site and publishes it to the `pages` branch (Codeberg Pages and other Forgejo hosts).
-name: Publish the site
-on:
-  push:
-    branches: [main]
-  workflow_dispatch:
-SCHEDULE
+TRIGGERS
 jobs:
   publish:
     runs-on: docker

@@ -136,6 +136,16 @@ pub struct AdvertisedFeed {
     pub title: Option<String>,
 }
 
+/// The value of attribute `name` on the first `<tag>` of `html`, entities decoded.
+pub fn first_tag_attribute(html: &str, tag: &str, name: &str) -> Option<String> {
+    Pieces::new(html).find_map(|piece| match piece {
+        Piece::StartTag(t) if t.name.eq_ignore_ascii_case(tag) => {
+            t.attrs.iter().find(|a| a.name.eq_ignore_ascii_case(name)).map(|a| decode_entities(a.value).into_owned())
+        }
+        _ => None,
+    })
+}
+
 /// The media types of Atom, RSS and JSON Feed, as pages advertise them.
 pub const FEED_MEDIA_TYPES: &[&str] =
     &["application/atom+xml", "application/rss+xml", "application/feed+json", "application/json"];

@@ -166,10 +166,10 @@ fn caption(found: &Found<'_>, calls: &mut Calls) -> String {
     let text = text_start.map_or(body, |at| &body[at..]).trim();
     let text = if text.is_empty() { attr(found, "caption").unwrap_or("") } else { text };
     let text = crate::html::html_to_text(text);
-    let src = image.and_then(|tag| tag_attribute(tag, "src")).filter(|s| !s.is_empty());
+    let src = image.and_then(|tag| crate::html::first_tag_attribute(tag, "img", "src")).filter(|s| !s.is_empty());
     match src {
         Some(src) => {
-            let alt = image.and_then(|tag| tag_attribute(tag, "alt")).unwrap_or_default();
+            let alt = image.and_then(|tag| crate::html::first_tag_attribute(tag, "img", "alt")).unwrap_or_default();
             let mut args = vec![("src", src), ("alt", alt)];
             if !text.trim().is_empty() {
                 args.push(("caption", text.trim().to_owned()));
@@ -230,16 +230,6 @@ fn call(name: &str, args: &[(&str, String)]) -> String {
         .map(|(k, v)| format!("{k}=\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', " ")))
         .collect();
     format!("{{{{ {name}({}) }}}}", args.join(", "))
-}
-
-/// The value of attribute `name` in one HTML tag, entities decoded.
-fn tag_attribute(tag: &str, name: &str) -> Option<String> {
-    let (_, rest) = tag.split_once(&format!(" {name}="))?;
-    let value = match rest.chars().next()? {
-        q @ ('"' | '\'') => rest[1..].split(q).next()?,
-        _ => rest.split([' ', '>', '/']).next()?,
-    };
-    Some(crate::html::html_to_text(value))
 }
 
 fn link_paragraph(url: &str, text: &str) -> String {

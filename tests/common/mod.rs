@@ -91,15 +91,7 @@ impl Site {
     /// Copies the repository's `themes/commons` into the site's `themes/`.
     #[allow(dead_code)] // not every test file uses it
     pub fn copy_commons_theme(&self) {
-        let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/commons");
-        for entry in walkdir::WalkDir::new(&theme).into_iter().map(|e| e.expect("walk the theme")) {
-            let target = self.path().join("themes/commons").join(entry.path().strip_prefix(&theme).expect("inside"));
-            if entry.file_type().is_dir() {
-                std::fs::create_dir_all(&target).expect("create theme folder");
-            } else {
-                std::fs::copy(entry.path(), &target).expect("copy theme file");
-            }
-        }
+        copy_commons_theme(self.path());
     }
 
     /// Removes one file.
@@ -177,4 +169,18 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             (rel, std::fs::read(e.path()).expect("read output"))
         })
         .collect()
+}
+
+/// Copies the repository's `themes/commons` into `site/themes/commons`.
+#[allow(dead_code)] // not every test file uses it
+pub fn copy_commons_theme(site: &Path) {
+    let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/commons");
+    for entry in walkdir::WalkDir::new(&theme).into_iter().map(|e| e.expect("walk the theme")) {
+        let target = site.join("themes/commons").join(entry.path().strip_prefix(&theme).expect("inside"));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("create theme folder");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy theme file");
+        }
+    }
 }
