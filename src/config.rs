@@ -122,7 +122,7 @@ pub struct ImagesConfig {
     /// Formats, the modern ones first, the fallback every browser reads
     /// last: any of "webp", "jpeg", "png", "auto" (the source's own).
     pub formats: Vec<String>,
-    /// JPEG quality, 1 to 100.
+    /// JPEG quality, and a photo's WebP quality, 1 to 100.
     pub quality: u8,
     /// The `sizes` attribute: how wide the image is shown on the page.
     pub sizes: String,

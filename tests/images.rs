@@ -156,6 +156,22 @@ fn picture_of(html: &str) -> (Vec<(String, u32)>, Vec<String>, [String; 5]) {
     (candidates, sources, [attr("width"), attr("height"), attr("alt"), attr("loading"), attr("decoding")])
 }
 
+/// The (url, width) candidates of the `<source type="image/webp">` among `sources`.
+fn webp_candidates(sources: &[String]) -> Vec<(String, u32)> {
+    let webp = sources.iter().find(|s| s.contains("type=\"image/webp\"")).map_or("", String::as_str);
+    let fragment = scraper::Html::parse_fragment(&format!("<picture>{webp}</picture>"));
+    let source = fragment.select(&scraper::Selector::parse("source").unwrap()).next();
+    let srcset = source.and_then(|s| s.value().attr("srcset")).unwrap_or("");
+    srcset
+        .split(", ")
+        .filter(|c| !c.is_empty())
+        .map(|c| {
+            let (url, w) = c.rsplit_once(' ').expect("url and width");
+            (url.to_owned(), w.trim_end_matches('w').parse().expect("a width"))
+        })
+        .collect()
+}
+
 #[test]
 fn a_phone_photo_is_published_upright_small_and_without_metadata() {
     let site = photo_site(PICNIC);
@@ -170,14 +186,22 @@ fn a_phone_photo_is_published_upright_small_and_without_metadata() {
     // Stored 1200x600, turned a quarter: 600x1200. 960 and 1600 would be
     // enlargements, so the original width stands in for them.
     assert_eq!(candidates.iter().map(|(_, w)| *w).collect::<Vec<_>>(), [480, 600]);
-    assert!(sources.is_empty(), "a JPEG gets no lossless WebP: {sources:?}");
+    // A photo is offered as a lossy WebP first, at the same widths.
+    let webp = webp_candidates(&sources);
+    assert_eq!(webp.iter().map(|(_, w)| *w).collect::<Vec<_>>(), [480, 600], "{sources:?}");
     assert_eq!([width.as_str(), height.as_str()], ["600", "1200"]);
     assert_eq!(alt, "Neighbours at the picnic");
     assert_eq!([loading.as_str(), decoding.as_str()], ["lazy", "async"]);
 
-    for (url, w) in &candidates {
+    for (url, w) in candidates.iter().chain(&webp) {
         let key = url.strip_prefix("https://photos.example.org/branch/").expect("under the base URL");
         let bytes = std::fs::read(site.public().join(key)).unwrap();
+        let format = image::guess_format(&bytes).unwrap();
+        let expected = if key.ends_with(".webp") { image::ImageFormat::WebP } else { image::ImageFormat::Jpeg };
+        assert_eq!(format, expected, "{key}");
+        if format == image::ImageFormat::WebP {
+            assert_eq!(&bytes[12..16], b"VP8 ", "{key}: a photo's WebP is lossy (VP8), not lossless (VP8L)");
+        }
         let img = image::load_from_memory(&bytes).unwrap().to_rgb8();
         assert_eq!((img.width(), img.height()), (*w, *w * 2), "{key}");
         // Stored left (red) is shown on top once turned; right (blue) at the bottom.
@@ -242,6 +266,27 @@ fn widths_formats_and_the_original_link_follow_the_config() {
 }
 
 #[test]
+fn a_photo_in_the_figure_shortcode_is_published_responsively_with_its_caption() {
+    let page = "+++\ntitle = \"Picnic\"\n+++\n{{ figure(image=\"photo.jpg\", alt=\"Neighbours at the picnic\", caption=\"Weir Lane, June\", credit=\"Photo: Sam\") }}\n";
+    let site = photo_site(page);
+    site.copy_commons_theme();
+    site.write("config.toml", &format!("theme = \"commons\"\n{CONFIG}"));
+    site.run(&["build"]).success();
+    let html = site.output("news/picnic/index.html");
+    let doc = scraper::Html::parse_document(&html);
+    let figure = doc.select(&scraper::Selector::parse("figure.figure").unwrap()).next().expect("a <figure>");
+    let img = figure.select(&scraper::Selector::parse("picture > img").unwrap()).next().expect("a <picture> inside");
+    assert_eq!(img.value().attr("alt"), Some("Neighbours at the picnic"));
+    assert_eq!(img.value().attr("width"), Some("600"));
+    assert!(img.value().attr("srcset").is_some_and(|s| s.contains("processed_images/")), "{html}");
+    let caption = figure.select(&scraper::Selector::parse("figcaption").unwrap()).next().expect("a caption");
+    assert_eq!(caption.text().collect::<String>(), "Weir Lane, June Photo: Sam");
+    for (path, bytes) in images_in(&site.public()) {
+        assert_eq!(metadata_left(&bytes), [], "{path}");
+    }
+}
+
+#[test]
 fn an_image_marked_original_is_kept_as_written() {
     let site = photo_site("+++\ntitle = \"Picnic\"\n+++\n![A map](photo.jpg#original)\n");
     site.run(&["build"]).success();
@@ -266,15 +311,15 @@ fn a_rebuild_takes_every_image_from_the_cache_and_prunes_what_no_page_uses() {
     let site = photo_site(PICNIC);
     write_bytes(&site, "static/banner.jpg", &phone_jpeg(&halves(64, 32), 1));
     let first = site.run(&["build", "--timings"]).success();
-    // Two widths of the photo, and clean copies of the photo and the banner.
-    assert!(first.stderr.contains("(4 made, 0 from the cache)"), "{}", first.stderr);
+    // Two widths of the photo in two formats (WebP, JPEG), and clean copies of the photo and the banner.
+    assert!(first.stderr.contains("(6 made, 0 from the cache)"), "{}", first.stderr);
     let cached = cache_state(&site);
-    assert_eq!(cached.len(), 4, "{cached:?}");
+    assert_eq!(cached.len(), 6, "{cached:?}");
     let output = common::snapshot(&site.public());
 
     std::thread::sleep(Duration::from_millis(20));
     let second = site.run(&["build", "--timings"]).success();
-    assert!(second.stderr.contains("(0 made, 4 from the cache)"), "{}", second.stderr);
+    assert!(second.stderr.contains("(0 made, 6 from the cache)"), "{}", second.stderr);
     assert_eq!(cache_state(&site), cached, "nothing in the cache was written again");
     assert_eq!(common::snapshot(&site.public()), output);
 

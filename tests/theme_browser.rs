@@ -5,7 +5,8 @@
 //! `http://127.0.0.1:<free port>`, then runs the Node scripts of
 //! `tests/browser/`: `axe.mjs` (axe-core in headless Chromium, light and dark
 //! schemes, no request to any other host) and `vnu.mjs` (the Nu Html Checker
-//! on one page of each kind). Both print a readable list of what failed.
+//! on one page of each kind), then `weight.mjs` (what a phone downloads for
+//! the article with a photo). Each prints a readable list of what failed.
 //!
 //! The scripts need `tests/browser/node_modules` (`cd tests/browser && npm ci`),
 //! Node, Debian's `chromium` and a Java runtime. Without any of them the test
@@ -65,4 +66,8 @@ fn example_site_passes_axe_and_the_nu_html_checker() {
 
     run_script("node", &[&browser.join("axe.mjs"), &public]);
     run_script("node", &[&browser.join("vnu.mjs"), &public]);
+    // Issue 16: an article with a photo stays under 300 KB for a phone's
+    // first view, and Chromium is given the photo as WebP.
+    let article = Path::new("/guides/breakfast-club/");
+    run_script("node", &[&browser.join("weight.mjs"), &public, article, Path::new("300")]);
 }

@@ -209,7 +209,12 @@ impl Images {
             let mut candidates = Vec::new();
             for &w in &widths {
                 let (width, height) = process::target_size(Op::FitWidth, (probe.width, probe.height), Some(w), None)?;
-                let op = Operation { width, height, crop: false, format, quality: self.settings.quality };
+                let quality = match (format, probe.format) {
+                    // A photo's WebP is lossy; a drawing's (PNG, WebP) lossless.
+                    (Format::Webp, Format::Png | Format::Webp) => process::LOSSLESS,
+                    _ => self.settings.quality,
+                };
+                let op = Operation { width, height, crop: false, format, quality };
                 let v = self.plan(key, op)?;
                 candidates.push((v.url, width));
             }
@@ -237,16 +242,10 @@ impl Images {
     }
 
     /// The formats to publish a `source` image in, the fallback last.
-    /// WebP is written lossless (the maintained pure-Rust encoder has no
-    /// lossy mode), which makes a photo several times larger than its
-    /// JPEG: a JPEG source gets no WebP variant unless WebP is all the
-    /// config asks for.
     fn formats_for(&self, source: Format) -> Vec<Format> {
-        let names = &self.settings.formats;
         let mut formats: Vec<Format> = Vec::new();
-        for name in names {
+        for name in &self.settings.formats {
             let format = match name.as_str() {
-                "webp" if source == Format::Jpeg && names.len() > 1 => continue,
                 "webp" => Format::Webp,
                 "jpeg" => Format::Jpeg,
                 "png" => Format::Png,

@@ -56,7 +56,8 @@ pub struct Operation {
     pub crop: bool,
     /// The output format.
     pub format: Format,
-    /// JPEG quality (1-100); WebP is written lossless.
+    /// JPEG and WebP quality (1-100); WebP at 100 is written lossless
+    /// (screenshots, drawings), below 100 lossy (photos), as in Zola.
     pub quality: u8,
 }
 
@@ -152,10 +153,30 @@ pub fn encode(image: &DynamicImage, op: &Operation) -> Result<Vec<u8>, String> {
         }
         Format::Png => PngEncoder::new_with_quality(&mut out, CompressionType::Default, PngFilter::Adaptive)
             .write_image(image.as_bytes(), w, h, image.color().into()),
+        Format::Webp if op.quality < LOSSLESS => return lossy_webp(image, op.quality),
         Format::Webp => WebPEncoder::new_lossless(&mut out).write_image(image.as_bytes(), w, h, image.color().into()),
     };
     result.map_err(|e| format!("this image could not be written as {} ({e})", op.format.extension()))?;
     Ok(out.into_inner())
+}
+
+/// WebP quality that means lossless.
+pub const LOSSLESS: u8 = 100;
+
+/// A lossy WebP (libwebp, built from source by its crate: the image crate's
+/// pure-Rust encoder writes lossless only, which makes a photo larger than
+/// its JPEG). libwebp writes no metadata unless given some.
+fn lossy_webp(image: &DynamicImage, quality: u8) -> Result<Vec<u8>, String> {
+    let (w, h) = (image.width(), image.height());
+    let encoder = match image {
+        DynamicImage::ImageRgba8(rgba) => webp::Encoder::from_rgba(rgba.as_raw(), w, h),
+        DynamicImage::ImageRgb8(rgb) => webp::Encoder::from_rgb(rgb.as_raw(), w, h),
+        _ => return Err("this image could not be written as webp (not 8-bit RGB)".to_owned()),
+    };
+    let encoded = encoder
+        .encode_simple(false, f32::from(quality.clamp(1, LOSSLESS - 1)))
+        .map_err(|e| format!("this image could not be written as webp ({e:?})"))?;
+    Ok(encoded.to_vec())
 }
 
 fn flatten(image: &DynamicImage) -> image::RgbImage {

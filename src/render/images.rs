@@ -74,7 +74,9 @@ fn resize_image(images: &Images, kw: &Kwargs) -> TeraResult<Value> {
             )));
         }
     };
-    let quality: i64 = kw.get("quality")?.unwrap_or(i64::from(DEFAULT_QUALITY));
+    // As in Zola: WebP without a quality is lossless.
+    let default = if format == Format::Webp { crate::images::process::LOSSLESS } else { DEFAULT_QUALITY };
+    let quality: i64 = kw.get("quality")?.unwrap_or(i64::from(default));
     let quality = u8::try_from(quality.clamp(1, 100)).unwrap_or(DEFAULT_QUALITY);
     let (width, height) = (dimension(kw, "width")?, dimension(kw, "height")?);
     let fail = |e: String| tera::Error::message(format!("resize_image: {e}"));
