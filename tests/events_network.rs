@@ -92,6 +92,10 @@ impl World {
 
     fn fetch_and_build(&self, root: &Path, slug: &str) {
         run(root, &["fetch", root.to_str().unwrap()]).success();
+        self.build(root, slug);
+    }
+
+    fn build(&self, root: &Path, slug: &str) {
         let base = self.server.url(&format!("/{slug}"));
         run(root, &["build", root.to_str().unwrap(), "--base-url", &base]).success();
     }
@@ -261,12 +265,20 @@ fn a_broken_calendar_keeps_its_last_good_copy_and_says_so() {
         "/alder/events.ics",
         Arc::new(|_: &Request, stream: &mut TcpStream| reply(stream, "200 OK", &[], b"BEGIN:VCALENDAR\r\nthis is not")),
     );
-    world.fetch_and_build(&hub, "hub");
+    // The feed answered but the calendar did not: `fetch` says so and exits with 2, as for a failed feed.
+    let failed_fetch = |hub: &Path| {
+        let fetch = run(hub, &["fetch", hub.to_str().unwrap()]);
+        assert_eq!(fetch.code, Some(2), "{}", fetch.stderr);
+        assert!(fetch.stdout.contains("1 sources, 0 failed, 1 calendar failed"), "{}", fetch.stdout);
+    };
+    failed_fetch(&hub);
+    world.build(&hub, "hub");
     world.server.mount(
         "/alder/events.ics",
         Arc::new(|_: &Request, stream: &mut TcpStream| reply(stream, "500 Oops", &[], b"")),
     );
-    world.fetch_and_build(&hub, "hub");
+    failed_fetch(&hub);
+    world.build(&hub, "hub");
     let listed_now = listed(&read(&hub, "network/events/index.html"));
     assert_eq!(listed_now.len(), 1, "{listed_now:?}");
     assert_eq!(listed_now[0].0, "Alder stall");

@@ -163,6 +163,9 @@ pub struct SourceReport {
     pub no_answer_for: Option<Duration>,
     /// Time spent on it.
     pub elapsed: Duration,
+    /// Its calendar (found through `branch.json`) could not be fetched; the
+    /// last good copy is kept, and `fetch` exits with 2 as for a feed.
+    pub calendar_failed: bool,
 }
 
 /// The result of `branchpress fetch`.
@@ -184,10 +187,15 @@ impl FetchReport {
         self.sources.iter().filter(|s| s.status.is_failure()).count()
     }
 
+    /// Sources whose feed answered but whose calendar did not.
+    pub fn calendar_failures(&self) -> usize {
+        self.sources.iter().filter(|s| s.calendar_failed && !s.status.is_failure()).count()
+    }
+
     /// True when every source answered (fresh, not modified, or skipped as asked) and
     /// everything was saved: `branchpress fetch` then exits with 0, otherwise 2.
     pub fn all_answered(&self) -> bool {
-        self.failures() == 0 && self.unsaved == 0
+        self.failures() == 0 && self.calendar_failures() == 0 && self.unsaved == 0
     }
 
     /// The line for source `id`.
@@ -209,6 +217,11 @@ impl fmt::Display for FetchReport {
             writeln!(f, "warning: {warning}")?;
         }
         write!(f, "{} sources, {} failed", self.sources.len(), self.failures())?;
+        match self.calendar_failures() {
+            0 => {}
+            1 => write!(f, ", 1 calendar failed")?,
+            n => write!(f, ", {n} calendars failed")?,
+        }
         if self.unsaved > 0 {
             write!(f, ", {} not saved to the cache", self.unsaved)?;
         }
@@ -262,6 +275,7 @@ mod tests {
             feed_url: None,
             no_answer_for: None,
             elapsed: Duration::from_millis(250),
+            calendar_failed: false,
         };
         let report = FetchReport {
             sources: vec![

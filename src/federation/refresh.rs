@@ -131,6 +131,7 @@ impl Run<'_> {
                 feed_url: None,
                 no_answer_for: None,
                 elapsed: started.elapsed(),
+                calendar_failed: false,
             };
             (report, Vec::new(), true)
         })
@@ -156,9 +157,12 @@ impl Run<'_> {
         // The calendar is asked for when the feed was (not when it was skipped as fresh or asked to wait).
         let skipped =
             matches!(outcome.status, FetchStatus::SkippedFresh { .. } | FetchStatus::SkippedRetryAfter { .. });
+        let mut calendar_failed = false;
         if !skipped && !source.is_calendar() {
             let refreshed = super::calendars::refresh(&self.client, source, self.cache_dir, self.options.now);
-            warnings.extend(refreshed.and_then(|r| r.warning));
+            let warning = refreshed.and_then(|r| r.warning);
+            calendar_failed = warning.is_some();
+            warnings.extend(warning);
         }
         let report = SourceReport {
             id: source.id.clone(),
@@ -171,6 +175,7 @@ impl Run<'_> {
                 .no_answer_since
                 .and_then(|since| self.options.now.duration_since(since).try_into().ok()),
             elapsed: started.elapsed(),
+            calendar_failed,
         };
         (report, warnings, saved)
     }
