@@ -176,7 +176,9 @@ impl LoadedSite {
         warnings.extend(images.warnings(&config.paths.root.join(crate::config::CONFIG_FILE)));
         let federation = federation_config(&config)?;
         let mut source_problems = Vec::new();
+        let t = Instant::now();
         let network = federation.as_ref().map(|f| Arc::new(load_network(&config, f, &library, &mut source_problems)));
+        timings.network = t.elapsed();
         warnings.extend(source_problems.iter().cloned());
         let reuse = previous.map(|p| (p.values.as_ref(), &p.library));
         let values = Arc::new(SiteValues::build(&config, &library, bodies, &taxonomies, reuse));

@@ -22,6 +22,8 @@ pub struct Timings {
     pub load: Duration,
     /// Markdown and highlighting (and template values).
     pub markdown: Duration,
+    /// A hub's network index and calendars, read from the federation cache.
+    pub network: Duration,
     /// Templates, including writing the HTML.
     pub render: Duration,
     /// Static files and stylesheets.
@@ -144,9 +146,10 @@ pub fn format_build(report: &BuildReport, elapsed: std::time::Duration) -> Strin
 pub fn format_timings(t: &Timings) -> String {
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
     format!(
-        "  load {:.0} ms, markdown {:.0} ms, templates and HTML {:.0} ms, images {:.0} ms ({} made, {} from the cache), static files {:.0} ms\n",
+        "  load {:.0} ms, markdown {:.0} ms, network {:.0} ms, templates and HTML {:.0} ms, images {:.0} ms ({} made, {} from the cache), static files {:.0} ms\n",
         ms(t.load),
         ms(t.markdown),
+        ms(t.network),
         ms(t.render),
         ms(t.images),
         t.images_made,

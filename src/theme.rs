@@ -37,6 +37,10 @@ pub const COMMONS_THEME: &[(&str, &[u8])] = &[
         "templates/partials/network-feeds.html",
         include_bytes!("../themes/commons/templates/partials/network-feeds.html"),
     ),
+    (
+        "templates/partials/network-event.html",
+        include_bytes!("../themes/commons/templates/partials/network-event.html"),
+    ),
     ("templates/partials/network-head.html", include_bytes!("../themes/commons/templates/partials/network-head.html")),
     ("templates/partials/network-nav.html", include_bytes!("../themes/commons/templates/partials/network-nav.html")),
     ("templates/partials/event.html", include_bytes!("../themes/commons/templates/partials/event.html")),

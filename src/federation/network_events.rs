@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use jiff::Timestamp;
+use rayon::prelude::*;
 
 use super::calendars::{self, CalendarState, RemoteEvent};
 use super::merge::BranchSummary;
@@ -84,8 +85,11 @@ pub fn load(sources: EventSources<'_>, from: Timestamp) -> (NetworkEvents, Vec<W
     let localities: HashMap<&str, &str> =
         branches.iter().filter_map(|b| Some((b.home_url.as_deref()?, b.locality.as_deref()?))).collect();
     let summaries: HashMap<&SourceId, &BranchSummary> = branches.iter().map(|b| (&b.id, b)).collect();
-    for source in &config.sources {
-        let Some(calendar) = calendars::load(source, cache_dir, default_zone) else { continue };
+    // Reading and parsing is per calendar, so in parallel; merging stays in source order.
+    let calendars: Vec<_> =
+        config.sources.par_iter().map(|source| (source, calendars::load(source, cache_dir, default_zone))).collect();
+    for (source, calendar) in calendars {
+        let Some(calendar) = calendar else { continue };
         if let Some(problem) = &calendar.state.problem {
             warnings.push(Warning::new(source, problem));
         }
@@ -131,13 +135,25 @@ fn credit(
     NetworkEvent { remote, branch, branch_url, source: id.clone(), locality }
 }
 
+/// Every event's dates in the window, at most [`MAX_DATES`] in all (the
+/// first events' first). Expanded in parallel, a block of events at a time,
+/// so the bound also bounds the work.
 fn dates(events: &[NetworkEvent], from: Timestamp, to: Timestamp) -> Vec<(usize, Occurrence)> {
+    const BLOCK: usize = 512;
     let mut all = Vec::new();
-    for (i, e) in events.iter().enumerate() {
+    for (b, block) in events.chunks(BLOCK).enumerate() {
         if all.len() >= MAX_DATES {
             break;
         }
-        all.extend(e.remote.event.occurrences(from, to, MAX_DATES_PER_EVENT).into_iter().map(|o| (i, o)));
+        let expanded: Vec<Vec<(usize, Occurrence)>> = block
+            .par_iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let i = b * BLOCK + i;
+                e.remote.event.occurrences(from, to, MAX_DATES_PER_EVENT).into_iter().map(|o| (i, o)).collect()
+            })
+            .collect();
+        all.extend(expanded.into_iter().flatten());
     }
     all.truncate(MAX_DATES);
     all.sort_by(|a, b| a.1.start.timestamp().cmp(&b.1.start.timestamp()).then(a.0.cmp(&b.0)));

@@ -391,7 +391,10 @@ impl Renderer<'_> {
         };
         let values = &network.events;
         let l = &values.listings[listing];
-        let dates: Vec<Value> = l.dates.iter().map(|&d| values.dates[d].clone()).collect();
+        let rendered = values.rendered.get_or_init(|| self.event_items(&values.dates));
+        let all = rendered.as_ref().map_err(Clone::clone)?;
+        let all = if all.is_empty() { &values.dates } else { all };
+        let dates: Vec<Value> = l.dates.iter().map(|&d| all[d].clone()).collect();
         let mut ctx = self.context(&l.path);
         ctx.insert_value("network", network.network.clone());
         let events = crate::render::values::map([
@@ -403,6 +406,29 @@ impl Renderer<'_> {
         ]);
         ctx.insert_value("events", events);
         self.template("network_events.html", &l.path, ctx, None)
+    }
+}
+
+impl Renderer<'_> {
+    /// Every date with its list item rendered by the theme's
+    /// [`EVENT_ITEM_TEMPLATE`], in parallel; none when the theme has no such
+    /// partial (its `network_events.html` then lists the fields itself).
+    fn event_items(&self, dates: &[Value]) -> Result<Vec<Value>, Diagnostic> {
+        use crate::render::network_events::{EVENT_ITEM_TEMPLATE, with_html};
+        use rayon::prelude::*;
+        if !self.sources.contains(EVENT_ITEM_TEMPLATE) {
+            return Ok(Vec::new());
+        }
+        dates
+            .par_iter()
+            .map(|d| {
+                let mut ctx = self.context("/network/events/");
+                ctx.insert_value("d", d.clone());
+                let html =
+                    self.tera.render(EVENT_ITEM_TEMPLATE, &ctx).map_err(|e| self.sources.diagnostic(&e, None))?;
+                Ok(with_html(d, html))
+            })
+            .collect()
     }
 }
 

@@ -9,6 +9,7 @@
 //! [`html::publishable_address`].
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use jiff::Zoned;
 use tera::Value;
@@ -41,7 +42,17 @@ pub struct EventValues {
     pub weeks: u32,
     /// Every listing's `{title, path, group}`, for the filter menus (made once, shared by every page).
     pub filters: Value,
+    /// The dates with their list item rendered (`html`), made by the first
+    /// listing page that needs them (see [`EVENT_ITEM_TEMPLATE`]).
+    pub rendered: OnceLock<Result<Vec<Value>, crate::error::Diagnostic>>,
 }
+
+/// The template of one date of a network events list. A date is in several
+/// listings (everything, in person, its branch, its place): with this
+/// partial in the theme, each date's item is rendered once, in parallel, and
+/// given to `network_events.html` as `d.html`, instead of once per listing
+/// (a hub of 1,000 branches lists 20,000 dates three or four times).
+pub const EVENT_ITEM_TEMPLATE: &str = "partials/network-event.html";
 
 /// Shapes `events` for templates; `as_of` is the build's day in words.
 pub fn build(
@@ -51,7 +62,7 @@ pub fn build(
     let dates: Vec<Value> = events.dates.iter().map(|(i, o)| date_value(&events.events[*i], o, branch_paths)).collect();
     let listings = listings(&events);
     let filters = Value::from(listings.iter().map(EventListing::value).collect::<Vec<_>>());
-    EventValues { dates, listings, weeks: events.weeks, filters, events }
+    EventValues { dates, listings, weeks: events.weeks, filters, events, rendered: OnceLock::new() }
 }
 
 fn address(url: Option<&str>) -> Value {
@@ -186,6 +197,13 @@ pub fn own_events(config: &crate::config::Config, library: &crate::content::libr
             })
         })
         .collect()
+}
+
+/// `date` with its rendered list item as `html`.
+pub fn with_html(date: &Value, html: String) -> Value {
+    let mut map = date.as_map().cloned().unwrap_or_default();
+    map.insert("html".into(), Value::safe_string(&html));
+    Value::from(map)
 }
 
 impl EventListing {
