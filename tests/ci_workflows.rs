@@ -86,3 +86,58 @@ fn an_existing_site_gets_only_the_workflow_and_an_existing_one_is_kept() {
     assert!(run.stderr.contains("already exists"), "{}", run.stderr);
     assert_eq!(std::fs::read_to_string(site.join(".github/workflows/publish.yml")).unwrap(), "# mine\n");
 }
+
+/// The release workflow (issue 13): `.github/workflows/release.yml`, written
+/// by cargo-dist (`dist init`, `dist generate`), is a valid GitHub workflow
+/// that runs on a version tag and publishes the installer that `init --ci`
+/// workflows download, with binaries for the five targets a volunteer may
+/// have; the binaries are built stripped.
+#[test]
+fn the_release_workflow_builds_stripped_binaries_for_every_platform_on_a_version_tag() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let path = root.join(".github/workflows/release.yml");
+    let text = assert_valid(&schema("github-workflows.json"), &path);
+    let workflow = yaml_as_json(&path);
+    let tags = &workflow["on"]["push"]["tags"];
+    assert_eq!(tags, &serde_json::json!(["**[0-9]+.[0-9]+.[0-9]+*"]), "runs on a pushed version tag");
+    assert!(text.contains("dist build") && text.contains("dist host"), "{text}");
+
+    let dist: toml::Table = std::fs::read_to_string(root.join("dist-workspace.toml")).unwrap().parse().unwrap();
+    let dist = &dist["dist"];
+    let version = dist["cargo-dist-version"].as_str().unwrap();
+    assert!(text.contains(&format!("cargo-dist/releases/download/v{version}/")), "the workflow is dist {version}'s");
+    let mut targets: Vec<&str> = dist["targets"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
+    targets.sort_unstable();
+    assert_eq!(
+        targets,
+        [
+            "aarch64-apple-darwin",
+            "aarch64-unknown-linux-gnu",
+            "x86_64-apple-darwin",
+            "x86_64-pc-windows-msvc",
+            "x86_64-unknown-linux-gnu"
+        ]
+    );
+    let installers: Vec<&str> = dist["installers"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
+    assert_eq!(installers, ["shell", "powershell"]);
+
+    // `dist` builds with [profile.dist], which inherits the stripped release profile.
+    let cargo: toml::Table = std::fs::read_to_string(root.join("Cargo.toml")).unwrap().parse().unwrap();
+    let profiles = cargo["profile"].as_table().unwrap();
+    assert_eq!(profiles["dist"]["inherits"].as_str(), Some("release"));
+    assert!(profiles["dist"].get("strip").is_none(), "[profile.dist] keeps the release profile's strip");
+    assert_eq!(profiles["release"]["strip"].as_bool(), Some(true));
+    assert_eq!(
+        cargo["package"]["repository"].as_str(),
+        Some("https://github.com/branchpress/branchpress"),
+        "the installer's address, which `init --ci` workflows and the README use, is under this repository"
+    );
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    assert!(
+        readme.contains("https://github.com/branchpress/branchpress/releases/latest/download/branchpress-installer.sh")
+    );
+    assert!(
+        readme
+            .contains("https://github.com/branchpress/branchpress/releases/latest/download/branchpress-installer.ps1")
+    );
+}
