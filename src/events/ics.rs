@@ -51,10 +51,13 @@ pub fn calendar(name: &str, items: &[Item<'_>]) -> String {
     cal.append_property(Property::new("CALSCALE", "GREGORIAN"));
     cal.name(name);
     let head = cal.done().to_string();
-    let mut out = head.trim_end_matches("END:VCALENDAR\r\n").to_owned();
-    out.push_str(&time_zones(items));
+    let head = head.trim_end_matches("END:VCALENDAR\r\n");
+    let zones = time_zones(items);
     // Each event is written on its own (a hub's calendar holds tens of thousands), in parallel.
     let events: Vec<String> = items.par_iter().map(|item| vevent(item).to_string()).collect();
+    let mut out = String::with_capacity(head.len() + zones.len() + events.iter().map(String::len).sum::<usize>() + 15);
+    out.push_str(head);
+    out.push_str(&zones);
     out.extend(events);
     out.push_str("END:VCALENDAR\r\n");
     out

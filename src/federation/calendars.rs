@@ -173,12 +173,16 @@ pub fn parse(bytes: &[u8], default_zone: &str) -> Result<Vec<RemoteEvent>, Strin
     let calendar = icalendar::parser::read_calendar(&unfolded).map_err(|e| e.chars().take(200).collect::<String>())?;
     let vcalendar = calendar.components.iter().find(|c| c.name.as_ref() == "VCALENDAR");
     let components = vcalendar.map_or(&calendar.components, |c| &c.components);
-    Ok(components
-        .iter()
-        .filter(|c| c.name.as_ref() == "VEVENT")
-        .take(MAX_EVENTS)
-        .filter_map(|c| remote_event(c, default_zone))
-        .collect())
+    // Sized once: an event is large, and a hub reads tens of thousands.
+    let mut events = Vec::with_capacity(components.len().min(MAX_EVENTS));
+    events.extend(
+        components
+            .iter()
+            .filter(|c| c.name.as_ref() == "VEVENT")
+            .take(MAX_EVENTS)
+            .filter_map(|c| remote_event(c, default_zone)),
+    );
+    Ok(events)
 }
 
 type Prop<'a> = icalendar::parser::Property<'a>;
@@ -191,12 +195,11 @@ fn param(p: &Prop<'_>, key: &str) -> Option<String> {
     p.params.iter().find(|x| x.key.as_ref() == key).and_then(|x| x.val.as_ref()).map(|v| v.as_ref().to_owned())
 }
 
-/// A TEXT value: unescaped, then plain and capped.
+/// A TEXT value (unescaped by the parser), plain and capped.
 fn text(c: &Parsed<'_>, name: &str) -> String {
-    let raw = prop(c, name).map(|p| p.val.as_ref()).unwrap_or("");
-    let unescaped =
-        raw.replace("\\n", "\n").replace("\\N", "\n").replace("\\,", ",").replace("\\;", ";").replace("\\\\", "\\");
-    plain_text(&unescaped)
+    // The parser has already undone the TEXT escapes (`\n`, `\,`, ...):
+    // undoing them again would turn an escaped backslash and an `n` into a line break.
+    plain_text(prop(c, name).map_or("", |p| p.val.as_ref()))
 }
 
 fn web_address(value: &str) -> Option<String> {
@@ -372,6 +375,11 @@ mod tests {
         assert_eq!(events[0].event.online, None);
         assert_eq!(events[0].event.location.as_ref().unwrap().name.as_deref(), Some("Hall upstairs"));
         assert_eq!(events[0].event.timezone, "Europe/London");
+        let escapes = "SUMMARY:Tea\\; cake\\\\not a newline\\Nend\\\r\n";
+        assert_eq!(
+            parse(&calendar(&vevent("b", escapes)), "UTC").unwrap()[0].summary,
+            "Tea; cake\\not a newline end\\"
+        );
     }
 
     #[test]

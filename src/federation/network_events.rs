@@ -88,6 +88,8 @@ pub fn load(sources: EventSources<'_>, from: Timestamp) -> (NetworkEvents, Vec<W
     // Reading and parsing is per calendar, so in parallel; merging stays in source order.
     let calendars: Vec<_> =
         config.sources.par_iter().map(|source| (source, calendars::load(source, cache_dir, default_zone))).collect();
+    // Sized once: growing a vector of 50,000 events copies it again and again.
+    out.events.reserve(calendars.iter().filter_map(|(_, c)| c.as_ref()).map(|c| c.events.len()).sum());
     for (source, calendar) in calendars {
         let Some(calendar) = calendar else { continue };
         if let Some(problem) = &calendar.state.problem {

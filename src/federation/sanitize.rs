@@ -111,24 +111,31 @@ fn cut_at_char_boundary(text: &str, max: usize) -> &str {
 /// Untrusted text for display: control and bidi-override characters dropped,
 /// whitespace collapsed, capped at [`MAX_TEXT_CHARS`] characters.
 pub fn plain_text(text: &str) -> String {
-    let mut out = String::new();
+    // One pass, no allocation per word: a hub reads tens of thousands of these.
+    let mut out = String::with_capacity(text.len().min(MAX_TEXT_CHARS * 4));
     let mut chars = 0;
-    for word in text.split(|c: char| c.is_whitespace() || c.is_control()).filter(|w| !w.is_empty()) {
-        let word: String = word.chars().filter(|c| !is_invisible_format(*c)).collect();
-        if word.is_empty() {
+    let mut gap = false;
+    for c in text.chars() {
+        if c.is_whitespace() || c.is_control() {
+            gap = !out.is_empty();
             continue;
         }
-        if !out.is_empty() {
+        if is_invisible_format(c) {
+            continue;
+        }
+        if gap {
+            if chars + 1 >= MAX_TEXT_CHARS {
+                break;
+            }
             out.push(' ');
             chars += 1;
+            gap = false;
         }
-        for c in word.chars() {
-            if chars == MAX_TEXT_CHARS {
-                return out.trim_end().to_owned();
-            }
-            out.push(c);
-            chars += 1;
+        if chars == MAX_TEXT_CHARS {
+            break;
         }
+        out.push(c);
+        chars += 1;
     }
     out
 }
