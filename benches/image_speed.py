@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Photo benchmark (issue 16): branchpress against Hugo on 200 phone photos.
 
-    python3 benches/image_speed.py [--photos 200] [--runs 3]
+    python3 benches/image_speed.py [--photos 200] [--runs 3] [--format jpeg|webp]
 
 Makes one phone-sized picture (4032x3024, gradients and grain, so it
 compresses like a photo) as a PNG with the standard library, has
@@ -12,7 +12,8 @@ neither generator can share work between them. Both sites put four photos on
 each page:
 
 - branchpress: Markdown images, published at the default widths (480, 960,
-  1600, never enlarged) as JPEG at quality 80, upright, without metadata;
+  1600, never enlarged) as JPEG (or with --format webp, lossy WebP, the
+  default for photos) at quality 80, upright, without metadata;
 - Hugo: page bundles whose template calls `.Resize` for the same widths,
   format and quality, with the same Lanczos filter (Hugo also turns photos
   upright by their EXIF).
@@ -126,16 +127,18 @@ def write(path, text):
         f.write(text)
 
 
-def make_sites(count):
-    bp, hugo = os.path.join(WORK, "branchpress-%d" % count), os.path.join(WORK, "hugo-%d" % count)
-    done = os.path.join(WORK, "sites-%d.done" % count)
+def make_sites(count, fmt):
+    bp, hugo = os.path.join(WORK, "branchpress-%d-%s" % (count, fmt)), os.path.join(WORK, "hugo-%d-%s" % (count, fmt))
+    done = os.path.join(WORK, "sites-%d-%s.done" % (count, fmt))
+    # branchpress's format list (the fallback last) and Hugo's format word.
+    bp_formats, hugo_format = {"jpeg": ('["jpeg"]', "jpg"), "webp": ('["webp"]', "webp")}[fmt]
     if os.path.exists(done):
         return bp, hugo
     shutil.rmtree(bp, ignore_errors=True)
     shutil.rmtree(hugo, ignore_errors=True)
     write(os.path.join(bp, "config.toml"),
           'title = "Photos"\nbase_url = "https://photos.example.org"\ntaxonomies = []\n'
-          "[images]\nwidths = %s\nformats = [\"jpeg\"]\nquality = 80\n" % WIDTHS)
+          "[images]\nwidths = %s\nformats = %s\nquality = 80\n" % (WIDTHS, bp_formats))
     write(os.path.join(bp, "content", "_index.md"), "+++\ntitle = \"Home\"\n+++\n")
     write(os.path.join(bp, "templates", "index.html"), "<!doctype html><title>home</title>")
     write(os.path.join(bp, "templates", "section.html"), "<!doctype html><title>s</title>")
@@ -147,8 +150,8 @@ def make_sites(count):
     write(os.path.join(hugo, "layouts", "_default", "single.html"),
           "<!doctype html><title>{{ .Title }}</title><main>{{ .Content }}"
           '{{ range .Resources.ByType "image" }}'
-          '<img srcset="{{ (.Resize "480x jpg q80").RelPermalink }} 480w, {{ (.Resize "960x jpg q80").RelPermalink }} 960w, '
-          '{{ (.Resize "1600x jpg q80").RelPermalink }} 1600w" alt="{{ .Name }}">{{ end }}</main>')
+          '<img srcset="{{ (.Resize "480x F q80").RelPermalink }} 480w, {{ (.Resize "960x F q80").RelPermalink }} 960w, '
+          '{{ (.Resize "1600x F q80").RelPermalink }} 1600w" alt="{{ .Name }}">{{ end }}</main>'.replace("F", hugo_format))
     write(os.path.join(hugo, "layouts", "_default", "list.html"), "<!doctype html><title>{{ .Title }}</title>")
     write(os.path.join(hugo, "layouts", "index.html"), "<!doctype html><title>home</title>")
     for i, data in enumerate(photos(count)):
@@ -207,6 +210,8 @@ def main():
     ap.add_argument("--photos", type=int, default=200)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--bin", default=BIN, help="the branchpress binary (default: the release build)")
+    ap.add_argument("--format", choices=["jpeg", "webp"], default="jpeg",
+                    help="the format both write (webp: lossy WebP at quality 80, branchpress's default for photos)")
     args = ap.parse_args()
     BIN = args.bin
     if not os.path.exists(BIN):
@@ -215,8 +220,8 @@ def main():
     if not hugo:
         sys.exit("hugo not found (apt install hugo)")
     os.makedirs(WORK, exist_ok=True)
-    bp, hg = make_sites(args.photos)
-    print("%d photos of %dx%d, %d per page" % (args.photos, WIDTH, HEIGHT, PER_PAGE))
+    bp, hg = make_sites(args.photos, args.format)
+    print("%d photos of %dx%d, %d per page, as %s" % (args.photos, WIDTH, HEIGHT, PER_PAGE, args.format))
     for label, cold in (("first build", True), ("warm-cache build", False)):
         times = {"branchpress": [], "hugo": []}
         image_ms = []
