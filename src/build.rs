@@ -212,7 +212,32 @@ impl LoadedSite {
 
     /// Every HTML job of the site.
     pub fn jobs(&self) -> Vec<Job> {
-        jobs::plan(&self.library, &self.taxonomies, self.network.as_deref())
+        let mut all = jobs::plan(&self.library, &self.taxonomies, self.network.as_deref());
+        // A site whose own templates predate search still builds, without the page.
+        if self.config.search.enabled && self.sources.contains(jobs::SEARCH_TEMPLATE) {
+            all.push(Job::Search);
+        }
+        all
+    }
+
+    /// The search index's files (see [`crate::search`]), or none when
+    /// `[search] enabled = false`.
+    pub fn search_index(&self) -> Result<Vec<crate::search::IndexFile>> {
+        if !self.config.search.enabled {
+            return Ok(Vec::new());
+        }
+        let input = crate::search::SiteInput {
+            config: &self.config,
+            library: &self.library,
+            values: &self.values,
+            network: self.network.as_deref().map(|n| &n.index),
+        };
+        let records = crate::search::records(&input);
+        crate::search::index(records, &self.config.language).map_err(|e| {
+            Diagnostic::new(format!("search index: {e}"))
+                .with_help("turn search off with `[search] enabled = false` in config.toml to build without it")
+                .into()
+        })
     }
 
     /// Fails when two sources would write the same output file (see
@@ -392,6 +417,12 @@ pub fn render_site(config: Config, drafts: bool, sink: &dyn Sink) -> Result<Buil
 
     let jobs = site.jobs();
     let written = site.write_outputs(&jobs, Selection::everything(&jobs), sink, &mut timings)?;
+    let t = Instant::now();
+    let index = site.search_index()?;
+    for file in &index {
+        sink.write(&file.path, &file.bytes)?;
+    }
+    timings.search = t.elapsed();
     site.images.finish(true);
     let work = site.images.work();
     (timings.images_made, timings.images_reused) = (work.made, work.reused);
@@ -403,7 +434,11 @@ pub fn render_site(config: Config, drafts: bool, sink: &dyn Sink) -> Result<Buil
         pages: site.library.pages.len(),
         sections: site.library.sections.len(),
         terms: site.taxonomies.iter().map(|t| t.terms.len()).sum(),
-        files: jobs.len() + site.static_files.len() + written.machine.made.len() + site.images.planned_keys().len(),
+        files: jobs.len()
+            + site.static_files.len()
+            + written.machine.made.len()
+            + site.images.planned_keys().len()
+            + index.len(),
         warnings,
         source_problems,
         timings,

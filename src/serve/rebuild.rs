@@ -81,6 +81,9 @@ struct PreviousBuild {
     paths: Vec<String>,
     /// Per HTML file (site path): how it was last rendered.
     records: HashMap<String, Record>,
+    /// Whether `files` holds the search index of this build (see
+    /// [`Preview::search_index`]).
+    search_indexed: bool,
 }
 
 /// How one HTML file was last rendered: what its context does not show.
@@ -239,11 +242,41 @@ impl Preview {
         };
         let files = Arc::new(files);
         let warnings = site.warnings.clone();
-        let replaced =
-            self.last.replace(PreviousBuild { site, settings, statics, files: files.clone(), paths, records });
+        let replaced = self.last.replace(PreviousBuild {
+            site,
+            settings,
+            statics,
+            files: files.clone(),
+            paths,
+            records,
+            search_indexed: false,
+        });
         // Freeing a large site's values takes a while; the editor need not wait.
         std::thread::spawn(move || drop(replaced));
         Ok(Update { files, changed, new_pages, rendered, elapsed: started.elapsed(), warnings })
+    }
+}
+
+impl Preview {
+    /// The output with the search index of the last good build added, when
+    /// it was not made yet (`None`: nothing to add, or search is off).
+    ///
+    /// Rebuilds never index: at 10,000 pages indexing takes longer than the
+    /// rest of a page edit's rebuild (Zola rebuilds its index on every save,
+    /// zola#2133). The server calls this when the search page or the index
+    /// is asked for, so the index is made at most once per build, and only
+    /// when someone searches.
+    pub fn search_index(&mut self) -> Result<Option<Arc<Files>>> {
+        let Some(last) = self.last.as_mut() else { return Ok(None) };
+        if last.search_indexed || !last.site.config.search.enabled {
+            return Ok(None);
+        }
+        let index = last.site.search_index()?;
+        let mut files = Files::clone(&last.files);
+        files.extend(index.into_iter().map(|f| (f.path, Arc::new(f.bytes))));
+        last.files = Arc::new(files);
+        last.search_indexed = true;
+        Ok(Some(last.files.clone()))
     }
 }
 
@@ -472,6 +505,8 @@ fn job_needed(job: &Job, template: Option<&str>, changes: &Changes, last: Option
             Job::NotFound | Job::Network { .. } | Job::NetworkDirectory(_) => false,
             // They list the hub's own events too.
             Job::NetworkEvents(_) => changes.content,
+            // It links the sections by title and address.
+            Job::Search => changes.content || changes.addresses,
         }
 }
 
@@ -626,6 +661,7 @@ mod tests {
             files: Arc::default(),
             paths: Vec::new(),
             records: HashMap::new(),
+            search_indexed: false,
         };
         needs_everything(&last, new, &settings)
     }

@@ -77,8 +77,12 @@ export function sitePort(dir) {
   return Number(base.port);
 }
 
-/** Serves `dir` on 127.0.0.1:`port`: clean URLs, 404.html for anything missing. */
-export function serve(dir, port) {
+/**
+ * Serves `dir` on 127.0.0.1:`port`: clean URLs, 404.html for anything
+ * missing. With `prefix` (`/mirror`), only under that path, as a host
+ * serving the site from a sub-folder would.
+ */
+export function serve(dir, port, prefix = "") {
   const root = resolve(dir);
   const server = createServer((req, res) => {
     let path;
@@ -88,6 +92,13 @@ export function serve(dir, port) {
       res.writeHead(400).end();
       return;
     }
+    if (prefix) {
+      if (path !== prefix && !path.startsWith(`${prefix}/`)) {
+        res.writeHead(404, { "Content-Type": "text/plain" }).end("not under the prefix");
+        return;
+      }
+      path = path.slice(prefix.length) || "/";
+    }
     let file = normalize(join(root, path));
     if (file !== root && !file.startsWith(root + sep)) {
       res.writeHead(403).end();
@@ -95,7 +106,7 @@ export function serve(dir, port) {
     }
     if (existsSync(file) && statSync(file).isDirectory()) {
       if (!path.endsWith("/")) {
-        res.writeHead(301, { Location: path + "/" }).end();
+        res.writeHead(301, { Location: prefix + path + "/" }).end();
         return;
       }
       file = join(file, "index.html");

@@ -1,0 +1,155 @@
+//! The site as search records: plain data, no Pagefind types.
+//!
+//! Every record carries the same filters, so one search box filters the
+//! branch's own pages and the network's entries alike: `section` (News,
+//! Guides, Best practice, Events: a network entry's kind under the name the
+//! theme gives that section), `tag`, `year`, `branch` and, for network
+//! entries whose feed says so, `language`. Addresses of the site's own pages
+//! are site paths (`/guides/phone-tree/`): the search script puts the
+//! address the site is served from in front, so a site under a sub-path,
+//! built with relative addresses or previewed finds its pages.
+
+use std::collections::BTreeMap;
+
+use crate::base::kind::EntryKind;
+use crate::config::Config;
+use crate::content::library::Library;
+use crate::content::page::Page;
+use crate::federation::merge::{NetworkEntry, NetworkIndex};
+use crate::render::values::SiteValues;
+
+/// One searchable item.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Record {
+    /// A site path (`/news/x/`) for the site's own pages, an absolute
+    /// address for network entries.
+    pub url: String,
+    /// The words to index, as plain text.
+    pub content: String,
+    /// Shown with a result: `title`, `section`, `date` (YYYY-MM-DD),
+    /// `branch` (network entries only).
+    pub meta: BTreeMap<String, String>,
+    /// Filter name to values.
+    pub filters: BTreeMap<String, Vec<String>>,
+    /// `date` (YYYY-MM-DD), for "newest first".
+    pub sort: BTreeMap<String, String>,
+}
+
+/// What the records are made from.
+pub struct SiteInput<'a> {
+    /// The configuration (`[search]`, the branch's name).
+    pub config: &'a Config,
+    /// The content.
+    pub library: &'a Library,
+    /// The template values, which hold each page's rendered HTML.
+    pub values: &'a SiteValues,
+    /// The network, on a hub.
+    pub network: Option<&'a NetworkIndex>,
+}
+
+/// Every record of the site, pages first, then network entries (when
+/// `[search] include_network`).
+pub fn records(input: &SiteInput<'_>) -> Vec<Record> {
+    let excluded = excluded_folders(input.config, input.library);
+    let branch = input.config.branch.name.clone().unwrap_or_else(|| input.config.title.clone());
+    let mut out: Vec<Record> = input
+        .library
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(_, page)| searchable(page, &excluded))
+        .map(|(id, _)| page_record(input, id, &branch))
+        .collect();
+    if let Some(network) = input.network.filter(|_| input.config.search.include_network) {
+        out.extend(network.entries.iter().filter_map(|entry| entry_record(network, entry)));
+    }
+    out
+}
+
+/// Folders (under `content/`) whose pages are not indexed: `[search]
+/// exclude`, and sections marked `in_search_index = false`.
+fn excluded_folders(config: &Config, library: &Library) -> Vec<String> {
+    let mut folders = config.search.exclude.clone();
+    let hidden = library.sections.iter().filter(|s| !s.more.in_search_index);
+    folders.extend(hidden.map(|s| s.file.components.join("/")));
+    folders
+}
+
+/// Published, rendered, not opted out, not in an excluded folder. Drafts
+/// stay out even when `--drafts` renders them: an index is easily copied
+/// somewhere public.
+fn searchable(page: &Page, excluded: &[String]) -> bool {
+    if page.draft || !page.more.render || !page.more.in_search_index {
+        return false;
+    }
+    let folder = page.file.components.join("/");
+    !excluded.iter().any(|ex| ex.is_empty() || folder == *ex || folder.starts_with(&format!("{ex}/")))
+}
+
+fn page_record(input: &SiteInput<'_>, id: usize, branch: &str) -> Record {
+    let page = &input.library.pages[id];
+    let title = page.title.clone().unwrap_or_else(|| page.slug.clone());
+    let html = input.values.pages[id].get_from_path("content").and_then(|v| v.as_str()).unwrap_or_default();
+    let body = crate::html::html_to_text(html);
+    let content = match &page.description {
+        Some(d) if !body.contains(d.as_str()) => format!("{d} {body}"),
+        _ => body,
+    };
+    let mut record = Record { url: page.path.clone(), content, ..Record::default() };
+    record.meta.insert("title".into(), title);
+    let section = input.library.section_by_relative(&page.section).map(|s| &input.library.sections[s]);
+    if let Some(name) = section.filter(|s| !s.is_home()).and_then(|s| s.title.clone()) {
+        record.add_filter("section", name.clone());
+        record.meta.insert("section".into(), name);
+    }
+    if let Some(date) = &page.date {
+        record.dated(&date.zoned().date());
+    }
+    let tags = page.taxonomies.iter().filter(|(name, _)| name == "tags").flat_map(|(_, terms)| terms);
+    for tag in tags {
+        record.add_filter("tag", tag.clone());
+    }
+    record.add_filter("branch", branch.to_owned());
+    record
+}
+
+/// A network entry: found under its own address, credited to the branch
+/// that wrote it. Entries without an address have nowhere to send a reader.
+fn entry_record(network: &NetworkIndex, entry: &NetworkEntry) -> Option<Record> {
+    let url = entry.link.clone()?;
+    let html = entry.content.as_ref().or(entry.summary.as_ref()).map(|h| h.as_str()).unwrap_or_default();
+    let mut record = Record { url, content: crate::html::html_to_text(html), ..Record::default() };
+    record.meta.insert("title".into(), entry.title.clone());
+    if let Some(kind) = EntryKind::title(entry.kind) {
+        record.add_filter("section", kind.to_owned());
+        record.meta.insert("section".into(), kind.to_owned());
+    }
+    let tz = jiff::tz::TimeZone::UTC;
+    record.dated(&entry.published.to_zoned(tz).date());
+    for tag in &entry.tags {
+        record.add_filter("tag", tag.clone());
+    }
+    let via = || network.branches.iter().find(|b| b.id == entry.via).map(|b| b.name.clone());
+    if let Some(branch) = entry.origin.name.clone().or_else(via) {
+        record.add_filter("branch", branch.clone());
+        record.meta.insert("branch".into(), branch);
+    }
+    Some(record)
+}
+
+impl Record {
+    fn add_filter(&mut self, name: &str, value: String) {
+        let values = self.filters.entry(name.to_owned()).or_default();
+        if !value.trim().is_empty() && !values.contains(&value) {
+            values.push(value);
+        }
+    }
+
+    /// Date shown, year filter and sort key.
+    fn dated(&mut self, date: &jiff::civil::Date) {
+        let day = date.to_string();
+        self.meta.insert("date".into(), day.clone());
+        self.sort.insert("date".into(), day);
+        self.add_filter("year", date.year().to_string());
+    }
+}

@@ -1,0 +1,194 @@
+// commons: the search page. Loads Pagefind's script and index from this
+// site's pagefind/ folder (made by every build), and draws the results.
+// search.js sits at the root of the site, so the index is found beside it
+// whether the site lives at a host's root, under a sub-path, or was built
+// with relative addresses.
+
+const form = document.getElementById("search-form");
+const input = document.getElementById("search-query");
+const sortSelect = document.getElementById("search-sort");
+const filterBox = document.getElementById("search-filters");
+const status = document.getElementById("search-status");
+const list = document.getElementById("search-results");
+const more = document.getElementById("search-more");
+
+/** The filters the build writes, in the order they are offered, and their names. */
+const FILTERS = [
+  ["section", "Section"],
+  ["tag", "Tag"],
+  ["year", "Year"],
+  ["branch", "Branch"],
+  ["language", "Language"],
+];
+const PER_PAGE = 10;
+const lang = document.documentElement.lang || undefined;
+
+let pagefind = null;
+let shown = [];
+let results = [];
+let generation = 0;
+let timer = 0;
+
+async function load() {
+  if (!pagefind) {
+    pagefind = await import(new URL("pagefind/pagefind.js", import.meta.url).href);
+    await pagefind.options({ excerptLength: 30 });
+    await pagefind.init();
+  }
+  return pagefind;
+}
+
+/** One <select> per filter, with every value and how many entries have it. */
+async function addFilters(params) {
+  const pf = await load();
+  const available = await pf.filters();
+  const sortLine = sortSelect.closest("p");
+  for (const [key, label] of FILTERS) {
+    const values = Object.keys(available[key] || {});
+    if (values.length === 0) continue;
+    values.sort((a, b) => (key === "year" ? b.localeCompare(a) : a.localeCompare(b, lang)));
+    const line = document.createElement("p");
+    line.className = "search-filter";
+    const name = document.createElement("label");
+    name.htmlFor = `search-filter-${key}`;
+    name.textContent = label;
+    const select = document.createElement("select");
+    select.id = `search-filter-${key}`;
+    select.name = key;
+    select.dataset.filter = key;
+    const any = new Option(`Any ${label.toLowerCase()}`, "");
+    select.append(any);
+    for (const value of values) {
+      select.append(new Option(`${value} (${available[key][value]})`, value));
+    }
+    select.value = values.includes(params.get(key)) ? params.get(key) : "";
+    line.append(name, select);
+    filterBox.insertBefore(line, sortLine);
+  }
+  sortSelect.value = params.get("sort") === "date" ? "date" : "";
+  filterBox.hidden = false;
+}
+
+function chosenFilters() {
+  const filters = {};
+  for (const select of filterBox.querySelectorAll("select[data-filter]")) {
+    if (select.value) filters[select.dataset.filter] = select.value;
+  }
+  return filters;
+}
+
+/** Keeps the query in the address, so a search can be bookmarked or shared. */
+function remember(query, filters) {
+  const params = new URLSearchParams();
+  if (query) params.set("q", query);
+  for (const [key, value] of Object.entries(filters)) params.set(key, value);
+  if (sortSelect.value) params.set("sort", sortSelect.value);
+  const search = params.toString();
+  history.replaceState(null, "", search ? `?${search}` : location.pathname);
+}
+
+async function run() {
+  const mine = ++generation;
+  const query = input.value.trim();
+  const filters = chosenFilters();
+  remember(query, filters);
+  if (!query && Object.keys(filters).length === 0) {
+    list.replaceChildren();
+    more.hidden = true;
+    status.textContent = "";
+    return;
+  }
+  const pf = await load();
+  const options = { filters };
+  if (sortSelect.value === "date") options.sort = { date: "desc" };
+  const found = await pf.search(query || null, options);
+  if (mine !== generation || !found) return;
+  results = found.results;
+  shown = [];
+  list.replaceChildren();
+  const what = query ? ` for “${query}”` : "";
+  status.textContent =
+    results.length === 0
+      ? `Nothing found${what}.`
+      : `${results.length} result${results.length === 1 ? "" : "s"}${what}.`;
+  await showMore(mine);
+}
+
+async function showMore(mine) {
+  const next = results.slice(shown.length, shown.length + PER_PAGE);
+  const data = await Promise.all(next.map((r) => r.data()));
+  if (mine !== generation) return;
+  for (const item of data) {
+    list.append(resultItem(item));
+    shown.push(item);
+  }
+  more.hidden = shown.length >= results.length;
+}
+
+/** A date written as the page's language writes dates. */
+function longDate(day) {
+  const date = new Date(`${day}T12:00:00Z`);
+  if (Number.isNaN(date.getTime())) return day;
+  return date.toLocaleDateString(lang, { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+}
+
+/** One result: title (a link), section, date, branch and the excerpt. */
+function resultItem(item) {
+  const li = document.createElement("li");
+  li.className = "search-result";
+  const heading = document.createElement("h2");
+  const link = document.createElement("a");
+  link.href = item.url;
+  link.textContent = item.meta.title || item.url;
+  heading.append(link);
+  li.append(heading);
+  const facts = document.createElement("p");
+  facts.className = "meta";
+  const parts = [];
+  if (item.meta.section) parts.push(document.createTextNode(item.meta.section));
+  if (item.meta.date) {
+    const time = document.createElement("time");
+    time.dateTime = item.meta.date;
+    time.textContent = longDate(item.meta.date);
+    parts.push(time);
+  }
+  if (item.meta.branch) {
+    const by = document.createElement("span");
+    by.className = "search-branch";
+    by.textContent = `by ${item.meta.branch}`;
+    parts.push(by);
+  }
+  parts.forEach((part, i) => {
+    if (i > 0) facts.append(" · ");
+    facts.append(part);
+  });
+  if (parts.length) li.append(facts);
+  const excerpt = document.createElement("p");
+  excerpt.className = "search-excerpt";
+  // Pagefind escapes the page text and adds only <mark> around the words found.
+  excerpt.innerHTML = item.excerpt;
+  li.append(excerpt);
+  return li;
+}
+
+function later() {
+  clearTimeout(timer);
+  timer = setTimeout(run, 200);
+}
+
+const params = new URLSearchParams(location.search);
+input.value = params.get("q") || "";
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  clearTimeout(timer);
+  run();
+});
+input.addEventListener("input", later);
+filterBox.addEventListener("change", run);
+more.addEventListener("click", () => showMore(generation));
+addFilters(params)
+  .then(run)
+  .catch((error) => {
+    status.textContent = "Search could not be loaded. Try the sections and tags instead.";
+    console.error(error);
+  });
