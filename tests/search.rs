@@ -178,3 +178,76 @@ fn include_network_false_leaves_the_network_out() {
     site.run(&["build"]).success();
     assert!(indexed(&site.public()).contains_key("https://peer.example.org/guides/one/"));
 }
+
+/// `serve` never indexes on a save (zola#2133: "sometimes over 90% of the
+/// build time"): the preview's rebuild leaves the index out, and it is
+/// made once, when asked for, from the last build.
+#[test]
+fn the_preview_indexes_only_when_asked_and_once_per_build() {
+    use branchpress::serve::rebuild::Preview;
+    let site = fixture("");
+    let mut preview = Preview::new(site.path(), "http://127.0.0.1:1111", false);
+    let has_index = |files: &branchpress::serve::rebuild::Files| files.keys().any(|k| k.starts_with("pagefind/"));
+
+    let first = preview.rebuild(None).expect("first build");
+    assert!(!has_index(&first.files), "a build of the preview does not index");
+    assert!(first.files.contains_key("search/index.html"), "the search page is there");
+    let indexed = preview.search_index().expect("index").expect("made when asked");
+    assert!(indexed.contains_key("pagefind/pagefind.js"));
+    assert!(preview.search_index().expect("index").is_none(), "made once per build");
+
+    site.write(
+        "content/guides/fridge.md",
+        "+++\ntitle = \"Running a fridge\"\ndate = 2025-06-01\n+++\nDefrost monthly.\n",
+    );
+    let saved = preview.rebuild(None).expect("rebuild after a save");
+    assert!(!has_index(&saved.files), "a save does not index");
+    let again = preview.search_index().expect("index").expect("made again when asked");
+    let fragments: String = again
+        .iter()
+        .filter(|(k, _)| k.starts_with("pagefind/fragment/"))
+        .map(|(_, bytes)| {
+            let mut text = String::new();
+            flate2::read::GzDecoder::new(&bytes[..]).read_to_string(&mut text).expect("gzip");
+            text
+        })
+        .collect();
+    assert!(fragments.contains("Defrost monthly") && !fragments.contains("thermometer"), "the new text is found");
+}
+
+/// The running preview answers for the index (made on that request) and the search page.
+#[test]
+fn the_running_preview_serves_the_index_on_request() {
+    use std::io::{Read, Write};
+    let site = fixture("");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_branchpress"))
+        .args(["serve", ".", "--port", "0"])
+        .current_dir(site.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start serve");
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().expect("stdout")), &mut line)
+        .expect("serve prints its address");
+    let port: u16 = line
+        .split("http://127.0.0.1:")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    let get = |path: &str| {
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n").expect("send");
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        answer
+    };
+    let entry = get("/pagefind/pagefind-entry.json");
+    let search = get("/search/");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(entry.starts_with("HTTP/1.1 200"), "{entry}");
+    assert!(entry.contains("\"languages\""), "{entry}");
+    assert!(search.starts_with("HTTP/1.1 200") && search.contains("search.js"), "{search}");
+}

@@ -129,6 +129,19 @@ export function serve(dir, port, prefix = "") {
   });
 }
 
+/** The query typed on the search page before it is checked: results, filters and highlights on the page. */
+export const SEARCH_QUERY = "food";
+
+/**
+ * Opens the search page at `url` with SEARCH_QUERY and waits until its
+ * script has drawn the filters and the results.
+ */
+export async function openSearchWithResults(page, url) {
+  await page.goto(`${url}?q=${SEARCH_QUERY}`, { waitUntil: "load" });
+  await page.waitForSelector("#search-filters:not([hidden])", { timeout: 20000 });
+  await page.waitForSelector("#search-results > li", { timeout: 20000 });
+}
+
 /** Starts Chromium with a fresh profile; `close()` also removes the profile. */
 export async function launch(options = {}) {
   const profile = mkdtempSync(join(tmpdir(), "branchpress-chromium-"));
@@ -192,6 +205,8 @@ export function pagesOfEachKind(dir) {
     if (term) add("taxonomy term", `/tags/${term}/`);
   }
   add("404", "/this-address-does-not-exist/", join(dir, "404.html"));
+  // The search page is checked with results on it (see SEARCH_QUERY).
+  add("search", "/search/");
   if (existsSync(join(dir, "events", "index.html"))) {
     add("events list", "/events/");
     const events = subdirsWithIndex(join(dir, "events"))

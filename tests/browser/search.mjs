@@ -2,7 +2,7 @@
 // and prints what a reader sees, as JSON, for the Rust tests (and the
 // search bench) to check.
 //
-//   node tests/browser/search.mjs OUTPUT_DIR STEPS_JSON [--prefix /mirror] [--origin http://127.0.0.1:PORT]
+//   node tests/browser/search.mjs OUTPUT_DIR STEPS_JSON [--prefix /mirror] [--origin http://127.0.0.1:PORT] [--no-js]
 //
 // The site is served on 127.0.0.1 at the port it was built for (or the
 // port of --origin, for a site built with relative addresses), under
@@ -13,12 +13,14 @@
 // and records them. Output:
 //   {"filters": {name: [option labels]}, "steps": [{"status", "results":
 //    [{"href", "title", "meta", "excerpt"}], "bytes", "files"}], "foreign": [urls]}
+// With --no-js, JavaScript is off and the output has `noscript`: {text,
+// links, filtersShown} of the search page instead of steps;
 // where `bytes` is what the browser fetched from loading the page to the
 // end of that step (every file, headers not counted).
 
 import { launch, serve, siteDir, sitePort } from "./lib.mjs";
 
-const USAGE = "node tests/browser/search.mjs OUTPUT_DIR STEPS_JSON [--prefix /mirror] [--origin URL]";
+const USAGE = "node tests/browser/search.mjs OUTPUT_DIR STEPS_JSON [--prefix /mirror] [--origin URL] [--no-js]";
 const args = process.argv.slice(2);
 const option = (name) => {
   const at = args.indexOf(name);
@@ -27,6 +29,8 @@ const option = (name) => {
   return value;
 };
 const prefix = option("--prefix") || "";
+const noScript = args.includes("--no-js");
+if (noScript) args.splice(args.indexOf("--no-js"), 1);
 const givenOrigin = option("--origin");
 const dir = siteDir(args[0], USAGE);
 let steps;
@@ -40,7 +44,7 @@ const port = givenOrigin ? Number(new URL(givenOrigin).port) : sitePort(dir);
 const origin = `http://127.0.0.1:${port}`;
 
 const server = await serve(dir, port, prefix);
-const { context, close } = await launch();
+const { context, close } = await launch(noScript ? { javaScriptEnabled: false } : {});
 const foreign = new Set();
 const fetched = new Map();
 context.on("request", (req) => {
@@ -61,14 +65,24 @@ try {
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
   await page.goto(`${origin}${prefix}/search/`, { waitUntil: "load" });
-  await page.waitForSelector("#search-filters:not([hidden])", { timeout: 20000 });
-  out.filters = await page.evaluate(() => {
-    const found = {};
-    for (const select of document.querySelectorAll("#search-filters select[data-filter]")) {
-      found[select.dataset.filter] = [...select.options].slice(1).map((o) => o.value);
-    }
-    return found;
-  });
+  if (noScript) {
+    // What a reader without JavaScript sees: the <noscript> message and its links.
+    out.noscript = await page.evaluate(() => ({
+      text: [...document.querySelectorAll("main p")].map((p) => p.innerText).join("\n"),
+      links: [...document.querySelectorAll("main a")].map((a) => a.href),
+      filtersShown: !document.getElementById("search-filters").hidden,
+    }));
+    steps = [];
+  } else {
+    await page.waitForSelector("#search-filters:not([hidden])", { timeout: 20000 });
+    out.filters = await page.evaluate(() => {
+      const found = {};
+      for (const select of document.querySelectorAll("#search-filters select[data-filter]")) {
+        found[select.dataset.filter] = [...select.options].slice(1).map((o) => o.value);
+      }
+      return found;
+    });
+  }
   for (const step of steps) {
     const before = await page.locator("#search-status").textContent();
     if (step.query !== undefined) {
@@ -91,6 +105,7 @@ try {
         href: li.querySelector("h2 a").href,
         title: li.querySelector("h2 a").textContent,
         meta: li.querySelector(".meta")?.textContent || "",
+        date: li.querySelector(".meta time")?.dateTime || "",
         excerpt: li.querySelector(".search-excerpt")?.innerHTML || "",
       })),
       address: location.href,

@@ -177,6 +177,7 @@ function later() {
 }
 
 const params = new URLSearchParams(location.search);
+form.hidden = false;
 input.value = params.get("q") || "";
 form.addEventListener("submit", (event) => {
   event.preventDefault();
