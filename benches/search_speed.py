@@ -35,7 +35,10 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-GEN = os.path.join(ROOT, "..", "shared", "bench", "gen_site.py")
+# ../shared beside the checkout (a worktree one folder deeper finds it too).
+GEN = next((g for g in (os.path.join(ROOT, "..", "shared", "bench", "gen_site.py"),
+                        os.path.join(ROOT, "..", "..", "shared", "bench", "gen_site.py")) if os.path.exists(g)),
+           os.path.join(ROOT, "..", "shared", "bench", "gen_site.py"))
 BIN = os.path.join(ROOT, "target", "release", "branchpress")
 WORK = "/dev/shm/branchpress-search-bench" if os.path.isdir("/dev/shm") else "/tmp/branchpress-search-bench"
 
