@@ -127,6 +127,8 @@ pub struct LoadedSite {
     pub values: Arc<SiteValues>,
     /// The network index, when the site follows other branches.
     pub network: Option<Arc<NetworkValues>>,
+    /// The search page's filters and their values (see [`crate::search::filter_values`]).
+    pub search_filters: tera::Value,
     /// The validated `[federation]` config, on a hub.
     pub federation: Option<FederationConfig>,
     /// The images: planned while rendering, made while writing.
@@ -181,7 +183,16 @@ impl LoadedSite {
         let reuse = previous.map(|p| (p.values.as_ref(), &p.library));
         let values = Arc::new(SiteValues::build(&config, &library, bodies, &taxonomies, reuse));
         let tera = templates(&config, &sources, &values, &static_files, content_urls, network.clone(), &images)?;
+        let search_filters = match config.search.enabled {
+            true => {
+                let network = network.as_deref().map(|n| &n.index);
+                let input = crate::search::SiteInput { config: &config, library: &library, values: &values, network };
+                tera::Value::from_serializable(&crate::search::filter_values(&input))
+            }
+            false => tera::Value::from(Vec::<tera::Value>::new()),
+        };
         Ok(LoadedSite {
+            search_filters,
             config,
             library,
             taxonomies,
@@ -207,6 +218,7 @@ impl LoadedSite {
             library: &self.library,
             taxonomies: &self.taxonomies,
             network: self.network.as_deref(),
+            search_filters: &self.search_filters,
         }
     }
 

@@ -126,6 +126,15 @@ fn the_search_page_works_without_javascript_and_every_page_has_the_box() {
         assert!(noscript.contains(&format!("href=\"https://test.example.org/{section}/\"")), "links {section}");
     }
     assert!(page.contains("src=\"https://test.example.org/search.js?h="), "the page's script is the site's own");
+    // The filters are written into the page with their counts, so none of the index's filter files is fetched before use.
+    for option in [
+        "<option value=\"Guides\">Guides (1)</option>",
+        "<option value=\"food\">food (1)</option>",
+        "<option value=\"2026\">2026 (1)</option>",
+    ] {
+        assert!(page.contains(option), "{option} in {page}");
+    }
+    assert!(page.find("value=\"2026\"") < page.find("value=\"2025\""), "years newest first");
     assert!(!page.contains("role=\"search\" aria-label=\"Site\""), "the header box is not repeated on the search page");
 
     let home = site.output("index.html");

@@ -183,6 +183,9 @@ pub struct Renderer<'a> {
     pub taxonomies: &'a [Taxonomy],
     /// The network index, on a hub.
     pub network: Option<&'a NetworkValues>,
+    /// The search page's filters (`search.filters`), made by the build
+    /// from what the search index will hold.
+    pub search_filters: &'a Value,
 }
 
 /// A rendered HTML file.
@@ -295,7 +298,8 @@ impl Renderer<'_> {
 
     /// `search` on the search page: where to look without JavaScript
     /// (`sections`: the top-level sections, `{title, permalink}`;
-    /// `taxonomies`: `{name, permalink}`).
+    /// `taxonomies`: `{name, permalink}`) and the filters (`filters`:
+    /// `{name, label, values: [{value, count}]}`).
     fn search_value(&self) -> Value {
         use crate::render::values::map;
         let top = self.library.sections.iter().filter(|s| s.file.components.len() == 1 && s.more.render);
@@ -313,7 +317,11 @@ impl Renderer<'_> {
                 map([("name", Value::from(t.config.name.as_str())), ("permalink", Value::from(permalink))])
             })
             .collect();
-        map([("sections", Value::from(sections)), ("taxonomies", Value::from(taxonomies))])
+        map([
+            ("sections", Value::from(sections)),
+            ("taxonomies", Value::from(taxonomies)),
+            ("filters", self.search_filters.clone()),
+        ])
     }
 
     fn context(&self, path: &str) -> Context {

@@ -19,4 +19,4 @@ mod pagefind;
 mod records;
 
 pub use pagefind::{BUNDLE_DIR, IndexFile, index};
-pub use records::{Record, SiteInput, records};
+pub use records::{FilterValue, FilterValues, Record, SiteInput, filter_values, records};

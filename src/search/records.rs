@@ -11,6 +11,8 @@
 
 use std::collections::BTreeMap;
 
+use serde::Serialize;
+
 use crate::base::kind::EntryKind;
 use crate::config::Config;
 use crate::content::library::Library;
@@ -50,6 +52,57 @@ pub struct SiteInput<'a> {
 /// Every record of the site, pages first, then network entries (when
 /// `[search] include_network`).
 pub fn records(input: &SiteInput<'_>) -> Vec<Record> {
+    all_records(input, true)
+}
+
+/// One filter of the search page: its name in the index, what readers call
+/// it, and each value with how many records have it. The page lists them
+/// itself, so a reader's browser fetches a filter's part of the index only
+/// when that filter is used.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FilterValues {
+    /// The filter's name in the index (`section`).
+    pub name: &'static str,
+    /// What readers call it (`Section`).
+    pub label: &'static str,
+    /// Its values: years newest first, the others in alphabetical order.
+    pub values: Vec<FilterValue>,
+}
+
+/// One value of a filter.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FilterValue {
+    /// The value (`Guides`).
+    pub value: String,
+    /// Records that have it.
+    pub count: usize,
+}
+
+/// The filters the index will have, with their values (none: a filter no
+/// record uses is left out). Cheap: no page text is read.
+pub fn filter_values(input: &SiteInput<'_>) -> Vec<FilterValues> {
+    const FILTERS: [(&str, &str); 4] = [("section", "Section"), ("tag", "Tag"), ("year", "Year"), ("branch", "Branch")];
+    let records = all_records(input, false);
+    FILTERS
+        .iter()
+        .filter_map(|&(name, label)| {
+            let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+            for value in records.iter().flat_map(|r| r.filters.get(name).into_iter().flatten()) {
+                *counts.entry(value).or_default() += 1;
+            }
+            let mut values: Vec<FilterValue> =
+                counts.into_iter().map(|(value, count)| FilterValue { value: value.to_owned(), count }).collect();
+            if name == "year" {
+                values.reverse();
+            } else {
+                values.sort_by_cached_key(|v| v.value.to_lowercase());
+            }
+            (!values.is_empty()).then_some(FilterValues { name, label, values })
+        })
+        .collect()
+}
+
+fn all_records(input: &SiteInput<'_>, with_text: bool) -> Vec<Record> {
     let excluded = excluded_folders(input.config, input.library);
     let branch = input.config.branch.name.clone().unwrap_or_else(|| input.config.title.clone());
     let mut out: Vec<Record> = input
@@ -58,10 +111,10 @@ pub fn records(input: &SiteInput<'_>) -> Vec<Record> {
         .iter()
         .enumerate()
         .filter(|(_, page)| searchable(page, &excluded))
-        .map(|(id, _)| page_record(input, id, &branch))
+        .map(|(id, _)| page_record(input, id, &branch, with_text))
         .collect();
     if let Some(network) = input.network.filter(|_| input.config.search.include_network) {
-        out.extend(network.entries.iter().filter_map(|entry| entry_record(network, entry)));
+        out.extend(network.entries.iter().filter_map(|entry| entry_record(network, entry, with_text)));
     }
     out
 }
@@ -86,15 +139,10 @@ fn searchable(page: &Page, excluded: &[String]) -> bool {
     !excluded.iter().any(|ex| ex.is_empty() || folder == *ex || folder.starts_with(&format!("{ex}/")))
 }
 
-fn page_record(input: &SiteInput<'_>, id: usize, branch: &str) -> Record {
+fn page_record(input: &SiteInput<'_>, id: usize, branch: &str, with_text: bool) -> Record {
     let page = &input.library.pages[id];
     let title = page.title.clone().unwrap_or_else(|| page.slug.clone());
-    let html = input.values.pages[id].get_from_path("content").and_then(|v| v.as_str()).unwrap_or_default();
-    let body = crate::html::html_to_text(html);
-    let content = match &page.description {
-        Some(d) if !body.contains(d.as_str()) => format!("{d} {body}"),
-        _ => body,
-    };
+    let content = if with_text { page_text(input, id) } else { String::new() };
     let mut record = Record { url: page.path.clone(), content, ..Record::default() };
     record.meta.insert("title".into(), title);
     let section = input.library.section_by_relative(&page.section).map(|s| &input.library.sections[s]);
@@ -113,12 +161,24 @@ fn page_record(input: &SiteInput<'_>, id: usize, branch: &str) -> Record {
     record
 }
 
+/// A page's words: its description (unless the text repeats it) and its text.
+fn page_text(input: &SiteInput<'_>, id: usize) -> String {
+    let page = &input.library.pages[id];
+    let html = input.values.pages[id].get_from_path("content").and_then(|v| v.as_str()).unwrap_or_default();
+    let body = crate::html::html_to_text(html);
+    match &page.description {
+        Some(d) if !body.contains(d.as_str()) => format!("{d} {body}"),
+        _ => body,
+    }
+}
+
 /// A network entry: found under its own address, credited to the branch
 /// that wrote it. Entries without an address have nowhere to send a reader.
-fn entry_record(network: &NetworkIndex, entry: &NetworkEntry) -> Option<Record> {
+fn entry_record(network: &NetworkIndex, entry: &NetworkEntry, with_text: bool) -> Option<Record> {
     let url = entry.link.clone()?;
     let html = entry.content.as_ref().or(entry.summary.as_ref()).map(|h| h.as_str()).unwrap_or_default();
-    let mut record = Record { url, content: crate::html::html_to_text(html), ..Record::default() };
+    let content = if with_text { crate::html::html_to_text(html) } else { String::new() };
+    let mut record = Record { url, content, ..Record::default() };
     record.meta.insert("title".into(), entry.title.clone());
     if let Some(kind) = EntryKind::title(entry.kind) {
         record.add_filter("section", kind.to_owned());

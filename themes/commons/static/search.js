@@ -12,14 +12,6 @@ const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const more = document.getElementById("search-more");
 
-/** The filters the build writes, in the order they are offered, and their names. */
-const FILTERS = [
-  ["section", "Section"],
-  ["tag", "Tag"],
-  ["year", "Year"],
-  ["branch", "Branch"],
-  ["language", "Language"],
-];
 const PER_PAGE = 10;
 const lang = document.documentElement.lang || undefined;
 
@@ -32,38 +24,19 @@ let timer = 0;
 async function load() {
   if (!pagefind) {
     pagefind = await import(new URL("pagefind/pagefind.js", import.meta.url).href);
-    await pagefind.options({ excerptLength: 30 });
+    // No web worker: it would be one more script to fetch, for a search
+    // that takes milliseconds.
+    await pagefind.options({ excerptLength: 30, noWorker: true });
     await pagefind.init();
   }
   return pagefind;
 }
 
-/** One <select> per filter, with every value and how many entries have it. */
-async function addFilters(params) {
-  const pf = await load();
-  const available = await pf.filters();
-  const sortLine = sortSelect.closest("p");
-  for (const [key, label] of FILTERS) {
-    const values = Object.keys(available[key] || {});
-    if (values.length === 0) continue;
-    values.sort((a, b) => (key === "year" ? b.localeCompare(a) : a.localeCompare(b, lang)));
-    const line = document.createElement("p");
-    line.className = "search-filter";
-    const name = document.createElement("label");
-    name.htmlFor = `search-filter-${key}`;
-    name.textContent = label;
-    const select = document.createElement("select");
-    select.id = `search-filter-${key}`;
-    select.name = key;
-    select.dataset.filter = key;
-    const any = new Option(`Any ${label.toLowerCase()}`, "");
-    select.append(any);
-    for (const value of values) {
-      select.append(new Option(`${value} (${available[key][value]})`, value));
-    }
-    select.value = values.includes(params.get(key)) ? params.get(key) : "";
-    line.append(name, select);
-    filterBox.insertBefore(line, sortLine);
+/** The filters and the order as the address gives them (a shared search). */
+function applyParams(params) {
+  for (const select of filterBox.querySelectorAll("select[data-filter]")) {
+    const wanted = params.get(select.dataset.filter);
+    if ([...select.options].some((o) => o.value === wanted)) select.value = wanted;
   }
   sortSelect.value = params.get("sort") === "date" ? "date" : "";
   filterBox.hidden = false;
@@ -187,9 +160,8 @@ form.addEventListener("submit", (event) => {
 input.addEventListener("input", later);
 filterBox.addEventListener("change", run);
 more.addEventListener("click", () => showMore(generation));
-addFilters(params)
-  .then(run)
-  .catch((error) => {
-    status.textContent = "Search could not be loaded. Try the sections and tags instead.";
-    console.error(error);
-  });
+applyParams(params);
+run().catch((error) => {
+  status.textContent = "Search could not be loaded. Try the sections and tags instead.";
+  console.error(error);
+});
