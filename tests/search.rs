@@ -162,6 +162,26 @@ fn a_hub_indexes_the_network_under_each_branch_address() {
     let network = records.keys().filter(|u| u.starts_with("https://")).count();
     // 22 in the three feeds: one Hilltop guide also relayed by Millbrook is kept once, credited to Hilltop.
     assert_eq!(network, 21, "every network entry with an address");
+    // The search page's filter lists count exactly what the index holds.
+    let page = std::fs::read_to_string(public.join("search/index.html")).expect("search page");
+    let doc = scraper::Html::parse_document(&page);
+    let options = scraper::Selector::parse("select[data-filter] option").expect("selector");
+    let mut checked = 0;
+    for option in doc.select(&options) {
+        let value = option.value().attr("value").unwrap_or_default();
+        if value.is_empty() {
+            continue;
+        }
+        let select = option.ancestors().filter_map(scraper::ElementRef::wrap).next().expect("its select");
+        let filter = select.value().attr("data-filter").expect("data-filter");
+        let indexed = records
+            .values()
+            .filter(|r| r["filters"][filter].as_array().is_some_and(|v| v.contains(&Value::from(value))));
+        let label = option.text().collect::<String>();
+        assert_eq!(label, format!("{value} ({})", indexed.count()), "{filter}");
+        checked += 1;
+    }
+    assert!(checked > 40, "{checked} filter values checked");
     let relayed = &records["https://hilltop-tenants.example.org/guides/reporting-disrepair/"];
     assert_eq!(relayed["meta"]["branch"], "Hilltop Tenants' Union");
 }

@@ -52,7 +52,20 @@ pub struct SiteInput<'a> {
 /// Every record of the site, pages first, then network entries (when
 /// `[search] include_network`).
 pub fn records(input: &SiteInput<'_>) -> Vec<Record> {
-    all_records(input, true)
+    let excluded = excluded_folders(input.config, input.library);
+    let branch = input.config.branch.name.clone().unwrap_or_else(|| input.config.title.clone());
+    let mut out: Vec<Record> = input
+        .library
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(_, page)| searchable(page, &excluded))
+        .map(|(id, _)| page_record(input, id, &branch))
+        .collect();
+    if let Some(network) = input.network.filter(|_| input.config.search.include_network) {
+        out.extend(network.entries.iter().filter_map(|entry| entry_record(network, entry)));
+    }
+    out
 }
 
 /// One filter of the search page: its name in the index, what readers call
@@ -79,19 +92,55 @@ pub struct FilterValue {
 }
 
 /// The filters the index will have, with their values (none: a filter no
-/// record uses is left out). Cheap: no page text is read.
+/// record uses is left out). Run on every preview rebuild (the search page
+/// shows them), so it reads no page text and copies no record: it counts
+/// what [`records`] would put in each record's filters.
 pub fn filter_values(input: &SiteInput<'_>) -> Vec<FilterValues> {
     const FILTERS: [(&str, &str); 4] = [("section", "Section"), ("tag", "Tag"), ("year", "Year"), ("branch", "Branch")];
-    let records = all_records(input, false);
+    let mut counts: [BTreeMap<String, usize>; 4] = Default::default();
+    let mut add = |filter: usize, values: &mut Vec<String>| {
+        values.sort_unstable();
+        values.dedup();
+        for value in values.drain(..).filter(|v| !v.trim().is_empty()) {
+            *counts[filter].entry(value).or_default() += 1;
+        }
+    };
+    let excluded = excluded_folders(input.config, input.library);
+    let branch = input.config.branch.name.clone().unwrap_or_else(|| input.config.title.clone());
+    let pages = input.library.pages.iter().filter(|page| searchable(page, &excluded));
+    let entries = input
+        .network
+        .filter(|_| input.config.search.include_network)
+        .into_iter()
+        .flat_map(|network| network.entries.iter().filter(|e| e.link.is_some()).map(move |e| (network, e)));
+    let mut values = Vec::new();
+    for page in pages {
+        let section = input.library.section_by_relative(&page.section).map(|s| &input.library.sections[s]);
+        values.extend(section.filter(|s| !s.is_home()).and_then(|s| s.title.clone()));
+        add(0, &mut values);
+        values.extend(page.taxonomies.iter().filter(|(name, _)| name == "tags").flat_map(|(_, t)| t.iter().cloned()));
+        add(1, &mut values);
+        values.extend(page.date.as_ref().map(|d| d.zoned().year().to_string()));
+        add(2, &mut values);
+        values.push(branch.clone());
+        add(3, &mut values);
+    }
+    for (network, entry) in entries {
+        values.extend(EntryKind::title(entry.kind).map(str::to_owned));
+        add(0, &mut values);
+        values.extend(entry.tags.iter().cloned());
+        add(1, &mut values);
+        values.push(entry.published.to_zoned(jiff::tz::TimeZone::UTC).year().to_string());
+        add(2, &mut values);
+        values.extend(entry_branch(network, entry));
+        add(3, &mut values);
+    }
     FILTERS
         .iter()
-        .filter_map(|&(name, label)| {
-            let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-            for value in records.iter().flat_map(|r| r.filters.get(name).into_iter().flatten()) {
-                *counts.entry(value).or_default() += 1;
-            }
+        .zip(counts)
+        .filter_map(|(&(name, label), counts)| {
             let mut values: Vec<FilterValue> =
-                counts.into_iter().map(|(value, count)| FilterValue { value: value.to_owned(), count }).collect();
+                counts.into_iter().map(|(value, count)| FilterValue { value, count }).collect();
             if name == "year" {
                 values.reverse();
             } else {
@@ -102,21 +151,10 @@ pub fn filter_values(input: &SiteInput<'_>) -> Vec<FilterValues> {
         .collect()
 }
 
-fn all_records(input: &SiteInput<'_>, with_text: bool) -> Vec<Record> {
-    let excluded = excluded_folders(input.config, input.library);
-    let branch = input.config.branch.name.clone().unwrap_or_else(|| input.config.title.clone());
-    let mut out: Vec<Record> = input
-        .library
-        .pages
-        .iter()
-        .enumerate()
-        .filter(|(_, page)| searchable(page, &excluded))
-        .map(|(id, _)| page_record(input, id, &branch, with_text))
-        .collect();
-    if let Some(network) = input.network.filter(|_| input.config.search.include_network) {
-        out.extend(network.entries.iter().filter_map(|entry| entry_record(network, entry, with_text)));
-    }
-    out
+/// The branch credited with a network entry: its origin, else the source it came from.
+fn entry_branch(network: &NetworkIndex, entry: &NetworkEntry) -> Option<String> {
+    let via = || network.branches.iter().find(|b| b.id == entry.via).map(|b| b.name.clone());
+    entry.origin.name.clone().or_else(via)
 }
 
 /// Folders (under `content/`) whose pages are not indexed: `[search]
@@ -139,10 +177,10 @@ fn searchable(page: &Page, excluded: &[String]) -> bool {
     !excluded.iter().any(|ex| ex.is_empty() || folder == *ex || folder.starts_with(&format!("{ex}/")))
 }
 
-fn page_record(input: &SiteInput<'_>, id: usize, branch: &str, with_text: bool) -> Record {
+fn page_record(input: &SiteInput<'_>, id: usize, branch: &str) -> Record {
     let page = &input.library.pages[id];
     let title = page.title.clone().unwrap_or_else(|| page.slug.clone());
-    let content = if with_text { page_text(input, id) } else { String::new() };
+    let content = page_text(input, id);
     let mut record = Record { url: page.path.clone(), content, ..Record::default() };
     record.meta.insert("title".into(), title);
     let section = input.library.section_by_relative(&page.section).map(|s| &input.library.sections[s]);
@@ -174,11 +212,10 @@ fn page_text(input: &SiteInput<'_>, id: usize) -> String {
 
 /// A network entry: found under its own address, credited to the branch
 /// that wrote it. Entries without an address have nowhere to send a reader.
-fn entry_record(network: &NetworkIndex, entry: &NetworkEntry, with_text: bool) -> Option<Record> {
+fn entry_record(network: &NetworkIndex, entry: &NetworkEntry) -> Option<Record> {
     let url = entry.link.clone()?;
     let html = entry.content.as_ref().or(entry.summary.as_ref()).map(|h| h.as_str()).unwrap_or_default();
-    let content = if with_text { crate::html::html_to_text(html) } else { String::new() };
-    let mut record = Record { url, content, ..Record::default() };
+    let mut record = Record { url, content: crate::html::html_to_text(html), ..Record::default() };
     record.meta.insert("title".into(), entry.title.clone());
     if let Some(kind) = EntryKind::title(entry.kind) {
         record.add_filter("section", kind.to_owned());
@@ -189,8 +226,7 @@ fn entry_record(network: &NetworkIndex, entry: &NetworkEntry, with_text: bool) -
     for tag in &entry.tags {
         record.add_filter("tag", tag.clone());
     }
-    let via = || network.branches.iter().find(|b| b.id == entry.via).map(|b| b.name.clone());
-    if let Some(branch) = entry.origin.name.clone().or_else(via) {
+    if let Some(branch) = entry_branch(network, entry) {
         record.add_filter("branch", branch.clone());
         record.meta.insert("branch".into(), branch);
     }
