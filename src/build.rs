@@ -235,21 +235,22 @@ impl LoadedSite {
     /// The search index's files (see [`crate::search`]), or none when
     /// `[search] enabled = false`.
     pub fn search_index(&self) -> Result<Vec<crate::search::IndexFile>> {
-        if !self.config.search.enabled {
-            return Ok(Vec::new());
+        match self.config.search.enabled {
+            true => index_records(self.search_records(), &self.config.language),
+            false => Ok(Vec::new()),
         }
+    }
+
+    /// What the search index is made from (the preview takes them under its
+    /// lock and indexes without it).
+    pub fn search_records(&self) -> Vec<crate::search::Record> {
         let input = crate::search::SiteInput {
             config: &self.config,
             library: &self.library,
             values: &self.values,
             network: self.network.as_deref().map(|n| &n.index),
         };
-        let records = crate::search::records(&input);
-        crate::search::index(records, &self.config.language).map_err(|e| {
-            Diagnostic::new(format!("search index: {e}"))
-                .with_help("turn search off with `[search] enabled = false` in config.toml to build without it")
-                .into()
-        })
+        crate::search::records(&input)
     }
 
     /// Fails when two sources would write the same output file (see
@@ -569,6 +570,15 @@ fn templates(
         tera.global_context().insert_value("network", network.clone());
     }
     Ok(tera)
+}
+
+/// Indexes `records` for search (see [`crate::search::index`]).
+pub fn index_records(records: Vec<crate::search::Record>, language: &str) -> Result<Vec<crate::search::IndexFile>> {
+    crate::search::index(records, language).map_err(|e| {
+        Diagnostic::new(format!("search index: {e}"))
+            .with_help("turn search off with `[search] enabled = false` in config.toml to build without it")
+            .into()
+    })
 }
 
 /// Writes an image whose bytes are in a file or in memory.

@@ -242,6 +242,18 @@ fn the_preview_indexes_only_when_asked_and_once_per_build() {
         })
         .collect();
     assert!(fragments.contains("Defrost monthly") && !fragments.contains("thermometer"), "the new text is found");
+
+    // The server indexes outside the preview's lock: an index made for a
+    // build that a save replaced meanwhile is dropped, not served.
+    site.write("content/news/opening.md", "+++\ntitle = \"Opening day\"\ndate = 2026-02-01\n+++\nDoors at nine.\n");
+    preview.rebuild(None).expect("rebuild");
+    let job = preview.search_job().expect("the new build is not indexed yet");
+    site.write("content/news/opening.md", "+++\ntitle = \"Opening day\"\ndate = 2026-02-01\n+++\nDoors at eight.\n");
+    preview.rebuild(None).expect("a save while indexing");
+    let build = job.build();
+    let stale = branchpress::build::index_records(job.records, &job.language).expect("index");
+    assert!(preview.add_search_index(build, stale).is_none(), "the older build's index is dropped");
+    assert!(preview.search_index().expect("index").is_some(), "the newest build is indexed when asked");
 }
 
 /// The running preview answers for the index (made on that request) and the search page.

@@ -120,18 +120,25 @@ pub fn run(options: &ServeOptions, tell: &dyn Fn(ServeEvent<'_>)) -> Result<()> 
 
 /// What the server calls before answering for the search page or the
 /// index: adds the last build's search index to the served files when it
-/// is not there yet (see [`Preview::search_index`]). A failure shows in
-/// the open pages like a build error.
+/// is not there yet (see [`Preview::search_index`]). The records are taken
+/// under the preview's lock, then indexed without it, so a save during
+/// indexing is rebuilt and reloaded at once (and that index, for an older
+/// build, is dropped). One index is made at a time; a failure shows in the
+/// open pages like a build error.
 fn search_on_demand(preview: Arc<Mutex<Preview>>, files: http::SharedFiles, channel: ReloadChannel) -> http::OnDemand {
+    let one_at_a_time = Mutex::new(());
     Arc::new(move || {
-        let mut preview = preview.lock().unwrap_or_else(|p| p.into_inner());
-        match preview.search_index() {
-            Ok(Some(indexed)) => {
-                if let Ok(mut current) = files.write() {
+        let _turn = one_at_a_time.lock().unwrap_or_else(|p| p.into_inner());
+        let job = preview.lock().unwrap_or_else(|p| p.into_inner()).search_job();
+        let Some(job) = job else { return };
+        let build = job.build();
+        match crate::build::index_records(job.records, &job.language) {
+            Ok(index) => {
+                let added = preview.lock().unwrap_or_else(|p| p.into_inner()).add_search_index(build, index);
+                if let (Some(indexed), Ok(mut current)) = (added, files.write()) {
                     *current = indexed;
                 }
             }
-            Ok(None) => {}
             Err(err) => channel.send(&Message::errors(&err.diagnostics)),
         }
     })
