@@ -15,21 +15,23 @@ const more = document.getElementById("search-more");
 const PER_PAGE = 10;
 const lang = document.documentElement.lang || undefined;
 
-let pagefind = null;
+let loading = null;
 let shown = [];
 let results = [];
 let generation = 0;
 let timer = 0;
 
-async function load() {
-  if (!pagefind) {
-    pagefind = await import(new URL("pagefind/pagefind.js", import.meta.url).href);
+/** Pagefind, loaded and started once, however many searches ask at the same time. */
+function load() {
+  loading ??= (async () => {
+    const pagefind = await import(new URL("pagefind/pagefind.js", import.meta.url).href);
     // No web worker: it would be one more script to fetch, for a search
     // that takes milliseconds.
     await pagefind.options({ excerptLength: 30, noWorker: true });
     await pagefind.init();
-  }
-  return pagefind;
+    return pagefind;
+  })();
+  return loading;
 }
 
 /** The filters and the order as the address gives them (a shared search). */
@@ -144,9 +146,20 @@ function resultItem(item) {
   return li;
 }
 
+/** Says so when the script or the index could not be loaded. */
+function failed(error) {
+  status.textContent = "Search could not be loaded. Try the sections and tags instead.";
+  console.error(error);
+}
+
+function search() {
+  clearTimeout(timer);
+  run().catch(failed);
+}
+
 function later() {
   clearTimeout(timer);
-  timer = setTimeout(run, 200);
+  timer = setTimeout(search, 200);
 }
 
 const params = new URLSearchParams(location.search);
@@ -154,14 +167,10 @@ form.hidden = false;
 input.value = params.get("q") || "";
 form.addEventListener("submit", (event) => {
   event.preventDefault();
-  clearTimeout(timer);
-  run();
+  search();
 });
 input.addEventListener("input", later);
-filterBox.addEventListener("change", run);
-more.addEventListener("click", () => showMore(generation));
+filterBox.addEventListener("change", search);
+more.addEventListener("click", () => showMore(generation).catch(failed));
 applyParams(params);
-run().catch((error) => {
-  status.textContent = "Search could not be loaded. Try the sections and tags instead.";
-  console.error(error);
-});
+search();
