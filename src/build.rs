@@ -127,6 +127,8 @@ pub struct LoadedSite {
     pub values: Arc<SiteValues>,
     /// The network index, when the site follows other branches.
     pub network: Option<Arc<NetworkValues>>,
+    /// The search page's filters and their values (see [`crate::search::filter_values`]).
+    pub search_filters: tera::Value,
     /// The validated `[federation]` config, on a hub.
     pub federation: Option<FederationConfig>,
     /// The images: planned while rendering, made while writing.
@@ -183,7 +185,16 @@ impl LoadedSite {
         let reuse = previous.map(|p| (p.values.as_ref(), &p.library));
         let values = Arc::new(SiteValues::build(&config, &library, bodies, &taxonomies, reuse));
         let tera = templates(&config, &sources, &values, &static_files, content_urls, network.clone(), &images)?;
+        let search_filters = match config.search.enabled {
+            true => {
+                let network = network.as_deref().map(|n| &n.index);
+                let input = crate::search::SiteInput { config: &config, library: &library, values: &values, network };
+                tera::Value::from_serializable(&crate::search::filter_values(&input))
+            }
+            false => tera::Value::from(Vec::<tera::Value>::new()),
+        };
         Ok(LoadedSite {
+            search_filters,
             config,
             library,
             taxonomies,
@@ -209,12 +220,39 @@ impl LoadedSite {
             library: &self.library,
             taxonomies: &self.taxonomies,
             network: self.network.as_deref(),
+            search_filters: &self.search_filters,
         }
     }
 
     /// Every HTML job of the site.
     pub fn jobs(&self) -> Vec<Job> {
-        jobs::plan(&self.library, &self.taxonomies, self.network.as_deref())
+        let mut all = jobs::plan(&self.library, &self.taxonomies, self.network.as_deref());
+        // A site whose own templates predate search still builds, without the page.
+        if self.config.search.enabled && self.sources.contains(jobs::SEARCH_TEMPLATE) {
+            all.push(Job::Search);
+        }
+        all
+    }
+
+    /// The search index's files (see [`crate::search`]), or none when
+    /// `[search] enabled = false`.
+    pub fn search_index(&self) -> Result<Vec<crate::search::IndexFile>> {
+        match self.config.search.enabled {
+            true => index_records(self.search_records(), &self.config.language),
+            false => Ok(Vec::new()),
+        }
+    }
+
+    /// What the search index is made from (the preview takes them under its
+    /// lock and indexes without it).
+    pub fn search_records(&self) -> Vec<crate::search::Record> {
+        let input = crate::search::SiteInput {
+            config: &self.config,
+            library: &self.library,
+            values: &self.values,
+            network: self.network.as_deref().map(|n| &n.index),
+        };
+        crate::search::records(&input)
     }
 
     /// Fails when two sources would write the same output file (see
@@ -394,6 +432,12 @@ pub fn render_site(config: Config, drafts: bool, sink: &dyn Sink) -> Result<Buil
 
     let jobs = site.jobs();
     let written = site.write_outputs(&jobs, Selection::everything(&jobs), sink, &mut timings)?;
+    let t = Instant::now();
+    let index = site.search_index()?;
+    for file in &index {
+        sink.write(&file.path, &file.bytes)?;
+    }
+    timings.search = t.elapsed();
     site.images.finish(true);
     let work = site.images.work();
     (timings.images_made, timings.images_reused) = (work.made, work.reused);
@@ -405,7 +449,11 @@ pub fn render_site(config: Config, drafts: bool, sink: &dyn Sink) -> Result<Buil
         pages: site.library.pages.len(),
         sections: site.library.sections.len(),
         terms: site.taxonomies.iter().map(|t| t.terms.len()).sum(),
-        files: jobs.len() + site.static_files.len() + written.machine.made.len() + site.images.planned_keys().len(),
+        files: jobs.len()
+            + site.static_files.len()
+            + written.machine.made.len()
+            + site.images.planned_keys().len()
+            + index.len(),
         warnings,
         source_problems,
         timings,
@@ -524,6 +572,15 @@ fn templates(
         tera.global_context().insert_value("network", network.clone());
     }
     Ok(tera)
+}
+
+/// Indexes `records` for search (see [`crate::search::index`]).
+pub fn index_records(records: Vec<crate::search::Record>, language: &str) -> Result<Vec<crate::search::IndexFile>> {
+    crate::search::index(records, language).map_err(|e| {
+        Diagnostic::new(format!("search index: {e}"))
+            .with_help("turn search off with `[search] enabled = false` in config.toml to build without it")
+            .into()
+    })
 }
 
 /// Writes an image whose bytes are in a file or in memory.

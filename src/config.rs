@@ -40,6 +40,8 @@ struct RawConfig {
     #[serde(default)]
     extra: toml::Table,
     federation: Option<crate::federation::sources::RawFederationConfig>,
+    #[serde(default)]
+    search: SearchConfig,
 }
 
 #[derive(Debug, Deserialize)]
@@ -164,6 +166,27 @@ impl Default for FeedConfig {
     }
 }
 
+/// The `[search]` table: the site's static search index (`src/search/`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SearchConfig {
+    /// Write a search index and the search page (on by default: a reader
+    /// should be able to find a guide without knowing where it is filed).
+    pub enabled: bool,
+    /// Sections whose pages stay out of the index, by folder under
+    /// `content/` ("events", "news/archive").
+    pub exclude: Vec<String>,
+    /// On a hub, index the network's entries too, each under its own
+    /// branch's address.
+    pub include_network: bool,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig { enabled: true, exclude: Vec::new(), include_network: true }
+    }
+}
+
 /// One taxonomy (tags, categories, ...).
 #[derive(Debug, Clone, Serialize)]
 pub struct TaxonomyConfig {
@@ -230,6 +253,8 @@ pub struct Config {
     pub paths: SitePaths,
     /// The federation settings (`[federation]`), when the site follows others.
     pub federation: Option<crate::federation::sources::RawFederationConfig>,
+    /// The search index settings (`[search]`).
+    pub search: SearchConfig,
     /// The time of the build, which says which events are still to come:
     /// the clock, or `BRANCHPRESS_NOW` (for tests and reproducible builds).
     pub now: jiff::Timestamp,
@@ -429,6 +454,10 @@ impl RawConfig {
                 theme: theme_dir,
             },
             federation: self.federation,
+            search: SearchConfig {
+                exclude: self.search.exclude.iter().map(|s| s.trim_matches('/').to_owned()).collect(),
+                ..self.search
+            },
         })
     }
 }

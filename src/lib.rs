@@ -28,5 +28,6 @@ pub mod output;
 pub mod publish;
 mod render;
 mod report;
+pub mod search;
 pub mod serve;
 mod theme;

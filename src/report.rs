@@ -30,6 +30,8 @@ pub struct Timings {
     pub copy: Duration,
     /// Processed images (resizing, or taking them from the cache).
     pub images: Duration,
+    /// The search index (`[search]`).
+    pub search: Duration,
     /// Images decoded and encoded, or stripped of metadata, by this build.
     pub images_made: usize,
     /// Images taken from the cache.
@@ -146,7 +148,7 @@ pub fn format_build(report: &BuildReport, elapsed: std::time::Duration) -> Strin
 pub fn format_timings(t: &Timings) -> String {
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
     format!(
-        "  load {:.0} ms, markdown {:.0} ms, network {:.0} ms, templates and HTML {:.0} ms, images {:.0} ms ({} made, {} from the cache), static files {:.0} ms\n",
+        "  load {:.0} ms, markdown {:.0} ms, network {:.0} ms, templates and HTML {:.0} ms, images {:.0} ms ({} made, {} from the cache), static files {:.0} ms, search index {:.0} ms\n",
         ms(t.load),
         ms(t.markdown),
         ms(t.network),
@@ -154,7 +156,8 @@ pub fn format_timings(t: &Timings) -> String {
         ms(t.images),
         t.images_made,
         t.images_reused,
-        ms(t.copy)
+        ms(t.copy),
+        ms(t.search)
     )
 }
 

@@ -42,4 +42,15 @@ impl EntryKind {
             EntryKind::Unknown => "unknown",
         }
     }
+
+    /// What readers call it ("Best practice"), as the commons theme titles
+    /// the sections; `None` for an unknown kind.
+    pub fn title(self) -> Option<&'static str> {
+        match self {
+            EntryKind::News => Some("News"),
+            EntryKind::Guides => Some("Guides"),
+            EntryKind::Practice => Some("Best practice"),
+            EntryKind::Unknown => None,
+        }
+    }
 }

@@ -146,6 +146,7 @@ fn job_claimant(outputs: &Outputs<'_>, job: &Job) -> Claimant {
             Claimant::new(format!("the taxonomy page `{}`", outputs.renderer.path_of(job)), Some(&config_file))
         }
         Job::NotFound => Claimant::new("the 404 page", None),
+        Job::Search => Claimant::new("the search page `/search/`", Some(&config_file)),
         Job::Network { .. } | Job::NetworkDirectory(_) | Job::NetworkEvents(_) => {
             Claimant::new(format!("the network page `{}`", outputs.renderer.path_of(job)), Some(&config_file))
         }

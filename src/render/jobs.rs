@@ -62,6 +62,8 @@ pub enum Job {
     NetworkDirectory(NetworkDirectory),
     /// One listing of the network's events (`/network/events/`, `/network/events/online/`, ...).
     NetworkEvents(usize),
+    /// `/search/`: the search page (`[search] enabled`, and the theme has `search.html`).
+    Search,
 }
 
 /// The network's directory pages: one page each, seeing the whole index.
@@ -93,6 +95,12 @@ impl NetworkDirectory {
 
 /// The site path of the page hosts show for a missing address.
 pub const NOT_FOUND_PAGE: &str = "/404.html";
+
+/// The site path of the search page.
+pub const SEARCH_PAGE: &str = "/search/";
+
+/// The search page's template.
+pub const SEARCH_TEMPLATE: &str = "search.html";
 
 /// Every job of a site, in a stable order.
 pub fn plan(library: &Library, taxonomies: &[Taxonomy], network: Option<&NetworkValues>) -> Vec<Job> {
@@ -175,6 +183,9 @@ pub struct Renderer<'a> {
     pub taxonomies: &'a [Taxonomy],
     /// The network index, on a hub.
     pub network: Option<&'a NetworkValues>,
+    /// The search page's filters (`search.filters`), made by the build
+    /// from what the search index will hold.
+    pub search_filters: &'a Value,
 }
 
 /// A rendered HTML file.
@@ -214,6 +225,7 @@ impl Renderer<'_> {
             Job::Network { .. } => "network.html",
             Job::NetworkDirectory(directory) => directory.template(),
             Job::NetworkEvents(_) => "network_events.html",
+            Job::Search => SEARCH_TEMPLATE,
         })
     }
 
@@ -244,6 +256,7 @@ impl Renderer<'_> {
             },
             Job::NetworkDirectory(directory) => directory.path().to_owned(),
             Job::NetworkEvents(i) => self.network.map(|n| n.events.listings[*i].path.clone()).unwrap_or_default(),
+            Job::Search => SEARCH_PAGE.to_owned(),
         }
     }
 
@@ -275,7 +288,40 @@ impl Renderer<'_> {
                 self.template(directory.template(), path, ctx, None)
             }
             Job::NetworkEvents(i) => self.network_events(*i),
+            Job::Search => {
+                let mut ctx = self.context(SEARCH_PAGE);
+                ctx.insert_value("search", self.search_value());
+                self.template(SEARCH_TEMPLATE, SEARCH_PAGE, ctx, None)
+            }
         }
+    }
+
+    /// `search` on the search page: where to look without JavaScript
+    /// (`sections`: the top-level sections, `{title, permalink}`;
+    /// `taxonomies`: `{name, permalink}`) and the filters (`filters`:
+    /// `{name, label, values: [{value, count}]}`).
+    fn search_value(&self) -> Value {
+        use crate::render::values::map;
+        let top = self.library.sections.iter().filter(|s| s.file.components.len() == 1 && s.more.render);
+        let sections: Vec<Value> = top
+            .map(|s| {
+                let title = s.title.clone().unwrap_or_else(|| s.file.components.join("/"));
+                map([("title", Value::from(title)), ("permalink", Value::from(s.permalink.as_str()))])
+            })
+            .collect();
+        let taxonomies: Vec<Value> = self
+            .taxonomies
+            .iter()
+            .map(|t| {
+                let permalink = urls::permalink(&self.config.base_url, &t.path);
+                map([("name", Value::from(t.config.name.as_str())), ("permalink", Value::from(permalink))])
+            })
+            .collect();
+        map([
+            ("sections", Value::from(sections)),
+            ("taxonomies", Value::from(taxonomies)),
+            ("filters", self.search_filters.clone()),
+        ])
     }
 
     fn context(&self, path: &str) -> Context {

@@ -386,6 +386,7 @@ pub(crate) fn config_value(config: &Config) -> Value {
         ("feeds", Value::from_serializable(&config.feeds)),
         ("extra", Value::from_serializable(&config.extra)),
         ("federation_enabled", Value::from(config.federation.is_some())),
+        ("search", Value::from_serializable(&config.search)),
     ])
 }
 

@@ -42,6 +42,14 @@ use crate::serve::socket;
 /// What the server serves: the current output, swapped after each rebuild.
 pub type SharedFiles = Arc<RwLock<Arc<Files>>>;
 
+/// Work done before answering for the search page or the search index (it
+/// adds the index to the served files when a rebuild left it out).
+pub type OnDemand = Arc<dyn Fn() + Send + Sync>;
+
+/// Site paths whose answer needs the search index: the search page (its
+/// script loads the index at once) and the index itself.
+const NEEDS_SEARCH_INDEX: &[&str] = &["/search/", "/pagefind/"];
+
 /// The largest request head (request line and headers) read; larger ones
 /// get 431. Browsers send a few KiB, more with many `localhost` cookies.
 pub const MAX_HEAD_BYTES: usize = 64 * 1024;
@@ -73,6 +81,7 @@ struct Shared {
     channel: ReloadChannel,
     hosts: AllowedHosts,
     sockets: Capacity,
+    index_on_demand: OnDemand,
 }
 
 /// Starts answering on `listener` (already bound, so the caller has chosen
@@ -82,6 +91,7 @@ pub fn start(
     files: SharedFiles,
     channel: ReloadChannel,
     built_for: &str,
+    index_on_demand: OnDemand,
 ) -> std::io::Result<PreviewServer> {
     let hosts = AllowedHosts::new(listener.local_addr()?);
     listener.set_nonblocking(true)?;
@@ -100,6 +110,7 @@ pub fn start(
         channel,
         hosts,
         sockets: Capacity::new(MAX_RELOAD_SOCKETS),
+        index_on_demand,
     });
     runtime.spawn(accept(listener, shared, Capacity::new(MAX_CONNECTIONS)));
     Ok(PreviewServer { _runtime: runtime })
@@ -153,6 +164,11 @@ fn answer(request: Request<Incoming>, shared: &Shared) -> Response<Full<Bytes>> 
         let mut response = plain(StatusCode::METHOD_NOT_ALLOWED, "The preview only answers GET and HEAD.");
         response.headers_mut().insert(hyper::header::ALLOW, HeaderValue::from_static("GET, HEAD"));
         return response;
+    }
+    if NEEDS_SEARCH_INDEX.iter().any(|p| path.starts_with(p)) {
+        // Indexing takes a while on a large site: let the other requests
+        // use this worker thread meanwhile.
+        tokio::task::block_in_place(|| (shared.index_on_demand)());
     }
     let current = shared.files.read().map(|f| f.clone()).unwrap_or_else(|p| p.into_inner().clone());
     let asked_at = format!("http://{host}");

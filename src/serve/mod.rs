@@ -16,7 +16,7 @@ mod watch;
 use std::collections::HashSet;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use crate::error::{Diagnostic, Error, Result};
 use rebuild::{Files, Preview, Update};
@@ -95,12 +95,13 @@ pub fn run(options: &ServeOptions, tell: &dyn Fn(ServeEvent<'_>)) -> Result<()> 
     let ignored = vec![site_dir.join("public"), site_dir.join(".branchpress")];
     let cache = crate::federation::cache_dir(&site_dir);
     let watcher = watch::SiteWatcher::new(&site_dir, theme.as_deref(), ignored, cache)?;
-    let mut preview = Preview::new(&site_dir, &base_url, options.drafts);
+    let preview = Arc::new(Mutex::new(Preview::new(&site_dir, &base_url, options.drafts)));
     let channel = ReloadChannel::default();
     let files: http::SharedFiles = Arc::new(RwLock::new(Arc::new(Files::new())));
-    rebuild_and_tell(&mut preview, &files, &channel, None, tell);
+    rebuild_and_tell(&preview, &files, &channel, None, tell);
 
-    let _server = http::start(listener, files.clone(), channel.clone(), &base_url)
+    let index_on_demand = search_on_demand(preview.clone(), files.clone(), channel.clone());
+    let _server = http::start(listener, files.clone(), channel.clone(), &base_url, index_on_demand)
         .map_err(|e| Diagnostic::new(format!("could not start the preview server: {e}")))?;
     let url = format!("{base_url}/");
     tell(ServeEvent::Serving { site_dir: &site_dir, url: &url });
@@ -111,22 +112,49 @@ pub fn run(options: &ServeOptions, tell: &dyn Fn(ServeEvent<'_>)) -> Result<()> 
     while let Some(batch) = watcher.next_batch() {
         if !batch.is_empty() {
             let changed: HashSet<PathBuf> = batch.into_iter().collect();
-            rebuild_and_tell(&mut preview, &files, &channel, Some(&changed), tell);
+            rebuild_and_tell(&preview, &files, &channel, Some(&changed), tell);
         }
     }
     Ok(())
 }
 
+/// What the server calls before answering for the search page or the
+/// index: adds the last build's search index to the served files when it
+/// is not there yet (see [`Preview::search_index`]). The records are taken
+/// under the preview's lock, then indexed without it, so a save during
+/// indexing is rebuilt and reloaded at once (and that index, for an older
+/// build, is dropped). One index is made at a time; a failure shows in the
+/// open pages like a build error.
+fn search_on_demand(preview: Arc<Mutex<Preview>>, files: http::SharedFiles, channel: ReloadChannel) -> http::OnDemand {
+    let one_at_a_time = Mutex::new(());
+    Arc::new(move || {
+        let _turn = one_at_a_time.lock().unwrap_or_else(|p| p.into_inner());
+        let job = preview.lock().unwrap_or_else(|p| p.into_inner()).search_job();
+        let Some(job) = job else { return };
+        let build = job.build();
+        match crate::build::index_records(job.records, &job.language) {
+            Ok(index) => {
+                let added = preview.lock().unwrap_or_else(|p| p.into_inner()).add_search_index(build, index);
+                if let (Some(indexed), Ok(mut current)) = (added, files.write()) {
+                    *current = indexed;
+                }
+            }
+            Err(err) => channel.send(&Message::errors(&err.diagnostics)),
+        }
+    })
+}
+
 /// Rebuilds, swaps the served files, and tells the open pages and the terminal.
 fn rebuild_and_tell(
-    preview: &mut Preview,
+    preview: &Mutex<Preview>,
     files: &http::SharedFiles,
     channel: &ReloadChannel,
     changed: Option<&HashSet<PathBuf>>,
     tell: &dyn Fn(ServeEvent<'_>),
 ) {
     let first = changed.is_none();
-    match preview.rebuild(changed) {
+    let result = preview.lock().unwrap_or_else(|p| p.into_inner()).rebuild(changed);
+    match result {
         Ok(update) => {
             if let Ok(mut current) = files.write() {
                 *current = update.files.clone();

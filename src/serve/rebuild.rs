@@ -81,6 +81,11 @@ struct PreviousBuild {
     paths: Vec<String>,
     /// Per HTML file (site path): how it was last rendered.
     records: HashMap<String, Record>,
+    /// Whether `files` holds the search index of this build (see
+    /// [`Preview::search_index`]).
+    search_indexed: bool,
+    /// Counts successful builds: which one this is.
+    build: u64,
 }
 
 /// How one HTML file was last rendered: what its context does not show.
@@ -239,11 +244,79 @@ impl Preview {
         };
         let files = Arc::new(files);
         let warnings = site.warnings.clone();
-        let replaced =
-            self.last.replace(PreviousBuild { site, settings, statics, files: files.clone(), paths, records });
+        let build = self.last.as_ref().map_or(1, |l| l.build + 1);
+        let replaced = self.last.replace(PreviousBuild {
+            site,
+            settings,
+            statics,
+            files: files.clone(),
+            paths,
+            records,
+            search_indexed: false,
+            build,
+        });
         // Freeing a large site's values takes a while; the editor need not wait.
         std::thread::spawn(move || drop(replaced));
         Ok(Update { files, changed, new_pages, rendered, elapsed: started.elapsed(), warnings })
+    }
+}
+
+impl Preview {
+    /// The output with the search index of the last good build added, when
+    /// it was not made yet (`None`: nothing to add, or search is off).
+    ///
+    /// Rebuilds never index: at 10,000 pages indexing takes longer than the
+    /// rest of a page edit's rebuild (Zola rebuilds its index on every save,
+    /// zola#2133). The server asks when the search page or the index is
+    /// requested, so the index is made at most once per build, and only
+    /// when someone searches. The server itself uses [`Preview::search_job`]
+    /// and [`Preview::add_search_index`], so a save is not kept waiting
+    /// while the index is made.
+    pub fn search_index(&mut self) -> Result<Option<Arc<Files>>> {
+        let Some(job) = self.search_job() else { return Ok(None) };
+        let index = crate::build::index_records(job.records, &job.language)?;
+        Ok(self.add_search_index(job.build, index))
+    }
+
+    /// What to index for the last good build, when its index is not made yet.
+    pub fn search_job(&self) -> Option<SearchJob> {
+        let last = self.last.as_ref()?;
+        if last.search_indexed || !last.site.config.search.enabled {
+            return None;
+        }
+        Some(SearchJob {
+            build: last.build,
+            records: last.site.search_records(),
+            language: last.site.config.language.clone(),
+        })
+    }
+
+    /// Adds the index made for `build` to the output, unless a newer build
+    /// replaced that one meanwhile (its index is then made when asked).
+    pub fn add_search_index(&mut self, build: u64, index: Vec<crate::search::IndexFile>) -> Option<Arc<Files>> {
+        let last = self.last.as_mut().filter(|l| l.build == build && !l.search_indexed)?;
+        let mut files = Files::clone(&last.files);
+        files.extend(index.into_iter().map(|f| (f.path, Arc::new(f.bytes))));
+        last.files = Arc::new(files);
+        last.search_indexed = true;
+        Some(last.files.clone())
+    }
+}
+
+/// The search records of one build of the preview, to index outside its lock.
+pub struct SearchJob {
+    /// Which build they are from.
+    build: u64,
+    /// The records.
+    pub records: Vec<crate::search::Record>,
+    /// The site's language.
+    pub language: String,
+}
+
+impl SearchJob {
+    /// The build they are from, for [`Preview::add_search_index`].
+    pub fn build(&self) -> u64 {
+        self.build
     }
 }
 
@@ -472,6 +545,8 @@ fn job_needed(job: &Job, template: Option<&str>, changes: &Changes, last: Option
             Job::NotFound | Job::Network { .. } | Job::NetworkDirectory(_) => false,
             // They list the hub's own events too.
             Job::NetworkEvents(_) => changes.content,
+            // It links the sections by title and address.
+            Job::Search => changes.content || changes.addresses,
         }
 }
 
@@ -626,6 +701,8 @@ mod tests {
             files: Arc::default(),
             paths: Vec::new(),
             records: HashMap::new(),
+            search_indexed: false,
+            build: 1,
         };
         needs_everything(&last, new, &settings)
     }

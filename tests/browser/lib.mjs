@@ -77,8 +77,12 @@ export function sitePort(dir) {
   return Number(base.port);
 }
 
-/** Serves `dir` on 127.0.0.1:`port`: clean URLs, 404.html for anything missing. */
-export function serve(dir, port) {
+/**
+ * Serves `dir` on 127.0.0.1:`port`: clean URLs, 404.html for anything
+ * missing. With `prefix` (`/mirror`), only under that path, as a host
+ * serving the site from a sub-folder would.
+ */
+export function serve(dir, port, prefix = "") {
   const root = resolve(dir);
   const server = createServer((req, res) => {
     let path;
@@ -88,6 +92,13 @@ export function serve(dir, port) {
       res.writeHead(400).end();
       return;
     }
+    if (prefix) {
+      if (path !== prefix && !path.startsWith(`${prefix}/`)) {
+        res.writeHead(404, { "Content-Type": "text/plain" }).end("not under the prefix");
+        return;
+      }
+      path = path.slice(prefix.length) || "/";
+    }
     let file = normalize(join(root, path));
     if (file !== root && !file.startsWith(root + sep)) {
       res.writeHead(403).end();
@@ -95,7 +106,7 @@ export function serve(dir, port) {
     }
     if (existsSync(file) && statSync(file).isDirectory()) {
       if (!path.endsWith("/")) {
-        res.writeHead(301, { Location: path + "/" }).end();
+        res.writeHead(301, { Location: prefix + path + "/" }).end();
         return;
       }
       file = join(file, "index.html");
@@ -116,6 +127,19 @@ export function serve(dir, port) {
     server.once("error", fail);
     server.listen(port, "127.0.0.1", () => ok(server));
   });
+}
+
+/** The query typed on the search page before it is checked: results, filters and highlights on the page. */
+export const SEARCH_QUERY = "food";
+
+/**
+ * Opens the search page at `url` with SEARCH_QUERY and waits until its
+ * script has drawn the filters and the results.
+ */
+export async function openSearchWithResults(page, url) {
+  await page.goto(`${url}?q=${SEARCH_QUERY}`, { waitUntil: "load" });
+  await page.waitForSelector("#search-filters:not([hidden])", { timeout: 20000 });
+  await page.waitForSelector("#search-results > li", { timeout: 20000 });
 }
 
 /** Starts Chromium with a fresh profile; `close()` also removes the profile. */
@@ -181,6 +205,8 @@ export function pagesOfEachKind(dir) {
     if (term) add("taxonomy term", `/tags/${term}/`);
   }
   add("404", "/this-address-does-not-exist/", join(dir, "404.html"));
+  // The search page is checked with results on it (see SEARCH_QUERY).
+  add("search", "/search/");
   if (existsSync(join(dir, "events", "index.html"))) {
     add("events list", "/events/");
     const events = subdirsWithIndex(join(dir, "events"))
