@@ -56,7 +56,10 @@ fn fixture(extra_config: &str) -> Site {
             "+++\ntitle = \"Unrendered\"\ndate = 2026-01-03\nrender = false\n+++\nNo page.\n",
         ),
         ("content/news/_index.md", "+++\ntitle = \"News\"\nsort_by = \"date\"\n+++\n"),
-        ("content/news/opening.md", "+++\ntitle = \"Opening day\"\ndate = 2026-02-01\n+++\nDoors open at ten.\n"),
+        (
+            "content/news/opening.md",
+            "+++\ntitle = \"Opening day\"\ndate = 2026-02-01\ntags = [\"events\"]\n+++\nDoors open at ten.\n",
+        ),
         ("content/archive/_index.md", "+++\ntitle = \"Archive\"\nin_search_index = false\n+++\n"),
         ("content/archive/old.md", "+++\ntitle = \"Old\"\ndate = 2020-01-01\n+++\nOld news.\n"),
     ])
@@ -79,6 +82,7 @@ fn the_index_holds_published_pages_with_their_filters() {
     assert_eq!(fridge["filters"]["tag"], serde_json::json!(["food"]));
     assert_eq!(fridge["filters"]["year"], serde_json::json!(["2025"]));
     assert_eq!(fridge["filters"]["branch"], serde_json::json!(["Test Branch"]));
+    assert_eq!(fridge["filters"]["language"], serde_json::json!(["en"]));
 
     // Only what the search page uses is published: no Pagefind UI bundles.
     let bundle = site.public().join("pagefind");
@@ -193,7 +197,7 @@ fn include_network_false_leaves_the_network_out() {
     );
     site.write(
         "peer/feed.xml",
-        "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>Peer</title><id>urn:peer</id>\
+        "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"fr\"><title>Peer</title><id>urn:peer</id>\
          <updated>2026-01-01T00:00:00Z</updated><entry><title>Peer guide</title><id>urn:peer:1</id>\
          <link href=\"https://peer.example.org/guides/one/\"/><updated>2026-01-01T00:00:00Z</updated>\
          <summary>Zucchini everywhere.</summary></entry></feed>",
@@ -205,7 +209,10 @@ fn include_network_false_leaves_the_network_out() {
         &std::fs::read_to_string(site.path().join("config.toml")).unwrap().replace("include_network = false", ""),
     );
     site.run(&["build"]).success();
-    assert!(indexed(&site.public()).contains_key("https://peer.example.org/guides/one/"));
+    let records = indexed(&site.public());
+    assert_eq!(records["https://peer.example.org/guides/one/"]["filters"]["language"], serde_json::json!(["fr"]));
+    let page = site.output("search/index.html");
+    assert!(page.contains("<option value=\"fr\">fr (1)</option>"), "a language filter on a hub of several languages");
 }
 
 /// `serve` never indexes on a save (zola#2133: "sometimes over 90% of the

@@ -78,6 +78,8 @@ pub struct NetworkEntry {
     pub via: SourceId,
     /// True when `via` is not the origin (a hub relayed it).
     pub relayed: bool,
+    /// The language it declares (`en`, `pt-br`), if any.
+    pub language: Option<String>,
 }
 
 /// The branch credited with an entry.
@@ -345,6 +347,7 @@ fn network_entry(candidate: Candidate, branches: &[BranchSummary]) -> NetworkEnt
         kind: entry.kind,
         origin,
         id: entry.id,
+        language: entry.language,
     }
 }
 
@@ -379,6 +382,7 @@ mod tests {
             tags: vec!["Housing".into()],
             kind: EntryKind::News,
             origin,
+            language: None,
         }
     }
 

@@ -80,6 +80,9 @@ pub struct RemoteEntry {
     pub kind: EntryKind,
     /// The branch that wrote it (not a hub that relayed it).
     pub origin: Attribution,
+    /// The language the entry, or else its feed, declares (`xml:lang`, RSS
+    /// `language`, JSON Feed `language`), when it looks like a language tag.
+    pub language: Option<String>,
 }
 
 /// A parsed document: feed-level facts and its entries.
@@ -132,12 +135,16 @@ pub fn parse_feed(body: &[u8], ctx: &ParseContext<'_>) -> Result<ParsedFeed, Par
         .iter()
         .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate") && !is_feed_media(l.media_type.as_deref()))
         .and_then(|l| absolute_http(&l.href, ctx.feed_url));
+    let feed_language = feed.language.as_deref().and_then(language_tag);
     let entries = feed
         .entries
         .into_iter()
         .zip(claims)
         .take(MAX_ENTRIES_PER_FEED)
-        .filter_map(|(entry, claim)| normalise_entry(entry, claim, ctx))
+        .filter_map(|(entry, claim)| {
+            let language = entry.language.as_deref().and_then(language_tag).or_else(|| feed_language.clone());
+            normalise_entry(entry, claim, ctx).map(|e| RemoteEntry { language, ..e })
+        })
         .collect();
     Ok(ParsedFeed { title, home_url, entries })
 }
@@ -237,7 +244,18 @@ fn normalise_entry(
         kind,
         origin,
         id,
+        language: None,
     })
+}
+
+/// A language tag as a feed wrote it (`en`, `pt-BR`), lower-cased; None for
+/// anything else, so a feed cannot put free text into a hub's filters.
+fn language_tag(text: &str) -> Option<String> {
+    let tag = text.trim();
+    let valid = !tag.is_empty()
+        && tag.len() <= 35
+        && tag.split('-').all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric()));
+    valid.then(|| tag.to_ascii_lowercase())
 }
 
 /// The entry's alternate (HTML) link, absolute http/https only.

@@ -3,8 +3,8 @@
 //! Every record carries the same filters, so one search box filters the
 //! branch's own pages and the network's entries alike: `section` (News,
 //! Guides, Best practice, Events: a network entry's kind under the name the
-//! theme gives that section), `tag`, `year`, `branch` and, for network
-//! entries whose feed says so, `language`. Addresses of the site's own pages
+//! theme gives that section), `tag`, `year`, `branch` and `language` (the
+//! site's own for its pages; a network entry's when its feed says it). Addresses of the site's own pages
 //! are site paths (`/guides/phone-tree/`): the search script puts the
 //! address the site is served from in front, so a site under a sub-path,
 //! built with relative addresses or previewed finds its pages.
@@ -91,13 +91,14 @@ pub struct FilterValue {
     pub count: usize,
 }
 
-/// The filters the index will have, with their values (none: a filter no
-/// record uses is left out). Run on every preview rebuild (the search page
+/// The filters the index will have, with their values (a filter with
+/// fewer than two values is left out). Run on every preview rebuild (the search page
 /// shows them), so it reads no page text and copies no record: it counts
 /// what [`records`] would put in each record's filters.
 pub fn filter_values(input: &SiteInput<'_>) -> Vec<FilterValues> {
-    const FILTERS: [(&str, &str); 4] = [("section", "Section"), ("tag", "Tag"), ("year", "Year"), ("branch", "Branch")];
-    let mut counts: [BTreeMap<String, usize>; 4] = Default::default();
+    const FILTERS: [(&str, &str); 5] =
+        [("section", "Section"), ("tag", "Tag"), ("year", "Year"), ("branch", "Branch"), ("language", "Language")];
+    let mut counts: [BTreeMap<String, usize>; 5] = Default::default();
     let mut add = |filter: usize, values: &mut Vec<String>| {
         values.sort_unstable();
         values.dedup();
@@ -124,6 +125,8 @@ pub fn filter_values(input: &SiteInput<'_>) -> Vec<FilterValues> {
         add(2, &mut values);
         values.push(branch.clone());
         add(3, &mut values);
+        values.push(input.config.language.to_ascii_lowercase());
+        add(4, &mut values);
     }
     for (network, entry) in entries {
         values.extend(EntryKind::title(entry.kind).map(str::to_owned));
@@ -134,6 +137,8 @@ pub fn filter_values(input: &SiteInput<'_>) -> Vec<FilterValues> {
         add(2, &mut values);
         values.extend(entry_branch(network, entry));
         add(3, &mut values);
+        values.extend(entry.language.clone());
+        add(4, &mut values);
     }
     FILTERS
         .iter()
@@ -146,7 +151,8 @@ pub fn filter_values(input: &SiteInput<'_>) -> Vec<FilterValues> {
             } else {
                 values.sort_by_cached_key(|v| v.value.to_lowercase());
             }
-            (!values.is_empty()).then_some(FilterValues { name, label, values })
+            // A filter with one value would narrow nothing.
+            (values.len() > 1).then_some(FilterValues { name, label, values })
         })
         .collect()
 }
@@ -196,6 +202,7 @@ fn page_record(input: &SiteInput<'_>, id: usize, branch: &str) -> Record {
         record.add_filter("tag", tag.clone());
     }
     record.add_filter("branch", branch.to_owned());
+    record.add_filter("language", input.config.language.to_ascii_lowercase());
     record
 }
 
@@ -225,6 +232,9 @@ fn entry_record(network: &NetworkIndex, entry: &NetworkEntry) -> Option<Record> 
     record.dated(&entry.published.to_zoned(tz).date());
     for tag in &entry.tags {
         record.add_filter("tag", tag.clone());
+    }
+    if let Some(language) = &entry.language {
+        record.add_filter("language", language.clone());
     }
     if let Some(branch) = entry_branch(network, entry) {
         record.add_filter("branch", branch.clone());

@@ -100,11 +100,12 @@ async function showMore(mine) {
   more.hidden = shown.length >= results.length;
 }
 
-/** A date written as the page's language writes dates. */
+/** A date as the theme writes dates on its pages: day, month's name, year. */
 function longDate(day) {
   const date = new Date(`${day}T12:00:00Z`);
   if (Number.isNaN(date.getTime())) return day;
-  return date.toLocaleDateString(lang, { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+  const month = date.toLocaleDateString(lang, { month: "long", timeZone: "UTC" });
+  return `${date.getUTCDate()} ${month} ${date.getUTCFullYear()}`;
 }
 
 /** One result: title (a link), section, date, branch and the excerpt. */
