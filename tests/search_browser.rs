@@ -51,6 +51,16 @@ fn build(out: &Path, args: &[&str]) {
     assert!(run.status.success(), "build failed:\n{}", String::from_utf8_lossy(&run.stderr));
 }
 
+/// The example site built into a temporary folder (kept while the first
+/// value lives) for `base`, `http://127.0.0.1:<a free port>`: (folder, site, base).
+fn built_for_a_free_port() -> (tempfile::TempDir, PathBuf, String) {
+    let out = tempfile::tempdir().expect("temp dir");
+    let site = out.path().join("public");
+    let base = format!("http://127.0.0.1:{}", free_port());
+    build(&site, &["--base-url", &base]);
+    (out, site, base)
+}
+
 /// Runs search.mjs on `site` with `steps` (and extra arguments) and returns its report.
 fn drive(site: &Path, steps: &str, extra: &[&str]) -> Value {
     let output = Command::new("node")
@@ -82,10 +92,7 @@ fn a_reader_searches_the_example_hub() {
     if !tools_ready() {
         return;
     }
-    let out = tempfile::tempdir().expect("temp dir");
-    let site = out.path().join("public");
-    let base = format!("http://127.0.0.1:{}", free_port());
-    build(&site, &["--base-url", &base]);
+    let (_out, site, base) = built_for_a_free_port();
     let steps = r#"[
         {"query": "fridge"},
         {"filters": {"section": "News"}},
@@ -144,10 +151,7 @@ fn without_javascript_the_page_says_so_and_links_tags_and_sections() {
     if !tools_ready() {
         return;
     }
-    let out = tempfile::tempdir().expect("temp dir");
-    let site = out.path().join("public");
-    let base = format!("http://127.0.0.1:{}", free_port());
-    build(&site, &["--base-url", &base]);
+    let (_out, site, base) = built_for_a_free_port();
     let report = drive(&site, "[]", &["--no-js"]);
     let seen = &report["noscript"];
     assert!(seen["text"].as_str().unwrap().contains("Search needs JavaScript"), "{seen}");
