@@ -269,6 +269,7 @@ impl LoadedSite {
             jobs,
             static_files: &self.static_files,
             generated: &generated,
+            generated_folders: if self.config.search.enabled { &[crate::search::BUNDLE_DIR] } else { &[] },
         })
     }
 
@@ -321,6 +322,7 @@ impl LoadedSite {
     /// change can reach.
     fn render_jobs(&self, jobs: &[Job], sink: &dyn Sink) -> Result<Vec<Reads>> {
         let renderer = self.renderer();
+        renderer.prepare(jobs)?;
         let results: Vec<std::result::Result<Reads, Diagnostic>> = jobs
             .par_iter()
             .map(|job| {

@@ -299,3 +299,20 @@ fn the_running_preview_serves_the_index_on_request() {
     assert!(entry.contains("\"languages\""), "{entry}");
     assert!(search.starts_with("HTTP/1.1 200") && search.contains("search.js"), "{search}");
 }
+
+#[test]
+fn a_static_file_inside_the_index_folder_is_refused_not_overwritten() {
+    let old_script = "// an old copy of Pagefind's script";
+    let site = fixture("");
+    site.write("static/pagefind/pagefind.js", old_script);
+    let run = site.run(&["build"]).failure();
+    assert!(run.stderr.contains("pagefind/pagefind.js"), "{}", run.stderr);
+    assert!(run.stderr.contains("which the search index fills"), "{}", run.stderr);
+    assert!(!site.public().join("pagefind").exists(), "nothing was published");
+
+    // With search off, the folder is the site's own again.
+    let site = fixture("[search]\nenabled = false\n");
+    site.write("static/pagefind/pagefind.js", old_script);
+    site.run(&["build"]).success();
+    assert_eq!(site.output("pagefind/pagefind.js"), old_script);
+}

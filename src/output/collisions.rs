@@ -71,6 +71,9 @@ pub struct Outputs<'a> {
     pub static_files: &'a StaticFiles,
     /// Generated files (feeds, sitemap, stylesheet), by output path.
     pub generated: &'a [&'a str],
+    /// Folders a generator fills with files whose names are known only once
+    /// it has run (the search index, `pagefind/`): nothing else may write there.
+    pub generated_folders: &'a [&'a str],
 }
 
 /// Fails when two sources claim one output path, or one writes a file
@@ -90,6 +93,18 @@ pub fn check(outputs: &Outputs<'_>) -> Result<()> {
         claims.entry((*key).to_owned()).or_default().push(Claimant::new(what, Some(&config_file)));
     }
     let mut errors = Vec::new();
+    for folder in outputs.generated_folders {
+        let inside = format!("{folder}/");
+        for (key, claimants) in claims.iter().filter(|(k, _)| k.starts_with(&inside) || k.as_str() == *folder) {
+            let message =
+                format!("{} writes `{key}`, inside `{inside}`, which the search index fills", claimants[0].what);
+            errors.push(
+                claimants[0]
+                    .diagnostic(message)
+                    .with_help(format!("move it out of `{inside}`, or set `[search] enabled = false` in config.toml")),
+            );
+        }
+    }
     for (key, claimants) in &claims {
         if let Some(part) = key.split('/').find(|part| part.len() > MAX_NAME_BYTES) {
             errors.push(too_long(key, part, &claimants[0]));

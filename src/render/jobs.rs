@@ -437,8 +437,7 @@ impl Renderer<'_> {
         };
         let values = &network.events;
         let l = &values.listings[listing];
-        let rendered = values.rendered.get_or_init(|| self.event_items(&values.dates));
-        let all = rendered.as_ref().map_err(Clone::clone)?;
+        let all = self.rendered_event_items(network)?;
         let all = if all.is_empty() { &values.dates } else { all };
         let dates: Vec<Value> = l.dates.iter().map(|&d| all[d].clone()).collect();
         let mut ctx = self.context(&l.path);
@@ -456,6 +455,25 @@ impl Renderer<'_> {
 }
 
 impl Renderer<'_> {
+    /// Renders what several jobs share before the jobs run in parallel:
+    /// the network events' list items, once per build. (Made lazily inside
+    /// the first events job instead, the other jobs would wait on it, each
+    /// holding a worker thread, and the items would render on one core.)
+    pub fn prepare(&self, jobs: &[Job]) -> Result<(), Diagnostic> {
+        match self.network {
+            Some(network) if jobs.iter().any(|j| matches!(j, Job::NetworkEvents(_))) => {
+                self.rendered_event_items(network).map(|_| ())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The dates with their list items, rendered on first use.
+    fn rendered_event_items<'n>(&self, network: &'n NetworkValues) -> Result<&'n Vec<Value>, Diagnostic> {
+        let values = &network.events;
+        values.rendered.get_or_init(|| self.event_items(&values.dates)).as_ref().map_err(Clone::clone)
+    }
+
     /// Every date with its list item rendered by the theme's
     /// [`EVENT_ITEM_TEMPLATE`], in parallel; none when the theme has no such
     /// partial (its `network_events.html` then lists the fields itself).
