@@ -428,7 +428,8 @@ pub struct Written {
 
 /// Renders the whole site into `sink`.
 pub fn render_site(config: Config, drafts: bool, sink: &dyn Sink) -> Result<BuildReport> {
-    let highlighter = Highlighter::new(config.markdown.highlight_code);
+    let cache = crate::markdown::highlight_cache::dir(&config.paths.root);
+    let highlighter = Highlighter::with_cache(config.markdown.highlight_code, cache);
     let mut timings = Timings::default();
     let site = LoadedSite::load(config, drafts, &highlighter, &mut BodyCache::default(), &mut timings, None, None)?;
 
@@ -443,6 +444,11 @@ pub fn render_site(config: Config, drafts: bool, sink: &dyn Sink) -> Result<Buil
     site.images.finish(true);
     let work = site.images.work();
     (timings.images_made, timings.images_reused) = (work.made, work.reused);
+    let highlighted = highlighter.work();
+    timings.highlight = highlighted.spent;
+    (timings.blocks_highlighted, timings.blocks_reused) = (highlighted.blocks.made, highlighted.blocks.reused);
+    // Best effort, like the image cache: an unwritable cache costs the next build time, nothing else.
+    let _ = highlighter.save_cache();
     let mut warnings = site.warnings;
     warnings.sort_by_cached_key(ToString::to_string);
     let mut source_problems = site.source_problems;

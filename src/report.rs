@@ -36,6 +36,13 @@ pub struct Timings {
     pub images_made: usize,
     /// Images taken from the cache.
     pub images_reused: usize,
+    /// Time in syntax highlighting (part of `markdown`), summed over
+    /// threads: CPU time, so compare it with `markdown` times the threads.
+    pub highlight: Duration,
+    /// Code blocks highlighted by this build.
+    pub blocks_highlighted: usize,
+    /// Code blocks taken from the highlight cache.
+    pub blocks_reused: usize,
 }
 
 /// What a build did.
@@ -148,9 +155,12 @@ pub fn format_build(report: &BuildReport, elapsed: std::time::Duration) -> Strin
 pub fn format_timings(t: &Timings) -> String {
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
     format!(
-        "  load {:.0} ms, markdown {:.0} ms, network {:.0} ms, templates and HTML {:.0} ms, images {:.0} ms ({} made, {} from the cache), static files {:.0} ms, search index {:.0} ms\n",
+        "  load {:.0} ms, markdown {:.0} ms (highlighting {:.0} ms of CPU: {} blocks highlighted, {} from the cache), network {:.0} ms, templates and HTML {:.0} ms, images {:.0} ms ({} made, {} from the cache), static files {:.0} ms, search index {:.0} ms\n",
         ms(t.load),
         ms(t.markdown),
+        ms(t.highlight),
+        t.blocks_highlighted,
+        t.blocks_reused,
         ms(t.network),
         ms(t.render),
         ms(t.images),

@@ -22,15 +22,54 @@ pub fn paginate(base_path: &str, count: usize, per_pager: Option<usize>) -> Vec<
 /// [`paginate`] with the pagers after the first in `folder` instead of
 /// `page` (Zola's `paginate_path`).
 pub fn paginate_in(base_path: &str, folder: &str, count: usize, per_pager: Option<usize>) -> Vec<Pager> {
-    let per = per_pager.filter(|&n| n > 0).unwrap_or(count.max(1));
-    let number = count.div_ceil(per).max(1);
-    (0..number)
-        .map(|i| Pager {
-            index: i + 1,
-            path: pager_path_in(base_path, folder, i + 1),
-            range: (i * per).min(count)..((i + 1) * per).min(count),
-        })
-        .collect()
+    let list = Pagination::new(base_path, folder, count, per_pager);
+    (1..=list.number()).map(|i| list.pager(i)).collect()
+}
+
+/// A paginated list: where its pagers live and how many items each shows,
+/// so that one pager is made without making all of them. Rendering a pager
+/// must not cost the length of the list: a section of 17,000 pages has
+/// 1,700 pagers, and making every pager's neighbours and items for each
+/// of them made sections quadratic (a third of the template stage at
+/// 50,000 pages; see docs/performance.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pagination<'a> {
+    /// The list's own site path (ending in `/`).
+    pub base_path: &'a str,
+    /// The folder of the pagers after the first (`page`).
+    pub folder: &'a str,
+    /// Items in the whole list.
+    pub count: usize,
+    /// Items per pager (at least 1).
+    pub per: usize,
+}
+
+impl<'a> Pagination<'a> {
+    /// `count` items at `base_path`, `per_pager` to a pager (all on one without it).
+    pub fn new(base_path: &'a str, folder: &'a str, count: usize, per_pager: Option<usize>) -> Self {
+        let per = per_pager.filter(|&n| n > 0).unwrap_or(count.max(1));
+        Pagination { base_path, folder, count, per }
+    }
+
+    /// How many pagers: always at least one.
+    pub fn number(&self) -> usize {
+        self.count.div_ceil(self.per).max(1)
+    }
+
+    /// Pager `index` (1-based).
+    pub fn pager(&self, index: usize) -> Pager {
+        let i = index.saturating_sub(1);
+        Pager {
+            index,
+            path: self.path(index),
+            range: (i * self.per).min(self.count)..((i + 1) * self.per).min(self.count),
+        }
+    }
+
+    /// The site path of pager `index` (1-based).
+    pub fn path(&self, index: usize) -> String {
+        pager_path_in(self.base_path, self.folder, index)
+    }
 }
 
 /// The path of pager `index` (1-based) of the list at `base_path`.

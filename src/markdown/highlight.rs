@@ -6,13 +6,22 @@
 //! [`Highlighter::preload`] on a spare thread, and shares it across the
 //! rendering threads. There is no global: the build owns the highlighter and
 //! passes it down.
+//!
+//! A build also gives it the site's [`BlockCache`] (see
+//! [`super::highlight_cache`]): a block highlighted by an earlier build is
+//! taken from there, and the grammars are then not needed at all.
 
+use std::path::PathBuf;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
 use syntect::parsing::{SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 use two_face::theme::EmbeddedLazyThemeSet;
+
+use super::highlight_cache::{BlockCache, Counts};
 
 /// The class prefix of highlighted tokens (`hl-keyword`), so they never
 /// clash with a theme's own classes.
@@ -31,6 +40,20 @@ pub const MAX_HIGHLIGHT_BLOCK: usize = 256 * 1024;
 pub struct Highlighter {
     enabled: bool,
     syntaxes: OnceLock<SyntaxSet>,
+    /// Where the block cache lives, when this highlighter has one.
+    cache_dir: Option<PathBuf>,
+    cache: OnceLock<BlockCache>,
+    /// Time spent in syntect, summed over threads, in nanoseconds.
+    spent: AtomicU64,
+}
+
+/// What a highlighter did in one build.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Work {
+    /// Blocks highlighted and taken from the cache.
+    pub blocks: Counts,
+    /// Time spent highlighting, summed over threads (CPU time, not wall).
+    pub spent: Duration,
 }
 
 /// What became of a code block.
@@ -46,13 +69,43 @@ pub enum Highlighted {
 impl Highlighter {
     /// A highlighter; when `enabled` is false it never loads anything.
     pub fn new(enabled: bool) -> Self {
-        Highlighter { enabled, syntaxes: OnceLock::new() }
+        Highlighter { enabled, ..Highlighter::default() }
     }
 
-    /// Loads the syntax set now (call it from a spare thread early in a build).
+    /// A highlighter that keeps blocks in the cache in `dir` (see
+    /// [`super::highlight_cache::dir`]); [`Highlighter::save_cache`] writes it.
+    pub fn with_cache(enabled: bool, dir: PathBuf) -> Self {
+        Highlighter { enabled, cache_dir: Some(dir), ..Highlighter::default() }
+    }
+
+    /// Reads the block cache and, unless the cache has blocks (a warm
+    /// build may need no grammar at all), loads the syntax set now. Call it
+    /// from a spare thread early in a build.
     pub fn preload(&self) {
-        if self.enabled {
+        if self.enabled && self.cache().is_none_or(BlockCache::is_empty) {
             self.syntaxes();
+        }
+    }
+
+    fn cache(&self) -> Option<&BlockCache> {
+        let dir = self.cache_dir.as_ref()?;
+        Some(self.cache.get_or_init(|| BlockCache::open(dir.clone())))
+    }
+
+    /// Blocks highlighted and reused, and the time spent, so far.
+    pub fn work(&self) -> Work {
+        Work {
+            blocks: self.cache.get().map(BlockCache::counts).unwrap_or_default(),
+            spent: Duration::from_nanos(self.spent.load(Ordering::Relaxed)),
+        }
+    }
+
+    /// Writes the block cache (see [`BlockCache::save`]); call it only
+    /// after a whole build succeeded.
+    pub fn save_cache(self) -> std::io::Result<()> {
+        match self.cache.into_inner() {
+            Some(cache) => cache.save(),
+            None => Ok(()),
         }
     }
 
@@ -65,14 +118,27 @@ impl Highlighter {
         if !self.enabled || is_plain(lang) || too_big(code) {
             return Highlighted::Plain;
         }
+        let cache = self.cache();
+        if let Some(html) = cache.and_then(|c| c.get(lang, code)) {
+            return Highlighted::Html(html);
+        }
+        let started = Instant::now();
         let set = self.syntaxes();
-        match find_syntax(set, lang) {
+        let done = match find_syntax(set, lang) {
             Some(syntax) => match highlight_with(set, syntax, code) {
-                Some(html) => Highlighted::Html(html),
+                Some(html) => {
+                    if let Some(cache) = cache {
+                        cache.put(lang, code, &html);
+                    }
+                    Highlighted::Html(html)
+                }
                 None => Highlighted::Plain,
             },
             None => Highlighted::UnknownLanguage,
-        }
+        };
+        let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.spent.fetch_add(nanos, Ordering::Relaxed);
+        done
     }
 }
 

@@ -17,6 +17,7 @@
 pub mod bodies;
 mod footnotes;
 pub mod highlight;
+pub mod highlight_cache;
 pub mod images;
 pub mod links;
 pub mod shortcodes;

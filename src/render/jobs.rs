@@ -11,7 +11,7 @@ use crate::base::urls;
 use crate::config::Config;
 use crate::content::library::Library;
 use crate::content::page::PageId;
-use crate::content::paginate::{self, Pager};
+use crate::content::paginate::{self, Pagination};
 use crate::content::section::SectionId;
 use crate::content::taxonomy::Taxonomy;
 use crate::error::Diagnostic;
@@ -151,8 +151,8 @@ fn section_jobs(library: &Library, id: SectionId) -> Vec<Job> {
     if !section.more.render {
         return Vec::new();
     }
-    let pagers = section_pagers(library, id);
-    let mut jobs: Vec<Job> = (1..=pagers.len()).map(|pager| Job::Section { section: id, pager }).collect();
+    let pagers = section_pagination(library, id).number();
+    let mut jobs: Vec<Job> = (1..=pagers).map(|pager| Job::Section { section: id, pager }).collect();
     if section.paginate_by.is_some() {
         // Zola and Hugo both answer `/news/page/1/`; send it to `/news/`.
         let from = format!("{}{}/1/", section.path, section.more.paginate_path);
@@ -161,10 +161,10 @@ fn section_jobs(library: &Library, id: SectionId) -> Vec<Job> {
     jobs
 }
 
-fn section_pagers(library: &Library, id: SectionId) -> Vec<Pager> {
+fn section_pagination(library: &Library, id: SectionId) -> Pagination<'_> {
     let section = &library.sections[id];
     let count = library.section_pages[id].len();
-    paginate::paginate_in(&section.path, &section.more.paginate_path, count, section.paginate_by)
+    Pagination::new(&section.path, &section.more.paginate_path, count, section.paginate_by)
 }
 
 /// Everything rendering needs, shared by all jobs.
@@ -366,15 +366,15 @@ impl Renderer<'_> {
     fn section(&self, id: SectionId, pager: usize) -> Result<RenderedFile, Diagnostic> {
         let section = &self.library.sections[id];
         let name = self.template_for(&Job::Section { section: id, pager }).unwrap_or("section.html");
-        let pagers = section_pagers(self.library, id);
-        let this = &pagers[pager - 1];
+        let list = section_pagination(self.library, id);
+        let this = &list.pager(pager);
         let mut ctx = self.context(&this.path);
         ctx.insert_value("section", self.values.sections[id].clone());
         let paginator = match section.paginate_by {
-            Some(per) => {
-                let all: Vec<Value> =
-                    self.library.section_pages[id].iter().map(|&p| self.values.pages[p].clone()).collect();
-                paginator_value(self.config, &pagers, this, &all, per)
+            Some(_) => {
+                let pages = &self.library.section_pages[id][this.range.clone()];
+                let items = pages.iter().map(|&p| self.values.pages[p].clone()).collect();
+                paginator_value(self.config, &list, this, items)
             }
             None => Value::none(),
         };
@@ -395,15 +395,15 @@ impl Renderer<'_> {
         let taxonomy = &self.taxonomies[t];
         let term = &taxonomy.terms[term_id];
         let values = &self.values.taxonomies[t];
-        let pagers = paginate::paginate(&term.path, term.pages.len(), taxonomy.config.paginate_by);
-        let this = &pagers[pager - 1];
+        let list = Pagination::new(&term.path, "page", term.pages.len(), taxonomy.config.paginate_by);
+        let this = &list.pager(pager);
         let mut ctx = self.context(&this.path);
         ctx.insert_value("taxonomy", values.taxonomy.clone());
         ctx.insert_value("term", values.terms[term_id].clone());
         let paginator = match taxonomy.config.paginate_by {
-            Some(per) => {
-                let all: Vec<Value> = term.pages.iter().map(|&p| self.values.pages[p].clone()).collect();
-                paginator_value(self.config, &pagers, this, &all, per)
+            Some(_) => {
+                let items = term.pages[this.range.clone()].iter().map(|&p| self.values.pages[p].clone()).collect();
+                paginator_value(self.config, &list, this, items)
             }
             None => Value::none(),
         };
@@ -418,13 +418,13 @@ impl Renderer<'_> {
             return Err(Diagnostic::new("network pages without a network index"));
         };
         let l = &network.listings[listing];
-        let pagers = paginate::paginate(&l.path, l.entries.len(), Some(network.paginate_by));
-        let this = &pagers[pager - 1];
-        let all: Vec<Value> = l.entries.iter().map(|&i| network.entries[i].clone()).collect();
+        let list = Pagination::new(&l.path, "page", l.entries.len(), Some(network.paginate_by));
+        let this = &list.pager(pager);
+        let items = l.entries[this.range.clone()].iter().map(|&i| network.entries[i].clone()).collect();
         let mut ctx = self.context(&this.path);
         ctx.insert_value("network", network.network.clone());
         ctx.insert_value("listing", l.value());
-        ctx.insert_value("paginator", paginator_value(self.config, &pagers, this, &all, network.paginate_by));
+        ctx.insert_value("paginator", paginator_value(self.config, &list, this, items));
         self.template("network.html", &this.path, ctx, None)
     }
 }

@@ -14,7 +14,7 @@ use crate::base::urls;
 use crate::config::{Config, TaxonomyConfig};
 use crate::content::library::Library;
 use crate::content::page::Page;
-use crate::content::paginate::Pager;
+use crate::content::paginate::{Pager, Pagination};
 use crate::content::section::Section;
 use crate::content::taxonomy::{Taxonomy, Term};
 use crate::markdown::Rendered;
@@ -390,21 +390,23 @@ pub(crate) fn config_value(config: &Config) -> Value {
     ])
 }
 
-/// `paginator` for one pager of a list of page values.
-pub fn paginator_value(config: &Config, pagers: &[Pager], pager: &Pager, all: &[Value], per: usize) -> Value {
-    let url = |p: &Pager| text(&urls::permalink(&config.base_url, &p.path));
-    let at = |i: usize| pagers.get(i).map(url).unwrap_or_else(Value::none);
+/// `paginator` for one pager of `list`; `items` are the values of that
+/// pager's items only (`list` gives the rest), so making it costs the
+/// pager's length, not the list's.
+pub fn paginator_value(config: &Config, list: &Pagination<'_>, pager: &Pager, items: Vec<Value>) -> Value {
+    let url = |i: usize| text(&urls::permalink(&config.base_url, &list.path(i)));
+    let number = list.number();
     let index = pager.index;
     map([
-        ("pages", Value::from(&all[pager.range.clone()])),
+        ("pages", Value::from(items)),
         ("current_index", Value::from(index)),
-        ("number_pagers", Value::from(pagers.len())),
-        ("paginate_by", Value::from(per)),
-        ("total_pages", Value::from(all.len())),
-        ("first", at(0)),
-        ("last", at(pagers.len() - 1)),
-        ("previous", if index >= 2 { at(index - 2) } else { Value::none() }),
-        ("next", at(index)),
-        ("base_url", pagers.first().map(url).unwrap_or_else(Value::none)),
+        ("number_pagers", Value::from(number)),
+        ("paginate_by", Value::from(list.per)),
+        ("total_pages", Value::from(list.count)),
+        ("first", url(1)),
+        ("last", url(number)),
+        ("previous", if index >= 2 { url(index - 1) } else { Value::none() }),
+        ("next", if index < number { url(index + 1) } else { Value::none() }),
+        ("base_url", url(1)),
     ])
 }
