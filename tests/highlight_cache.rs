@@ -33,7 +33,7 @@ fn build(site: &Site, out: &Path) -> (usize, usize) {
     let run = site.run(&["build", "--timings", "-o", out.to_str().expect("utf-8 path")]).success();
     let all = format!("{}{}", run.stdout, run.stderr);
     let counts = all
-        .split("highlighting ")
+        .split("(highlighting ")
         .nth(1)
         .and_then(|rest| {
             let (_, rest) = rest.split_once(": ")?;
