@@ -32,8 +32,7 @@ fn site() -> Site {
 fn build(site: &Site, out: &Path) -> (usize, usize) {
     let run = site.run(&["build", "--timings", "-o", out.to_str().expect("utf-8 path")]).success();
     let all = format!("{}{}", run.stdout, run.stderr);
-    let counts = all
-        .split("(highlighting ")
+    all.split("(highlighting ")
         .nth(1)
         .and_then(|rest| {
             let (_, rest) = rest.split_once(": ")?;
@@ -41,8 +40,7 @@ fn build(site: &Site, out: &Path) -> (usize, usize) {
             let (reused, _) = rest.split_once(" from the cache")?;
             Some((made.parse().ok()?, reused.parse().ok()?))
         })
-        .unwrap_or_else(|| panic!("no highlight counts in the timings:\n{all}"));
-    counts
+        .unwrap_or_else(|| panic!("no highlight counts in the timings:\n{all}"))
 }
 
 fn cache_file(site: &Site) -> PathBuf {

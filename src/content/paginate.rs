@@ -109,6 +109,18 @@ mod tests {
     }
 
     #[test]
+    fn one_pager_is_the_same_as_in_the_whole_list() {
+        for (count, per) in [(0, Some(10)), (25, Some(10)), (20, Some(10)), (7, None), (3, Some(1))] {
+            let all = paginate_in("/news/", "seite", count, per);
+            let list = Pagination::new("/news/", "seite", count, per);
+            assert_eq!(list.number(), all.len());
+            for pager in &all {
+                assert_eq!(&list.pager(pager.index), pager);
+            }
+        }
+    }
+
+    #[test]
     fn exact_multiples_have_no_empty_pager() {
         assert_eq!(paginate("/", 20, Some(10)).len(), 2);
     }
