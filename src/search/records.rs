@@ -11,6 +11,7 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::base::kind::EntryKind;
@@ -57,13 +58,13 @@ pub fn records(input: &SiteInput<'_>) -> Vec<Record> {
     let mut out: Vec<Record> = input
         .library
         .pages
-        .iter()
+        .par_iter()
         .enumerate()
         .filter(|(_, page)| searchable(page, &excluded))
         .map(|(id, _)| page_record(input, id, &branch))
         .collect();
     if let Some(network) = input.network.filter(|_| input.config.search.include_network) {
-        out.extend(network.entries.iter().filter_map(|entry| entry_record(network, entry)));
+        out.par_extend(network.entries.par_iter().filter_map(|entry| entry_record(network, entry)));
     }
     out
 }
