@@ -362,3 +362,47 @@ fn a_rebuild_with_the_same_text_reuses_the_kept_index_and_an_edit_makes_a_new_on
     site.run(&["build"]).success();
     assert!(indexed(&site.public())["/guides/fridge/"]["content"].as_str().unwrap().contains("Defrost it monthly"));
 }
+
+/// The network's pages list the newest 1,000 entries; search reaches further
+/// back, so a branch's older guides stay findable.
+#[test]
+fn a_hubs_search_finds_entries_older_than_the_network_pages_list() {
+    let mut config = String::from("[federation]\n");
+    for feed in 0..3 {
+        config.push_str(&format!(
+            "[[federation.sources]]\nname = \"Branch {feed}\"\npath = \"peers/b{feed}.xml\"\nlimit = 500\n"
+        ));
+    }
+    let site = fixture(&config);
+    for feed in 0..3 {
+        let entries: String = (0..400)
+            .map(|n| {
+                // Entry 0 of feed 0 is the oldest of all 1,200.
+                let day = feed * 400 + n;
+                let stamp = jiff::Timestamp::from_second(1_600_000_000 + day * 86_400).unwrap();
+                let word = if day == 0 { "quinceharvest" } else { "rota" };
+                format!(
+                    "<entry><title>Guide {feed}-{n}</title><id>urn:b{feed}:{n}</id>\
+                     <link href=\"https://b{feed}.example.org/guides/{n}/\"/><updated>{stamp}</updated>\
+                     <summary>How we run the {word}.</summary></entry>"
+                )
+            })
+            .collect();
+        site.write(
+            &format!("peers/b{feed}.xml"),
+            &format!(
+                "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>Branch {feed}</title>\
+                 <id>urn:b{feed}</id><updated>2026-01-01T00:00:00Z</updated>{entries}</feed>"
+            ),
+        );
+    }
+    site.run(&["build"]).success();
+    let records = indexed(&site.public());
+    let network: Vec<&String> = records.keys().filter(|u| u.starts_with("https://")).collect();
+    assert_eq!(network.len(), 1200, "every entry is searchable");
+    let oldest = &records["https://b0.example.org/guides/0/"];
+    assert!(oldest["content"].as_str().unwrap().contains("quinceharvest"));
+    assert_eq!(oldest["meta"]["branch"], "Branch 0");
+    let listed = site.output("network/index.html");
+    assert!(listed.contains("Guide 2-399") && !listed.contains(">Guide 0-0<"), "the pages list only the newest");
+}
