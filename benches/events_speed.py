@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Events benchmark: a hub following many branches that each publish a calendar.
 
-    python3 benches/events_speed.py [--sources 1000] [--events 50] [--runs 5]
+    python3 benches/events_speed.py [--sources 1000] [--events 50] [--runs 5] [--bin PATH ...]
 
 Writes --sources local branches, each a small Atom feed (3 entries,
 `bN.xml`) and beside it a calendar (`bN.ics`) of --events events (one in five repeating
@@ -12,7 +12,9 @@ then builds a hub following all of them: the same work as a warm cache
 written to /network/events.ics). Prints the median of --runs builds and
 the peak memory, and the same hub without calendars, so the difference is
 the cost of the events. BRANCHPRESS_NOW is fixed so every run expands the
-same window. Build first: cargo build --release.
+same window. Build first: cargo build --release. With several --bin, the
+binaries' runs alternate (A B A B ...), so an older and a newer build are
+compared on the same machine load.
 """
 import argparse
 import os
@@ -88,12 +90,18 @@ def peak_mib(cmd):
     return int(out.strip().splitlines()[-1]) / 1024
 
 
-def measure(label, hub, runs):
-    cmd = [BIN, "build", hub, "--output-dir", hub + "-out"]
-    timed(cmd)
-    times = [timed(cmd) for _ in range(runs)]
-    print("%s: median %.3f s (min %.3f, max %.3f), peak %.0f MiB"
-          % (label, statistics.median(times), min(times), max(times), peak_mib(cmd)))
+def measure(label, hub, runs, bins):
+    cmds = [[b, "build", hub, "--output-dir", hub + "-out"] for b in bins]
+    for cmd in cmds:
+        timed(cmd)
+    times = [[] for _ in cmds]
+    for _ in range(runs):
+        for i, cmd in enumerate(cmds):
+            times[i].append(timed(cmd))
+    for cmd, t in zip(cmds, times):
+        name = cmd[0] if len(cmds) > 1 else ""
+        print("%s%s: median %.3f s (min %.3f, max %.3f), peak %.0f MiB"
+              % (label, " [%s]" % name if name else "", statistics.median(t), min(t), max(t), peak_mib(cmd)))
 
 
 def main():
@@ -101,7 +109,9 @@ def main():
     ap.add_argument("--sources", type=int, default=1000)
     ap.add_argument("--events", type=int, default=50)
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--bin", action="append", help="a branchpress binary (default: target/release); repeat to alternate")
     args = ap.parse_args()
+    bins = args.bin or [BIN]
     branches = os.path.join(WORK, "branches")
     for with_calendars in (False, True):
         os.makedirs(branches, exist_ok=True)
@@ -119,7 +129,7 @@ def main():
         write_hub(hub, args.sources, branches)
         label = ("hub, %d branches x %d events" % (args.sources, args.events)) if with_calendars \
             else ("hub, %d branches, no calendars" % args.sources)
-        measure(label, hub, args.runs)
+        measure(label, hub, args.runs, bins)
         if with_calendars:
             out = os.path.join(hub + "-out", "network")
             print("  /network/events.ics: %d events; /network/events/: %d dates listed"

@@ -234,13 +234,20 @@ impl LoadedSite {
         all
     }
 
-    /// The search index's files (see [`crate::search`]), or none when
-    /// `[search] enabled = false`.
-    pub fn search_index(&self) -> Result<Vec<crate::search::IndexFile>> {
-        match self.config.search.enabled {
-            true => index_records(self.search_records(), &self.config.language),
-            false => Ok(Vec::new()),
+    /// Starts making the search index (see [`crate::search`]) on a thread
+    /// of its own, so it runs beside rendering; `None` when `[search]
+    /// enabled = false`. Pagefind indexes on one core, so on a machine with
+    /// more the rest of the build is (nearly) free while it does.
+    pub fn start_search_index(&self) -> Option<std::thread::JoinHandle<Result<Vec<crate::search::IndexFile>>>> {
+        if !self.config.search.enabled {
+            return None;
         }
+        let records = self.search_records();
+        let language = self.config.language.clone();
+        let root = self.config.paths.root.clone();
+        // Not scoped: a build that fails meanwhile reports at once instead of
+        // waiting for the index, which is then dropped with the process.
+        Some(std::thread::spawn(move || index_records(records, &language, &root)))
     }
 
     /// What the search index is made from (the preview takes them under its
@@ -434,13 +441,20 @@ pub fn render_site(config: Config, drafts: bool, sink: &dyn Sink) -> Result<Buil
     let site = LoadedSite::load(config, drafts, &highlighter, &mut BodyCache::default(), &mut timings, None, None)?;
 
     let jobs = site.jobs();
+    let t = Instant::now();
+    let indexer = site.start_search_index();
+    timings.search = t.elapsed();
     let written = site.write_outputs(&jobs, Selection::everything(&jobs), sink, &mut timings)?;
     let t = Instant::now();
-    let index = site.search_index()?;
+    let index = match indexer.map(|thread| thread.join()) {
+        Some(Ok(index)) => index?,
+        Some(Err(_)) => return Err(Diagnostic::new("search index: the indexer stopped unexpectedly").into()),
+        None => Vec::new(),
+    };
     for file in &index {
         sink.write(&file.path, &file.bytes)?;
     }
-    timings.search = t.elapsed();
+    timings.search += t.elapsed();
     site.images.finish(true);
     let work = site.images.work();
     (timings.images_made, timings.images_reused) = (work.made, work.reused);
@@ -582,9 +596,14 @@ fn templates(
     Ok(tera)
 }
 
-/// Indexes `records` for search (see [`crate::search::index`]).
-pub fn index_records(records: Vec<crate::search::Record>, language: &str) -> Result<Vec<crate::search::IndexFile>> {
-    crate::search::index(records, language).map_err(|e| {
+/// Indexes `records` for search, or reuses the index kept in the cache of
+/// the site at `site_root` (see [`crate::search::cached_index`]).
+pub fn index_records(
+    records: Vec<crate::search::Record>,
+    language: &str,
+    site_root: &Path,
+) -> Result<Vec<crate::search::IndexFile>> {
+    crate::search::cached_index(records, language, site_root).map_err(|e| {
         Diagnostic::new(format!("search index: {e}"))
             .with_help("turn search off with `[search] enabled = false` in config.toml to build without it")
             .into()

@@ -258,7 +258,7 @@ fn the_preview_indexes_only_when_asked_and_once_per_build() {
     site.write("content/news/opening.md", "+++\ntitle = \"Opening day\"\ndate = 2026-02-01\n+++\nDoors at eight.\n");
     preview.rebuild(None).expect("a save while indexing");
     let build = job.build();
-    let stale = branchpress::build::index_records(job.records, &job.language).expect("index");
+    let stale = branchpress::build::index_records(job.records, &job.language, &job.site_root).expect("index");
     assert!(preview.add_search_index(build, stale).is_none(), "the older build's index is dropped");
     assert!(preview.search_index().expect("index").is_some(), "the newest build is indexed when asked");
 }
@@ -315,4 +315,94 @@ fn a_static_file_inside_the_index_folder_is_refused_not_overwritten() {
     site.write("static/pagefind/pagefind.js", old_script);
     site.run(&["build"]).success();
     assert_eq!(site.output("pagefind/pagefind.js"), old_script);
+}
+
+/// The one index kept in the site's cache folder.
+fn cached_index_file(site: &Site) -> PathBuf {
+    let dir = site.path().join(".branchpress/cache/search");
+    let files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.expect("entry").path())
+        .collect();
+    assert_eq!(files.len(), 1, "only the newest index is kept: {files:?}");
+    files.into_iter().next().expect("one file")
+}
+
+#[test]
+fn a_rebuild_with_the_same_text_reuses_the_kept_index_and_an_edit_makes_a_new_one() {
+    let site = fixture("");
+    site.run(&["build"]).success();
+    let first = cached_index_file(&site);
+
+    // Mark the kept index: a build that reuses it publishes the mark.
+    let mut kept = std::fs::read(&first).expect("read the kept index");
+    let (path, body) = ("pagefind/reused.txt", b"from the cache");
+    kept.extend((path.len() as u32).to_le_bytes());
+    kept.extend(path.as_bytes());
+    kept.extend((body.len() as u64).to_le_bytes());
+    kept.extend(body);
+    std::fs::write(&first, kept).expect("write the kept index");
+    site.run(&["build"]).success();
+    assert_eq!(site.output("pagefind/reused.txt"), "from the cache", "nothing searchable changed: no new index");
+
+    // A change to searchable text makes (and keeps) a new index.
+    site.write(
+        "content/guides/fridge.md",
+        "+++\ntitle = \"Running a fridge\"\ndate = 2025-06-01\n+++\nDefrost it monthly.\n",
+    );
+    site.run(&["build"]).success();
+    assert!(!site.public().join("pagefind/reused.txt").exists(), "the edit was indexed, not the old index reused");
+    assert!(indexed(&site.public())["/guides/fridge/"]["content"].as_str().unwrap().contains("Defrost it monthly"));
+    assert_ne!(cached_index_file(&site), first, "the new index replaced the old one");
+
+    // A cut-off index (a killed build, a full disk) is never trusted.
+    let kept = cached_index_file(&site);
+    let bytes = std::fs::read(&kept).unwrap();
+    std::fs::write(&kept, &bytes[..bytes.len() / 2]).unwrap();
+    site.run(&["build"]).success();
+    assert!(indexed(&site.public())["/guides/fridge/"]["content"].as_str().unwrap().contains("Defrost it monthly"));
+}
+
+/// The network's pages list the newest 1,000 entries; search reaches further
+/// back, so a branch's older guides stay findable.
+#[test]
+fn a_hubs_search_finds_entries_older_than_the_network_pages_list() {
+    let mut config = String::from("[federation]\n");
+    for feed in 0..3 {
+        config.push_str(&format!(
+            "[[federation.sources]]\nname = \"Branch {feed}\"\npath = \"peers/b{feed}.xml\"\nlimit = 500\n"
+        ));
+    }
+    let site = fixture(&config);
+    for feed in 0..3 {
+        let entries: String = (0..400)
+            .map(|n| {
+                // Entry 0 of feed 0 is the oldest of all 1,200.
+                let day = feed * 400 + n;
+                let stamp = jiff::Timestamp::from_second(1_600_000_000 + day * 86_400).unwrap();
+                let word = if day == 0 { "quinceharvest" } else { "rota" };
+                format!(
+                    "<entry><title>Guide {feed}-{n}</title><id>urn:b{feed}:{n}</id>\
+                     <link href=\"https://b{feed}.example.org/guides/{n}/\"/><updated>{stamp}</updated>\
+                     <summary>How we run the {word}.</summary></entry>"
+                )
+            })
+            .collect();
+        site.write(
+            &format!("peers/b{feed}.xml"),
+            &format!(
+                "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>Branch {feed}</title>\
+                 <id>urn:b{feed}</id><updated>2026-01-01T00:00:00Z</updated>{entries}</feed>"
+            ),
+        );
+    }
+    site.run(&["build"]).success();
+    let records = indexed(&site.public());
+    let network: Vec<&String> = records.keys().filter(|u| u.starts_with("https://")).collect();
+    assert_eq!(network.len(), 1200, "every entry is searchable");
+    let oldest = &records["https://b0.example.org/guides/0/"];
+    assert!(oldest["content"].as_str().unwrap().contains("quinceharvest"));
+    assert_eq!(oldest["meta"]["branch"], "Branch 0");
+    let listed = site.output("network/index.html");
+    assert!(listed.contains("Guide 2-399") && !listed.contains(">Guide 0-0<"), "the pages list only the newest");
 }

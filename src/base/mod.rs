@@ -1,6 +1,6 @@
 //! The shared vocabulary every stage uses: site addresses and slugs
-//! ([`urls`]), stable content hashes ([`hash`]) and the kinds of writing
-//! ([`kind`]).
+//! ([`urls`]), stable content hashes ([`hash`]), the kinds of writing
+//! ([`kind`]) and the cache folder's layout ([`cache`]).
 //!
 //! It sits below every stage and uses none of them (only [`crate::html`] for
 //! rewriting addresses inside HTML), so loading, rendering, publishing,
@@ -8,6 +8,7 @@
 //! each other.
 
 pub mod branch_json;
+pub mod cache;
 pub mod hash;
 pub mod kind;
 pub mod urls;

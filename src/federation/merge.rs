@@ -13,7 +13,10 @@
 //!    another's entry by sending the same id with a newer date), else the
 //!    newest;
 //! 3. sort newest first (published, then updated, then id) and keep the
-//!    newest [`MAX_INDEX_ENTRIES`];
+//!    newest [`MAX_INDEX_ENTRIES`] for the network's pages and feeds, and
+//!    the older ones (up to [`MAX_SEARCH_ENTRIES`] in all) for search only:
+//!    a reader searching the network finds a branch's guide from two years
+//!    ago, even though the network's pages list only the newest;
 //! 4. turn the kept entries into [`NetworkEntry`] values through the
 //!    sanitize stage, credit each to its origin branch (and to the followed
 //!    source that is that branch, when there is one), and build the
@@ -25,6 +28,7 @@ use crate::base::urls::canonical_link;
 use std::collections::{BTreeMap, HashMap};
 
 use jiff::Timestamp;
+use rayon::prelude::*;
 use serde::Serialize;
 use url::Url;
 
@@ -35,6 +39,8 @@ use crate::base::kind::EntryKind;
 
 /// Most entries kept in the index, newest first.
 pub const MAX_INDEX_ENTRIES: usize = 1000;
+/// Most entries kept in all, the older ones for search only ([`NetworkIndex::archive`]).
+pub const MAX_SEARCH_ENTRIES: usize = 100_000;
 
 /// The whole network as templates see it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -47,6 +53,10 @@ pub struct NetworkIndex {
     pub by_kind: BTreeMap<String, Vec<usize>>,
     /// Indices into `entries` per lowercase tag.
     pub by_tag: BTreeMap<String, Vec<usize>>,
+    /// The entries after the newest [`MAX_INDEX_ENTRIES`], newest first, for
+    /// the search index only: not listed, not counted, not in templates.
+    #[serde(skip)]
+    pub archive: Vec<NetworkEntry>,
 }
 
 /// One entry of the network, sanitized and credited.
@@ -190,8 +200,12 @@ pub fn merge(inputs: Vec<SourceInput>) -> NetworkIndex {
         branches.push(branch);
     }
     slots.sort_by(|a, b| newest_first(&a.entry, &b.entry));
-    slots.truncate(MAX_INDEX_ENTRIES);
-    build_index(slots, branches)
+    slots.truncate(MAX_SEARCH_ENTRIES);
+    let archive = slots.split_off(MAX_INDEX_ENTRIES.min(slots.len()));
+    let mut index = build_index(slots, branches);
+    // Sanitizing is per entry, so in parallel: a hub may keep tens of thousands.
+    index.archive = archive.into_par_iter().map(|candidate| network_entry(candidate, &index.branches)).collect();
+    index
 }
 
 /// The entries `filter` allows, newest first, at most its limit.

@@ -41,5 +41,5 @@ pub use refresh::{DEFAULT_CONCURRENCY, FetchOptions, Progress, fetch};
 
 /// The federation cache of the site at `site_root`: `.branchpress/cache/`.
 pub fn cache_dir(site_root: &Path) -> PathBuf {
-    site_root.join(".branchpress").join("cache")
+    crate::base::cache::root(site_root)
 }

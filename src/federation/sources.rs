@@ -356,7 +356,9 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
 fn validate_sources(raw: &[RawSource], site_root: &Path, errors: &mut Vec<SourceConfigError>) -> Vec<Source> {
     let mut sources = Vec::new();
     let mut seen: HashMap<String, SourceRef> = HashMap::new();
-    let mut ids: HashMap<SourceId, usize> = HashMap::new();
+    // The build's own cache folders are taken: a source named "Images" gets `images-2`.
+    let mut ids: HashMap<SourceId, usize> =
+        crate::base::cache::BUILD_FOLDERS.iter().map(|name| (SourceId((*name).to_owned()), 1)).collect();
     for (i, raw_source) in raw.iter().enumerate() {
         let at = SourceRef { index: i + 1, label: raw_label(raw_source) };
         let Some(source) = validate_source(raw_source, &at, site_root, errors) else {
@@ -523,11 +525,19 @@ mod tests {
             url = "https://other.example.org/"
             [[sources]]
             path = "peers/valley.xml"
+            [[sources]]
+            name = "Images"
+            url = "https://images.example/"
+            [[sources]]
+            path = "peers/search.xml"
         "#)
         .validate(Path::new("/site"))
         .unwrap();
         let ids: Vec<&str> = config.sources.iter().map(|s| s.id.as_str()).collect();
-        assert_eq!(ids, ["hilltop-branch", "river-example-org-news-feed-xml", "hilltop-branch-2", "valley"]);
+        // The build's own cache folders (images/, search/) are never a source's.
+        let expected =
+            ["hilltop-branch", "river-example-org-news-feed-xml", "hilltop-branch-2", "valley", "images-2", "search-2"];
+        assert_eq!(ids, expected);
         assert_eq!(config.sources[3].location, SourceLocation::Path(PathBuf::from("/site/peers/valley.xml")));
     }
 

@@ -22,7 +22,7 @@ const PROBES: &str = "probes.json";
 
 /// The cache folder of a site.
 pub fn dir(site_root: &Path) -> PathBuf {
-    site_root.join(".branchpress").join("cache").join("images")
+    crate::base::cache::build_folder(site_root, crate::base::cache::IMAGES)
 }
 
 /// A file's identity without reading it: size and modification time.

@@ -49,7 +49,7 @@ pub const MAX_BYTES: usize = 256 * 1024 * 1024;
 
 /// The folder of the highlight cache of the site at `site_root`.
 pub fn dir(site_root: &Path) -> PathBuf {
-    site_root.join(".branchpress").join("cache").join("highlight")
+    crate::base::cache::build_folder(site_root, crate::base::cache::HIGHLIGHT)
 }
 
 /// One stored block.

@@ -11,6 +11,7 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::base::kind::EntryKind;
@@ -57,13 +58,14 @@ pub fn records(input: &SiteInput<'_>) -> Vec<Record> {
     let mut out: Vec<Record> = input
         .library
         .pages
-        .iter()
+        .par_iter()
         .enumerate()
         .filter(|(_, page)| searchable(page, &excluded))
         .map(|(id, _)| page_record(input, id, &branch))
         .collect();
     if let Some(network) = input.network.filter(|_| input.config.search.include_network) {
-        out.extend(network.entries.iter().filter_map(|entry| entry_record(network, entry)));
+        let entries = network.entries.par_iter().chain(network.archive.par_iter());
+        out.par_extend(entries.filter_map(|entry| entry_record(network, entry)));
     }
     out
 }
@@ -109,11 +111,10 @@ pub fn filter_values(input: &SiteInput<'_>) -> Vec<FilterValues> {
     let excluded = excluded_folders(input.config, input.library);
     let branch = input.config.branch.name.clone().unwrap_or_else(|| input.config.title.clone());
     let pages = input.library.pages.iter().filter(|page| searchable(page, &excluded));
-    let entries = input
-        .network
-        .filter(|_| input.config.search.include_network)
-        .into_iter()
-        .flat_map(|network| network.entries.iter().filter(|e| e.link.is_some()).map(move |e| (network, e)));
+    let entries = input.network.filter(|_| input.config.search.include_network).into_iter().flat_map(|network| {
+        let entries = network.entries.iter().chain(&network.archive);
+        entries.filter(|e| e.link.is_some()).map(move |e| (network, e))
+    });
     let mut values = Vec::new();
     for page in pages {
         let section = input.library.section_by_relative(&page.section).map(|s| &input.library.sections[s]);

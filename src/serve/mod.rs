@@ -132,7 +132,7 @@ fn search_on_demand(preview: Arc<Mutex<Preview>>, files: http::SharedFiles, chan
         let job = preview.lock().unwrap_or_else(|p| p.into_inner()).search_job();
         let Some(job) = job else { return };
         let build = job.build();
-        match crate::build::index_records(job.records, &job.language) {
+        match crate::build::index_records(job.records, &job.language, &job.site_root) {
             Ok(index) => {
                 let added = preview.lock().unwrap_or_else(|p| p.into_inner()).add_search_index(build, index);
                 if let (Some(indexed), Ok(mut current)) = (added, files.write()) {

@@ -274,7 +274,7 @@ impl Preview {
     /// while the index is made.
     pub fn search_index(&mut self) -> Result<Option<Arc<Files>>> {
         let Some(job) = self.search_job() else { return Ok(None) };
-        let index = crate::build::index_records(job.records, &job.language)?;
+        let index = crate::build::index_records(job.records, &job.language, &job.site_root)?;
         Ok(self.add_search_index(job.build, index))
     }
 
@@ -288,6 +288,7 @@ impl Preview {
             build: last.build,
             records: last.site.search_records(),
             language: last.site.config.language.clone(),
+            site_root: last.site.config.paths.root.clone(),
         })
     }
 
@@ -311,6 +312,8 @@ pub struct SearchJob {
     pub records: Vec<crate::search::Record>,
     /// The site's language.
     pub language: String,
+    /// The site's folder (its cache keeps the last index).
+    pub site_root: PathBuf,
 }
 
 impl SearchJob {
