@@ -1,5 +1,6 @@
 //! The shared vocabulary every stage uses: site addresses and slugs
-//! ([`urls`]), stable content hashes ([`hash`]) and the kinds of writing
+//! ([`urls`], [`slugs`]), language tags ([`languages`]), stable content
+//! hashes ([`hash`]) and the kinds of writing
 //! ([`kind`]).
 //!
 //! It sits below every stage and uses none of them (only [`crate::html`] for
@@ -10,4 +11,6 @@
 pub mod branch_json;
 pub mod hash;
 pub mod kind;
+pub mod languages;
+pub mod slugs;
 pub mod urls;
