@@ -92,12 +92,12 @@ console.log(`axe: ${pages.length} pages checked in light and dark, no violation,
 
 /** Checks axe leaves out: one h1, a working skip link, a visible focus ring. */
 // A right-to-left page is laid out mirrored: `dir="rtl"` on <html>, text
-// running right to left, and a list indented on the right (the theme uses
+// running right to left, and a list of the text indented on the right (the theme uses
 // logical CSS properties, so nothing is pinned to the left).
 async function mirrored(page) {
   const found = [];
   const layout = await page.evaluate(() => {
-    const list = document.querySelector("main ul, main ol");
+    const list = document.querySelector("main .content ul, main .content ol");
     const style = list && getComputedStyle(list);
     return {
       dir: document.documentElement.getAttribute("dir"),
