@@ -81,7 +81,7 @@ fn off_keeps_the_text_and_a_wrong_value_is_an_error_at_its_line() {
 
 /// A theme-less site whose templates print what they get about languages.
 fn language_values_site() -> Site {
-    let site = Site::new(&[
+    Site::new(&[
         ("config.toml", "title = \"T\"\nbase_url = \"https://t.example\"\nlanguage = \"cy\"\ntaxonomies = []\n"),
         ("content/_index.md", "+++\ntitle = \"Hafan\"\n+++\n"),
         ("content/news/_index.md", "+++\ntitle = \"Newyddion\"\n+++\n"),
@@ -98,8 +98,7 @@ fn language_values_site() -> Site {
              {% for p in section.pages %} {{ p.title }}={{ p.lang }}/{{ p.dir }}{% endfor %}</html>",
         ),
         ("templates/index.html", "<html lang=\"{{ lang }}\" dir=\"{{ dir }}\"></html>"),
-    ]);
-    site
+    ])
 }
 
 #[test]
@@ -232,4 +231,21 @@ fn trans_in_a_site_template_and_a_missing_key() {
     );
     let run = site.run(&["build"]).failure();
     assert!(run.stderr.contains("[languages.Welsh language]"), "{}", run.stderr);
+}
+
+#[test]
+fn feed_entries_carry_their_language_when_it_is_not_the_feeds() {
+    let site = welsh_site("");
+    site.run(&["build"]).success();
+    let atom = site.output("feed.xml");
+    assert!(atom.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\"") && atom.contains("xml:lang=\"cy\""), "{atom}");
+    assert!(atom.contains("<entry xml:lang=\"ar\">"), "the Arabic entry says so: {atom}");
+    assert_eq!(atom.matches("<entry>").count(), 1, "the Welsh entry takes the feed's language: {atom}");
+    let json: serde_json::Value = serde_json::from_str(&site.output("feed.json")).expect("JSON Feed");
+    assert_eq!(json["language"], "cy");
+    let items = json["items"].as_array().expect("items");
+    let arabic = items.iter().find(|i| i["title"] == "بنك الطعام").expect("the Arabic item");
+    assert_eq!(arabic["language"], "ar");
+    let welsh = items.iter().find(|i| i["title"] == "Banc bwyd").expect("the Welsh item");
+    assert!(welsh.get("language").is_none(), "{welsh}");
 }
