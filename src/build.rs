@@ -587,6 +587,7 @@ fn templates(
         },
     );
     crate::render::images::register(&mut tera, images);
+    crate::render::translations::Translations::load(config)?.register(&mut tera);
     sources.add_to(&mut tera)?;
     tera.global_context().insert_value("config", values.config.clone());
     if let Some(network) = &network_value {

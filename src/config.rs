@@ -6,10 +6,12 @@
 //! filled in, the base URL parsed, the site's folders resolved. Later stages
 //! only ever see [`Config`].
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::base::slugs::SlugStrategy;
 use crate::error::{Diagnostic, Error, Result};
 
 /// The file name of a site's configuration.
@@ -42,6 +44,23 @@ struct RawConfig {
     federation: Option<crate::federation::sources::RawFederationConfig>,
     #[serde(default)]
     search: SearchConfig,
+    #[serde(default)]
+    slugify: SlugifyConfig,
+    /// Zola's `[translations]`: strings of the site's own language.
+    #[serde(default)]
+    translations: BTreeMap<String, String>,
+    /// Zola's `[languages.cy]` tables.
+    #[serde(default)]
+    languages: BTreeMap<String, RawLanguage>,
+}
+
+/// One `[languages.<code>]` table.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLanguage {
+    /// The theme's strings in this language (`trans`).
+    #[serde(default)]
+    translations: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -187,6 +206,17 @@ impl Default for SearchConfig {
     }
 }
 
+/// The `[slugify]` table: how file names, slugs and taxonomy terms become
+/// addresses (Zola's keys and values; see [`crate::base::slugs`]).
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SlugifyConfig {
+    /// Pages: from the file name or `slug`.
+    pub paths: SlugStrategy,
+    /// Taxonomy names and terms.
+    pub taxonomies: SlugStrategy,
+}
+
 /// One taxonomy (tags, categories, ...).
 #[derive(Debug, Clone, Serialize)]
 pub struct TaxonomyConfig {
@@ -198,6 +228,8 @@ pub struct TaxonomyConfig {
     pub paginate_by: Option<usize>,
     /// Whether each term gets a feed.
     pub feed: bool,
+    /// How its terms become addresses (`[slugify] taxonomies`).
+    pub slugify: SlugStrategy,
 }
 
 /// The folders of a site.
@@ -255,6 +287,11 @@ pub struct Config {
     pub federation: Option<crate::federation::sources::RawFederationConfig>,
     /// The search index settings (`[search]`).
     pub search: SearchConfig,
+    /// How addresses are made from names (`[slugify]`).
+    pub slugify: SlugifyConfig,
+    /// Strings for `trans`, by language (the site's own from
+    /// `[translations]`, others from `[languages.<code>.translations]`).
+    pub translations: BTreeMap<String, BTreeMap<String, String>>,
     /// The time of the build, which says which events are still to come:
     /// the clock, or `BRANCHPRESS_NOW` (for tests and reproducible builds).
     pub now: jiff::Timestamp,
@@ -400,9 +437,10 @@ impl RawConfig {
                 "write the address the site will be published at, e.g. base_url = \"https://riverside.example.org\"",
             )
         })?;
+        let slugs = self.slugify.taxonomies;
         let taxonomies = match self.taxonomies {
-            None => vec![taxonomy("tags", None, true), taxonomy("categories", None, true)],
-            Some(list) => list.into_iter().map(|t| taxonomy(&t.name, t.paginate_by, t.feed)).collect(),
+            None => vec![taxonomy("tags", None, true, slugs), taxonomy("categories", None, true, slugs)],
+            Some(list) => list.into_iter().map(|t| taxonomy(&t.name, t.paginate_by, t.feed, slugs)).collect(),
         };
         check_feed_formats(path, &self.feeds)?;
         check_images(path, &self.images)?;
@@ -426,11 +464,14 @@ impl RawConfig {
         let now = build_time()
             .map_err(|e| Diagnostic::new(e).with_help("unset it, or write a time such as 2026-11-30T12:00:00Z"))?;
         let title = self.title.unwrap_or_default();
+        let language = self.language.unwrap_or_else(|| "en".into());
+        let translations = site_translations(path, &language, self.translations, self.languages)?;
         Ok(Config {
+            translations,
             now,
             description: self.description.unwrap_or_default(),
             base_url,
-            language: self.language.unwrap_or_else(|| "en".into()),
+            language,
             theme: self.theme,
             markdown: self.markdown,
             taxonomies,
@@ -458,6 +499,7 @@ impl RawConfig {
                 exclude: self.search.exclude.iter().map(|s| s.trim_matches('/').to_owned()).collect(),
                 ..self.search
             },
+            slugify: self.slugify,
         })
     }
 }
@@ -475,7 +517,7 @@ fn build_time() -> std::result::Result<jiff::Timestamp, String> {
 
 /// Parses a whole TOML file after checking its size and nesting, so a
 /// hostile file fails fast with a located error.
-fn parse_toml<T: for<'de> Deserialize<'de>>(path: &Path, text: &str) -> Result<T> {
+pub(crate) fn parse_toml<T: for<'de> Deserialize<'de>>(path: &Path, text: &str) -> Result<T> {
     let syntax = crate::nesting::Syntax::Toml;
     crate::nesting::check(crate::nesting::Block { path, file_text: text, offset: 0, text, syntax })?;
     toml::from_str(text).map_err(|e| toml_diagnostic(path, text, &e, 0))
@@ -499,8 +541,28 @@ fn merge_theme_extra(extra: &mut toml::Table, theme_dir: &Path) -> Result<()> {
     Ok(())
 }
 
-fn taxonomy(name: &str, paginate_by: Option<usize>, feed: bool) -> TaxonomyConfig {
-    TaxonomyConfig { name: name.to_owned(), slug: crate::base::urls::slugify(name), paginate_by, feed }
+/// The site's strings by language, each language code checked.
+fn site_translations(
+    path: &Path,
+    language: &str,
+    own: BTreeMap<String, String>,
+    languages: BTreeMap<String, RawLanguage>,
+) -> Result<BTreeMap<String, BTreeMap<String, String>>> {
+    let mut out = BTreeMap::new();
+    for (code, table) in languages {
+        crate::base::languages::check_tag(&code).map_err(|msg| {
+            Diagnostic::in_file(path, format!("[languages.{code}]: {msg}"))
+                .with_help("name the table after a language tag, e.g. [languages.cy]")
+        })?;
+        out.insert(code, table.translations);
+    }
+    out.entry(language.to_owned()).or_default().extend(own);
+    Ok(out)
+}
+
+fn taxonomy(name: &str, paginate_by: Option<usize>, feed: bool, slugify: SlugStrategy) -> TaxonomyConfig {
+    let slug = crate::base::slugs::slug(name, slugify);
+    TaxonomyConfig { name: name.to_owned(), slug, paginate_by, feed, slugify }
 }
 
 fn check_feed_formats(path: &Path, feeds: &FeedConfig) -> Result<()> {

@@ -14,6 +14,9 @@ pub const COMMONS: &str = "commons";
 /// The files of the default theme, by path inside `themes/commons/`.
 pub const COMMONS_THEME: &[(&str, &[u8])] = &[
     ("README.md", include_bytes!("../themes/commons/README.md")),
+    ("i18n/ar.toml", include_bytes!("../themes/commons/i18n/ar.toml")),
+    ("i18n/cy.toml", include_bytes!("../themes/commons/i18n/cy.toml")),
+    ("i18n/en.toml", include_bytes!("../themes/commons/i18n/en.toml")),
     ("static/commons.css", include_bytes!("../themes/commons/static/commons.css")),
     ("static/favicon.svg", include_bytes!("../themes/commons/static/favicon.svg")),
     ("static/search.js", include_bytes!("../themes/commons/static/search.js")),

@@ -1,6 +1,7 @@
 //! The shared vocabulary every stage uses: site addresses and slugs
-//! ([`urls`]), stable content hashes ([`hash`]), the kinds of writing
-//! ([`kind`]) and the cache folder's layout ([`cache`]).
+//! ([`urls`], [`slugs`]), language tags ([`languages`]), stable content
+//! hashes ([`hash`]), the kinds of writing ([`kind`]) and the cache
+//! folder's layout ([`cache`]).
 //!
 //! It sits below every stage and uses none of them (only [`crate::html`] for
 //! rewriting addresses inside HTML), so loading, rendering, publishing,
@@ -11,4 +12,6 @@ pub mod branch_json;
 pub mod cache;
 pub mod hash;
 pub mod kind;
+pub mod languages;
+pub mod slugs;
 pub mod urls;

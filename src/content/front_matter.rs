@@ -145,6 +145,9 @@ pub struct PageFrontMatter {
     pub draft: bool,
     /// The last segment of the page's URL.
     pub slug: Option<String>,
+    /// The page's language, when it is not the site's (a single Arabic
+    /// article on an English site).
+    pub lang: Option<String>,
     /// Order in sections sorted by weight.
     pub weight: Option<i64>,
     /// Who wrote it.
@@ -179,6 +182,7 @@ pub const PAGE_KEYS: &[&str] = &[
     "updated",
     "draft",
     "slug",
+    "lang",
     "weight",
     "authors",
     "template",

@@ -287,6 +287,7 @@ fn default_home(config: &Config) -> Section {
         permalink: urls::permalink(&config.base_url, "/"),
         body: "".into(),
         body_line: 1,
+        lang: config.language.clone(),
     }
 }
 

@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::base::slugs::{self, SlugStrategy};
 use crate::base::urls;
 use crate::config::Config;
 use crate::content::dates::PageDate;
@@ -126,6 +127,8 @@ pub struct Page {
     pub draft: bool,
     /// The last segment of its URL.
     pub slug: String,
+    /// Its language tag: `lang` in its front matter, else the site's.
+    pub lang: String,
     /// Order in weight-sorted sections.
     pub weight: Option<i64>,
     /// Who wrote it.
@@ -181,12 +184,13 @@ impl Page {
         let updated = date_of(&["updated"], fm.updated.as_ref().map(front_matter::RawDate::as_text))?
             .or(date_of(&["lastmod", "modified"], peer.updated.clone())?);
         let expires = date_of(&["expiryDate", "unpublishdate"], peer.expires.clone())?;
-        let slug = page_slug(&file.path, text, &split, fm.slug.as_deref(), &name_rest)?;
+        let slug = page_slug(&file.path, text, &split, fm.slug.as_deref(), &name_rest, config.slugify.paths)?;
         let aliases = fm.aliases.iter().map(|a| alias_path(&file.path, text, &split, a)).collect::<Result<Vec<_>>>()?;
         let path = match fm.path.as_deref().or(peer.path.as_deref()) {
             Some(given) => own_path(&file.path, text, &split, given)?,
             None => urls::folder_path(file.components.iter().map(String::as_str).chain([slug.as_str()])),
         };
+        let lang = page_lang(&file.path, text, &split, fm.lang.as_deref(), config)?;
         let more = page_more(&fm, &peer, &split);
         let mut extra = fm.extra;
         merge_missing(&mut extra, peer.params.as_ref());
@@ -206,6 +210,7 @@ impl Page {
             updated,
             draft: fm.draft || peer.draft == Some(true),
             slug,
+            lang,
             weight: fm.weight,
             authors,
             template: fm.template,
@@ -326,8 +331,29 @@ fn parse_date(path: &Path, text: &str, split: &Split<'_>, key: &str, value: &str
         .map_err(|msg| front_matter::key_diagnostic(path, text, split, key, format!("`{key}`: {msg}")).into())
 }
 
+/// The page's language: `lang` (checked, since it goes into `lang`
+/// attributes, feeds and addresses), else the site's.
+fn page_lang(path: &Path, text: &str, split: &Split<'_>, given: Option<&str>, config: &Config) -> Result<String> {
+    let Some(tag) = given.map(str::trim) else { return Ok(config.language.clone()) };
+    crate::base::languages::check_tag(tag).map_err(|msg| {
+        let line = front_matter::key_line(split, "lang");
+        Diagnostic::new(format!("`lang`: {msg}"))
+            .at(path, line, 1)
+            .with_source_line(text, line)
+            .with_help("write a language tag such as \"cy\", \"ar\" or \"pt-BR\"")
+    })?;
+    Ok(tag.to_owned())
+}
+
 /// The page's slug: from `slug` (checked, never a path), else the file name.
-fn page_slug(path: &Path, text: &str, split: &Split<'_>, given: Option<&str>, name: &str) -> Result<String> {
+fn page_slug(
+    path: &Path,
+    text: &str,
+    split: &Split<'_>,
+    given: Option<&str>,
+    name: &str,
+    strategy: SlugStrategy,
+) -> Result<String> {
     match given {
         Some(s) if !urls::is_safe_segment(s.trim()) => {
             let line = front_matter::key_line(split, "slug");
@@ -337,9 +363,9 @@ fn page_slug(path: &Path, text: &str, split: &Split<'_>, given: Option<&str>, na
                 .with_help("use letters, digits and dashes only, e.g. slug = \"food-bank-opens\"")
                 .into())
         }
-        Some(s) => Ok(urls::slugify(s)),
+        Some(s) => Ok(slugs::slug(s, strategy)),
         None => {
-            let slug = urls::slugify(name);
+            let slug = slugs::slug(name, strategy);
             Ok(if slug.is_empty() { "page".to_owned() } else { slug })
         }
     }

@@ -141,6 +141,8 @@ pub struct Section {
     pub body: std::sync::Arc<str>,
     /// 1-based line of the file where the body starts.
     pub body_line: usize,
+    /// Its language tag (the site's).
+    pub lang: String,
 }
 
 impl Section {
@@ -160,6 +162,7 @@ impl Section {
         let more = section_more(&file.path, text, &split, &mut fm, config)?;
         let path = urls::folder_path(file.components.iter().map(String::as_str));
         Ok(Section {
+            lang: config.language.clone(),
             permalink: urls::permalink(&config.base_url, &path),
             path,
             title: fm.title,

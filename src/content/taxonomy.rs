@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::base::urls;
+use crate::base::{slugs, urls};
 use crate::config::{Config, TaxonomyConfig};
 use crate::content::library::{Library, sort_pages};
 use crate::content::page::PageId;
@@ -38,7 +38,7 @@ pub struct Taxonomy {
 impl Taxonomy {
     /// The term with this name or slug.
     pub fn term(&self, name: &str) -> Option<&Term> {
-        let slug = urls::slugify(name);
+        let slug = slugs::slug(name, self.config.slugify);
         self.terms.iter().find(|t| t.slug == slug)
     }
 }
@@ -57,7 +57,7 @@ fn build_one(config: &TaxonomyConfig, library: &Library) -> Taxonomy {
             continue;
         };
         for name in terms {
-            let slug = urls::slugify(name);
+            let slug = slugs::slug(name, config.slugify);
             if slug.is_empty() {
                 continue;
             }

@@ -144,7 +144,11 @@ const PEER_KEYS: &[(&str, &[Kind], Effect)] = {
         ("share", BOTH, Ignored("the theme decides about sharing links")),
         ("series", BOTH, Ignored("declare `series` as a taxonomy in config.toml to use it")),
         ("redirect_from", PAGE, Ignored("write old addresses as `aliases`")),
-        ("lang", BOTH, Ignored("the site's language is set in config.toml `language`")),
+        (
+            "lang",
+            SECTION,
+            Ignored("a section is in the site's language (config.toml `language`); pages can set `lang`"),
+        ),
     ]
 };
 

@@ -47,7 +47,10 @@ fn feed_id(doc: &FeedDoc) -> std::borrow::Cow<'_, str> {
 }
 
 fn write_entry(xml: &mut XmlDoc, doc: &FeedDoc, entry: &FeedEntry) {
-    xml.open("entry", &[]);
+    match entry.own_language(doc) {
+        Some(lang) => xml.open("entry", &[("xml:lang", lang)]),
+        None => xml.open("entry", &[]),
+    }
     xml.text_element("id", &[], &entry_id(&entry.id));
     xml.text_element("title", &[("type", "text")], &entry.title);
     xml.empty("link", &[("rel", "alternate"), ("type", "text/html"), ("href", address(&entry.link))]);

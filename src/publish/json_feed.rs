@@ -47,6 +47,8 @@ struct Item<'a> {
     authors: Vec<Author<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     tags: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    language: Option<&'a str>,
     #[serde(rename = "_branchpress", skip_serializing_if = "Option::is_none")]
     branchpress: Option<Extension<'a>>,
 }
@@ -107,6 +109,7 @@ fn item<'a>(doc: &'a FeedDoc, entry: &'a FeedEntry) -> Item<'a> {
         date_modified: rfc3339(&entry.updated),
         authors: entry.authors_or(&doc.author).into_iter().map(|name| Author { name }).collect(),
         tags: entry.categories_with_kind(),
+        language: entry.own_language(doc),
         branchpress,
     }
 }

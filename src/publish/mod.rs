@@ -144,6 +144,10 @@ pub struct FeedEntry {
     pub origin: Option<Origin>,
     /// The event the entry announces, if any.
     pub event: Option<crate::events::data::EventData>,
+    /// The entry's language tag, when known: written on the entry when it
+    /// differs from the feed's (`xml:lang` in Atom, `language` in JSON Feed),
+    /// so a reader or hub shows an Arabic article on an English site right.
+    pub language: Option<String>,
 }
 
 /// The branch an entry comes from, for hub republishing.
@@ -158,6 +162,11 @@ pub struct Origin {
 }
 
 impl FeedEntry {
+    /// The entry's language when the feed's does not already say it.
+    pub fn own_language<'a>(&'a self, doc: &FeedDoc) -> Option<&'a str> {
+        self.language.as_deref().filter(|l| !l.is_empty() && !l.eq_ignore_ascii_case(&doc.language))
+    }
+
     /// The authors to write: the entry's own, else its origin branch, else the feed's default.
     fn authors_or<'a>(&'a self, default: &'a str) -> Vec<&'a str> {
         if !self.authors.is_empty() {

@@ -48,6 +48,7 @@ pub fn files(config: &Config, branch_name: &str, network: &NetworkValues) -> Vec
                 content_html: e.content.as_ref().map(|s| s.as_str().to_owned()),
                 origin: Some(origin),
                 event: None,
+                language: e.language.clone(),
             }
         })
         .collect();

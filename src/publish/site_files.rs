@@ -240,6 +240,7 @@ fn entry(site: &Site<'_>, id: PageId) -> Option<FeedEntry> {
         content_html: if site.config.feeds.full_content { html("content") } else { None },
         origin: None,
         event: page.event.as_ref().map(|e| crate::render::events::data(site.config, page, e)),
+        language: Some(page.lang.clone()),
     })
 }
 

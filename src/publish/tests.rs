@@ -34,6 +34,7 @@ fn entry(i: usize, published: &str, updated: &str) -> FeedEntry {
         )),
         origin: None,
         event: None,
+        language: None,
     }
 }
 

@@ -164,6 +164,11 @@ pub fn register(tera: &mut Tera, data: FunctionData) {
     tera.register_filter("date", tera_contrib::dates::date);
     tera.register_filter("slice", slice);
     tera.register_filter("slugify", |s: &str, _: Kwargs, _: &State| urls::slugify(s));
+    // `{{ entry.language | direction }}`: `rtl` or `ltr`, for a `dir`
+    // attribute on text in another language than the page's.
+    tera.register_filter("direction", |s: &str, _: Kwargs, _: &State| {
+        crate::base::languages::direction(s).as_str().to_owned()
+    });
     let d = data;
     tera.register_filter("markdown", move |s: &str, kw: Kwargs, _: &State| markdown_filter(&d, s, &kw));
 }

@@ -324,11 +324,14 @@ impl Renderer<'_> {
         ])
     }
 
+    /// The values every template gets: where it is (`current_path`,
+    /// `current_url`) and in which language (`lang`, and `dir`, `ltr` or
+    /// `rtl`: the site's, until a page says otherwise).
     fn context(&self, path: &str) -> Context {
         let mut ctx = Context::new();
         ctx.insert_value("current_path", Value::from(path));
         ctx.insert_value("current_url", Value::from(urls::permalink(&self.config.base_url, path)));
-        ctx.insert_value("lang", Value::from(self.config.language.as_str()));
+        set_language(&mut ctx, &self.config.language);
         ctx
     }
 
@@ -359,6 +362,7 @@ impl Renderer<'_> {
         let page = &self.library.pages[id];
         let name = self.template_for(&Job::Page(id)).unwrap_or("page.html");
         let mut ctx = self.context(&page.path);
+        set_language(&mut ctx, &page.lang);
         ctx.insert_value("page", self.values.pages[id].clone());
         self.template(name, &page.path, ctx, Some(&page.file.path))
     }
@@ -505,4 +509,10 @@ pub fn redirect_html(to: &str) -> String {
          <meta http-equiv=\"refresh\" content=\"0; url={to}\">\n</head>\n\
          <body><p>This page has moved to <a href=\"{to}\">{to}</a>.</p></body>\n</html>\n"
     )
+}
+
+/// `lang` and its `dir` for one render.
+fn set_language(ctx: &mut Context, lang: &str) {
+    ctx.insert_value("lang", Value::from(lang));
+    ctx.insert_value("dir", Value::from(crate::base::languages::direction(lang).as_str()));
 }

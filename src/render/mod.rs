@@ -12,4 +12,5 @@ pub mod network_events;
 pub mod shortcodes;
 mod template_errors;
 pub mod templates;
+pub mod translations;
 pub mod values;

@@ -49,6 +49,8 @@ pub struct TaxonomyValues {
     by_slug: HashMap<String, usize>,
     /// The taxonomy's name (`tags`).
     pub name: String,
+    /// How its terms became slugs (`[slugify] taxonomies`).
+    slugify: crate::base::slugs::SlugStrategy,
 }
 
 impl SiteValues {
@@ -149,7 +151,7 @@ impl SiteValues {
 impl TaxonomyValues {
     /// The term whose name slugifies like `name`.
     pub fn term(&self, name: &str) -> Option<&Value> {
-        self.by_slug.get(&urls::slugify(name)).map(|&i| &self.terms[i])
+        self.by_slug.get(&crate::base::slugs::slug(name, self.slugify)).map(|&i| &self.terms[i])
     }
 }
 
@@ -209,6 +211,8 @@ fn page_link(page: &Page) -> Value {
         ("permalink", text(&page.permalink)),
         ("path", text(&page.path)),
         ("date", opt_text(page.date.as_ref().map(|d| d.to_template_string()).as_deref())),
+        ("lang", text(&page.lang)),
+        ("dir", text(crate::base::languages::direction(&page.lang).as_str())),
     ])
 }
 
@@ -255,6 +259,8 @@ fn page_value(config: &Config, page: &Page, body: &Rendered, prev: Option<Value>
         ("permalink", text(&page.permalink)),
         ("path", text(&page.path)),
         ("slug", text(&page.slug)),
+        ("lang", text(&page.lang)),
+        ("dir", text(crate::base::languages::direction(&page.lang).as_str())),
         ("relative_path", text(&page.file.relative)),
         ("draft", Value::from(page.draft)),
         ("weight", page.weight.map(Value::from).unwrap_or_else(Value::none)),
@@ -287,6 +293,8 @@ fn section_value(section: &Section, body: &Rendered, pages: Value, subsections: 
         ("permalink", text(&section.permalink)),
         ("path", text(&section.path)),
         ("relative_path", text(&section.file.relative)),
+        ("lang", text(&section.lang)),
+        ("dir", text(crate::base::languages::direction(&section.lang).as_str())),
         ("extra", json(&section.extra)),
         ("pages", pages),
         ("subsections", subsections),
@@ -350,6 +358,7 @@ fn taxonomy_values(config: &Config, t: &Taxonomy, pages: &[Value]) -> TaxonomyVa
         terms: t.terms.iter().map(|term| term_value(config, term, pages)).collect(),
         by_slug: t.terms.iter().enumerate().map(|(i, term)| (term.slug.clone(), i)).collect(),
         name: t.config.name.clone(),
+        slugify: t.config.slugify,
     }
 }
 

@@ -126,7 +126,7 @@ pub fn filter_values(input: &SiteInput<'_>) -> Vec<FilterValues> {
         add(2, &mut values);
         values.push(branch.clone());
         add(3, &mut values);
-        values.push(input.config.language.to_ascii_lowercase());
+        values.push(page.lang.to_ascii_lowercase());
         add(4, &mut values);
     }
     for (network, entry) in entries {
@@ -203,7 +203,7 @@ fn page_record(input: &SiteInput<'_>, id: usize, branch: &str) -> Record {
         record.add_filter("tag", tag.clone());
     }
     record.add_filter("branch", branch.to_owned());
-    record.add_filter("language", input.config.language.to_ascii_lowercase());
+    record.add_filter("language", page.lang.to_ascii_lowercase());
     record
 }
 

@@ -323,13 +323,25 @@ impl SearchJob {
     }
 }
 
-/// The text of `config.toml` and the theme's `theme.toml`: a change in
-/// either can change any file.
+/// The text of `config.toml`, the theme's `theme.toml` and its strings
+/// (`i18n/*.toml`, read by `trans` on any page): a change in any of them
+/// can change any file.
 fn settings_text(root: &Path, theme: Option<&Path>) -> String {
     let mut text = std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
     if let Some(theme) = theme {
         text.push('\0');
         text.push_str(&std::fs::read_to_string(theme.join("theme.toml")).unwrap_or_default());
+        let mut strings: Vec<_> = std::fs::read_dir(theme.join("i18n"))
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        strings.sort();
+        for file in strings {
+            text.push('\0');
+            text.push_str(&std::fs::read_to_string(file).unwrap_or_default());
+        }
     }
     text
 }

@@ -55,6 +55,9 @@ try {
         problems.push(`${kind} ${path}: answered ${response?.status()} instead of ${expected}`);
       }
       if (scheme === "light") problems.push(...(await structure(page)).map((p) => `${kind} ${path}: ${p}`));
+      if (scheme === "light" && kind === "right-to-left article") {
+        problems.push(...(await mirrored(page)).map((p) => `${kind} ${path}: ${p}`));
+      }
       await page.addScriptTag({ path: axePath });
       const result = await page.evaluate(
         (tags) => window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] }),
@@ -88,6 +91,31 @@ if (problems.length) {
 console.log(`axe: ${pages.length} pages checked in light and dark, no violation, no request to another host`);
 
 /** Checks axe leaves out: one h1, a working skip link, a visible focus ring. */
+// A right-to-left page is laid out mirrored: `dir="rtl"` on <html>, text
+// running right to left, and a list of the text indented on the right (the theme uses
+// logical CSS properties, so nothing is pinned to the left).
+async function mirrored(page) {
+  const found = [];
+  const layout = await page.evaluate(() => {
+    const list = document.querySelector("main .content ul, main .content ol");
+    const style = list && getComputedStyle(list);
+    return {
+      dir: document.documentElement.getAttribute("dir"),
+      lang: document.documentElement.getAttribute("lang"),
+      direction: getComputedStyle(document.querySelector("main")).direction,
+      list: style && { left: parseFloat(style.paddingLeft), right: parseFloat(style.paddingRight) },
+    };
+  });
+  if (layout.dir !== "rtl") found.push(`<html dir="${layout.dir}"> instead of rtl`);
+  if (!layout.lang) found.push("<html> has no lang");
+  if (layout.direction !== "rtl") found.push(`<main> runs ${layout.direction}, not rtl`);
+  if (!layout.list) found.push("has no list to check the mirroring on");
+  else if (!(layout.list.right > 0 && layout.list.left === 0)) {
+    found.push(`a list is indented left ${layout.list.left}px and right ${layout.list.right}px: not mirrored`);
+  }
+  return found;
+}
+
 async function structure(page) {
   const found = [];
   const h1 = await page.locator("h1").count();

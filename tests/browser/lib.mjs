@@ -198,6 +198,10 @@ export function pagesOfEachKind(dir) {
       .filter(({ file }) => !isRedirect(file))
       .sort((x, y) => statSync(y.file).size - statSync(x.file).size || (x.a < y.a ? -1 : 1));
     if (articles[0]) add("article", `/${section}/${articles[0].a}/`);
+    // A page in a right-to-left language, when the section has one: the
+    // mirrored layout is checked like any other page.
+    const rtl = articles.find(({ file }) => /<html [^>]*dir="rtl"/.test(readFileSync(file, "utf8")));
+    if (rtl) add("right-to-left article", `/${section}/${rtl.a}/`);
   }
   if (existsSync(join(dir, "tags", "index.html"))) {
     add("taxonomy list", "/tags/");

@@ -3,9 +3,10 @@
 //   node tests/browser/screenshots.mjs OUTPUT_DIR DEST
 //
 // OUTPUT_DIR must be built for http://127.0.0.1:PORT (see axe.mjs). Writes
-// DEST/{home,article,network}-{phone,desktop}.png: the top of each page at
-// 390x844 (a phone) and 1280x900 (a desktop), in the light colour scheme.
-// The network page is left out when the site has none.
+// DEST/{home,article,article-rtl,network}-{phone,desktop}.png: the top of
+// each page at 390x844 (a phone) and 1280x900 (a desktop), in the light
+// colour scheme. The network page is left out when the site has none, the
+// right-to-left article when it has no page in such a language.
 
 import { mkdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -19,7 +20,7 @@ mkdirSync(dest, { recursive: true });
 const port = sitePort(dir);
 
 const VIEWPORTS = { phone: { width: 390, height: 844 }, desktop: { width: 1280, height: 900 } };
-const wanted = { home: "home", article: "article", network: "network" };
+const wanted = { home: "home", article: "article", "right-to-left article": "article-rtl", network: "network" };
 const shots = pagesOfEachKind(dir).filter((p) => p.kind in wanted);
 
 const server = await serve(dir, port);
