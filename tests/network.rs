@@ -153,3 +153,94 @@ fn the_commons_theme_lists_network_tags_and_names_a_branch_once() {
     site.run(&["build"]).success();
     assert!(site.output("network/index.html").contains("By Ann Lee"));
 }
+
+/// A Welsh branch's feed (`xml:lang` on the feed) with one English entry.
+const BRO: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="cy">
+  <title>Cangen y Fro</title>
+  <id>https://bro.example.org/</id>
+  <link rel="alternate" href="https://bro.example.org/"/>
+  <updated>2026-03-03T10:00:00Z</updated>
+  <entry>
+    <title>Sut i redeg clwb brecwast</title>
+    <id>https://bro.example.org/canllawiau/clwb-brecwast/</id>
+    <link rel="alternate" href="https://bro.example.org/canllawiau/clwb-brecwast/"/>
+    <published>2026-03-03T10:00:00Z</published>
+    <updated>2026-03-03T10:00:00Z</updated>
+    <category term="guides"/>
+  </entry>
+  <entry xml:lang="en">
+    <title>Breakfast club, in English</title>
+    <id>https://bro.example.org/en/breakfast-club/</id>
+    <link rel="alternate" href="https://bro.example.org/en/breakfast-club/"/>
+    <published>2026-03-02T10:00:00Z</published>
+    <updated>2026-03-02T10:00:00Z</updated>
+    <category term="guides"/>
+  </entry>
+</feed>
+"#;
+
+fn bilingual_hub(bro_filter: &str) -> Site {
+    let site = Site::new(&[
+        (
+            "config.toml",
+            &format!(
+                "title = \"Hub\"\nbase_url = \"https://hub.example.org\"\ntheme = \"commons\"\n\
+                 taxonomies = [{{ name = \"tags\" }}]\n\n[branch]\nname = \"Hub\"\n\n[federation]\n\n\
+                 [[federation.sources]]\nname = \"Hilltop Tenants\"\npath = \"peers/hilltop.xml\"\n\n\
+                 [[federation.sources]]\nname = \"Cangen y Fro\"\npath = \"peers/bro.xml\"\n{bro_filter}"
+            ),
+        ),
+        ("peers/hilltop.xml", &HILLTOP.replace("<feed ", "<feed xml:lang=\"en\" ")),
+        ("peers/bro.xml", BRO),
+        ("content/_index.md", "+++\ntitle = \"Hub\"\n+++\n"),
+    ]);
+    site.copy_commons_theme();
+    site
+}
+
+#[test]
+fn network_entries_keep_their_language_with_a_page_per_language_and_a_source_filter() {
+    let site = bilingual_hub("");
+    site.run(&["build"]).success();
+    let all = site.output("network/index.html");
+    // The Welsh entry says it is Welsh; the English ones, on an English page, need not.
+    assert!(all.contains(r#"<li class="card network-entry" lang="cy" dir="ltr">"#), "{all}");
+    assert!(all.contains(r#"<li class="card network-entry">"#), "{all}");
+    // Two languages: a page for each, named in its own words, in the menu.
+    assert!(all.contains(r#"lang="cy" hreflang="cy" dir="ltr">Cymraeg</a>"#), "{all}");
+    assert!(all.contains(r#"lang="en" hreflang="en" dir="ltr">English</a>"#), "{all}");
+    let welsh = site.output("network/languages/cy/index.html");
+    assert!(welsh.contains("Sut i redeg clwb brecwast"), "{welsh}");
+    assert!(!welsh.contains("Breakfast club, in English") && !welsh.contains("Rent strike won"), "{welsh}");
+    assert!(welsh.contains(r#"<h1 lang="cy">Cymraeg</h1>"#), "{welsh}");
+    let english = site.output("network/languages/en/index.html");
+    assert!(english.contains("Breakfast club, in English") && english.contains("Rent strike won"), "{english}");
+    assert!(site.output("sitemap.xml").contains("https://hub.example.org/network/languages/cy/"));
+
+    // `languages = ["cy"]` on the Welsh branch keeps its Welsh entries only;
+    // with one language left among the others' English, both pages stay.
+    let site = bilingual_hub("languages = [\"cy\"]\n");
+    site.run(&["build"]).success();
+    let all = site.output("network/index.html");
+    assert!(all.contains("Sut i redeg clwb brecwast") && !all.contains("Breakfast club, in English"), "{all}");
+    assert!(all.contains("Rent strike won"), "the filter is the Welsh branch's only: {all}");
+}
+
+#[test]
+fn a_network_in_one_language_has_no_language_pages() {
+    let site = bilingual_hub("languages = [\"en\"]\n");
+    site.run(&["build"]).success();
+    let all = site.output("network/index.html");
+    assert!(all.contains("Breakfast club, in English") && !all.contains("Sut i redeg"), "{all}");
+    assert!(!all.contains("hreflang=\"en\""), "no language menu for one language: {all}");
+    assert!(!site.path().join("public/network/languages").exists());
+}
+
+#[test]
+fn a_bad_language_in_a_source_filter_is_named() {
+    let site = bilingual_hub("languages = [\"Welsh language\"]\n");
+    let run = site.run(&["build"]).failure();
+    assert!(run.stderr.contains("`Welsh language` is not a language tag in `languages`"), "{}", run.stderr);
+    assert!(run.stderr.contains("Cangen y Fro"), "names the source: {}", run.stderr);
+}

@@ -63,6 +63,54 @@ pub fn check_tag(tag: &str) -> Result<(), String> {
     if language_ok && rest_ok { Ok(()) } else { Err(format!("`{tag}` is not a language tag")) }
 }
 
+/// Languages by their own name, for lists a reader picks a language from
+/// (the network's language filter): the languages of the British Isles and
+/// those most spoken by its communities. A tag not listed is shown as it is.
+const NATIVE_NAMES: &[(&str, &str)] = &[
+    ("am", "አማርኛ"),
+    ("ar", "العربية"),
+    ("bn", "বাংলা"),
+    ("ckb", "کوردیی ناوەندی"),
+    ("cy", "Cymraeg"),
+    ("de", "Deutsch"),
+    ("en", "English"),
+    ("es", "Español"),
+    ("fa", "فارسی"),
+    ("fr", "Français"),
+    ("ga", "Gaeilge"),
+    ("gd", "Gàidhlig"),
+    ("gu", "ગુજરાતી"),
+    ("gv", "Gaelg"),
+    ("hi", "हिन्दी"),
+    ("it", "Italiano"),
+    ("ku", "Kurdî"),
+    ("kw", "Kernewek"),
+    ("lt", "Lietuvių"),
+    ("pa", "ਪੰਜਾਬੀ"),
+    ("pl", "Polski"),
+    ("ps", "پښتو"),
+    ("pt", "Português"),
+    ("ro", "Română"),
+    ("ru", "Русский"),
+    ("so", "Soomaali"),
+    ("ta", "தமிழ்"),
+    ("ti", "ትግርኛ"),
+    ("tr", "Türkçe"),
+    ("uk", "Українська"),
+    ("ur", "اردو"),
+    ("zh", "中文"),
+];
+
+/// The language of `tag` in its own words ("Cymraeg" for `cy-GB`), or the
+/// tag itself for a language not in the list.
+pub fn native_name(tag: &str) -> String {
+    let primary = tag.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
+    NATIVE_NAMES
+        .iter()
+        .find(|(code, _)| *code == primary)
+        .map_or_else(|| tag.to_owned(), |(_, name)| (*name).to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,6 +123,15 @@ mod tests {
         for tag in ["en", "cy", "pl", "so", "gd", "pa", "ku", "az", "en-GB", "ur-Latn", "zh-Hant-TW"] {
             assert_eq!(direction(tag), Direction::Ltr, "{tag}");
         }
+    }
+
+    #[test]
+    fn languages_are_named_in_their_own_words() {
+        assert_eq!(native_name("cy"), "Cymraeg");
+        assert_eq!(native_name("cy-GB"), "Cymraeg");
+        assert_eq!(native_name("ar"), "العربية");
+        assert_eq!(native_name("x-klingon"), "x-klingon");
+        assert!(NATIVE_NAMES.windows(2).all(|w| w[0].0 < w[1].0), "sorted, one line each");
     }
 
     #[test]

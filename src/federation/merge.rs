@@ -212,9 +212,19 @@ pub fn merge(inputs: Vec<SourceInput>) -> NetworkIndex {
 pub fn filtered(mut entries: Vec<RemoteEntry>, filter: &SourceFilter) -> Vec<RemoteEntry> {
     entries.retain(|e| filter.sections.is_empty() || filter.sections.contains(&e.kind));
     entries.retain(|e| filter.tags.is_empty() || e.tags.iter().any(|t| filter.tags.contains(&t.to_lowercase())));
+    entries.retain(|e| filter.languages.is_empty() || e.language.as_deref().is_some_and(|l| in_languages(l, filter)));
     entries.sort_by(newest_first);
     entries.truncate(filter.limit);
     entries
+}
+
+/// True when the entry language `tag` (lowercase) is one the filter asks
+/// for, or a regional form of one (`cy-gb` for `cy`).
+fn in_languages(tag: &str, filter: &SourceFilter) -> bool {
+    filter
+        .languages
+        .iter()
+        .any(|wanted| tag.strip_prefix(wanted.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with('-')))
 }
 
 fn newest_first(a: &RemoteEntry, b: &RemoteEntry) -> std::cmp::Ordering {
@@ -416,7 +426,7 @@ mod tests {
                 no_answer_since: None,
             },
             identity_urls: vec![format!("https://{host}/atom.xml"), format!("https://{host}/")],
-            filter: SourceFilter { sections: vec![], tags: vec![], limit: 50 },
+            filter: SourceFilter { limit: 50, ..SourceFilter::default() },
             entries,
         }
     }
@@ -513,6 +523,26 @@ mod tests {
     }
 
     #[test]
+    fn a_language_filter_keeps_the_languages_and_their_regional_forms_only() {
+        let origin = attribution("Bro", "bro.example");
+        let entries: Vec<RemoteEntry> = [Some("cy"), Some("cy-gb"), Some("en"), None, Some("cym")]
+            .into_iter()
+            .enumerate()
+            .map(|(i, language)| {
+                let mut e =
+                    entry(&format!("tag:b:{i}"), &format!("https://b.example/{i}"), i as u8 + 1, origin.clone());
+                e.language = language.map(str::to_owned);
+                e
+            })
+            .collect();
+        let mut source = input("Bro", "bro.example", entries);
+        source.filter = SourceFilter { languages: vec!["cy".into()], limit: 50, ..SourceFilter::default() };
+        let index = merge(vec![source]);
+        let languages: Vec<_> = index.entries.iter().map(|e| e.language.as_deref()).collect();
+        assert_eq!(languages, [Some("cy-gb"), Some("cy")], "no English, no undeclared, and `cym` is not `cy`");
+    }
+
+    #[test]
     fn filters_limit_and_sort_newest_first() {
         let origin = attribution("Hilltop", "hilltop.example");
         let mut entries: Vec<RemoteEntry> = (1..=5)
@@ -521,7 +551,12 @@ mod tests {
         entries[4].kind = EntryKind::Guides;
         entries[3].tags = vec!["food".into()];
         let mut source = input("Hilltop", "hilltop.example", entries.clone());
-        source.filter = SourceFilter { sections: vec![EntryKind::News], tags: vec!["housing".into()], limit: 2 };
+        source.filter = SourceFilter {
+            sections: vec![EntryKind::News],
+            tags: vec!["housing".into()],
+            limit: 2,
+            ..SourceFilter::default()
+        };
         let index = merge(vec![source]);
         let ids: Vec<&str> = index.entries.iter().map(|e| e.id.as_str()).collect();
         assert_eq!(ids, ["tag:h:3", "tag:h:2"], "day 5 is a guide, day 4 lacks the tag, limit 2");

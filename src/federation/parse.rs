@@ -142,7 +142,10 @@ pub fn parse_feed(body: &[u8], ctx: &ParseContext<'_>) -> Result<ParsedFeed, Par
         .zip(claims)
         .take(MAX_ENTRIES_PER_FEED)
         .filter_map(|(entry, claim)| {
-            let language = entry.language.as_deref().and_then(language_tag).or_else(|| feed_language.clone());
+            let own = claim.as_ref().and_then(|c| c.language.as_deref());
+            let language = (entry.language.as_deref().and_then(language_tag))
+                .or_else(|| own.and_then(language_tag))
+                .or_else(|| feed_language.clone());
             normalise_entry(entry, claim, ctx).map(|e| RemoteEntry { language, ..e })
         })
         .collect();

@@ -66,6 +66,10 @@ pub struct RawSource {
     /// Keep only entries carrying at least one of these tags.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Keep only entries in these languages ("cy", "en"); `cy` also keeps
+    /// `cy-GB`. An entry that declares no language is left out.
+    #[serde(default)]
+    pub languages: Vec<String>,
     /// Entries kept from this source.
     #[serde(default = "default_limit")]
     pub limit: usize,
@@ -174,6 +178,8 @@ pub struct SourceFilter {
     pub sections: Vec<EntryKind>,
     /// Required tags (any of); empty means all. Lowercase.
     pub tags: Vec<String>,
+    /// Allowed languages (tags, lowercase); empty means all.
+    pub languages: Vec<String>,
     /// Entries kept, newest first.
     pub limit: usize,
 }
@@ -292,6 +298,14 @@ pub enum SourceConfigError {
         at: SourceRef,
         /// The value given.
         section: String,
+    },
+    /// `languages` holds something that is not a language tag.
+    #[error("{at}: {reason} in `languages`; use language tags such as \"cy\", \"en\" or \"pt-BR\"")]
+    BadLanguage {
+        /// The source.
+        at: SourceRef,
+        /// Why the value is not a tag.
+        reason: String,
     },
 }
 
@@ -445,8 +459,18 @@ fn validate_filter(raw: &RawSource, at: &SourceRef, errors: &mut Vec<SourceConfi
         ok = false;
         errors.push(SourceConfigError::Zero { place: at.to_string(), field: "limit" });
     }
+    let mut languages = Vec::new();
+    for language in raw.languages.iter().map(|l| l.trim()) {
+        match crate::base::languages::check_tag(language) {
+            Ok(()) => languages.push(language.to_ascii_lowercase()),
+            Err(reason) => {
+                ok = false;
+                errors.push(SourceConfigError::BadLanguage { at: at.clone(), reason });
+            }
+        }
+    }
     let tags = raw.tags.iter().map(|t| t.trim().to_lowercase()).collect();
-    ok.then_some(SourceFilter { sections, tags, limit: raw.limit })
+    ok.then_some(SourceFilter { sections, tags, languages, limit: raw.limit })
 }
 
 fn location_slug(location: &SourceLocation) -> Option<SourceId> {

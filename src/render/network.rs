@@ -2,7 +2,8 @@
 //! template values, and the listings that become pages.
 //!
 //! `/network/` (everything), `/network/<kind>/` (news, guides, practice),
-//! `/network/tags/<tag>/`, `/network/<branch>/`, each paginated, and
+//! `/network/tags/<tag>/`, `/network/languages/<language>/` (when the
+//! network writes in more than one), `/network/<branch>/`, each paginated, and
 //! `/network/branches/` (the directory). The index itself comes from the
 //! federation stage ([`crate::federation::load_index`]); this module only
 //! shapes it for templates. Every address it hands templates (entry links,
@@ -14,7 +15,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use tera::Value;
 
-use crate::base::urls;
+use crate::base::{languages, urls};
 use crate::config::Config;
 use crate::federation::sources::SourceId;
 use crate::federation::{BranchStatus, BranchSummary, NetworkIndex};
@@ -22,7 +23,8 @@ use crate::html;
 use crate::render::values::map;
 
 /// Listing paths that are not branch pages.
-const RESERVED: &[&str] = &["tags", "branches", "news", "guides", "practice", "page", "feed.xml", "feed.json"];
+const RESERVED: &[&str] =
+    &["tags", "languages", "branches", "news", "guides", "practice", "page", "feed.xml", "feed.json"];
 
 /// The network as templates see it.
 pub struct NetworkValues {
@@ -42,9 +44,9 @@ pub struct NetworkValues {
 
 /// One listing page (and its pagers).
 pub struct Listing {
-    /// "all", "kind", "tag" or "branch".
+    /// "all", "kind", "tag", "language" or "branch".
     pub kind: &'static str,
-    /// The kind, tag or branch id.
+    /// The kind, tag, language tag or branch id.
     pub name: String,
     /// A heading.
     pub title: String,
@@ -133,6 +135,8 @@ pub fn build(
                 ),
                 ("branch_permalink", Value::from(branch)),
                 ("relayed", Value::from(e.relayed)),
+                ("language", Value::from(e.language.clone())),
+                ("dir", Value::from(e.language.as_deref().map(|l| languages::direction(l).as_str()))),
             ])
         })
         .collect();
@@ -168,10 +172,25 @@ pub fn build(
             ])
         })
         .collect();
+    let languages: Vec<Value> = listings
+        .iter()
+        .filter(|l| l.kind == "language")
+        .map(|l| {
+            map([
+                ("tag", Value::from(l.name.as_str())),
+                ("name", Value::from(l.title.as_str())),
+                ("dir", Value::from(languages::direction(&l.name).as_str())),
+                ("permalink", Value::from(permalink(&l.path))),
+                ("path", Value::from(l.path.as_str())),
+                ("count", Value::from(l.entries.len())),
+            ])
+        })
+        .collect();
     let network = map([
         ("entries", Value::from(entries.clone())),
         ("branches", Value::from(branches)),
         ("tags", Value::from(tags)),
+        ("languages", Value::from(languages)),
         ("event_count", Value::from(events.events.len())),
     ]);
     let events = super::network_events::build(events, &branch_permalink);
@@ -239,6 +258,7 @@ fn listings(index: &NetworkIndex, branch_paths: &HashMap<SourceId, String>) -> V
             entries,
         });
     }
+    out.extend(language_listings(index));
     for branch in &index.branches {
         let entries = index
             .entries
@@ -256,6 +276,33 @@ fn listings(index: &NetworkIndex, branch_paths: &HashMap<SourceId, String>) -> V
         });
     }
     out
+}
+
+/// One listing per language the network's entries declare, by primary
+/// language (`cy-gb` is listed under `cy`), titled with its own name;
+/// none when fewer than two languages are declared, since then a filter
+/// would only repeat `/network/`.
+fn language_listings(index: &NetworkIndex) -> Vec<Listing> {
+    let mut by_language: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, entry) in index.entries.iter().enumerate() {
+        if let Some(primary) = entry.language.as_deref().and_then(|l| l.split('-').next()) {
+            by_language.entry(primary).or_default().push(i);
+        }
+    }
+    if by_language.len() < 2 {
+        return Vec::new();
+    }
+    by_language
+        .into_iter()
+        .filter(|(tag, _)| !urls::slugify(tag).is_empty())
+        .map(|(tag, entries)| Listing {
+            kind: "language",
+            name: tag.to_owned(),
+            title: languages::native_name(tag),
+            path: urls::folder_path(["network", "languages", urls::slugify(tag).as_str()]),
+            entries,
+        })
+        .collect()
 }
 
 /// `get_network(kind, tag, limit)`: entries filtered by kind and tag.

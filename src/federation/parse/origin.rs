@@ -16,6 +16,11 @@
 //!   malformed markup (parse then drops them unless they line up).
 //! - JSON: serde_json, tolerant of any extra fields.
 //!
+//! They also read each entry's own language (`xml:lang` on an Atom
+//! `<entry>`, `language` on a JSON Feed item), which feed-rs reads only from
+//! `<content>` and never from JSON items; a hub republishing a bilingual
+//! branch writes it there.
+//!
 //! Both return one claim per entry in document order, so parse can line
 //! them up with feed-rs's entries (it drops them if the counts differ).
 //! Everything returned is untrusted text.
@@ -39,6 +44,8 @@ pub(crate) struct ClaimedOrigin {
     pub feed_url: Option<String>,
     /// The entry kind, when the feed states it (`_branchpress.kind`).
     pub kind: Option<String>,
+    /// The entry's own language tag, as written.
+    pub language: Option<String>,
 }
 
 /// One claim per JSON Feed item, in order; empty if the document does not deserialize.
@@ -52,11 +59,21 @@ pub(crate) fn json_item_origins(body: &[u8]) -> Vec<Option<ClaimedOrigin>> {
     struct Item {
         #[serde(default, rename = "_branchpress")]
         ext: Option<serde_json::Value>,
+        #[serde(default)]
+        language: Option<serde_json::Value>,
     }
     let Ok(doc) = serde_json::from_slice::<Doc>(body) else {
         return Vec::new();
     };
-    doc.items.into_iter().map(|item| item.ext.and_then(|ext| claim_from_json(&ext))).collect()
+    doc.items
+        .into_iter()
+        .map(|item| {
+            let language = item.language.as_ref().and_then(|l| l.as_str()).map(str::to_owned);
+            let claim = item.ext.and_then(|ext| claim_from_json(&ext)).unwrap_or_default();
+            let claim = ClaimedOrigin { language, ..claim };
+            (claim != ClaimedOrigin::default()).then_some(claim)
+        })
+        .collect()
 }
 
 fn claim_from_json(ext: &serde_json::Value) -> Option<ClaimedOrigin> {
@@ -67,6 +84,7 @@ fn claim_from_json(ext: &serde_json::Value) -> Option<ClaimedOrigin> {
         home_url: text(origin, "home_url"),
         feed_url: text(origin, "feed_url"),
         kind: text(ext, "kind"),
+        language: None,
     };
     (claim != ClaimedOrigin::default()).then_some(claim)
 }
@@ -119,6 +137,8 @@ struct ClaimParts {
     rss_url: Option<String>,
     rss_name: String,
     seen_source: bool,
+    /// `xml:lang` on the entry element.
+    language: Option<String>,
 }
 
 impl Walker {
@@ -153,7 +173,7 @@ impl Walker {
         let Some(entry_depth) = self.entry_depth else {
             if name == "entry" || name == "item" {
                 self.entry_depth = Some(depth);
-                self.current = ClaimParts::default();
+                self.current = ClaimParts { language: attr(tag, "lang"), ..ClaimParts::default() };
             }
             return;
         };
@@ -220,7 +240,9 @@ fn push_capped(buffer: &mut String, text: &str) {
 impl ClaimParts {
     fn into_claim(self) -> Option<ClaimedOrigin> {
         if !self.seen_source {
-            return None;
+            return self
+                .language
+                .map(|language| ClaimedOrigin { language: Some(language), ..ClaimedOrigin::default() });
         }
         let non_empty = |s: String| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
         let id = non_empty(self.id).filter(|id| id.starts_with("http://") || id.starts_with("https://"));
@@ -229,6 +251,7 @@ impl ClaimParts {
             home_url: self.alternate,
             feed_url: self.self_link.or(self.rss_url).or(id),
             kind: None,
+            language: self.language,
         };
         (claim != ClaimedOrigin::default()).then_some(claim)
     }
@@ -275,6 +298,19 @@ mod tests {
         assert_eq!(b.home_url.as_deref(), Some("https://a.example/"));
         assert_eq!(b.feed_url.as_deref(), Some("https://a.example/feed.xml"));
         assert_eq!(claims[2].as_ref().unwrap().feed_url.as_deref(), Some("/f"));
+    }
+
+    #[test]
+    fn an_entrys_own_language_is_read_from_atom_and_json_feed() {
+        let doc = r#"<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="cy">
+ <entry xml:lang="en"><id>1</id></entry><entry><id>2</id></entry></feed>"#;
+        let claims = xml_entry_origins(doc);
+        assert_eq!(claims[0].as_ref().and_then(|c| c.language.as_deref()), Some("en"));
+        assert_eq!(claims[1], None, "no language of its own: the feed's applies");
+        let json = br#"{"items": [{"id": "1", "language": "ar"}, {"id": "2", "language": 7}, {"id": "3"}]}"#;
+        let claims = json_item_origins(json);
+        assert_eq!(claims[0].as_ref().and_then(|c| c.language.as_deref()), Some("ar"));
+        assert_eq!((&claims[1], &claims[2]), (&None, &None));
     }
 
     #[test]
