@@ -244,3 +244,32 @@ fn a_bad_language_in_a_source_filter_is_named() {
     assert!(run.stderr.contains("`Welsh language` is not a language tag in `languages`"), "{}", run.stderr);
     assert!(run.stderr.contains("Cangen y Fro"), "names the source: {}", run.stderr);
 }
+
+#[test]
+fn a_hubs_network_pages_speak_the_sites_language() {
+    let site = bilingual_hub("");
+    let config = std::fs::read_to_string(site.path().join("config.toml")).expect("config");
+    let config = config.replace("theme = \"commons\"", "theme = \"commons\"\nlanguage = \"cy\"");
+    site.write("config.toml", &config);
+    site.run(&["build"]).success();
+    // Apostrophes come escaped (`&#39;`); read them back as written.
+    let page = |path: &str| site.output(path).replace("&#39;", "'");
+    let all = page("network/index.html");
+    assert!(all.contains(r#"<html lang="cy" dir="ltr">"#), "{all}");
+    assert!(all.contains("<h1>Y diweddaraf o'r rhwydwaith</h1>"), "{all}");
+    assert!(all.contains(">Canllawiau</a>") && all.contains(">Popeth</a>"), "the menu: {all}");
+    assert!(all.contains("o'r 2 cangen y mae Hub yn eu dilyn"), "{all}");
+    // An English entry on a Welsh page says it is English; the Welsh one need not.
+    assert!(all.contains(r#"<li class="card network-entry" lang="en" dir="ltr">"#), "{all}");
+    assert!(!all.contains(r#"network-entry" lang="cy""#), "{all}");
+    assert!(all.contains("3 Mawrth 2026"), "dates in Welsh: {all}");
+    let guides = page("network/guides/index.html");
+    assert!(guides.contains("<title>Canllawiau o'r rhwydwaith · Hub</title>"), "{guides}");
+    let branches = page("network/branches/index.html");
+    assert!(
+        branches.contains("<h1>Y canghennau rydyn ni'n eu dilyn</h1>") && branches.contains("Statws"),
+        "{branches}"
+    );
+    let welsh = page("network/languages/cy/index.html");
+    assert!(welsh.contains(r#"Ysgrifennu yn <span lang="cy">Cymraeg</span> gan y canghennau"#), "{welsh}");
+}

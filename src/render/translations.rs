@@ -123,4 +123,15 @@ mod tests {
         assert_eq!(t.get("only_en", "cy"), Some("E"));
         assert_eq!(t.get("nowhere", "cy"), None);
     }
+
+    #[test]
+    fn the_commons_theme_says_everything_in_each_of_its_languages() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/commons/i18n");
+        let files = read_folder(&dir).expect("the theme's strings");
+        let keys = |lang: &str| -> std::collections::BTreeSet<&String> { files[lang].keys().collect() };
+        assert!(files.len() >= 3, "{:?}", files.keys());
+        for lang in files.keys() {
+            assert_eq!(keys(lang), keys("en"), "i18n/{lang}.toml has other keys than en.toml");
+        }
+    }
 }
