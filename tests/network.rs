@@ -273,3 +273,69 @@ fn a_hubs_network_pages_speak_the_sites_language() {
     let welsh = page("network/languages/cy/index.html");
     assert!(welsh.contains(r#"Ysgrifennu yn <span lang="cy">Cymraeg</span> gan y canghennau"#), "{welsh}");
 }
+
+/// `BRO` with its two entries linked as translations of each other.
+fn bro_linked() -> String {
+    BRO.replace(
+        r#"<link rel="alternate" href="https://bro.example.org/canllawiau/clwb-brecwast/"/>"#,
+        r#"<link rel="alternate" href="https://bro.example.org/canllawiau/clwb-brecwast/"/>
+    <link rel="alternate" hreflang="en" href="https://bro.example.org/en/breakfast-club/"/>"#,
+    )
+    .replace(
+        r#"<link rel="alternate" href="https://bro.example.org/en/breakfast-club/"/>"#,
+        r#"<link rel="alternate" hreflang="cy" href="https://bro.example.org/canllawiau/clwb-brecwast/"/>
+    <link rel="alternate" href="https://bro.example.org/en/breakfast-club/"/>"#,
+    )
+}
+
+#[test]
+fn an_entry_and_its_translation_show_once_in_the_hubs_language_and_link_each_other() {
+    let site = bilingual_hub("");
+    site.write("peers/bro.xml", &bro_linked());
+    site.run(&["build"]).success();
+    let all = site.output("network/index.html");
+    // English hub: the English version is listed, the Welsh one is a link from it.
+    assert!(all.contains("Breakfast club, in English"), "{all}");
+    assert!(!all.contains(">Sut i redeg clwb brecwast</a></h2>"), "listed once: {all}");
+    assert!(
+        all.contains(
+            r#"<a href="https://bro.example.org/canllawiau/clwb-brecwast/" hreflang="cy" lang="cy" dir="ltr" title="Sut i redeg clwb brecwast">Cymraeg</a>"#
+        ),
+        "{all}"
+    );
+    assert!(site.output("network/guides/index.html").matches("network-entry").count() == 2, "the guides list too");
+    // The Welsh page lists the Welsh version, linking the English one.
+    let welsh = site.output("network/languages/cy/index.html");
+    assert!(welsh.contains(">Sut i redeg clwb brecwast</a></h2>"), "{welsh}");
+    assert!(
+        welsh.contains(r#"hreflang="en" lang="en" dir="ltr" title="Breakfast club, in English">English</a>"#),
+        "{welsh}"
+    );
+
+    // A Welsh hub lists the Welsh version instead.
+    let config = std::fs::read_to_string(site.path().join("config.toml")).expect("config");
+    site.write("config.toml", &config.replace("theme = \"commons\"", "theme = \"commons\"\nlanguage = \"cy\""));
+    site.run(&["build"]).success();
+    let all = site.output("network/index.html");
+    assert!(
+        all.contains(">Sut i redeg clwb brecwast</a></h2>") && !all.contains(">Breakfast club, in English</a></h2>"),
+        "{all}"
+    );
+}
+
+#[test]
+fn a_feed_cannot_fold_another_branchs_entry_under_its_own() {
+    let site = bilingual_hub("");
+    // Bro claims Hilltop's guide as the English version of its Welsh one.
+    let claim = BRO.replace(
+        r#"<link rel="alternate" href="https://bro.example.org/canllawiau/clwb-brecwast/"/>"#,
+        r#"<link rel="alternate" href="https://bro.example.org/canllawiau/clwb-brecwast/"/>
+    <link rel="alternate" hreflang="en" href="https://hilltop.example.org/guides/repairs-clinic/"/>"#,
+    );
+    site.write("peers/bro.xml", &claim);
+    site.run(&["build"]).success();
+    let all = site.output("network/index.html");
+    assert!(all.contains(">How we run a repairs clinic &amp; why</a></h2>"), "{all}");
+    assert!(all.contains(">Sut i redeg clwb brecwast</a></h2>"), "{all}");
+    assert!(!all.contains(">Cymraeg</a></span>"), "no \"Also in\" across branches: {all}");
+}

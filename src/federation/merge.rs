@@ -32,7 +32,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use url::Url;
 
-use super::parse::{Attribution, RemoteEntry};
+use super::parse::{Attribution, RemoteEntry, Translation};
 use super::sanitize::{SafeHtml, plain_text, sanitize_html};
 use super::sources::{SourceFilter, SourceId};
 use crate::base::kind::EntryKind;
@@ -94,6 +94,8 @@ pub struct NetworkEntry {
     pub relayed: bool,
     /// The language it declares (`en`, `pt-br`), if any.
     pub language: Option<String>,
+    /// Its versions in other languages, as its feed links them.
+    pub translations: Vec<Translation>,
 }
 
 /// The branch credited with an entry.
@@ -376,6 +378,7 @@ fn network_entry(candidate: Candidate, branches: &[BranchSummary]) -> NetworkEnt
         origin,
         id: entry.id,
         language: entry.language,
+        translations: entry.translations,
     }
 }
 
@@ -411,6 +414,7 @@ mod tests {
             kind: EntryKind::News,
             origin,
             language: None,
+            translations: Vec::new(),
         }
     }
 

@@ -83,6 +83,18 @@ pub struct RemoteEntry {
     /// The language the entry, or else its feed, declares (`xml:lang`, RSS
     /// `language`, JSON Feed `language`), when it looks like a language tag.
     pub language: Option<String>,
+    /// The same writing in other languages: Atom's `<link rel="alternate"
+    /// hreflang="cy" href="…">` beside the entry's own link.
+    pub translations: Vec<Translation>,
+}
+
+/// A link to the same entry in another language.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Translation {
+    /// Its language tag, lower-cased.
+    pub language: String,
+    /// Its absolute http/https address.
+    pub link: String,
 }
 
 /// A parsed document: feed-level facts and its entries.
@@ -231,6 +243,7 @@ fn normalise_entry(
     let base = entry.base.as_deref().and_then(|b| absolute_http(b, ctx.feed_url));
     let base_url = base.as_deref().and_then(|b| Url::parse(b).ok());
     let link = entry_link(&entry, base_url.as_ref().or(ctx.feed_url));
+    let translations = translation_links(&entry, base_url.as_ref().or(ctx.feed_url), link.as_deref());
     let (published, updated) = entry_dates(&entry, &id, ctx);
     let (kind, tags) = kind_and_tags(&entry.categories, claim.as_ref());
     let origin = claimed_attribution(claim, ctx);
@@ -248,6 +261,7 @@ fn normalise_entry(
         origin,
         id,
         language: None,
+        translations,
     })
 }
 
@@ -261,12 +275,33 @@ fn language_tag(text: &str) -> Option<String> {
     valid.then(|| tag.to_ascii_lowercase())
 }
 
-/// The entry's alternate (HTML) link, absolute http/https only.
+/// The entry's alternate (HTML) link, absolute http/https only: one that
+/// names no other language first (`hreflang` marks a translation).
 fn entry_link(entry: &feed_rs::model::Entry, base: Option<&Url>) -> Option<String> {
-    let alternate = |l: &&feed_rs::model::Link| {
-        l.rel.as_deref().is_none_or(|r| r == "alternate") && !is_feed_media(l.media_type.as_deref())
-    };
-    entry.links.iter().filter(alternate).chain(entry.links.iter()).find_map(|l| absolute_http(&l.href, base))
+    let own = |l: &&feed_rs::model::Link| is_alternate(l) && l.href_lang.is_none();
+    let alternates = entry.links.iter().filter(own).chain(entry.links.iter().filter(is_alternate));
+    alternates.chain(entry.links.iter()).find_map(|l| absolute_http(&l.href, base))
+}
+
+fn is_alternate(l: &&feed_rs::model::Link) -> bool {
+    l.rel.as_deref().is_none_or(|r| r == "alternate") && !is_feed_media(l.media_type.as_deref())
+}
+
+/// The entry's other-language versions: alternate links with `hreflang`,
+/// other than its own link, at most [`MAX_LIST_ITEMS`].
+fn translation_links(entry: &feed_rs::model::Entry, base: Option<&Url>, own: Option<&str>) -> Vec<Translation> {
+    let mut out: Vec<Translation> = Vec::new();
+    for l in entry.links.iter().filter(is_alternate) {
+        let (Some(language), Some(link)) =
+            (l.href_lang.as_deref().and_then(language_tag), absolute_http(&l.href, base))
+        else {
+            continue;
+        };
+        if Some(link.as_str()) != own && !out.iter().any(|t| t.link == link) && out.len() < MAX_LIST_ITEMS {
+            out.push(Translation { language, link });
+        }
+    }
+    out
 }
 
 fn is_feed_media(media_type: Option<&str>) -> bool {

@@ -40,6 +40,8 @@ pub struct NetworkValues {
     pub index: NetworkIndex,
     /// The network's events (`/network/events/`, `/network/events.ics`).
     pub events: super::network_events::EventValues,
+    /// For each entry, whether lists show it (one version of a translated entry).
+    pub listed: Vec<bool>,
 }
 
 /// One listing page (and its pagers).
@@ -108,10 +110,12 @@ pub fn build(
     let permalink = |path: &str| urls::permalink(&config.base_url, path);
     let paths = branch_paths(&index.branches);
     let branch_permalink = |id: &SourceId| paths.get(id).map(|path| permalink(path));
+    let groups = TranslationGroups::new(&index.entries, &config.language);
     let entries: Vec<Value> = index
         .entries
         .iter()
-        .map(|e| {
+        .enumerate()
+        .map(|(i, e)| {
             let branch = e.origin.branch_id.as_ref().and_then(branch_permalink);
             map([
                 ("id", Value::from(html::publishable_id(&e.id).into_owned())),
@@ -137,6 +141,7 @@ pub fn build(
                 ("relayed", Value::from(e.relayed)),
                 ("language", Value::from(e.language.clone())),
                 ("dir", Value::from(e.language.as_deref().map(|l| languages::direction(l).as_str()))),
+                ("translations", groups.value(i, &index.entries)),
             ])
         })
         .collect();
@@ -160,7 +165,7 @@ pub fn build(
             ])
         })
         .collect();
-    let listings = listings(&index, &paths);
+    let listings = listings(&index, &paths, &groups);
     let tags: Vec<Value> = listings
         .iter()
         .filter(|l| l.kind == "tag")
@@ -194,7 +199,8 @@ pub fn build(
         ("event_count", Value::from(events.events.len())),
     ]);
     let events = super::network_events::build(events, &branch_permalink);
-    NetworkValues { network, entries, listings, paginate_by: paginate_by.max(1), index, events }
+    let listed = groups.listed;
+    NetworkValues { network, entries, listings, paginate_by: paginate_by.max(1), index, events, listed }
 }
 
 /// A branch's calendar for the branches page: `{events, problem}`, or none without one.
@@ -220,16 +226,100 @@ fn status_name(status: BranchStatus) -> &'static str {
     }
 }
 
-fn listings(index: &NetworkIndex, branch_paths: &HashMap<SourceId, String>) -> Vec<Listing> {
+/// Entries that are the same writing in several languages, linked by the
+/// `hreflang` links of their feeds (only between entries credited to the
+/// same branch, so no feed can fold another branch's entry under its own).
+/// Each group shows once in the lists, by the version in the hub's
+/// language, else the newest; the language pages show every version.
+struct TranslationGroups {
+    /// For each entry, the indexes of the other versions, newest first.
+    others: Vec<Vec<usize>>,
+    /// For each entry, whether the lists show it.
+    listed: Vec<bool>,
+}
+
+impl TranslationGroups {
+    fn new(entries: &[crate::federation::NetworkEntry], site_language: &str) -> TranslationGroups {
+        let by_link: HashMap<&str, usize> =
+            entries.iter().enumerate().filter_map(|(i, e)| Some((e.link.as_deref()?, i))).collect();
+        let same_branch = |a: usize, b: usize| {
+            let (a, b) = (&entries[a].origin, &entries[b].origin);
+            a.branch_id.is_some() && a.branch_id == b.branch_id || a.home_url.is_some() && a.home_url == b.home_url
+        };
+        // Union-find over the links, each group rooted at its newest entry.
+        let mut root: Vec<usize> = (0..entries.len()).collect();
+        fn find(root: &mut [usize], mut i: usize) -> usize {
+            while root[i] != i {
+                root[i] = root[root[i]];
+                i = root[i];
+            }
+            i
+        }
+        for (i, entry) in entries.iter().enumerate() {
+            for t in &entry.translations {
+                if let Some(&j) = by_link.get(t.link.as_str()).filter(|&&j| j != i && same_branch(i, j)) {
+                    let (a, b) = (find(&mut root, i), find(&mut root, j));
+                    root[a.max(b)] = a.min(b);
+                }
+            }
+        }
+        let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
+        for i in 0..entries.len() {
+            let r = find(&mut root, i);
+            members.entry(r).or_default().push(i);
+        }
+        let site = site_language.split('-').next().unwrap_or_default().to_ascii_lowercase();
+        let speaks_site =
+            |i: usize| entries[i].language.as_deref().and_then(|l| l.split('-').next()) == Some(site.as_str());
+        let mut listed = vec![false; entries.len()];
+        let mut others = vec![Vec::new(); entries.len()];
+        for group in members.values() {
+            let shown = group.iter().copied().find(|&i| speaks_site(i)).unwrap_or(group[0]);
+            listed[shown] = true;
+            for &i in group {
+                others[i] = group.iter().copied().filter(|&j| j != i).collect();
+            }
+        }
+        TranslationGroups { others, listed }
+    }
+
+    /// `translations` of entry `i`: `{language, name, dir, link, title}` of
+    /// each other version in the network.
+    fn value(&self, i: usize, entries: &[crate::federation::NetworkEntry]) -> Value {
+        let versions: Vec<Value> = self.others[i]
+            .iter()
+            .filter_map(|&j| {
+                let e = &entries[j];
+                let link = e.link.as_deref().and_then(html::publishable_address)?;
+                let language = e.language.as_deref()?;
+                Some(map([
+                    ("language", Value::from(language)),
+                    ("name", Value::from(languages::native_name(language))),
+                    ("dir", Value::from(languages::direction(language).as_str())),
+                    ("link", Value::from(link)),
+                    ("title", Value::from(e.title.as_str())),
+                ]))
+            })
+            .collect();
+        Value::from(versions)
+    }
+}
+
+fn listings(
+    index: &NetworkIndex,
+    branch_paths: &HashMap<SourceId, String>,
+    groups: &TranslationGroups,
+) -> Vec<Listing> {
+    let listed = |entries: Vec<usize>| -> Vec<usize> { entries.into_iter().filter(|&i| groups.listed[i]).collect() };
     let mut out = vec![Listing {
         kind: "all",
         name: String::new(),
         title: "Latest from the network".into(),
         path: "/network/".into(),
-        entries: (0..index.entries.len()).collect(),
+        entries: listed((0..index.entries.len()).collect()),
     }];
     for (kind, title) in [("news", "News"), ("guides", "Guides"), ("practice", "Best practice")] {
-        let entries = index.by_kind.get(kind).cloned().unwrap_or_default();
+        let entries = listed(index.by_kind.get(kind).cloned().unwrap_or_default());
         out.push(Listing {
             kind: "kind",
             name: kind.into(),
@@ -250,6 +340,10 @@ fn listings(index: &NetworkIndex, branch_paths: &HashMap<SourceId, String>) -> V
     for (slug, (tag, mut entries)) in by_slug {
         entries.sort_unstable();
         entries.dedup();
+        let entries = listed(entries);
+        if entries.is_empty() {
+            continue;
+        }
         out.push(Listing {
             kind: "tag",
             name: tag.clone(),
@@ -264,7 +358,7 @@ fn listings(index: &NetworkIndex, branch_paths: &HashMap<SourceId, String>) -> V
             .entries
             .iter()
             .enumerate()
-            .filter(|(_, e)| e.origin.branch_id.as_ref() == Some(&branch.id))
+            .filter(|(i, e)| groups.listed[*i] && e.origin.branch_id.as_ref() == Some(&branch.id))
             .map(|(i, _)| i)
             .collect();
         out.push(Listing {
@@ -313,6 +407,9 @@ pub fn entries_matching(values: &NetworkValues, kind: Option<&str>, tag: Option<
         .entries
         .iter()
         .zip(&values.entries)
+        .zip(&values.listed)
+        .filter(|(_, listed)| **listed)
+        .map(|(pair, _)| pair)
         .filter(|(e, _)| kind.is_none_or(|k| e.kind.as_str() == k))
         .filter(|(e, _)| tag_slug.as_ref().is_none_or(|t| e.tags.iter().any(|x| urls::slugify(x) == *t)))
         .map(|(_, v)| v.clone())
