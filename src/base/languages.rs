@@ -51,6 +51,44 @@ pub fn direction(tag: &str) -> Direction {
     if RTL_LANGUAGES.contains(&language.as_str()) { Direction::Rtl } else { Direction::Ltr }
 }
 
+/// Names of languages in themselves (autonyms, as CLDR writes them), for a
+/// language switcher: a reader looks for their own language's name, not
+/// for a code or for its name in the page's language.
+const NAMES: &[(&str, &str)] = &[
+    ("ar", "العربية"),
+    ("bn", "বাংলা"),
+    ("cy", "Cymraeg"),
+    ("de", "Deutsch"),
+    ("en", "English"),
+    ("es", "Español"),
+    ("fa", "فارسی"),
+    ("fr", "Français"),
+    ("ga", "Gaeilge"),
+    ("gd", "Gàidhlig"),
+    ("gu", "ગુજરાતી"),
+    ("he", "עברית"),
+    ("hi", "हिन्दी"),
+    ("it", "Italiano"),
+    ("kw", "Kernewek"),
+    ("nl", "Nederlands"),
+    ("pa", "ਪੰਜਾਬੀ"),
+    ("pl", "Polski"),
+    ("pt", "Português"),
+    ("ro", "Română"),
+    ("so", "Soomaali"),
+    ("tr", "Türkçe"),
+    ("uk", "Українська"),
+    ("ur", "اردو"),
+    ("zh", "中文"),
+];
+
+/// The name of the language `tag` in that language (by its primary
+/// subtag), or the tag itself for a language not in the list.
+pub fn name(tag: &str) -> String {
+    let primary = tag.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
+    NAMES.iter().find(|(code, _)| *code == primary).map_or_else(|| tag.to_owned(), |(_, n)| (*n).to_owned())
+}
+
 /// Why `tag` is not a language tag, if it is not one: a language of 2 or 3
 /// letters (or 5 to 8), then subtags of 1 to 8 letters or digits, joined
 /// by `-` (BCP 47's shape; the registry itself is not consulted, so a
@@ -75,6 +113,13 @@ mod tests {
         for tag in ["en", "cy", "pl", "so", "gd", "pa", "ku", "az", "en-GB", "ur-Latn", "zh-Hant-TW"] {
             assert_eq!(direction(tag), Direction::Ltr, "{tag}");
         }
+    }
+
+    #[test]
+    fn languages_are_named_in_themselves() {
+        assert_eq!(name("cy"), "Cymraeg");
+        assert_eq!(name("en-GB"), "English");
+        assert_eq!(name("xx"), "xx");
     }
 
     #[test]
