@@ -210,7 +210,9 @@ impl Page {
             ),
         };
         let lang = page_lang(&file, text, &split, fm.lang.as_deref(), config)?;
-        let more = page_more(&fm, &peer, &split);
+        let mut more = page_more(&fm, &peer, &split);
+        // `[languages.cy] build_search_index = false` keeps Welsh pages out of the search index.
+        more.in_search_index &= config.other_language(file.lang.as_deref()).is_none_or(|l| l.build_search_index);
         let mut extra = fm.extra;
         merge_missing(&mut extra, peer.params.as_ref());
         let mut authors = fm.authors;
