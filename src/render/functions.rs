@@ -221,7 +221,9 @@ fn get_url(data: &FunctionData, hashes: &Mutex<HashMap<String, String>>, kw: &Kw
     if let Some(rest) = path.strip_prefix("@/") {
         note_addresses();
         let (file, anchor) = rest.split_once('#').map_or((rest, None), |(f, a)| (f, Some(a)));
-        let file = &file_in_language(file, lang.as_deref());
+        // The version in `lang` when there is one, else the file itself (as for plain paths).
+        let translated = file_in_language(file, lang.as_deref());
+        let file = if data.content_urls.get(&translated).is_some() { translated.as_str() } else { file };
         let url = data
             .content_urls
             .get(file)
