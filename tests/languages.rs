@@ -335,7 +335,11 @@ fn welsh_files_are_published_under_cy_in_their_own_sections() {
     assert!(!welsh_news.contains("Only in English") && !welsh_news.contains("The food bank"), "{welsh_news}");
     let news = output(&site, "news/index.html");
     assert!(news.contains("The food bank opens") && !news.contains("banc bwyd"), "{news}");
-    assert!(output(&site, "cy/index.html").contains("<html lang=\"cy\""));
+    let welsh_home = output(&site, "cy/index.html");
+    assert!(
+        welsh_home.contains("<html lang=\"cy\"") && welsh_home.contains("<title>Glan-yr-afon</title>"),
+        "{welsh_home}"
+    );
 }
 
 #[test]
