@@ -95,15 +95,12 @@ impl SiteValues {
             .zip(page_bodies)
             .zip(&neighbours)
             .map(|(((id, page), body), &(prev, next))| {
-                let kept = reuse.zip(old_neighbours.as_ref()).and_then(|((values, _), old_neighbours)| {
+                let kept = reuse.zip(old_neighbours.as_ref()).and_then(|((values, old), old_neighbours)| {
                     let unchanged = |id: Option<usize>| id.is_none_or(|i| same_page[i]);
                     let rel = |id: Option<usize>| id.map(|i| library.pages[i].file.relative.as_str());
                     let same = page_reused[id]
                         && same_page[id]
-                        && reuse.is_some_and(|(_, old)| {
-                            translation_links(old, old.page_by_relative(&page.file.relative))
-                                == translation_links(library, Some(id))
-                        })
+                        && same_translations(old, library, id)
                         && unchanged(prev)
                         && unchanged(next)
                         && old_neighbours.get(page.file.relative.as_str()) == Some(&(rel(prev), rel(next)));
@@ -112,11 +109,12 @@ impl SiteValues {
                 match kept {
                     Some(value) => (value, true),
                     None => {
-                        let prev = prev.map(|id| page_link(&library.pages[id]));
-                        let next = next.map(|id| page_link(&library.pages[id]));
-                        let translations = page_translations_value(library, id);
-                        let page_value = page_value(config, page, &body, prev, next);
-                        (with_entry(page_value, "translations", translations), false)
+                        let links = PageLinks {
+                            prev: prev.map(|id| page_link(&library.pages[id])),
+                            next: next.map(|id| page_link(&library.pages[id])),
+                            translations: page_translations_value(library, id),
+                        };
+                        (page_value(config, page, &body, links), false)
                     }
                 }
             })
@@ -191,6 +189,13 @@ fn with_entry(value: Value, key: &'static str, entry: Value) -> Value {
         }
         None => value,
     }
+}
+
+/// Whether page `id` shows the same of its translations as its old self
+/// did in `old` (a retitled Welsh version changes the English page).
+fn same_translations(old: &Library, library: &Library, id: usize) -> bool {
+    let relative = &library.pages[id].file.relative;
+    translation_links(old, old.page_by_relative(relative)) == translation_links(library, Some(id))
 }
 
 /// What a page's `translations` show of each version (language, address,
@@ -337,7 +342,16 @@ fn toc_value(headings: &[Heading]) -> Value {
     )
 }
 
-fn page_value(config: &Config, page: &Page, body: &Rendered, prev: Option<Value>, next: Option<Value>) -> Value {
+/// The values of the pages a page links to: its neighbours in its
+/// section and its versions in other languages.
+struct PageLinks {
+    prev: Option<Value>,
+    next: Option<Value>,
+    translations: Value,
+}
+
+fn page_value(config: &Config, page: &Page, body: &Rendered, links: PageLinks) -> Value {
+    let PageLinks { prev, next, translations } = links;
     let taxonomies: Map = config
         .taxonomies_for(page.file.lang.as_deref())
         .iter()
@@ -386,6 +400,7 @@ fn page_value(config: &Config, page: &Page, body: &Rendered, prev: Option<Value>
         ("lower", next),
         ("higher", prev),
         ("event", page.event.as_ref().map(|e| super::events::event_value(config, page, e)).unwrap_or_else(Value::none)),
+        ("translations", translations),
     ])
 }
 
