@@ -461,7 +461,7 @@ impl RawConfig {
     /// Refuses a one-line setting longer than [`MAX_SETTING_BYTES`], at its line.
     fn check_lengths(&self, path: &Path, text: &str) -> Result<()> {
         let b = &self.branch;
-        let settings = [
+        let mut settings: Vec<(String, &Option<String>)> = [
             ("title", &self.title),
             ("description", &self.description),
             ("base_url", &self.base_url),
@@ -471,7 +471,15 @@ impl RawConfig {
             ("branch.locality", &b.locality),
             ("branch.contact", &b.contact),
             ("branch.timezone", &b.timezone),
-        ];
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+        // A language's title and description are copied the same way.
+        for (code, l) in &self.languages {
+            settings.push((format!("languages.{code}.title"), &l.title));
+            settings.push((format!("languages.{code}.description"), &l.description));
+        }
         let Some((key, value)) =
             settings.iter().find_map(|(k, v)| v.as_ref().filter(|v| v.len() > MAX_SETTING_BYTES).map(|v| (k, v)))
         else {
@@ -771,6 +779,30 @@ mod tests {
     fn unknown_markdown_key_is_refused() {
         let err = parse("[markdown]\nhighlight = true\n").unwrap_err();
         assert!(err.diagnostics[0].message.contains("highlight_code"));
+        assert_eq!(err.diagnostics[0].location.as_ref().unwrap().line, 2);
+    }
+
+    #[test]
+    fn zolas_languages_are_read() {
+        let c = parse(
+            "default_language = \"en\"\ntaxonomies = [{ name = \"tags\" }]\n\n[languages.cy]\ntitle = \"Glan-yr-afon\"\n\
+             generate_feed = false\n\n[languages.ga]\ntaxonomies = []\nbuild_search_index = false\n\
+             search = { include_title = true }\n\n[languages.en.translations]\nhello = \"Hi\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.language, "en");
+        assert_eq!(c.languages.keys().collect::<Vec<_>>(), ["cy", "ga"], "the default's table only holds strings");
+        let cy = &c.languages["cy"];
+        assert_eq!(
+            (cy.title.as_deref(), cy.generate_feeds, cy.build_search_index),
+            (Some("Glan-yr-afon"), false, true)
+        );
+        assert_eq!(cy.taxonomies.len(), 1, "the site's taxonomies by default");
+        assert!(c.languages["ga"].taxonomies.is_empty() && !c.languages["ga"].build_search_index);
+        assert_eq!(c.title_in(Some("cy")), "Glan-yr-afon");
+        assert_eq!(c.translations["en"]["hello"], "Hi");
+        let err = parse("[languages.cy]\nfeed_limit = 3\n").unwrap_err();
+        assert!(err.diagnostics[0].message.contains("feed_limit"), "{err:?}");
         assert_eq!(err.diagnostics[0].location.as_ref().unwrap().line, 2);
     }
 
