@@ -502,3 +502,12 @@ fn a_language_suffix_the_site_does_not_have_is_an_error_with_help() {
     assert!(run.stderr.contains("content/news/food-bank.cy.md:3:1"), "{}", run.stderr);
     assert!(run.stderr.contains("the file name says this page is in `cy`"), "{}", run.stderr);
 }
+
+#[test]
+fn a_language_can_stay_out_of_the_search_index() {
+    let site = bilingual_site("build_search_index = false\n");
+    site.write("templates/page.html", "{{ page.in_search_index }}");
+    site.run(&["build"]).success();
+    assert_eq!(site.output("cy/news/food-bank/index.html"), "false");
+    assert_eq!(site.output("news/food-bank/index.html"), "true");
+}
