@@ -383,7 +383,10 @@ fn templates_get_zolas_translations_and_the_languages_config() {
         "templates/section.html",
         "{{ lang }}|{% for t in section.translations %}{{ t.lang }}={{ t.title }};{% endfor %}|{{ get_url(path='@/news/food-bank.md', lang='cy') }}",
     );
+    site.write("templates/taxonomy_term.html", "{{ lang }}/{{ taxonomy.lang }}/{{ term.lang }}/{{ config.title }}");
     site.run(&["build"]).success();
+    assert_eq!(site.output("cy/tags/bwyd/index.html"), "cy/cy/cy/Glan-yr-afon");
+    assert_eq!(site.output("tags/food/index.html"), "en/en/en/Riverside");
     assert_eq!(
         site.output("cy/news/food-bank/index.html").replace("&#39;", "'"),
         "cy|Glan-yr-afon|en=The food bank opens@https://riverside.example/news/food-bank/~news/food-bank.md;\

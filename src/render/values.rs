@@ -448,9 +448,10 @@ fn summary_value(body: &Rendered, written: Option<&str>) -> Value {
     }
 }
 
-fn taxonomy_value(config: &Config, t: &TaxonomyConfig, path: &str) -> Value {
+fn taxonomy_value(config: &Config, t: &TaxonomyConfig, path: &str, lang: &str) -> Value {
     map([
         ("name", text(&t.name)),
+        ("lang", text(lang)),
         ("slug", text(&t.slug)),
         ("paginate_by", t.paginate_by.map(Value::from).unwrap_or_else(Value::none)),
         ("feed", Value::from(t.feed)),
@@ -459,10 +460,12 @@ fn taxonomy_value(config: &Config, t: &TaxonomyConfig, path: &str) -> Value {
     ])
 }
 
-fn term_value(config: &Config, term: &Term, pages: &[Value]) -> Value {
+/// A term's value; `lang` is its taxonomy's language.
+fn term_value(config: &Config, term: &Term, pages: &[Value], lang: &str) -> Value {
     let list: Vec<Value> = term.pages.iter().map(|&p| pages[p].clone()).collect();
     map([
         ("name", text(&term.name)),
+        ("lang", text(lang)),
         ("slug", text(&term.slug)),
         ("permalink", text(&urls::permalink(&config.base_url, &term.path))),
         ("path", text(&term.path)),
@@ -472,10 +475,10 @@ fn term_value(config: &Config, term: &Term, pages: &[Value]) -> Value {
 }
 
 fn taxonomy_values(config: &Config, t: &Taxonomy, pages: &[Value]) -> TaxonomyValues {
-    let lang = t.lang.clone().unwrap_or_else(|| config.language.clone());
+    let lang = t.lang.as_deref().unwrap_or(&config.language);
     TaxonomyValues {
-        taxonomy: with_entry(taxonomy_value(config, &t.config, &t.path), "lang", Value::from(lang)),
-        terms: t.terms.iter().map(|term| term_value(config, term, pages)).collect(),
+        taxonomy: taxonomy_value(config, &t.config, &t.path, lang),
+        terms: t.terms.iter().map(|term| term_value(config, term, pages, lang)).collect(),
         by_slug: t.terms.iter().enumerate().map(|(i, term)| (term.slug.clone(), i)).collect(),
         name: t.config.name.clone(),
         lang: t.lang.clone(),
