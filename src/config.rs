@@ -24,6 +24,8 @@ struct RawConfig {
     title: Option<String>,
     description: Option<String>,
     base_url: Option<String>,
+    /// Zola's `default_language`, or `language` (branchpress's first name for it).
+    #[serde(alias = "default_language")]
     language: Option<String>,
     theme: Option<String>,
     #[serde(default)]
@@ -54,10 +56,27 @@ struct RawConfig {
     languages: BTreeMap<String, RawLanguage>,
 }
 
-/// One `[languages.<code>]` table.
+/// One `[languages.<code>]` table, with Zola's keys.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawLanguage {
+    /// The site's title in this language.
+    title: Option<String>,
+    /// The site's description in this language.
+    description: Option<String>,
+    /// Whether the language's own feeds (`/cy/feed.xml`) are written;
+    /// `generate_feed` is Zola's name before 0.19.
+    #[serde(alias = "generate_feed")]
+    generate_feeds: Option<bool>,
+    /// The language's taxonomies (the default language's when not given).
+    taxonomies: Option<Vec<RawTaxonomy>>,
+    /// Whether the language's pages go into the search index.
+    build_search_index: Option<bool>,
+    /// Zola's search-index settings: accepted so a Zola site builds;
+    /// branchpress's index (Pagefind) has no use for them.
+    #[serde(default)]
+    #[allow(dead_code)]
+    search: toml::Table,
     /// The theme's strings in this language (`trans`).
     #[serde(default)]
     translations: BTreeMap<String, String>,
@@ -232,6 +251,22 @@ pub struct TaxonomyConfig {
     pub slugify: SlugStrategy,
 }
 
+/// A language of the site's content besides the default one
+/// (`[languages.cy]`): its pages are `*.cy.md` files, published under `/cy/`.
+#[derive(Debug, Clone)]
+pub struct LanguageOptions {
+    /// The site's title in this language (the default title when not given).
+    pub title: Option<String>,
+    /// The site's description in this language.
+    pub description: Option<String>,
+    /// Whether `/cy/feed.xml` (and the other formats) are written.
+    pub generate_feeds: bool,
+    /// Its taxonomies: its own `taxonomies`, else the default language's.
+    pub taxonomies: Vec<TaxonomyConfig>,
+    /// Whether its pages go into the search index.
+    pub build_search_index: bool,
+}
+
 /// The folders of a site.
 #[derive(Debug, Clone)]
 pub struct SitePaths {
@@ -256,8 +291,10 @@ pub struct Config {
     pub description: String,
     /// Absolute URL without a trailing slash, e.g. `https://riverside.example.org`.
     pub base_url: String,
-    /// The site's language code, e.g. `en`.
+    /// The site's default language code, e.g. `en` (Zola's `default_language`).
     pub language: String,
+    /// The other languages of the content, by code (`[languages.cy]`).
+    pub languages: BTreeMap<String, LanguageOptions>,
     /// The theme's name, when set.
     pub theme: Option<String>,
     /// Markdown settings.
@@ -325,6 +362,27 @@ impl Config {
         let static_dirs: Vec<PathBuf> = [Some(site_root.join("static")), theme_static].into_iter().flatten().collect();
         check_look(&raw.extra, &static_dirs, path, text)?;
         raw.validate(site_root, path)
+    }
+
+    /// The options of the content language `code`, when it is one of the
+    /// other languages (`None` for the default language and unknown codes).
+    pub fn other_language(&self, code: Option<&str>) -> Option<&LanguageOptions> {
+        code.and_then(|c| self.languages.get(c))
+    }
+
+    /// The taxonomies of pages in `lang` (`None`: the default language).
+    pub fn taxonomies_for(&self, lang: Option<&str>) -> &[TaxonomyConfig] {
+        self.other_language(lang).map_or(&self.taxonomies, |l| &l.taxonomies)
+    }
+
+    /// The site's title in `lang` (`None`: the default language).
+    pub fn title_in(&self, lang: Option<&str>) -> &str {
+        self.other_language(lang).and_then(|l| l.title.as_deref()).unwrap_or(&self.title)
+    }
+
+    /// The site's description in `lang` (`None`: the default language).
+    pub fn description_in(&self, lang: Option<&str>) -> &str {
+        self.other_language(lang).and_then(|l| l.description.as_deref()).unwrap_or(&self.description)
     }
 
     /// The URL of the site root, with a trailing slash.
@@ -403,7 +461,7 @@ impl RawConfig {
     /// Refuses a one-line setting longer than [`MAX_SETTING_BYTES`], at its line.
     fn check_lengths(&self, path: &Path, text: &str) -> Result<()> {
         let b = &self.branch;
-        let settings = [
+        let mut settings: Vec<(String, &Option<String>)> = [
             ("title", &self.title),
             ("description", &self.description),
             ("base_url", &self.base_url),
@@ -413,7 +471,15 @@ impl RawConfig {
             ("branch.locality", &b.locality),
             ("branch.contact", &b.contact),
             ("branch.timezone", &b.timezone),
-        ];
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+        // A language's title and description are copied the same way.
+        for (code, l) in &self.languages {
+            settings.push((format!("languages.{code}.title"), &l.title));
+            settings.push((format!("languages.{code}.description"), &l.description));
+        }
         let Some((key, value)) =
             settings.iter().find_map(|(k, v)| v.as_ref().filter(|v| v.len() > MAX_SETTING_BYTES).map(|v| (k, v)))
         else {
@@ -465,9 +531,11 @@ impl RawConfig {
             .map_err(|e| Diagnostic::new(e).with_help("unset it, or write a time such as 2026-11-30T12:00:00Z"))?;
         let title = self.title.unwrap_or_default();
         let language = self.language.unwrap_or_else(|| "en".into());
+        let languages = language_options(&language, &self.languages, &taxonomies, slugs);
         let translations = site_translations(path, &language, self.translations, self.languages)?;
         Ok(Config {
             translations,
+            languages,
             now,
             description: self.description.unwrap_or_default(),
             base_url,
@@ -539,6 +607,33 @@ fn merge_theme_extra(extra: &mut toml::Table, theme_dir: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The options of every `[languages.<code>]` table but the default
+/// language's (whose settings are the top-level ones; its table may only
+/// hold `translations`).
+fn language_options(
+    default: &str,
+    raw: &BTreeMap<String, RawLanguage>,
+    taxonomies: &[TaxonomyConfig],
+    slugs: SlugStrategy,
+) -> BTreeMap<String, LanguageOptions> {
+    let own_taxonomies = |list: &Vec<RawTaxonomy>| -> Vec<TaxonomyConfig> {
+        list.iter().map(|t| taxonomy(&t.name, t.paginate_by, t.feed, slugs)).collect()
+    };
+    raw.iter()
+        .filter(|(code, _)| code.as_str() != default)
+        .map(|(code, l)| {
+            let options = LanguageOptions {
+                title: l.title.clone(),
+                description: l.description.clone(),
+                generate_feeds: l.generate_feeds.unwrap_or(true),
+                taxonomies: l.taxonomies.as_ref().map_or_else(|| taxonomies.to_vec(), own_taxonomies),
+                build_search_index: l.build_search_index.unwrap_or(true),
+            };
+            (code.clone(), options)
+        })
+        .collect()
 }
 
 /// The site's strings by language, each language code checked.
@@ -684,6 +779,30 @@ mod tests {
     fn unknown_markdown_key_is_refused() {
         let err = parse("[markdown]\nhighlight = true\n").unwrap_err();
         assert!(err.diagnostics[0].message.contains("highlight_code"));
+        assert_eq!(err.diagnostics[0].location.as_ref().unwrap().line, 2);
+    }
+
+    #[test]
+    fn zolas_languages_are_read() {
+        let c = parse(
+            "default_language = \"en\"\ntaxonomies = [{ name = \"tags\" }]\n\n[languages.cy]\ntitle = \"Glan-yr-afon\"\n\
+             generate_feed = false\n\n[languages.ga]\ntaxonomies = []\nbuild_search_index = false\n\
+             search = { include_title = true }\n\n[languages.en.translations]\nhello = \"Hi\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.language, "en");
+        assert_eq!(c.languages.keys().collect::<Vec<_>>(), ["cy", "ga"], "the default's table only holds strings");
+        let cy = &c.languages["cy"];
+        assert_eq!(
+            (cy.title.as_deref(), cy.generate_feeds, cy.build_search_index),
+            (Some("Glan-yr-afon"), false, true)
+        );
+        assert_eq!(cy.taxonomies.len(), 1, "the site's taxonomies by default");
+        assert!(c.languages["ga"].taxonomies.is_empty() && !c.languages["ga"].build_search_index);
+        assert_eq!(c.title_in(Some("cy")), "Glan-yr-afon");
+        assert_eq!(c.translations["en"]["hello"], "Hi");
+        let err = parse("[languages.cy]\nfeed_limit = 3\n").unwrap_err();
+        assert!(err.diagnostics[0].message.contains("feed_limit"), "{err:?}");
         assert_eq!(err.diagnostics[0].location.as_ref().unwrap().line, 2);
     }
 

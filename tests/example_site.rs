@@ -38,6 +38,14 @@ fn every_page_kind_exists_and_check_passes() {
         "robots.txt",
         "branch.json",
         "opml.xml",
+        // The Welsh version (issue 17): the home page, the news and two articles.
+        "cy/index.html",
+        "cy/news/index.html",
+        "cy/news/food-bank-opens/index.html",
+        "cy/news/food-bank-opens/map.svg",
+        "cy/news/legal-aid-drop-in-moves/index.html",
+        "cy/tags/bwyd/index.html",
+        "cy/feed.xml",
     ] {
         assert!(public.join(page).is_file(), "{page} missing");
     }
@@ -45,6 +53,29 @@ fn every_page_kind_exists_and_check_passes() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let run = common::run_in(repo, &["check", "example-site"]).success();
     assert!(run.stdout.trim_end().ends_with(": 0 broken"), "{}", run.stdout);
+}
+
+#[test]
+fn the_welsh_articles_and_their_english_originals_link_each_other() {
+    let (_dir, public) = build_example();
+    let read = |p: &str| std::fs::read_to_string(public.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
+    for (en, cy) in [("", "cy/"), ("news/food-bank-opens/", "cy/news/food-bank-opens/")] {
+        let (en_url, cy_url) =
+            (format!("https://riverside.example.org/{en}"), format!("https://riverside.example.org/{cy}"));
+        for page in [format!("{en}index.html"), format!("{cy}index.html")] {
+            let html = read(&page);
+            assert!(html.contains(&format!("<link rel=\"alternate\" hreflang=\"cy\" href=\"{cy_url}\">")), "{page}");
+            assert!(
+                html.contains(&format!("<link rel=\"alternate\" hreflang=\"x-default\" href=\"{en_url}\">")),
+                "{page}"
+            );
+        }
+    }
+    let welsh = read("cy/news/legal-aid-drop-in-moves/index.html");
+    assert!(welsh.contains("<html lang=\"cy\" dir=\"ltr\">") && welsh.contains("Cyd-gymorth Glan-yr-afon"), "{welsh}");
+    assert!(welsh.contains("29 Ionawr 2026"), "the date in Welsh: {welsh}");
+    let welsh_news = read("cy/news/index.html");
+    assert!(!welsh_news.contains("Alder Court tenants win"), "English articles stay out of the Welsh list");
 }
 
 #[test]

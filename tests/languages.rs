@@ -249,3 +249,268 @@ fn feed_entries_carry_their_language_when_it_is_not_the_feeds() {
     let welsh = items.iter().find(|i| i["title"] == "Banc bwyd").expect("the Welsh item");
     assert!(welsh.get("language").is_none(), "{welsh}");
 }
+
+/// An English and Welsh commons-theme site in Zola's layout (`*.cy.md`
+/// beside the English files), with an Arabic page on the English side, a
+/// translated bundle, and `more` config.
+fn bilingual_site(more: &str) -> Site {
+    let site = Site::new(&[
+        (
+            "config.toml",
+            &format!(
+                "title = \"Riverside\"\ndescription = \"Neighbours.\"\nbase_url = \"https://riverside.example\"\n\
+                 default_language = \"en\"\ntheme = \"commons\"\ntaxonomies = [{{ name = \"tags\" }}]\n\n\
+                 [languages.cy]\ntitle = \"Glan-yr-afon\"\ndescription = \"Cymdogion.\"\n{more}"
+            ),
+        ),
+        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\nWelcome.\n"),
+        ("content/_index.cy.md", "+++\ntitle = \"Hafan\"\n+++\nCroeso.\n"),
+        ("content/news/_index.md", "+++\ntitle = \"News\"\n+++\n"),
+        ("content/news/_index.cy.md", "+++\ntitle = \"Newyddion\"\n+++\n"),
+        ("content/guides/_index.md", "+++\ntitle = \"Guides\"\n+++\n"),
+        ("content/practice/_index.md", "+++\ntitle = \"Practice\"\n+++\n"),
+        (
+            "content/news/food-bank.md",
+            "+++\ntitle = \"The food bank opens\"\ndate = 2026-03-05\ntags = [\"food\"]\n+++\nOn Saturday.\n",
+        ),
+        (
+            "content/news/food-bank.cy.md",
+            "+++\ntitle = \"Mae'r banc bwyd yn agor\"\ndate = 2026-03-05\ntags = [\"bwyd\"]\n+++\nDdydd Sadwrn.\n",
+        ),
+        ("content/news/english-only.md", "+++\ntitle = \"Only in English\"\ndate = 2026-03-06\n+++\nText.\n"),
+        ("content/news/arabic.md", "+++\ntitle = \"بنك الطعام\"\ndate = 2026-02-14\nlang = \"ar\"\n+++\nنص.\n"),
+        (
+            "content/guides/club/index.md",
+            "+++\ntitle = \"Breakfast club\"\ndate = 2026-01-10\n+++\n![Menu](menu.svg)\n",
+        ),
+        (
+            "content/guides/club/index.cy.md",
+            "+++\ntitle = \"Clwb brecwast\"\ndate = 2026-01-10\n+++\n![Bwydlen](menu.svg)\n",
+        ),
+        ("content/guides/club/menu.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
+    ]);
+    site.copy_commons_theme();
+    site
+}
+
+/// `(hreflang, href)` of the `<link rel="alternate" hreflang>` in a page's head.
+fn hreflang_links(html: &str) -> Vec<(String, String)> {
+    let doc = scraper::Html::parse_document(html);
+    let links = scraper::Selector::parse("head link[rel=alternate][hreflang]").expect("selector");
+    doc.select(&links)
+        .map(|l| {
+            let attr = |name: &str| l.value().attr(name).unwrap_or_default().to_owned();
+            (attr("hreflang"), attr("href"))
+        })
+        .collect()
+}
+
+#[test]
+fn welsh_files_are_published_under_cy_in_their_own_sections() {
+    let site = bilingual_site("");
+    site.run(&["build"]).success();
+    for path in [
+        "cy/index.html",
+        "cy/news/index.html",
+        "cy/news/food-bank/index.html",
+        "cy/guides/club/index.html",
+        "cy/guides/club/menu.svg",
+        "cy/tags/bwyd/index.html",
+        "news/food-bank/index.html",
+        "guides/club/menu.svg",
+        "tags/food/index.html",
+    ] {
+        assert!(exists(&site, path), "{path}");
+    }
+    assert!(!exists(&site, "news/food-bank.cy/index.html") && !exists(&site, "tags/bwyd/index.html"));
+    assert!(!exists(&site, "cy/tags/food/index.html"), "English tags stay English");
+    let welsh = output(&site, "cy/news/food-bank/index.html");
+    assert!(welsh.contains("<html lang=\"cy\" dir=\"ltr\">"), "{welsh}");
+    assert!(welsh.contains("Glan-yr-afon") && welsh.contains("Neidio i'r cynnwys"), "Welsh site name and words");
+    assert!(welsh.contains("https://riverside.example/cy/tags/bwyd/"), "the tag link stays in Welsh");
+    assert!(output(&site, "news/food-bank/index.html").contains("<html lang=\"en\" dir=\"ltr\">"));
+    assert!(output(&site, "news/arabic/index.html").contains("<html lang=\"ar\" dir=\"rtl\">"));
+    let welsh_news = output(&site, "cy/news/index.html");
+    assert!(welsh_news.contains("Mae'r banc bwyd yn agor"), "{welsh_news}");
+    assert!(!welsh_news.contains("Only in English") && !welsh_news.contains("The food bank"), "{welsh_news}");
+    let news = output(&site, "news/index.html");
+    assert!(news.contains("The food bank opens") && !news.contains("banc bwyd"), "{news}");
+    let welsh_home = output(&site, "cy/index.html");
+    assert!(
+        welsh_home.contains("<html lang=\"cy\"") && welsh_home.contains("<title>Glan-yr-afon</title>"),
+        "{welsh_home}"
+    );
+}
+
+#[test]
+fn translated_pages_link_each_other_with_hreflang_and_a_language_switcher() {
+    let site = bilingual_site("");
+    site.run(&["build"]).success();
+    let (en, cy) = ("https://riverside.example/news/food-bank/", "https://riverside.example/cy/news/food-bank/");
+    let expected = [("en", en), ("cy", cy), ("x-default", en)].map(|(l, h)| (l.to_owned(), h.to_owned()));
+    for path in ["news/food-bank/index.html", "cy/news/food-bank/index.html"] {
+        assert_eq!(hreflang_links(&site.output(path)), expected, "{path}");
+    }
+    assert!(hreflang_links(&site.output("news/english-only/index.html")).is_empty(), "one version: no alternates");
+    let welsh_home = hreflang_links(&site.output("cy/index.html"));
+    assert!(welsh_home.contains(&("cy".into(), "https://riverside.example/cy/".into())), "{welsh_home:?}");
+
+    let doc = scraper::Html::parse_document(&site.output("cy/news/food-bank/index.html"));
+    let nav = scraper::Selector::parse("nav.language-switcher[aria-label]").expect("selector");
+    let nav = doc.select(&nav).next().expect("a language switcher");
+    assert_eq!(nav.value().attr("aria-label"), Some("Ieithoedd"));
+    let link = scraper::Selector::parse("a").expect("selector");
+    let links: Vec<_> = nav.select(&link).collect();
+    assert_eq!(links.len(), 1, "the other version is a link; this one is marked current");
+    let english = links[0].value();
+    assert_eq!(
+        (english.attr("href"), english.attr("hreflang"), english.attr("lang")),
+        (Some(en), Some("en"), Some("en"))
+    );
+    assert_eq!(links[0].text().collect::<String>(), "English");
+    let current = scraper::Selector::parse("[aria-current=page][lang=cy]").expect("selector");
+    assert_eq!(nav.select(&current).next().map(|c| c.text().collect::<String>()), Some("Cymraeg".into()));
+}
+
+#[test]
+fn templates_get_zolas_translations_and_the_languages_config() {
+    let site = bilingual_site("");
+    site.write(
+        "templates/page.html",
+        "{{ lang }}|{{ config.title }}|{% for t in page.translations %}{{ t.lang }}={{ t.title }}@{{ t.permalink }}~{{ t.path }};{% endfor %}",
+    );
+    site.write(
+        "templates/section.html",
+        "{{ lang }}|{% for t in section.translations %}{{ t.lang }}={{ t.title }};{% endfor %}|{{ get_url(path='@/news/food-bank.md', lang='cy') }}",
+    );
+    site.write("templates/taxonomy_term.html", "{{ lang }}/{{ taxonomy.lang }}/{{ term.lang }}/{{ config.title }}");
+    site.run(&["build"]).success();
+    assert_eq!(site.output("cy/tags/bwyd/index.html"), "cy/cy/cy/Glan-yr-afon");
+    assert_eq!(site.output("tags/food/index.html"), "en/en/en/Riverside");
+    assert_eq!(
+        site.output("cy/news/food-bank/index.html").replace("&#39;", "'"),
+        "cy|Glan-yr-afon|en=The food bank opens@https://riverside.example/news/food-bank/~news/food-bank.md;\
+         cy=Mae'r banc bwyd yn agor@https://riverside.example/cy/news/food-bank/~news/food-bank.cy.md;"
+    );
+    assert!(site.output("news/food-bank/index.html").starts_with("en|Riverside|en="));
+    assert_eq!(site.output("news/index.html"), "en|en=News;cy=Newyddion;|https://riverside.example/cy/news/food-bank/");
+}
+
+/// A feed of the output, parsed.
+fn feed(site: &Site, path: &str) -> feed_rs::model::Feed {
+    feed_rs::parser::parse(site.output(path).as_bytes()).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn titles(feed: &feed_rs::model::Feed) -> Vec<String> {
+    feed.entries.iter().filter_map(|e| e.title.as_ref().map(|t| t.content.clone())).collect()
+}
+
+#[test]
+fn each_language_has_its_own_feeds() {
+    let site = bilingual_site("");
+    site.run(&["build"]).success();
+    for format in ["feed.xml", "rss.xml", "feed.json"] {
+        let welsh = feed(&site, &format!("cy/{format}"));
+        assert_eq!(titles(&welsh), ["Mae'r banc bwyd yn agor", "Clwb brecwast"], "cy/{format}");
+        let english = titles(&feed(&site, format));
+        assert!(english.contains(&"The food bank opens".to_owned()), "{format}: {english:?}");
+        assert!(!english.iter().any(|t| t.contains("bwyd") || t.contains("brecwast")), "{format}: {english:?}");
+    }
+    let atom = feed(&site, "cy/feed.xml");
+    assert_eq!(atom.language.as_deref(), Some("cy"));
+    assert_eq!(atom.title.map(|t| t.content).as_deref(), Some("Glan-yr-afon"));
+    let json: serde_json::Value = serde_json::from_str(&site.output("cy/feed.json")).expect("JSON Feed");
+    assert_eq!(json["language"], "cy");
+    assert_eq!(titles(&feed(&site, "cy/news/feed.xml")), ["Mae'r banc bwyd yn agor"]);
+    assert_eq!(titles(&feed(&site, "cy/tags/bwyd/feed.xml")), ["Mae'r banc bwyd yn agor"]);
+    let manifest = site.output("branch.json");
+    assert!(!manifest.contains("/cy/"), "branch.json lists the default language's feeds: {manifest}");
+
+    let quiet = bilingual_site("generate_feeds = false\n");
+    quiet.run(&["build"]).success();
+    assert!(!exists(&quiet, "cy/feed.xml") && exists(&quiet, "feed.xml"));
+    let page = quiet.output("cy/news/food-bank/index.html");
+    assert!(page.contains("https://riverside.example/feed.xml") && !page.contains("/cy/feed.xml"), "{page}");
+}
+
+/// Every `<url>` of a sitemap: its `<loc>` and its `(hreflang, href)` alternates.
+fn sitemap_alternates(xml: &str) -> Vec<(String, Vec<(String, String)>)> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut out: Vec<(String, Vec<(String, String)>)> = Vec::new();
+    let mut in_loc = false;
+    loop {
+        match reader.read_event().expect("well-formed sitemap") {
+            Event::Start(tag) if tag.name().as_ref() == "url" => out.push((String::new(), Vec::new())),
+            Event::Start(tag) if tag.name().as_ref() == "loc" => in_loc = true,
+            Event::End(tag) if tag.name().as_ref() == "loc" => in_loc = false,
+            Event::Text(text) if in_loc => {
+                out.last_mut().expect("inside <url>").0 = text.xml10_content().into_owned();
+            }
+            Event::Empty(tag) if tag.name().as_ref() == "xhtml:link" => {
+                let attr = |name: &str| {
+                    let a = tag.try_get_attribute(name).expect("attribute").expect("present");
+                    a.normalized_value(quick_xml::XmlVersion::Explicit1_0).expect("value").into_owned()
+                };
+                assert_eq!(attr("rel"), "alternate");
+                out.last_mut().expect("inside <url>").1.push((attr("hreflang"), attr("href")));
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn the_sitemap_lists_every_version_of_a_translated_page() {
+    let site = bilingual_site("");
+    site.run(&["build"]).success();
+    let xml = site.output("sitemap.xml");
+    assert!(xml.contains("xmlns:xhtml=\"http://www.w3.org/1999/xhtml\""), "{xml}");
+    let urls = sitemap_alternates(&xml);
+    let (en, cy) = ("https://riverside.example/guides/club/", "https://riverside.example/cy/guides/club/");
+    let expected: Vec<(String, String)> =
+        [("en", en), ("cy", cy), ("x-default", en)].iter().map(|(l, h)| (l.to_string(), h.to_string())).collect();
+    for loc in [en, cy] {
+        let entry = urls.iter().find(|(l, _)| l == loc).unwrap_or_else(|| panic!("{loc} in {urls:?}"));
+        assert_eq!(entry.1, expected, "{loc}");
+    }
+    let only = urls.iter().find(|(l, _)| l.ends_with("/news/english-only/")).expect("the English-only page");
+    assert!(only.1.is_empty(), "{only:?}");
+}
+
+#[test]
+fn a_bilingual_site_checks_clean_and_builds_the_same_twice() {
+    let site = bilingual_site("");
+    site.run(&["build"]).success();
+    let first = common::snapshot(&site.public());
+    site.run(&["build"]).success();
+    assert!(first == common::snapshot(&site.public()), "a second build wrote other bytes");
+    let run = site.run(&["check"]).success();
+    assert!(run.stdout.contains(": 0 broken"), "{}", run.stdout);
+}
+
+#[test]
+fn a_language_suffix_the_site_does_not_have_is_an_error_with_help() {
+    let site = bilingual_site("");
+    site.write("content/news/food-bank.fr.md", "+++\ntitle = \"La banque alimentaire\"\n+++\n");
+    let run = site.run(&["build"]).failure();
+    assert!(run.stderr.contains("content/news/food-bank.fr.md"), "{}", run.stderr);
+    assert!(run.stderr.contains("language `fr`"), "{}", run.stderr);
+    assert!(run.stderr.contains("add [languages.fr] to config.toml"), "{}", run.stderr);
+    site.remove("content/news/food-bank.fr.md");
+    site.write("content/news/food-bank.cy.md", "+++\ntitle = \"Banc\"\nlang = \"ar\"\n+++\n");
+    let run = site.run(&["build"]).failure();
+    assert!(run.stderr.contains("content/news/food-bank.cy.md:3:1"), "{}", run.stderr);
+    assert!(run.stderr.contains("the file name says this page is in `cy`"), "{}", run.stderr);
+}
+
+#[test]
+fn a_language_can_stay_out_of_the_search_index() {
+    let site = bilingual_site("build_search_index = false\n");
+    site.write("templates/page.html", "{{ page.in_search_index }}");
+    site.run(&["build"]).success();
+    assert_eq!(site.output("cy/news/food-bank/index.html"), "false");
+    assert_eq!(site.output("news/food-bank/index.html"), "true");
+}

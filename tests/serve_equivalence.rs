@@ -578,3 +578,46 @@ fn a_section_reached_through_set_shows_a_renamed_page_on_every_pager() {
     full.retain(|path, _| !path.starts_with("pagefind/"));
     assert_eq!(difference(&files, &full), None, "the preview indexes for search only when asked");
 }
+
+/// Issue 17: a bilingual site (Zola's `*.cy.md`) in the preview, through
+/// edits that change what other pages show of their translations: a Welsh
+/// title (in the English page's switcher and hreflang), a new and a removed
+/// Welsh version, a Welsh section's title. Each step equals a full build.
+#[test]
+fn translations_in_the_preview_equal_a_full_build() {
+    let site = Site::new(&[
+        (
+            "config.toml",
+            "title = \"Riverside\"\nbase_url = \"https://riverside.example\"\ndefault_language = \"en\"\n\
+             theme = \"commons\"\ntaxonomies = [{ name = \"tags\" }]\n\n[languages.cy]\ntitle = \"Glan-yr-afon\"\n",
+        ),
+        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+        ("content/news/_index.md", "+++\ntitle = \"News\"\n+++\n"),
+        ("content/news/_index.cy.md", "+++\ntitle = \"Newyddion\"\n+++\n"),
+        ("content/news/a.md", "+++\ntitle = \"A\"\ndate = 2026-01-01\ntags = [\"food\"]\n+++\nA.\n"),
+        ("content/news/a.cy.md", "+++\ntitle = \"A cy\"\ndate = 2026-01-01\ntags = [\"bwyd\"]\n+++\nA.\n"),
+        ("content/news/b.md", "+++\ntitle = \"B\"\ndate = 2026-01-02\n+++\nB.\n"),
+    ]);
+    site.copy_commons_theme();
+    let mut preview = Preview::new(site.path(), BASE, false);
+    preview.rebuild(None).expect("first build");
+    let edits: [(&str, Option<&str>); 5] = [
+        ("content/news/a.cy.md", Some("+++\ntitle = \"A newydd\"\ndate = 2026-01-01\ntags = [\"bwyd\"]\n+++\nA.\n")),
+        ("content/news/b.cy.md", Some("+++\ntitle = \"B cy\"\ndate = 2026-01-02\n+++\nB.\n")),
+        ("content/news/_index.cy.md", Some("+++\ntitle = \"Y newyddion\"\n+++\n")),
+        ("content/news/b.cy.md", None),
+        ("content/news/a.md", Some("+++\ntitle = \"A, renamed\"\ndate = 2026-01-01\ntags = [\"food\"]\n+++\nA.\n")),
+    ];
+    for (step, (path, text)) in edits.into_iter().enumerate() {
+        match text {
+            Some(text) => site.write(path, text),
+            None => site.remove(path),
+        }
+        let hint: HashSet<PathBuf> = [site.path().join(path)].into();
+        let update = preview.rebuild((step % 2 == 0).then_some(&hint)).expect("preview");
+        let files = update.files.iter().map(|(k, v)| (k.clone(), v.to_vec())).collect();
+        let mut full = full_build(&site).expect("build");
+        full.retain(|path, _| !path.starts_with("pagefind/"));
+        assert_eq!(difference(&files, &full), None, "after editing {path}");
+    }
+}

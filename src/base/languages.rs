@@ -64,9 +64,10 @@ pub fn check_tag(tag: &str) -> Result<(), String> {
 }
 
 /// Languages by their own name, for lists a reader picks a language from
-/// (the network's language filter): the languages of the British Isles and
-/// those most spoken by its communities. A tag not listed is shown as it is.
-const NATIVE_NAMES: &[(&str, &str)] = &[
+/// (the language switcher, the network's language filter): the languages
+/// of the British Isles and those most spoken by its communities. A tag not
+/// listed is shown as it is.
+const NAMES: &[(&str, &str)] = &[
     ("am", "አማርኛ"),
     ("ar", "العربية"),
     ("bn", "বাংলা"),
@@ -81,11 +82,13 @@ const NATIVE_NAMES: &[(&str, &str)] = &[
     ("gd", "Gàidhlig"),
     ("gu", "ગુજરાતી"),
     ("gv", "Gaelg"),
+    ("he", "עברית"),
     ("hi", "हिन्दी"),
     ("it", "Italiano"),
     ("ku", "Kurdî"),
     ("kw", "Kernewek"),
     ("lt", "Lietuvių"),
+    ("nl", "Nederlands"),
     ("pa", "ਪੰਜਾਬੀ"),
     ("pl", "Polski"),
     ("ps", "پښتو"),
@@ -103,12 +106,9 @@ const NATIVE_NAMES: &[(&str, &str)] = &[
 
 /// The language of `tag` in its own words ("Cymraeg" for `cy-GB`), or the
 /// tag itself for a language not in the list.
-pub fn native_name(tag: &str) -> String {
+pub fn name(tag: &str) -> String {
     let primary = tag.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
-    NATIVE_NAMES
-        .iter()
-        .find(|(code, _)| *code == primary)
-        .map_or_else(|| tag.to_owned(), |(_, name)| (*name).to_owned())
+    NAMES.iter().find(|(code, _)| *code == primary).map_or_else(|| tag.to_owned(), |(_, name)| (*name).to_owned())
 }
 
 #[cfg(test)]
@@ -126,12 +126,13 @@ mod tests {
     }
 
     #[test]
-    fn languages_are_named_in_their_own_words() {
-        assert_eq!(native_name("cy"), "Cymraeg");
-        assert_eq!(native_name("cy-GB"), "Cymraeg");
-        assert_eq!(native_name("ar"), "العربية");
-        assert_eq!(native_name("x-klingon"), "x-klingon");
-        assert!(NATIVE_NAMES.windows(2).all(|w| w[0].0 < w[1].0), "sorted, one line each");
+    fn languages_are_named_in_themselves() {
+        assert_eq!(name("cy"), "Cymraeg");
+        assert_eq!(name("cy-GB"), "Cymraeg");
+        assert_eq!(name("en-GB"), "English");
+        assert_eq!(name("ar"), "العربية");
+        assert_eq!(name("x-klingon"), "x-klingon");
+        assert!(NAMES.windows(2).all(|w| w[0].0 < w[1].0), "sorted, one line each");
     }
 
     #[test]

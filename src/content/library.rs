@@ -28,6 +28,11 @@ pub struct Library {
     pub section_pages: Vec<Vec<PageId>>,
     /// Each section's direct subsections, by weight then path.
     pub subsections: Vec<Vec<SectionId>>,
+    /// Each page's versions in every language (itself included), the
+    /// default language first, then by language code.
+    pub page_translations: Vec<Vec<PageId>>,
+    /// Each section's versions in every language, in the same order.
+    pub section_translations: Vec<Vec<SectionId>>,
     /// Non-Markdown files outside bundles.
     pub assets: Vec<Asset>,
     page_index: HashMap<String, PageId>,
@@ -82,7 +87,7 @@ impl Library {
         let previous = previous.map(|r| if listing.is_some() { r } else { Reuse { changed: None, ..r } });
         let files = match listing {
             Some(listing) => listing,
-            None if config.paths.content.is_dir() => walk::walk(&config.paths.content)?,
+            None if config.paths.content.is_dir() => walk::walk(&config.paths.content, multilingual(config))?,
             None => ContentFiles::default(),
         };
         let listing = files.clone();
@@ -119,23 +124,25 @@ impl Library {
         mut pages: Vec<Page>,
         assets: Vec<Asset>,
     ) -> Result<Library> {
-        if !sections.iter().any(Section::is_home) {
-            sections.insert(0, default_home(config));
-        }
-        sections.sort_by(|a, b| a.file.components.cmp(&b.file.components));
+        add_default_homes(config, &mut sections, &pages);
+        // The default language's home first; each folder's sections by language.
+        sections.sort_by(|a, b| (&a.file.components, &a.file.lang).cmp(&(&b.file.components, &b.file.lang)));
         let section_index: HashMap<String, SectionId> =
             sections.iter().enumerate().map(|(i, s)| (s.file.relative.clone(), i)).collect();
-        let by_components: HashMap<&[String], SectionId> =
-            sections.iter().enumerate().map(|(i, s)| (s.file.components.as_slice(), i)).collect();
+        let by_components: SectionsByFolder<'_> = sections
+            .iter()
+            .enumerate()
+            .map(|(i, s)| ((s.file.lang.as_deref(), s.file.components.as_slice()), i))
+            .collect();
         let parents: Vec<Option<SectionId>> = (0..sections.len())
             .map(|id| {
-                let c = &sections[id].file.components;
-                (id > 0).then(|| nearest_section(&by_components, &c[..c.len() - 1]))
+                let (c, lang) = (&sections[id].file.components, sections[id].file.lang.as_deref());
+                (!c.is_empty()).then(|| nearest_section(&by_components, lang, &c[..c.len() - 1]))
             })
             .collect();
         let mut section_pages = vec![Vec::new(); sections.len()];
         for (id, page) in pages.iter_mut().enumerate() {
-            let owner = nearest_section(&by_components, &page.file.components);
+            let owner = nearest_section(&by_components, page.file.lang.as_deref(), &page.file.components);
             page.section = sections[owner].file.relative.clone();
             inherit(page, &sections, &parents, owner);
             if page.more.listed {
@@ -161,8 +168,20 @@ impl Library {
         let page_index = pages.iter().enumerate().map(|(i, p)| (p.file.relative.clone(), i)).collect();
         drop(by_components);
         let listing = ContentFiles::default();
-        let library =
-            Library { pages, sections, section_pages, subsections, assets, page_index, section_index, listing };
+        let page_translations = translations(pages.iter().map(|p| &p.file));
+        let section_translations = translations(sections.iter().map(|s| &s.file));
+        let library = Library {
+            pages,
+            sections,
+            section_pages,
+            subsections,
+            page_translations,
+            section_translations,
+            assets,
+            page_index,
+            section_index,
+            listing,
+        };
         library.check_unique_urls()?;
         Ok(library)
     }
@@ -263,13 +282,58 @@ fn read_text(path: &Path) -> Result<String> {
     crate::error::utf8_text(path, bytes)
 }
 
-fn default_home(config: &Config) -> Section {
+/// The site's default language when it has others: the walk then reads
+/// `hello.cy.md` as the Welsh `hello.md`.
+fn multilingual(config: &Config) -> Option<&str> {
+    (!config.languages.is_empty()).then_some(config.language.as_str())
+}
+
+/// Sections by language (`None`: the default) and folder.
+type SectionsByFolder<'a> = HashMap<(Option<&'a str>, &'a [String]), SectionId>;
+
+/// A home page for the default language, and one for every other language
+/// that has content, where the site has no `_index.md` (`_index.cy.md`) of
+/// its own, as Zola makes them. A `[languages.ar]` table that only holds
+/// strings for `trans` makes no `/ar/`.
+fn add_default_homes(config: &Config, sections: &mut Vec<Section>, pages: &[Page]) {
+    let mut languages: Vec<Option<&str>> = vec![None];
+    let files = sections.iter().map(|s| &s.file).chain(pages.iter().map(|p| &p.file));
+    languages.extend(files.filter_map(|f| f.lang.as_deref()).map(Some));
+    languages.sort();
+    languages.dedup();
+    let has_home = |lang: Option<&str>| sections.iter().any(|s| s.is_home() && s.file.lang.as_deref() == lang);
+    let missing: Vec<Option<String>> =
+        languages.into_iter().filter(|&l| !has_home(l)).map(|l| l.map(str::to_owned)).collect();
+    sections.extend(missing.into_iter().map(|lang| default_home(config, lang)));
+}
+
+/// Each item's versions in every language, by [`FileInfo::translation_key`]:
+/// the default language's first, then by language code.
+fn translations<'a>(files: impl Iterator<Item = &'a FileInfo>) -> Vec<Vec<usize>> {
+    let files: Vec<&FileInfo> = files.collect();
+    let mut groups: HashMap<(&[String], &str), Vec<usize>> = HashMap::default();
+    for (id, file) in files.iter().enumerate() {
+        groups.entry(file.translation_key()).or_default().push(id);
+    }
+    for group in groups.values_mut() {
+        group.sort_by(|&a, &b| files[a].lang.cmp(&files[b].lang).then(a.cmp(&b)));
+    }
+    files.iter().map(|f| groups.get(&f.translation_key()).cloned().unwrap_or_default()).collect()
+}
+
+fn default_home(config: &Config, lang: Option<String>) -> Section {
+    let relative = match &lang {
+        Some(code) => format!("_index.{code}.md"),
+        None => "_index.md".into(),
+    };
+    let path = urls::folder_path(lang.as_deref());
     let file = FileInfo {
-        path: config.paths.content.join("_index.md"),
-        relative: "_index.md".into(),
+        path: config.paths.content.join(&relative),
+        relative,
         components: Vec::new(),
         name: "_index".into(),
         bundle_dir: None,
+        lang: lang.clone(),
     };
     Section {
         file,
@@ -283,11 +347,11 @@ fn default_home(config: &Config) -> Section {
         weight: None,
         extra: serde_json::Value::Null,
         more: crate::content::section::SectionMore::default(),
-        path: "/".into(),
-        permalink: urls::permalink(&config.base_url, "/"),
+        permalink: urls::permalink(&config.base_url, &path),
+        path,
         body: "".into(),
         body_line: 1,
-        lang: config.language.clone(),
+        lang: lang.unwrap_or_else(|| config.language.clone()),
     }
 }
 
@@ -346,9 +410,11 @@ fn pass_up_transparent(sections: &[Section], parents: &[Option<SectionId>], sect
 }
 
 /// The section that owns an item in `components`: the deepest folder, at or
-/// above it, that has an `_index.md` (the home section at worst).
-fn nearest_section(by_components: &HashMap<&[String], SectionId>, components: &[String]) -> SectionId {
-    (0..=components.len()).rev().find_map(|n| by_components.get(&components[..n]).copied()).unwrap_or(0)
+/// above it, that has an `_index.md` in the item's language (`_index.cy.md`
+/// for a Welsh page; the language's home at worst), so a Welsh section
+/// lists only Welsh pages.
+fn nearest_section(by_components: &SectionsByFolder<'_>, lang: Option<&str>, components: &[String]) -> SectionId {
+    (0..=components.len()).rev().find_map(|n| by_components.get(&(lang, &components[..n])).copied()).unwrap_or(0)
 }
 
 fn cmp_weight(a: Option<i64>, b: Option<i64>) -> Ordering {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use crate::base::slugs::{self, SlugStrategy};
 use crate::base::urls;
-use crate::config::Config;
+use crate::config::{Config, TaxonomyConfig};
 use crate::content::dates::PageDate;
 use crate::content::front_matter::{self, PageFrontMatter, Split};
 use crate::content::vocabulary::{self, IgnoredKey, Kind, PeerFields};
@@ -29,6 +29,17 @@ pub struct FileInfo {
     pub name: String,
     /// The bundle folder, for `index.md` pages.
     pub bundle_dir: Option<PathBuf>,
+    /// The language its name gives (`hello.cy.md`: `cy`), on a site with
+    /// several languages; `None` for the default language.
+    pub lang: Option<String>,
+}
+
+impl FileInfo {
+    /// What the versions of one page (or section) in each language share:
+    /// `news/hello.md` and `news/hello.cy.md` are translations of each other.
+    pub fn translation_key(&self) -> (&[String], &str) {
+        (&self.components, &self.name)
+    }
 }
 
 /// Paths are compared as bytes: `Path`'s own equality walks components,
@@ -40,6 +51,7 @@ impl PartialEq for FileInfo {
             && self.components == other.components
             && self.name == other.name
             && self.bundle_dir.as_ref().map(|p| p.as_os_str()) == other.bundle_dir.as_ref().map(|p| p.as_os_str())
+            && self.lang == other.lang
     }
 }
 
@@ -167,9 +179,11 @@ pub struct Page {
 impl Page {
     /// Builds a page from its file's text.
     pub fn parse(file: FileInfo, text: &str, config: &Config) -> Result<Page> {
+        check_file_language(&file, config)?;
         let split = front_matter::split(&file.path, text)?;
         let fm: PageFrontMatter = front_matter::parse(&file.path, text, &split)?;
-        let (taxonomies, peer) = collect_keys(&file.path, text, &split, &fm, config)?;
+        let taxonomies_here = config.taxonomies_for(file.lang.as_deref());
+        let (taxonomies, peer) = collect_keys(&file.path, text, &split, &fm, taxonomies_here)?;
         let (name_date, name_rest) = match PageDate::from_file_name(&file.name) {
             Some((d, rest)) => (Some(d), rest.to_owned()),
             None => (None, file.name.clone()),
@@ -188,10 +202,17 @@ impl Page {
         let aliases = fm.aliases.iter().map(|a| alias_path(&file.path, text, &split, a)).collect::<Result<Vec<_>>>()?;
         let path = match fm.path.as_deref().or(peer.path.as_deref()) {
             Some(given) => own_path(&file.path, text, &split, given)?,
-            None => urls::folder_path(file.components.iter().map(String::as_str).chain([slug.as_str()])),
+            None => urls::folder_path(
+                language_folder(&file)
+                    .into_iter()
+                    .chain(file.components.iter().map(String::as_str))
+                    .chain([slug.as_str()]),
+            ),
         };
-        let lang = page_lang(&file.path, text, &split, fm.lang.as_deref(), config)?;
-        let more = page_more(&fm, &peer, &split);
+        let lang = page_lang(&file, text, &split, fm.lang.as_deref(), config)?;
+        let mut more = page_more(&fm, &peer, &split);
+        // `[languages.cy] build_search_index = false` keeps Welsh pages out of the search index.
+        more.in_search_index &= config.other_language(file.lang.as_deref()).is_none_or(|l| l.build_search_index);
         let mut extra = fm.extra;
         merge_missing(&mut extra, peer.params.as_ref());
         let mut authors = fm.authors;
@@ -331,18 +352,53 @@ fn parse_date(path: &Path, text: &str, split: &Split<'_>, key: &str, value: &str
         .map_err(|msg| front_matter::key_diagnostic(path, text, split, key, format!("`{key}`: {msg}")).into())
 }
 
-/// The page's language: `lang` (checked, since it goes into `lang`
-/// attributes, feeds and addresses), else the site's.
-fn page_lang(path: &Path, text: &str, split: &Split<'_>, given: Option<&str>, config: &Config) -> Result<String> {
-    let Some(tag) = given.map(str::trim) else { return Ok(config.language.clone()) };
-    crate::base::languages::check_tag(tag).map_err(|msg| {
+/// The page's language: its file's (`hello.cy.md`), else `lang` (checked,
+/// since it goes into `lang` attributes, feeds and addresses), else the site's.
+fn page_lang(file: &FileInfo, text: &str, split: &Split<'_>, given: Option<&str>, config: &Config) -> Result<String> {
+    let path = &file.path;
+    let at_lang = |message: String, help: String| {
         let line = front_matter::key_line(split, "lang");
-        Diagnostic::new(format!("`lang`: {msg}"))
-            .at(path, line, 1)
-            .with_source_line(text, line)
-            .with_help("write a language tag such as \"cy\", \"ar\" or \"pt-BR\"")
+        Diagnostic::new(message).at(path, line, 1).with_source_line(text, line).with_help(help)
+    };
+    let given = given.map(str::trim);
+    if let Some(own) = &file.lang {
+        // A translation's language is in its name; a `lang` that says otherwise is a slip.
+        return match given {
+            Some(tag) if tag != own => Err(at_lang(
+                format!("`lang = \"{tag}\"`, but the file name says this page is in `{own}`"),
+                format!("remove the `lang` line, or rename the file to end in .{tag}.md"),
+            )
+            .into()),
+            _ => Ok(own.clone()),
+        };
+    }
+    let Some(tag) = given else { return Ok(config.language.clone()) };
+    crate::base::languages::check_tag(tag).map_err(|msg| {
+        at_lang(format!("`lang`: {msg}"), "write a language tag such as \"cy\", \"ar\" or \"pt-BR\"".into())
     })?;
     Ok(tag.to_owned())
+}
+
+/// A file in another language (`hello.cy.md`) must be in one of the
+/// site's languages, as in Zola: a typo in the suffix would otherwise
+/// publish a page nobody can reach from its translations.
+pub(crate) fn check_file_language(file: &FileInfo, config: &Config) -> Result<()> {
+    let Some(code) = &file.lang else { return Ok(()) };
+    if config.languages.contains_key(code) {
+        return Ok(());
+    }
+    Err(Diagnostic::in_file(
+        &file.path,
+        format!("this file is in the language `{code}` (its name ends in .{code}.md), which config.toml does not have"),
+    )
+    .with_help(format!("add [languages.{code}] to config.toml, or rename the file (a dot before .md marks a language)"))
+    .into())
+}
+
+/// The first folder of the address of a file in another language (`cy`
+/// for `/cy/news/hello/`), none for the default language.
+pub(crate) fn language_folder(file: &FileInfo) -> Option<&str> {
+    file.lang.as_deref()
 }
 
 /// The page's slug: from `slug` (checked, never a path), else the file name.
@@ -397,10 +453,10 @@ fn collect_keys(
     text: &str,
     split: &Split<'_>,
     fm: &PageFrontMatter,
-    config: &Config,
+    taxonomies: &[TaxonomyConfig],
 ) -> Result<(Terms, PeerFields)> {
     let mut problems = Vec::new();
-    let known = |name: &str| config.taxonomies.iter().any(|t| t.name == name);
+    let known = |name: &str| taxonomies.iter().any(|t| t.name == name);
     let key_error = |key: &str, message: String, help: String| {
         front_matter::key_diagnostic(path, text, split, key, message).with_help(help)
     };
@@ -429,7 +485,7 @@ fn collect_keys(
     }
     let (mut peer, peer_problems, unknown) = vocabulary::apply(&others, Kind::Page);
     problems.extend(peer_problems.into_iter().map(|p| key_error(&p.key, p.message, p.help)));
-    let taxonomy_names = config.taxonomies.iter().map(|t| t.name.as_str());
+    let taxonomy_names = taxonomies.iter().map(|t| t.name.as_str());
     problems.extend(unknown.iter().map(|key| unknown_key(path, text, split, key, Kind::Page, taxonomy_names.clone())));
     if !problems.is_empty() {
         return Err(crate::error::Error::many(problems));
@@ -443,7 +499,7 @@ fn collect_keys(
             peer.ignored.push(IgnoredKey { key: key.into(), reason });
         }
     }
-    Ok((merge_taxonomies(config, &fm.taxonomies, &top_level), peer))
+    Ok((merge_taxonomies(taxonomies, &fm.taxonomies, &top_level), peer))
 }
 
 /// The error for a key in no generator's vocabulary, with the closest known
@@ -481,12 +537,11 @@ pub(crate) fn unknown_key<'a>(
 
 /// Terms per taxonomy, in config order, from `[taxonomies]` and top-level lists.
 fn merge_taxonomies(
-    config: &Config,
+    taxonomies: &[TaxonomyConfig],
     table: &std::collections::BTreeMap<String, Vec<String>>,
     top_level: &[(String, Vec<String>)],
 ) -> Vec<(String, Vec<String>)> {
-    config
-        .taxonomies
+    taxonomies
         .iter()
         .filter_map(|t| {
             let mut terms: Vec<String> = table.get(&t.name).cloned().unwrap_or_default();

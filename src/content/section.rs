@@ -141,13 +141,14 @@ pub struct Section {
     pub body: std::sync::Arc<str>,
     /// 1-based line of the file where the body starts.
     pub body_line: usize,
-    /// Its language tag (the site's).
+    /// Its language tag: its file's (`_index.cy.md`), else the site's.
     pub lang: String,
 }
 
 impl Section {
     /// Builds a section from its `_index.md` text.
     pub fn parse(file: FileInfo, text: &str, config: &Config) -> Result<Section> {
+        crate::content::page::check_file_language(&file, config)?;
         let split = front_matter::split(&file.path, text)?;
         let mut fm: SectionFrontMatter = front_matter::parse(&file.path, text, &split)?;
         let sort_by = parse_sort_by(&file.path, text, &split, fm.sort_by.as_deref())?;
@@ -160,9 +161,10 @@ impl Section {
                 .into());
         }
         let more = section_more(&file.path, text, &split, &mut fm, config)?;
-        let path = urls::folder_path(file.components.iter().map(String::as_str));
+        let language_folder = crate::content::page::language_folder(&file);
+        let path = urls::folder_path(language_folder.into_iter().chain(file.components.iter().map(String::as_str)));
         Ok(Section {
-            lang: config.language.clone(),
+            lang: file.lang.clone().unwrap_or_else(|| config.language.clone()),
             permalink: urls::permalink(&config.base_url, &path),
             path,
             title: fm.title,
@@ -181,7 +183,8 @@ impl Section {
         })
     }
 
-    /// Whether this is the home page.
+    /// Whether this is the home page of its language (`/`, or `/cy/` for
+    /// `_index.cy.md`).
     pub fn is_home(&self) -> bool {
         self.file.components.is_empty()
     }

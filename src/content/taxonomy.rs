@@ -1,5 +1,6 @@
 //! Taxonomies (tags, categories): a read-only view over the library that
-//! groups pages by term.
+//! groups pages by term. Each language has its own (Zola's model): Welsh
+//! pages' tags are under `/cy/tags/`, listing Welsh pages only.
 
 use std::collections::BTreeMap;
 
@@ -29,6 +30,8 @@ pub struct Term {
 pub struct Taxonomy {
     /// Its configuration.
     pub config: TaxonomyConfig,
+    /// The language of its pages (`None`: the default language).
+    pub lang: Option<String>,
     /// Site path of the list page, e.g. `/tags/`.
     pub path: String,
     /// Terms sorted by name.
@@ -43,16 +46,26 @@ impl Taxonomy {
     }
 }
 
-/// Builds every configured taxonomy from the library's pages.
+/// Builds every configured taxonomy from the library's pages: the default
+/// language's in config order, then those of each other language that has
+/// pages, by language code.
 pub fn build_taxonomies(config: &Config, library: &Library) -> Vec<Taxonomy> {
-    config.taxonomies.iter().map(|t| build_one(t, library)).collect()
+    let mut languages: Vec<Option<&str>> = library.pages.iter().map(|p| p.file.lang.as_deref()).collect();
+    languages.push(None);
+    languages.sort();
+    languages.dedup();
+    languages
+        .into_iter()
+        .flat_map(|lang| config.taxonomies_for(lang).iter().map(move |t| build_one(t, lang, library)))
+        .collect()
 }
 
-fn build_one(config: &TaxonomyConfig, library: &Library) -> Taxonomy {
+fn build_one(config: &TaxonomyConfig, lang: Option<&str>, library: &Library) -> Taxonomy {
     let mut by_slug: BTreeMap<String, Term> = BTreeMap::new();
-    let tax_path = urls::folder_path([config.slug.as_str()]);
+    let tax_path = urls::folder_path(lang.into_iter().chain([config.slug.as_str()]));
     // Hugo's `build.list = "never"` keeps a page out of every list.
-    for (id, page) in library.pages.iter().enumerate().filter(|(_, p)| p.more.listed) {
+    let listed = |p: &&crate::content::page::Page| p.more.listed && p.file.lang.as_deref() == lang;
+    for (id, page) in library.pages.iter().enumerate().filter(|(_, p)| listed(p)) {
         let Some((_, terms)) = page.taxonomies.iter().find(|(n, _)| *n == config.name) else {
             continue;
         };
@@ -63,7 +76,7 @@ fn build_one(config: &TaxonomyConfig, library: &Library) -> Taxonomy {
             }
             let term = by_slug.entry(slug.clone()).or_insert_with(|| Term {
                 name: name.clone(),
-                path: urls::folder_path([config.slug.as_str(), slug.as_str()]),
+                path: urls::folder_path(lang.into_iter().chain([config.slug.as_str(), slug.as_str()])),
                 slug,
                 pages: Vec::new(),
                 spellings: Vec::new(),
@@ -81,5 +94,5 @@ fn build_one(config: &TaxonomyConfig, library: &Library) -> Taxonomy {
         sort_pages(&library.pages, &mut t.pages, SortBy::Date);
     }
     terms.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.slug.cmp(&b.slug)));
-    Taxonomy { config: config.clone(), path: tax_path, terms }
+    Taxonomy { config: config.clone(), lang: lang.map(str::to_owned), path: tax_path, terms }
 }

@@ -133,7 +133,11 @@ const PEER_KEYS: &[(&str, &[Kind], Effect)] = {
         ("menu", BOTH, Ignored("the menu is set in config.toml `[extra]` for the theme, not per page")),
         ("menus", BOTH, Ignored("the menu is set in config.toml `[extra]` for the theme, not per page")),
         ("outputs", BOTH, Ignored("every page is written as HTML; feeds are set in config.toml `[feeds]`")),
-        ("translationkey", BOTH, Ignored("branchpress sites are in one language")),
+        (
+            "translationkey",
+            BOTH,
+            Ignored("translations are found by file name (`hello.cy.md` beside `hello.md`, as in Zola)"),
+        ),
         ("iscjklanguage", BOTH, Ignored("words are counted by spaces")),
         ("resources", BOTH, Ignored("a bundle's files are copied beside the page as they are")),
         ("markup", BOTH, Ignored("content is always CommonMark")),
@@ -147,7 +151,7 @@ const PEER_KEYS: &[(&str, &[Kind], Effect)] = {
         (
             "lang",
             SECTION,
-            Ignored("a section is in the site's language (config.toml `language`); pages can set `lang`"),
+            Ignored("a section's language is its file's (`_index.cy.md`), else the site's; pages can set `lang`"),
         ),
     ]
 };

@@ -71,8 +71,11 @@ pub fn files_under(dir: &Path, what: &str) -> Result<Vec<(String, PathBuf)>> {
     Ok(out)
 }
 
-/// Lists `content_dir`.
-pub fn walk(content_dir: &Path) -> Result<ContentFiles> {
+/// Lists `content_dir`. `default_language` is the site's default language
+/// when it has others (`[languages.cy]`): only then is `name.xx.md` a file
+/// in language `xx`, as in Zola (a one-language site may have dots in its
+/// file names).
+pub fn walk(content_dir: &Path, default_language: Option<&str>) -> Result<ContentFiles> {
     let mut files = Vec::new();
     let walker = WalkDir::new(content_dir)
         .sort_by_file_name()
@@ -88,37 +91,60 @@ pub fn walk(content_dir: &Path) -> Result<ContentFiles> {
             files.push(entry.into_path());
         }
     }
-    Ok(classify(content_dir, files))
+    Ok(classify(content_dir, files, default_language))
 }
 
-fn classify(content_dir: &Path, files: Vec<PathBuf>) -> ContentFiles {
+/// A Markdown file's name without `.md`, split into its own name and its
+/// language: `hello.cy.md` is (`hello`, `cy`); the default language's
+/// suffix (`hello.en.md`) and any file of a one-language site give no language.
+fn split_language<'a>(file_name: &'a str, default_language: Option<&str>) -> (&'a str, Option<&'a str>) {
+    let stem = file_name.strip_suffix(".md").unwrap_or(file_name);
+    let Some(default) = default_language else { return (stem, None) };
+    match stem.rsplit_once('.') {
+        Some((name, code)) if !name.is_empty() && crate::base::languages::check_tag(code).is_ok() => {
+            (name, (code != default).then_some(code))
+        }
+        _ => (stem, None),
+    }
+}
+
+/// Whether `name` is a bundle's page: `index.md`, or `index.cy.md`.
+fn is_bundle_index(name: &str, default_language: Option<&str>) -> bool {
+    name.ends_with(".md") && split_language(name, default_language).0 == "index"
+}
+
+fn classify(content_dir: &Path, files: Vec<PathBuf>, default_language: Option<&str>) -> ContentFiles {
+    let file_name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let bundle_dirs: HashSet<PathBuf> = files
         .iter()
-        .filter(|p| p.file_name().is_some_and(|n| n == "index.md"))
+        .filter(|p| is_bundle_index(&file_name(p), default_language))
         .filter_map(|p| p.parent().map(Path::to_path_buf))
         .collect();
     let mut out = ContentFiles::default();
     let mut bundle_assets: Vec<(PathBuf, PathBuf)> = Vec::new();
     for path in files {
         let relative = relative_string(content_dir, &path);
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = file_name(&path);
+        let (stem, lang) = split_language(&name, default_language);
+        let lang = lang.map(str::to_owned);
         if let Some(bundle) = enclosing_bundle(&path, &bundle_dirs, content_dir) {
-            if name == "index.md" && path.parent() == Some(bundle.as_path()) {
-                out.pages.push((bundle_page(content_dir, &path, &bundle, relative), Vec::new()));
+            if is_bundle_index(&name, default_language) && path.parent() == Some(bundle.as_path()) {
+                out.pages.push((bundle_page(content_dir, &path, &bundle, relative, lang), Vec::new()));
             } else if let Ok(rel) = path.strip_prefix(&bundle) {
                 bundle_assets.push((bundle.clone(), rel.to_path_buf()));
             }
-        } else if name == "_index.md" {
-            out.sections.push(file_info(content_dir, &path, relative, None));
+        } else if name.ends_with(".md") && stem == "_index" {
+            out.sections.push(file_info(content_dir, &path, relative, stem, lang));
         } else if name.ends_with(".md") {
-            out.pages.push((file_info(content_dir, &path, relative, None), Vec::new()));
+            out.pages.push((file_info(content_dir, &path, relative, stem, lang), Vec::new()));
         } else {
             out.assets.push(Asset { path, relative });
         }
     }
+    // Every language's version of a bundle publishes its files beside it.
     for (bundle, asset) in bundle_assets {
-        if let Some((_, assets)) = out.pages.iter_mut().find(|(f, _)| f.bundle_dir.as_ref() == Some(&bundle)) {
-            assets.push(asset);
+        for (_, assets) in out.pages.iter_mut().filter(|(f, _)| f.bundle_dir.as_ref() == Some(&bundle)) {
+            assets.push(asset.clone());
         }
     }
     out
@@ -150,23 +176,25 @@ fn folder_components(content_dir: &Path, dir: Option<&Path>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn file_info(content_dir: &Path, path: &Path, relative: String, bundle_dir: Option<PathBuf>) -> FileInfo {
+fn file_info(content_dir: &Path, path: &Path, relative: String, name: &str, lang: Option<String>) -> FileInfo {
     FileInfo {
         components: folder_components(content_dir, path.parent()),
-        name: path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
+        name: name.to_owned(),
         path: path.to_path_buf(),
         relative,
-        bundle_dir,
+        bundle_dir: None,
+        lang,
     }
 }
 
-fn bundle_page(content_dir: &Path, path: &Path, bundle: &Path, relative: String) -> FileInfo {
+fn bundle_page(content_dir: &Path, path: &Path, bundle: &Path, relative: String, lang: Option<String>) -> FileInfo {
     FileInfo {
         components: folder_components(content_dir, bundle.parent()),
         name: bundle.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
         path: path.to_path_buf(),
         relative,
         bundle_dir: Some(bundle.to_path_buf()),
+        lang,
     }
 }
 
@@ -188,7 +216,7 @@ mod tests {
         ]
         .map(PathBuf::from)
         .to_vec();
-        let out = classify(&c, files);
+        let out = classify(&c, files, None);
         assert_eq!(out.sections.len(), 2);
         assert_eq!(out.sections[1].components, ["news"]);
         let rels: Vec<_> = out.pages.iter().map(|(f, _)| f.relative.as_str()).collect();
@@ -199,6 +227,18 @@ mod tests {
         assert_eq!(bundle.1, [PathBuf::from("map.svg"), PathBuf::from("img/x.png")]);
         assert_eq!(out.assets.len(), 1);
         assert_eq!(out.assets[0].relative, "news/flyer.pdf");
+    }
+
+    #[test]
+    fn language_suffixes_on_a_site_with_several_languages() {
+        let c = PathBuf::from("/c");
+        let files = ["/c/_index.cy.md", "/c/news/a.cy.md", "/c/news/a.en.md", "/c/news/v1.2.md", "/c/b/index.cy.md"];
+        let out = classify(&c, files.map(PathBuf::from).to_vec(), Some("en"));
+        assert_eq!(out.sections[0].lang.as_deref(), Some("cy"));
+        let pages: Vec<_> = out.pages.iter().map(|(f, _)| (f.name.as_str(), f.lang.as_deref())).collect();
+        assert_eq!(pages, [("a", Some("cy")), ("a", None), ("v1.2", None), ("b", Some("cy"))]);
+        let one_language = classify(&c, vec![PathBuf::from("/c/news/a.cy.md")], None);
+        assert_eq!((one_language.pages[0].0.name.as_str(), one_language.pages[0].0.lang.as_deref()), ("a.cy", None));
     }
 
     #[test]

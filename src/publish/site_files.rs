@@ -47,6 +47,11 @@ struct FeedPlan {
     pages: Vec<PageId>,
     /// The section name, for `branch.json`.
     section: Option<String>,
+    /// The feed's language (`xml:lang`, JSON Feed `language`).
+    language: String,
+    /// The version of the site it belongs to (`None`: the default
+    /// language's); `branch.json` and the OPML list only the default's.
+    site_lang: Option<String>,
 }
 
 /// Feeds written by an earlier build, reused by `serve` when none of their
@@ -152,17 +157,49 @@ fn feed_url(config: &Config, folder: &str, file: &str) -> String {
     urls::permalink(&config.base_url, &format!("{folder}{file}"))
 }
 
+/// The language of the version of the site `lang` names (`None`: the default).
+fn language_of(config: &Config, lang: Option<&str>) -> String {
+    lang.unwrap_or(&config.language).to_owned()
+}
+
+/// The feeds of the whole site: the default language's at `/`, and one
+/// at `/cy/` for each other language that has pages (unless its
+/// `generate_feeds = false`), each with only its own language's pages, as
+/// Zola writes `/cy/atom.xml`.
+fn language_plans(site: &Site<'_>) -> Vec<FeedPlan> {
+    let (config, library) = (site.config, site.library);
+    let mut languages: Vec<Option<&str>> = library.pages.iter().map(|p| p.file.lang.as_deref()).collect();
+    languages.push(None);
+    languages.sort();
+    languages.dedup();
+    let wanted = |lang: &Option<&str>| config.other_language(*lang).is_none_or(|l| l.generate_feeds);
+    languages
+        .into_iter()
+        .filter(wanted)
+        .map(|lang| {
+            let own = |id: &PageId| library.pages[*id].more.listed && library.pages[*id].file.lang.as_deref() == lang;
+            let pages: Vec<PageId> = (0..library.pages.len()).filter(own).collect();
+            let title = match config.other_language(lang).and_then(|l| l.title.clone()) {
+                Some(title) => title,
+                None => branch_name(config),
+            };
+            FeedPlan {
+                folder: urls::folder_path(lang),
+                title,
+                description: config.description_in(lang).to_owned(),
+                pages: newest_dated(site, &pages),
+                section: None,
+                language: language_of(config, lang),
+                site_lang: lang.map(str::to_owned),
+            }
+        })
+        .collect()
+}
+
 fn feed_plans(site: &Site<'_>) -> Vec<FeedPlan> {
     let (config, library) = (site.config, site.library);
     let name = branch_name(config);
-    let all: Vec<PageId> = (0..library.pages.len()).filter(|&id| library.pages[id].more.listed).collect();
-    let mut plans = vec![FeedPlan {
-        folder: "/".into(),
-        title: name.clone(),
-        description: config.description.clone(),
-        pages: newest_dated(site, &all),
-        section: None,
-    }];
+    let mut plans = language_plans(site);
     for (id, section) in library.sections.iter().enumerate().filter(|(_, s)| !s.is_home()) {
         let list = &library.section_pages[id];
         if list.is_empty() || section.more.generate_feeds == Some(false) {
@@ -175,6 +212,8 @@ fn feed_plans(site: &Site<'_>) -> Vec<FeedPlan> {
             description: section.description.clone().unwrap_or_else(|| config.description.clone()),
             pages: newest_dated(site, list),
             section: Some(section_name(section)),
+            language: section.lang.clone(),
+            site_lang: section.file.lang.clone(),
         });
     }
     for taxonomy in site.taxonomies.iter().filter(|t| t.config.feed) {
@@ -185,6 +224,8 @@ fn feed_plans(site: &Site<'_>) -> Vec<FeedPlan> {
                 description: format!("{} tagged “{}”", config.description, term.name),
                 pages: newest_dated(site, &term.pages),
                 section: None,
+                language: language_of(config, taxonomy.lang.as_deref()),
+                site_lang: taxonomy.lang.clone(),
             });
         }
     }
@@ -264,7 +305,7 @@ fn write_feed(site: &Site<'_>, plan: &FeedPlan) -> Vec<(String, String)> {
     let doc = FeedDoc {
         title: plan.title.clone(),
         description: plan.description.clone(),
-        language: config.language.clone(),
+        language: plan.language.clone(),
         home_url: urls::permalink(&config.base_url, &plan.folder),
         self_urls: feed_urls(config, &plan.folder),
         author: branch_name(config),
@@ -297,6 +338,7 @@ fn sitemap_fingerprint(urls: &[SitemapUrl]) -> u64 {
     for u in urls {
         u.loc.hash(&mut h);
         u.lastmod.as_ref().map(|z| (z.timestamp(), z.offset().seconds())).hash(&mut h);
+        u.alternates.hash(&mut h);
     }
     h.finish()
 }
@@ -309,32 +351,47 @@ fn sitemap_urls(site: &Site<'_>) -> Vec<SitemapUrl> {
     for (id, section) in library.sections.iter().enumerate().filter(|(_, s)| shown(s)) {
         let newest =
             library.section_pages[id].iter().filter_map(|&p| lastmod(&library.pages[p])).max_by_key(|z| z.timestamp());
-        out.push(SitemapUrl { loc: section.permalink.clone(), lastmod: newest });
+        let versions = library.section_translations[id].iter().map(|&s| &library.sections[s]);
+        let alternates =
+            alternates(versions.filter(|s| shown(s)).map(|s| (&s.file, s.lang.as_str(), s.permalink.as_str())));
+        out.push(SitemapUrl { loc: section.permalink.clone(), lastmod: newest, alternates });
     }
-    out.extend(
-        library
-            .pages
-            .iter()
-            .filter(|p| p.more.render)
-            .map(|p| SitemapUrl { loc: p.permalink.clone(), lastmod: lastmod(p) }),
-    );
+    out.extend(library.pages.iter().enumerate().filter(|(_, p)| p.more.render).map(|(id, p)| {
+        let versions = library.page_translations[id].iter().map(|&v| &library.pages[v]);
+        let alternates =
+            alternates(versions.filter(|v| v.more.render).map(|v| (&v.file, v.lang.as_str(), v.permalink.as_str())));
+        SitemapUrl { loc: p.permalink.clone(), lastmod: lastmod(p), alternates }
+    }));
+    let plain =
+        |path: &str| SitemapUrl { loc: urls::permalink(&config.base_url, path), lastmod: None, alternates: Vec::new() };
     for taxonomy in site.taxonomies {
-        out.push(SitemapUrl { loc: urls::permalink(&config.base_url, &taxonomy.path), lastmod: None });
-        out.extend(
-            taxonomy
-                .terms
-                .iter()
-                .map(|t| SitemapUrl { loc: urls::permalink(&config.base_url, &t.path), lastmod: None }),
-        );
+        out.push(plain(&taxonomy.path));
+        out.extend(taxonomy.terms.iter().map(|t| plain(&t.path)));
     }
     if let Some(network) = site.network {
-        out.extend(
-            network
-                .listings
-                .iter()
-                .map(|l| SitemapUrl { loc: urls::permalink(&config.base_url, &l.path), lastmod: None }),
-        );
+        out.extend(network.listings.iter().map(|l| plain(&l.path)));
     }
+    out
+}
+
+/// A page's alternates in the sitemap from its published versions (file,
+/// language, address): each version by its language, and `x-default` for
+/// the default language's; none when the page has no other version.
+fn alternates<'a>(
+    versions: impl Iterator<Item = (&'a crate::content::page::FileInfo, &'a str, &'a str)>,
+) -> Vec<(String, String)> {
+    let versions: Vec<_> = versions.collect();
+    if versions.len() < 2 {
+        return Vec::new();
+    }
+    let mut out: Vec<(String, String)> =
+        versions.iter().map(|(_, lang, url)| ((*lang).to_owned(), (*url).to_owned())).collect();
+    out.extend(
+        versions
+            .iter()
+            .filter(|(f, _, _)| f.lang.is_none())
+            .map(|(_, _, url)| ("x-default".to_owned(), (*url).to_owned())),
+    );
     out
 }
 
@@ -342,7 +399,7 @@ fn branch_manifest(site: &Site<'_>, feeds: &[FeedPlan]) -> BranchManifest {
     let config = site.config;
     let manifest_feeds: Vec<ManifestFeed> = feeds
         .iter()
-        .filter(|p| p.folder == "/" || p.section.is_some())
+        .filter(|p| p.site_lang.is_none() && (p.folder == "/" || p.section.is_some()))
         .flat_map(|p| {
             formats(config).into_iter().map(move |(file, format)| ManifestFeed {
                 url: feed_url(config, &p.folder, file),
@@ -356,7 +413,7 @@ fn branch_manifest(site: &Site<'_>, feeds: &[FeedPlan]) -> BranchManifest {
         .library
         .sections
         .iter()
-        .filter(|s| !s.is_home())
+        .filter(|s| !s.is_home() && s.file.lang.is_none())
         .map(|s| {
             let name = section_name(s);
             ManifestSection {
@@ -423,7 +480,7 @@ fn own_opml(config: &Config, feeds: &[FeedPlan]) -> String {
     let file = formats(config).first().map(|(file, _)| *file).unwrap_or("feed.xml");
     let list: Vec<OpmlFeed> = feeds
         .iter()
-        .filter(|p| p.folder == "/" || p.section.is_some())
+        .filter(|p| p.site_lang.is_none() && (p.folder == "/" || p.section.is_some()))
         .map(|p| OpmlFeed {
             title: p.title.clone(),
             xml_url: feed_url(config, &p.folder, file),

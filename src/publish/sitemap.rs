@@ -4,6 +4,12 @@
 //! are split into `sitemap1.xml`, `sitemap2.xml`, … and `sitemap.xml` becomes
 //! a sitemap index listing them, so search engines always start from the
 //! same file. `lastmod` is a W3C datetime in the zone the editor wrote.
+//!
+//! A page with versions in other languages lists them all (itself
+//! included, and `x-default` for the default language's) as
+//! `<xhtml:link rel="alternate" hreflang="cy" href="..."/>`, the form
+//! sitemaps.org leaves open and Google documents for translated pages; the
+//! `xhtml` namespace is declared only in a file that uses it.
 
 use jiff::Zoned;
 
@@ -16,6 +22,9 @@ pub const MAX_URLS_PER_FILE: usize = 30_000;
 
 const SITEMAP_NS: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
 
+/// The namespace of `<xhtml:link>` alternates.
+const XHTML_NS: &str = "http://www.w3.org/1999/xhtml";
+
 /// One page in the sitemap.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SitemapUrl {
@@ -23,6 +32,9 @@ pub struct SitemapUrl {
     pub loc: String,
     /// When the page last changed, if known.
     pub lastmod: Option<Zoned>,
+    /// Its versions in every language as (hreflang, absolute URL), itself
+    /// included; empty for a page in one language only.
+    pub alternates: Vec<(String, String)>,
 }
 
 /// The sitemap files as `(file name, contents)`: `sitemap.xml` first, then
@@ -57,12 +69,19 @@ fn render_split(urls: &[SitemapUrl], base_url: &str, per_file: usize) -> Vec<(St
 
 fn url_set(urls: &[SitemapUrl]) -> String {
     let mut xml = XmlDoc::new();
-    xml.open("urlset", &[("xmlns", SITEMAP_NS)]);
+    if urls.iter().any(|u| !u.alternates.is_empty()) {
+        xml.open("urlset", &[("xmlns", SITEMAP_NS), ("xmlns:xhtml", XHTML_NS)]);
+    } else {
+        xml.open("urlset", &[("xmlns", SITEMAP_NS)]);
+    }
     for url in urls.iter().filter(|u| !address(&u.loc).is_empty()) {
         xml.open("url", &[]);
         xml.text_element("loc", &[], address(&url.loc));
         if let Some(lastmod) = &url.lastmod {
             xml.text_element("lastmod", &[], &rfc3339(lastmod));
+        }
+        for (lang, href) in url.alternates.iter().filter(|(_, h)| !address(h).is_empty()) {
+            xml.empty("xhtml:link", &[("rel", "alternate"), ("hreflang", lang), ("href", address(href))]);
         }
         xml.close("url");
     }
@@ -83,12 +102,36 @@ mod tests {
 
     fn url(i: usize) -> SitemapUrl {
         let lastmod = format!("2026-03-{:02}T18:30:00+01:00[+01:00]", i % 28 + 1).parse().unwrap();
-        SitemapUrl { loc: format!("https://riverside.example.org/p/{i}/?a=1&b=2"), lastmod: Some(lastmod) }
+        SitemapUrl {
+            loc: format!("https://riverside.example.org/p/{i}/?a=1&b=2"),
+            lastmod: Some(lastmod),
+            alternates: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn translated_pages_list_their_alternates_under_the_xhtml_namespace() {
+        let versions = vec![
+            ("en".to_owned(), "https://r.example/news/a/".to_owned()),
+            ("cy".to_owned(), "https://r.example/cy/news/a/".to_owned()),
+            ("x-default".to_owned(), "https://r.example/news/a/".to_owned()),
+        ];
+        let urls = [SitemapUrl { loc: "https://r.example/news/a/".into(), lastmod: None, alternates: versions }];
+        let xml = &render(&urls, "https://r.example")[0].1;
+        assert!(xml.contains(r#"xmlns:xhtml="http://www.w3.org/1999/xhtml""#), "{xml}");
+        assert!(
+            xml.contains(r#"<xhtml:link rel="alternate" hreflang="cy" href="https://r.example/cy/news/a/"/>"#),
+            "{xml}"
+        );
+        assert!(!render(&[url(1)], "https://r.example")[0].1.contains("xhtml"), "only where used");
     }
 
     #[test]
     fn small_sites_get_one_urlset_with_w3c_dates() {
-        let urls = [url(0), SitemapUrl { loc: "https://riverside.example.org/".into(), lastmod: None }];
+        let urls = [
+            url(0),
+            SitemapUrl { loc: "https://riverside.example.org/".into(), lastmod: None, alternates: Vec::new() },
+        ];
         let files = render(&urls, "https://riverside.example.org/");
         assert_eq!(files.len(), 1);
         let (name, xml) = &files[0];

@@ -124,7 +124,8 @@ pub fn register(tera: &mut Tera, data: FunctionData) {
     tera.register_function("get_taxonomy", move |kw: Kwargs, _: &State| {
         note_content();
         let kind: &str = kw.must_get("kind")?;
-        let t = d.values.taxonomy(kind).ok_or_else(|| unknown_taxonomy(kind))?;
+        let lang = other_language(&d, &kw)?;
+        let t = d.values.taxonomy(kind, lang.as_deref()).ok_or_else(|| unknown_taxonomy(kind))?;
         Ok::<_, tera::Error>(crate::render::values::map([
             ("taxonomy", t.taxonomy.clone()),
             ("items", Value::from(t.terms.clone())),
@@ -135,7 +136,8 @@ pub fn register(tera: &mut Tera, data: FunctionData) {
         note_addresses();
         let kind: &str = kw.must_get("kind")?;
         let name: &str = kw.must_get("name")?;
-        let t = d.values.taxonomy(kind).ok_or_else(|| unknown_taxonomy(kind))?;
+        let lang = other_language(&d, &kw)?;
+        let t = d.values.taxonomy(kind, lang.as_deref()).ok_or_else(|| unknown_taxonomy(kind))?;
         let term =
             t.term(name).ok_or_else(|| tera::Error::message(format!("no page uses the {kind} term `{name}`")))?;
         Ok::<_, tera::Error>(term.get_from_path("permalink").cloned().unwrap_or_else(Value::none))
@@ -185,12 +187,43 @@ fn unknown_taxonomy(kind: &str) -> tera::Error {
 
 /// `get_url(path, cachebust)`: the absolute URL of a site path, a content
 /// file (`@/news/x.md`) or a static file.
+/// The `lang` argument of a function, when it names another language than
+/// the site's default (`None` for the default language or no argument).
+fn other_language(data: &FunctionData, kw: &Kwargs) -> TeraResult<Option<String>> {
+    let lang: Option<&str> = kw.get("lang")?;
+    Ok(lang.filter(|l| *l != data.config.language).map(str::to_owned))
+}
+
+/// The Welsh version of a site path (`news/` with `lang="cy"`: `cy/news/`)
+/// when the site has it, else the path as given: a menu of the default
+/// language's sections still leads somewhere from a Welsh page when only
+/// some sections are translated.
+fn path_in_language(data: &FunctionData, trimmed: &str, lang: Option<&str>) -> String {
+    let Some(lang) = lang else { return trimmed.to_owned() };
+    note_addresses();
+    let translated = format!("{lang}/{trimmed}");
+    if data.values.is_translated_path(&format!("/{translated}")) { translated } else { trimmed.to_owned() }
+}
+
+/// `news/hello.md` in `lang` (Zola's `get_url(path="@/news/hello.md", lang="cy")`):
+/// `news/hello.cy.md`.
+fn file_in_language(file: &str, lang: Option<&str>) -> String {
+    match (lang, file.strip_suffix(".md")) {
+        (Some(lang), Some(stem)) => format!("{stem}.{lang}.md"),
+        _ => file.to_owned(),
+    }
+}
+
 fn get_url(data: &FunctionData, hashes: &Mutex<HashMap<String, String>>, kw: &Kwargs) -> TeraResult<Value> {
     let path: &str = kw.must_get("path")?;
     let cachebust: bool = kw.get("cachebust")?.unwrap_or(false);
+    let lang = other_language(data, kw)?;
     if let Some(rest) = path.strip_prefix("@/") {
         note_addresses();
         let (file, anchor) = rest.split_once('#').map_or((rest, None), |(f, a)| (f, Some(a)));
+        // The version in `lang` when there is one, else the file itself (as for plain paths).
+        let translated = file_in_language(file, lang.as_deref());
+        let file = if data.content_urls.get(&translated).is_some() { translated.as_str() } else { file };
         let url = data
             .content_urls
             .get(file)
@@ -204,7 +237,7 @@ fn get_url(data: &FunctionData, hashes: &Mutex<HashMap<String, String>>, kw: &Kw
         return Ok(Value::from(path));
     }
     let trimmed = path.trim_start_matches('/');
-    let mut url = urls::permalink(&data.base_url, &format!("/{trimmed}"));
+    let mut url = urls::permalink(&data.base_url, &format!("/{}", path_in_language(data, trimmed, lang.as_deref())));
     if cachebust {
         note(|r| r.static_files = true);
         let file = data.static_files.get(trimmed).ok_or_else(|| {

@@ -332,7 +332,20 @@ impl Renderer<'_> {
         ctx.insert_value("current_path", Value::from(path));
         ctx.insert_value("current_url", Value::from(urls::permalink(&self.config.base_url, path)));
         set_language(&mut ctx, &self.config.language);
+        ctx.insert_value("site_lang", Value::from(self.config.language.as_str()));
         ctx
+    }
+
+    /// Puts a job in the version of the site in `lang` (`/cy/...`; `None`:
+    /// the default language): `site_lang` names it (the language of the
+    /// site's header, menu and footer on that page, where `lang` is the
+    /// page's own), and `config` is that language's (Zola's serialisation
+    /// per language: its own `title` and `description`).
+    fn in_site_language(&self, ctx: &mut Context, lang: Option<&str>) {
+        let Some(code) = lang else { return };
+        set_language(ctx, code);
+        ctx.insert_value("site_lang", Value::from(code));
+        ctx.insert_value("config", self.values.config_in(Some(code)).clone());
     }
 
     fn template(
@@ -362,6 +375,7 @@ impl Renderer<'_> {
         let page = &self.library.pages[id];
         let name = self.template_for(&Job::Page(id)).unwrap_or("page.html");
         let mut ctx = self.context(&page.path);
+        self.in_site_language(&mut ctx, page.file.lang.as_deref());
         set_language(&mut ctx, &page.lang);
         ctx.insert_value("page", self.values.pages[id].clone());
         self.template(name, &page.path, ctx, Some(&page.file.path))
@@ -373,6 +387,7 @@ impl Renderer<'_> {
         let list = section_pagination(self.library, id);
         let this = &list.pager(pager);
         let mut ctx = self.context(&this.path);
+        self.in_site_language(&mut ctx, section.file.lang.as_deref());
         ctx.insert_value("section", self.values.sections[id].clone());
         let paginator = match section.paginate_by {
             Some(_) => {
@@ -390,6 +405,7 @@ impl Renderer<'_> {
         let values = &self.values.taxonomies[t];
         let path = &self.taxonomies[t].path;
         let mut ctx = self.context(path);
+        self.in_site_language(&mut ctx, self.taxonomies[t].lang.as_deref());
         ctx.insert_value("taxonomy", values.taxonomy.clone());
         ctx.insert_value("terms", Value::from(values.terms.clone()));
         self.template("taxonomy_list.html", path, ctx, None)
@@ -402,6 +418,7 @@ impl Renderer<'_> {
         let list = Pagination::new(&term.path, "page", term.pages.len(), taxonomy.config.paginate_by);
         let this = &list.pager(pager);
         let mut ctx = self.context(&this.path);
+        self.in_site_language(&mut ctx, taxonomy.lang.as_deref());
         ctx.insert_value("taxonomy", values.taxonomy.clone());
         ctx.insert_value("term", values.terms[term_id].clone());
         let paginator = match taxonomy.config.paginate_by {

@@ -294,7 +294,7 @@ impl TranslationGroups {
                 let language = e.language.as_deref()?;
                 Some(map([
                     ("language", Value::from(language)),
-                    ("name", Value::from(languages::native_name(language))),
+                    ("name", Value::from(languages::name(language))),
                     ("dir", Value::from(languages::direction(language).as_str())),
                     ("link", Value::from(link)),
                     ("title", Value::from(e.title.as_str())),
@@ -392,7 +392,7 @@ fn language_listings(index: &NetworkIndex) -> Vec<Listing> {
         .map(|(tag, entries)| Listing {
             kind: "language",
             name: tag.to_owned(),
-            title: languages::native_name(tag),
+            title: languages::name(tag),
             path: urls::folder_path(["network", "languages", urls::slugify(tag).as_str()]),
             entries,
         })

@@ -13,7 +13,7 @@ use tera::value::Map;
 use crate::base::urls;
 use crate::config::{Config, TaxonomyConfig};
 use crate::content::library::Library;
-use crate::content::page::Page;
+use crate::content::page::{FileInfo, Page};
 use crate::content::paginate::{Pager, Pagination};
 use crate::content::section::Section;
 use crate::content::taxonomy::{Taxonomy, Term};
@@ -25,6 +25,12 @@ use crate::markdown::toc::Heading;
 pub struct SiteValues {
     /// `config`.
     pub config: Value,
+    /// `config` on the pages of each other language (`[languages.cy]`):
+    /// its `title` and `description` are that language's, as in Zola.
+    pub language_configs: HashMap<String, Value>,
+    /// Site paths of the content in the other languages (`/cy/news/`), for
+    /// `get_url(path, lang)`.
+    translated_paths: rustc_hash::FxHashSet<String>,
     /// One per page, in library order.
     pub pages: Vec<Value>,
     /// Per page: the value was kept from the earlier build (see [`SiteValues::build`]).
@@ -49,6 +55,8 @@ pub struct TaxonomyValues {
     by_slug: HashMap<String, usize>,
     /// The taxonomy's name (`tags`).
     pub name: String,
+    /// Its language (`None`: the default language).
+    pub lang: Option<String>,
     /// How its terms became slugs (`[slugify] taxonomies`).
     slugify: crate::base::slugs::SlugStrategy,
 }
@@ -87,11 +95,12 @@ impl SiteValues {
             .zip(page_bodies)
             .zip(&neighbours)
             .map(|(((id, page), body), &(prev, next))| {
-                let kept = reuse.zip(old_neighbours.as_ref()).and_then(|((values, _), old_neighbours)| {
+                let kept = reuse.zip(old_neighbours.as_ref()).and_then(|((values, old), old_neighbours)| {
                     let unchanged = |id: Option<usize>| id.is_none_or(|i| same_page[i]);
                     let rel = |id: Option<usize>| id.map(|i| library.pages[i].file.relative.as_str());
                     let same = page_reused[id]
                         && same_page[id]
+                        && same_translations(old, library, id)
                         && unchanged(prev)
                         && unchanged(next)
                         && old_neighbours.get(page.file.relative.as_str()) == Some(&(rel(prev), rel(next)));
@@ -100,9 +109,12 @@ impl SiteValues {
                 match kept {
                     Some(value) => (value, true),
                     None => {
-                        let prev = prev.map(|id| page_link(&library.pages[id]));
-                        let next = next.map(|id| page_link(&library.pages[id]));
-                        (page_value(config, page, &body, prev, next), false)
+                        let links = PageLinks {
+                            prev: prev.map(|id| page_link(&library.pages[id])),
+                            next: next.map(|id| page_link(&library.pages[id])),
+                            translations: page_translations_value(library, id),
+                        };
+                        (page_value(config, page, &body, links), false)
                     }
                 }
             })
@@ -116,12 +128,20 @@ impl SiteValues {
             .map(|(id, (s, body))| {
                 let list: Vec<Value> = library.section_pages[id].iter().map(|&p| pages[p].clone()).collect();
                 let subs = library.subsections[id].iter().map(|&s| library.sections[s].file.relative.clone());
-                section_value(s, &body, Value::from(list), Value::from(subs.collect::<Vec<_>>()))
+                let value = section_value(s, &body, Value::from(list), Value::from(subs.collect::<Vec<_>>()));
+                with_entry(value, "translations", section_translations_value(library, id))
             })
             .collect();
+        let translated_paths = translated_paths(library, taxonomies);
         let taxonomies = taxonomies.iter().map(|t| taxonomy_values(config, t, &pages)).collect();
         SiteValues {
             config: config_value(config),
+            language_configs: config
+                .languages
+                .keys()
+                .map(|code| (code.clone(), language_config_value(config, code)))
+                .collect(),
+            translated_paths,
             events: super::events::events_value(config, library, &pages),
             pages,
             reused,
@@ -142,10 +162,99 @@ impl SiteValues {
         self.section_index.get(relative.trim_start_matches('/')).map(|&i| &self.sections[i])
     }
 
-    /// The values of the taxonomy called `name`.
-    pub fn taxonomy(&self, name: &str) -> Option<&TaxonomyValues> {
-        self.taxonomies.iter().find(|t| t.name == name)
+    /// The values of the taxonomy called `name` in `lang` (`None`: the
+    /// default language).
+    pub fn taxonomy(&self, name: &str, lang: Option<&str>) -> Option<&TaxonomyValues> {
+        self.taxonomies.iter().find(|t| t.name == name && t.lang.as_deref() == lang)
     }
+
+    /// Whether `path` (`/cy/news/`) is the address of content in another language.
+    pub fn is_translated_path(&self, path: &str) -> bool {
+        self.translated_paths.contains(path)
+    }
+
+    /// `config` for a page in the content language `lang` (`None`: the default).
+    pub fn config_in(&self, lang: Option<&str>) -> &Value {
+        lang.and_then(|l| self.language_configs.get(l)).unwrap_or(&self.config)
+    }
+}
+
+/// `value` (a map) with `key` added.
+fn with_entry(value: Value, key: &'static str, entry: Value) -> Value {
+    match value.as_map() {
+        Some(m) => {
+            let mut m = m.clone();
+            m.insert(key.into(), entry);
+            Value::from(m)
+        }
+        None => value,
+    }
+}
+
+/// Whether page `id` shows the same of its translations as its old self
+/// did in `old` (a retitled Welsh version changes the English page).
+fn same_translations(old: &Library, library: &Library, id: usize) -> bool {
+    let relative = &library.pages[id].file.relative;
+    translation_links(old, old.page_by_relative(relative)) == translation_links(library, Some(id))
+}
+
+/// What a page's `translations` show of each version (language, address,
+/// title, file), to tell whether an old value can be kept.
+fn translation_links(library: &Library, id: Option<usize>) -> Vec<(&str, &str, Option<&str>)> {
+    let Some(id) = id else { return Vec::new() };
+    let versions = library.page_translations.get(id).map(Vec::as_slice).unwrap_or_default();
+    versions
+        .iter()
+        .map(|&v| &library.pages[v])
+        .map(|p| (p.file.relative.as_str(), p.permalink.as_str(), p.title.as_deref()))
+        .collect()
+}
+
+/// One entry of `translations`, Zola's shape (`lang`, `permalink`, `title`,
+/// `path`: the file inside `content/`, for `get_page`), with the
+/// language's `name` in itself and its `dir` for a language switcher, and
+/// `default` for the default language's version (`hreflang="x-default"`).
+fn translation_value(file: &FileInfo, lang: &str, permalink: &str, title: Option<&str>) -> Value {
+    map([
+        ("default", Value::from(file.lang.is_none())),
+        ("lang", text(lang)),
+        ("name", text(&crate::base::languages::name(lang))),
+        ("dir", text(crate::base::languages::direction(lang).as_str())),
+        ("permalink", text(permalink)),
+        ("title", opt_text(title)),
+        ("path", text(&file.relative)),
+    ])
+}
+
+/// `page.translations`: every version of the page, itself included, the
+/// default language first.
+fn page_translations_value(library: &Library, id: usize) -> Value {
+    let versions = library.page_translations.get(id).map(Vec::as_slice).unwrap_or_default();
+    let list = versions
+        .iter()
+        .map(|&v| &library.pages[v])
+        .map(|p| translation_value(&p.file, &p.lang, &p.permalink, p.title.as_deref()));
+    Value::from(list.collect::<Vec<_>>())
+}
+
+/// `section.translations`, as [`page_translations_value`].
+fn section_translations_value(library: &Library, id: usize) -> Value {
+    let versions = library.section_translations.get(id).map(Vec::as_slice).unwrap_or_default();
+    let list = versions
+        .iter()
+        .map(|&v| &library.sections[v])
+        .map(|s| translation_value(&s.file, &s.lang, &s.permalink, s.title.as_deref()));
+    Value::from(list.collect::<Vec<_>>())
+}
+
+/// The site paths of everything in another language than the default.
+fn translated_paths(library: &Library, taxonomies: &[Taxonomy]) -> rustc_hash::FxHashSet<String> {
+    let sections = library.sections.iter().filter(|s| s.file.lang.is_some()).map(|s| s.path.clone());
+    let pages = library.pages.iter().filter(|p| p.file.lang.is_some()).map(|p| p.path.clone());
+    let other = taxonomies.iter().filter(|t| t.lang.is_some());
+    let lists = other.clone().map(|t| t.path.clone());
+    let terms = other.flat_map(|t| t.terms.iter().map(|term| term.path.clone()));
+    sections.chain(pages).chain(lists).chain(terms).collect()
 }
 
 impl TaxonomyValues {
@@ -233,9 +342,18 @@ fn toc_value(headings: &[Heading]) -> Value {
     )
 }
 
-fn page_value(config: &Config, page: &Page, body: &Rendered, prev: Option<Value>, next: Option<Value>) -> Value {
+/// The values of the pages a page links to: its neighbours in its
+/// section and its versions in other languages.
+struct PageLinks {
+    prev: Option<Value>,
+    next: Option<Value>,
+    translations: Value,
+}
+
+fn page_value(config: &Config, page: &Page, body: &Rendered, links: PageLinks) -> Value {
+    let PageLinks { prev, next, translations } = links;
     let taxonomies: Map = config
-        .taxonomies
+        .taxonomies_for(page.file.lang.as_deref())
         .iter()
         .filter_map(|t| {
             let terms = page.taxonomies.iter().find(|(n, _)| *n == t.name)?;
@@ -282,6 +400,7 @@ fn page_value(config: &Config, page: &Page, body: &Rendered, prev: Option<Value>
         ("lower", next),
         ("higher", prev),
         ("event", page.event.as_ref().map(|e| super::events::event_value(config, page, e)).unwrap_or_else(Value::none)),
+        ("translations", translations),
     ])
 }
 
@@ -329,9 +448,10 @@ fn summary_value(body: &Rendered, written: Option<&str>) -> Value {
     }
 }
 
-fn taxonomy_value(config: &Config, t: &TaxonomyConfig, path: &str) -> Value {
+fn taxonomy_value(config: &Config, t: &TaxonomyConfig, path: &str, lang: &str) -> Value {
     map([
         ("name", text(&t.name)),
+        ("lang", text(lang)),
         ("slug", text(&t.slug)),
         ("paginate_by", t.paginate_by.map(Value::from).unwrap_or_else(Value::none)),
         ("feed", Value::from(t.feed)),
@@ -340,10 +460,12 @@ fn taxonomy_value(config: &Config, t: &TaxonomyConfig, path: &str) -> Value {
     ])
 }
 
-fn term_value(config: &Config, term: &Term, pages: &[Value]) -> Value {
+/// A term's value; `lang` is its taxonomy's language.
+fn term_value(config: &Config, term: &Term, pages: &[Value], lang: &str) -> Value {
     let list: Vec<Value> = term.pages.iter().map(|&p| pages[p].clone()).collect();
     map([
         ("name", text(&term.name)),
+        ("lang", text(lang)),
         ("slug", text(&term.slug)),
         ("permalink", text(&urls::permalink(&config.base_url, &term.path))),
         ("path", text(&term.path)),
@@ -353,11 +475,13 @@ fn term_value(config: &Config, term: &Term, pages: &[Value]) -> Value {
 }
 
 fn taxonomy_values(config: &Config, t: &Taxonomy, pages: &[Value]) -> TaxonomyValues {
+    let lang = t.lang.as_deref().unwrap_or(&config.language);
     TaxonomyValues {
-        taxonomy: taxonomy_value(config, &t.config, &t.path),
-        terms: t.terms.iter().map(|term| term_value(config, term, pages)).collect(),
+        taxonomy: taxonomy_value(config, &t.config, &t.path, lang),
+        terms: t.terms.iter().map(|term| term_value(config, term, pages, lang)).collect(),
         by_slug: t.terms.iter().enumerate().map(|(i, term)| (term.slug.clone(), i)).collect(),
         name: t.config.name.clone(),
+        lang: t.lang.clone(),
         slugify: t.config.slugify,
     }
 }
@@ -381,6 +505,10 @@ pub(crate) fn config_value(config: &Config) -> Value {
         ("description", text(&config.description)),
         ("base_url", text(&config.base_url)),
         ("language", text(&config.language)),
+        ("default_language", text(&config.language)),
+        ("languages", Value::from(config.languages.keys().cloned().collect::<Vec<_>>())),
+        // The default language's feeds are always written ([feeds] chooses formats).
+        ("generate_feeds", Value::from(true)),
         ("theme", opt_text(config.theme.as_deref())),
         (
             "branch",
@@ -397,6 +525,25 @@ pub(crate) fn config_value(config: &Config) -> Value {
         ("federation_enabled", Value::from(config.federation.is_some())),
         ("search", Value::from_serializable(&config.search)),
     ])
+}
+
+/// `config` on the pages of the other language `code`: Zola's
+/// serialisation for a language, whose `title` and `description` are the
+/// language's own (`[languages.cy] title`), so a theme needs no change to
+/// name the site in Welsh on Welsh pages. The branch's name follows the
+/// title when the language gives one. `default_language` and `languages`
+/// (the codes) are in every `config`.
+fn language_config_value(config: &Config, code: &str) -> Value {
+    let value = config_value(config);
+    let Some(options) = config.languages.get(code) else { return value };
+    let mut value = with_entry(value, "description", text(config.description_in(Some(code))));
+    value = with_entry(value, "generate_feeds", Value::from(options.generate_feeds));
+    if let Some(title) = &options.title {
+        value = with_entry(value, "title", text(title));
+        let branch = value.get_from_path("branch").cloned().unwrap_or_else(|| map([]));
+        value = with_entry(value, "branch", with_entry(branch, "name", text(title)));
+    }
+    value
 }
 
 /// `paginator` for one pager of `list`; `items` are the values of that

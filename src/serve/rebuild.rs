@@ -19,6 +19,13 @@
 //! - always, for everything, when the config, any template, the set of
 //!   pages, sections or terms, or the network index changed.
 //!
+//! Translations (`hello.cy.md` beside `hello.md`) need nothing of their
+//! own here: adding or removing a version changes the set of pages, so
+//! everything is rendered; a page's and a section's value holds its
+//! versions' titles and addresses (`translations`), so retitling the Welsh
+//! page changes the English page's value and renders it again, and the
+//! sitemap's fingerprint covers the alternates.
+//!
 //! Values are compared, not guessed from file events, so the result is what
 //! a full build would produce; `tests/serve_equivalence.rs` holds it to that
 //! over random sites and edits.

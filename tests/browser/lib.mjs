@@ -203,6 +203,23 @@ export function pagesOfEachKind(dir) {
     const rtl = articles.find(({ file }) => /<html [^>]*dir="rtl"/.test(readFileSync(file, "utf8")));
     if (rtl) add("right-to-left article", `/${section}/${rtl.a}/`);
   }
+  // A site in several languages (Zola's /cy/): the other language's home
+  // page and a translated article, each with its language switcher.
+  const languageTag = /^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
+  const switcher = (file) => existsSync(file) && readFileSync(file, "utf8").includes('class="language-switcher"');
+  const other = subdirsWithIndex(dir).find((d) => languageTag.test(d) && switcher(join(dir, d, "index.html")));
+  if (other) {
+    add(`home (${other})`, `/${other}/`);
+    for (const s of subdirsWithIndex(join(dir, other)).filter((d) => !reserved.has(d))) {
+      const translated = subdirsWithIndex(join(dir, other, s))
+        .filter((a) => a !== "page")
+        .find((a) => switcher(join(dir, other, s, a, "index.html")));
+      if (translated) {
+        add(`translated article (${other})`, `/${other}/${s}/${translated}/`);
+        break;
+      }
+    }
+  }
   if (existsSync(join(dir, "tags", "index.html"))) {
     add("taxonomy list", "/tags/");
     const term = subdirsWithIndex(join(dir, "tags"))[0];
