@@ -514,3 +514,38 @@ fn a_language_can_stay_out_of_the_search_index() {
     assert_eq!(site.output("cy/news/food-bank/index.html"), "false");
     assert_eq!(site.output("news/food-bank/index.html"), "true");
 }
+
+#[test]
+fn feed_entries_link_their_translations_and_a_hub_shows_an_article_once_with_them() {
+    let branch = bilingual_site("");
+    branch.run(&["build"]).success();
+    let feed = branch.output("feed.xml");
+    let parsed = feed_rs::parser::parse(feed.as_bytes()).expect("the Atom feed parses");
+    let food_bank = parsed.entries.iter().find(|e| e.id.contains("food-bank")).expect("the food bank entry");
+    let welsh: Vec<_> = food_bank.links.iter().filter(|l| l.href_lang.as_deref() == Some("cy")).collect();
+    assert_eq!(welsh.len(), 1, "{feed}");
+    assert_eq!(welsh[0].href, "https://riverside.example/cy/news/food-bank/");
+    let only = parsed.entries.iter().find(|e| e.id.contains("english-only")).expect("the English-only entry");
+    assert!(only.links.iter().all(|l| l.href_lang.is_none()), "no translation, no hreflang link");
+
+    // A hub that follows both of the branch's feeds lists the article once,
+    // in its own language, linking the other version.
+    let hub = Site::new(&[
+        (
+            "config.toml",
+            "title = \"Hub\"\nbase_url = \"https://hub.example\"\ntheme = \"commons\"\n\
+             taxonomies = [{ name = \"tags\" }]\n\n[federation]\n\n\
+             [[federation.sources]]\nname = \"Riverside\"\npath = \"peers/en.xml\"\n\n\
+             [[federation.sources]]\nname = \"Glan-yr-afon\"\npath = \"peers/cy.xml\"\n",
+        ),
+        ("peers/en.xml", &feed),
+        ("peers/cy.xml", &branch.output("cy/feed.xml")),
+        ("content/_index.md", "+++\ntitle = \"Hub\"\n+++\n"),
+    ]);
+    hub.copy_commons_theme();
+    hub.run(&["build"]).success();
+    let all = hub.output("network/index.html");
+    assert!(all.contains(">The food bank opens</a></h2>"), "{all}");
+    assert!(!all.contains("banc bwyd yn agor</a></h2>"), "once: {all}");
+    assert!(all.contains(r#"<a href="https://riverside.example/cy/news/food-bank/" hreflang="cy" lang="cy""#), "{all}");
+}

@@ -54,6 +54,11 @@ fn write_entry(xml: &mut XmlDoc, doc: &FeedDoc, entry: &FeedEntry) {
     xml.text_element("id", &[], &entry_id(&entry.id));
     xml.text_element("title", &[("type", "text")], &entry.title);
     xml.empty("link", &[("rel", "alternate"), ("type", "text/html"), ("href", address(&entry.link))]);
+    for (language, link) in &entry.translations {
+        let attrs =
+            [("rel", "alternate"), ("type", "text/html"), ("hreflang", language.as_str()), ("href", address(link))];
+        xml.empty("link", &attrs);
+    }
     xml.text_element("published", &[], &rfc3339(&entry.published));
     xml.text_element("updated", &[], &rfc3339(&entry.updated));
     for name in entry.authors_or(&doc.author) {

@@ -148,6 +148,9 @@ pub struct FeedEntry {
     /// differs from the feed's (`xml:lang` in Atom, `language` in JSON Feed),
     /// so a reader or hub shows an Arabic article on an English site right.
     pub language: Option<String>,
+    /// The same writing in other languages, `(language, address)`: Atom
+    /// `<link rel="alternate" hreflang>`, so a hub lists the versions once.
+    pub translations: Vec<(String, String)>,
 }
 
 /// The branch an entry comes from, for hub republishing.

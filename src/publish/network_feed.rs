@@ -49,6 +49,7 @@ pub fn files(config: &Config, branch_name: &str, network: &NetworkValues) -> Vec
                 origin: Some(origin),
                 event: None,
                 language: e.language.clone(),
+                translations: e.translations.iter().map(|t| (t.language.clone(), t.link.clone())).collect(),
             }
         })
         .collect();

@@ -282,7 +282,21 @@ fn entry(site: &Site<'_>, id: PageId) -> Option<FeedEntry> {
         origin: None,
         event: page.event.as_ref().map(|e| crate::render::events::data(site.config, page, e)),
         language: Some(page.lang.clone()),
+        translations: translations(site, id),
     })
+}
+
+/// The page's published versions in other languages, `(language, address)`.
+fn translations(site: &Site<'_>, id: PageId) -> Vec<(String, String)> {
+    let library = site.library;
+    let versions = library.page_translations.get(id).map(Vec::as_slice).unwrap_or_default();
+    versions
+        .iter()
+        .filter(|&&other| other != id)
+        .map(|&other| &library.pages[other])
+        .filter(|p| p.more.render && !p.draft)
+        .map(|p| (p.lang.clone(), p.permalink.clone()))
+        .collect()
 }
 
 fn feed_urls(config: &Config, folder: &str) -> FeedUrls {

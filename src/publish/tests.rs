@@ -35,6 +35,7 @@ fn entry(i: usize, published: &str, updated: &str) -> FeedEntry {
         origin: None,
         event: None,
         language: None,
+        translations: Vec::new(),
     }
 }
 

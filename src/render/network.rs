@@ -227,8 +227,9 @@ fn status_name(status: BranchStatus) -> &'static str {
 }
 
 /// Entries that are the same writing in several languages, linked by the
-/// `hreflang` links of their feeds (only between entries credited to the
-/// same branch, so no feed can fold another branch's entry under its own).
+/// `hreflang` links of their feeds: between entries credited to the same
+/// branch, or linking each other (a bilingual branch followed through its
+/// two feeds), so no feed can fold another branch's entry under its own.
 /// Each group shows once in the lists, by the version in the hub's
 /// language, else the newest; the language pages show every version.
 struct TranslationGroups {
@@ -246,6 +247,9 @@ impl TranslationGroups {
             let (a, b) = (&entries[a].origin, &entries[b].origin);
             a.branch_id.is_some() && a.branch_id == b.branch_id || a.home_url.is_some() && a.home_url == b.home_url
         };
+        let links_back = |from: usize, to: usize| {
+            entries[from].translations.iter().any(|t| Some(t.link.as_str()) == entries[to].link.as_deref())
+        };
         // Union-find over the links, each group rooted at its newest entry.
         let mut root: Vec<usize> = (0..entries.len()).collect();
         fn find(root: &mut [usize], mut i: usize) -> usize {
@@ -257,7 +261,9 @@ impl TranslationGroups {
         }
         for (i, entry) in entries.iter().enumerate() {
             for t in &entry.translations {
-                if let Some(&j) = by_link.get(t.link.as_str()).filter(|&&j| j != i && same_branch(i, j)) {
+                if let Some(&j) =
+                    by_link.get(t.link.as_str()).filter(|&&j| j != i && (same_branch(i, j) || links_back(j, i)))
+                {
                     let (a, b) = (find(&mut root, i), find(&mut root, j));
                     root[a.max(b)] = a.min(b);
                 }
@@ -284,20 +290,30 @@ impl TranslationGroups {
     }
 
     /// `translations` of entry `i`: `{language, name, dir, link, title}` of
-    /// each other version in the network.
+    /// each other version in the network, then of each version its feed
+    /// links that the network does not have (a branch's Welsh feed that
+    /// the hub does not follow), without a title.
     fn value(&self, i: usize, entries: &[crate::federation::NetworkEntry]) -> Value {
-        let versions: Vec<Value> = self.others[i]
+        let in_network = self.others[i]
             .iter()
-            .filter_map(|&j| {
-                let e = &entries[j];
-                let link = e.link.as_deref().and_then(html::publishable_address)?;
-                let language = e.language.as_deref()?;
+            .map(|&j| &entries[j])
+            .filter_map(|e| Some((e.language.as_deref()?, e.link.as_deref()?, Some(e.title.as_str()))));
+        let linked = entries[i].translations.iter().map(|t| (t.language.as_str(), t.link.as_str(), None));
+        let mut seen: Vec<&str> = Vec::new();
+        let versions: Vec<Value> = in_network
+            .chain(linked)
+            .filter_map(|(language, link, title)| {
+                let link = html::publishable_address(link)?;
+                if seen.contains(&link) || Some(link) == entries[i].link.as_deref() {
+                    return None;
+                }
+                seen.push(link);
                 Some(map([
                     ("language", Value::from(language)),
                     ("name", Value::from(languages::name(language))),
                     ("dir", Value::from(languages::direction(language).as_str())),
                     ("link", Value::from(link)),
-                    ("title", Value::from(e.title.as_str())),
+                    ("title", Value::from(title)),
                 ]))
             })
             .collect();
