@@ -549,3 +549,37 @@ fn feed_entries_link_their_translations_and_a_hub_shows_an_article_once_with_the
     assert!(!all.contains("banc bwyd yn agor</a></h2>"), "once: {all}");
     assert!(all.contains(r#"<a href="https://riverside.example/cy/news/food-bank/" hreflang="cy" lang="cy""#), "{all}");
 }
+
+#[test]
+fn each_language_has_a_branch_json_naming_its_own_feeds() {
+    let site = bilingual_site("");
+    site.run(&["build"]).success();
+    let read =
+        |path: &str| -> serde_json::Value { serde_json::from_str(&site.output(path)).expect("branch.json is JSON") };
+    let feed_urls = |manifest: &serde_json::Value| -> Vec<String> {
+        manifest["feeds"]
+            .as_array()
+            .expect("feeds")
+            .iter()
+            .map(|f| f["url"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    let root = read("branch.json");
+    let welsh = read("cy/branch.json");
+    assert_eq!(root["language"], "en");
+    assert_eq!(welsh["language"], "cy");
+    assert_eq!(welsh["home_url"], "https://riverside.example/cy/");
+    assert_eq!(welsh["name"], "Glan-yr-afon");
+    assert_eq!(welsh["description"], "Cymdogion.");
+    let (root_feeds, welsh_feeds) = (feed_urls(&root), feed_urls(&welsh));
+    assert!(
+        !welsh_feeds.is_empty() && welsh_feeds.iter().all(|u| u.starts_with("https://riverside.example/cy/")),
+        "{welsh_feeds:?}"
+    );
+    assert!(welsh_feeds.contains(&"https://riverside.example/cy/feed.xml".to_owned()), "{welsh_feeds:?}");
+    assert!(root_feeds.iter().all(|u| !u.contains("/cy/")), "{root_feeds:?}");
+    let sections: Vec<&str> =
+        welsh["sections"].as_array().expect("sections").iter().filter_map(|s| s["url"].as_str()).collect();
+    assert_eq!(sections, ["https://riverside.example/cy/news/"]);
+    site.run(&["check"]).success();
+}

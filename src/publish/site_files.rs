@@ -134,7 +134,13 @@ pub fn files(site: &Site<'_>, cache: Option<&mut FeedCache>) -> MachineFiles {
     }
     let sitemap_url = urls::permalink(&site.config.base_url, "/sitemap.xml");
     out.push(("robots.txt".into(), publish::robots_txt(&sitemap_url)));
-    out.push((manifest::FILE_NAME.into(), branch_manifest(site, &feeds).to_json_pretty()));
+    out.push((manifest::FILE_NAME.into(), branch_manifest(site, &feeds, None).to_json_pretty()));
+    // Each other language gets its own, beside its home page (`/cy/branch.json`),
+    // so a hub can follow the branch in that language (`follow https://…/cy/`).
+    for code in site.config.languages.keys() {
+        let path = format!("{code}/{}", manifest::FILE_NAME);
+        out.push((path, branch_manifest(site, &feeds, Some(code)).to_json_pretty()));
+    }
     out.push(("opml.xml".into(), own_opml(site.config, &feeds)));
     out.extend(super::calendar::files(site.config, site.library));
     MachineFiles { made: out, kept }
@@ -409,11 +415,16 @@ fn alternates<'a>(
     out
 }
 
-fn branch_manifest(site: &Site<'_>, feeds: &[FeedPlan]) -> BranchManifest {
+/// `branch.json` of the site in the default language (`lang` None), or in
+/// the other language `lang`: that language's feeds, sections, home page and
+/// title. The calendar, the follows and a hub's network feeds are the whole
+/// site's, listed in the default language's only.
+fn branch_manifest(site: &Site<'_>, feeds: &[FeedPlan], lang: Option<&str>) -> BranchManifest {
     let config = site.config;
+    let home = urls::folder_path(lang);
     let manifest_feeds: Vec<ManifestFeed> = feeds
         .iter()
-        .filter(|p| p.site_lang.is_none() && (p.folder == "/" || p.section.is_some()))
+        .filter(|p| p.site_lang.as_deref() == lang && (p.folder == home || p.section.is_some()))
         .flat_map(|p| {
             formats(config).into_iter().map(move |(file, format)| ManifestFeed {
                 url: feed_url(config, &p.folder, file),
@@ -427,7 +438,7 @@ fn branch_manifest(site: &Site<'_>, feeds: &[FeedPlan]) -> BranchManifest {
         .library
         .sections
         .iter()
-        .filter(|s| !s.is_home() && s.file.lang.is_none())
+        .filter(|s| !s.is_home() && s.file.lang.as_deref() == lang)
         .map(|s| {
             let name = section_name(s);
             ManifestSection {
@@ -440,6 +451,7 @@ fn branch_manifest(site: &Site<'_>, feeds: &[FeedPlan]) -> BranchManifest {
         .collect();
     let follows = site
         .federation
+        .filter(|_| lang.is_none())
         .map(|f| {
             f.sources
                 .iter()
@@ -453,7 +465,7 @@ fn branch_manifest(site: &Site<'_>, feeds: &[FeedPlan]) -> BranchManifest {
     // A hub also lists its network feeds (section "network"), so another
     // hub can find what to follow from this branch.json.
     let mut manifest_feeds: Vec<ManifestFeed> = manifest_feeds;
-    if site.network.is_some() {
+    if site.network.is_some() && lang.is_none() {
         for (file, format) in [("feed.xml", FeedFormat::Atom), ("feed.json", FeedFormat::Json)] {
             manifest_feeds.push(ManifestFeed {
                 url: feed_url(config, "/network/", file),
@@ -463,18 +475,19 @@ fn branch_manifest(site: &Site<'_>, feeds: &[FeedPlan]) -> BranchManifest {
             });
         }
     }
+    let title = config.other_language(lang).and_then(|l| l.title.clone());
     BranchManifest {
         schema_version: manifest::SCHEMA_VERSION,
-        name: branch_name(config),
+        name: title.unwrap_or_else(|| branch_name(config)),
         locality: config.branch.locality.clone(),
-        description: config.description.clone(),
-        language: config.language.clone(),
-        home_url: urls::permalink(&config.base_url, "/"),
+        description: config.description_in(lang).to_owned(),
+        language: lang.unwrap_or(&config.language).to_owned(),
+        home_url: urls::permalink(&config.base_url, &home),
         hub: site.network.is_some(),
         contact: config.branch.contact.clone(),
         feeds: manifest_feeds,
         sections,
-        calendar: calendar_url(site),
+        calendar: calendar_url(site).filter(|_| lang.is_none()),
         follows,
         generator: Generator { name: publish::GENERATOR_NAME.into(), version: env!("CARGO_PKG_VERSION").into() },
     }
