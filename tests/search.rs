@@ -164,8 +164,10 @@ fn a_hub_indexes_the_network_under_each_branch_address() {
     assert_eq!(own["filters"]["branch"], serde_json::json!(["Riverside Mutual Aid"]));
     assert!(own["meta"].get("branch").is_none(), "the site's own pages need no credit line");
     let network = records.keys().filter(|u| u.starts_with("https://")).count();
-    // 22 in the three feeds: one Hilltop guide also relayed by Millbrook is kept once, credited to Hilltop.
-    assert_eq!(network, 21, "every network entry with an address");
+    // 25 in the four feeds: one Hilltop guide also relayed by Millbrook is kept once, credited to Hilltop.
+    assert_eq!(network, 24, "every network entry with an address");
+    let welsh = &records["https://cwm-isaf.example.org/guides/llythyr-cwyn/"];
+    assert_eq!(welsh["filters"]["language"], serde_json::json!(["cy"]), "the Welsh branch's guide, filed as Welsh");
     // The search page's filter lists count exactly what the index holds.
     let page = std::fs::read_to_string(public.join("search/index.html")).expect("search page");
     let doc = scraper::Html::parse_document(&page);

@@ -1,5 +1,5 @@
 //! Search in a real browser (issue 15): the example site (a hub following
-//! three branches) built with the real CLI, its search page driven in
+//! four branches) built with the real CLI, its search page driven in
 //! headless Chromium by `tests/browser/search.mjs`, which types queries key
 //! by key, picks filters and the order, and reports what a reader sees.
 //!
@@ -106,7 +106,7 @@ fn a_reader_searches_the_example_hub() {
     // The Welsh articles are indexed too, under their Welsh section (issue 17).
     assert_eq!(filters["section"], serde_json::json!(["Best practice", "Events", "Guides", "News", "Newyddion"]));
     let branches = filters["branch"].as_array().expect("a branch filter on a hub");
-    assert_eq!(branches.len(), 4, "the hub and the three branches it follows: {branches:?}");
+    assert_eq!(branches.len(), 5, "the hub and the four branches it follows: {branches:?}");
     assert!(filters["tag"].as_array().is_some_and(|t| t.contains(&Value::from("pantry"))));
     assert!(filters["year"].as_array().is_some_and(|y| y.contains(&Value::from("2025"))));
 

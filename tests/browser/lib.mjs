@@ -244,7 +244,12 @@ export function pagesOfEachKind(dir) {
     add("network kind", "/network/guides/");
     const tag = subdirsWithIndex(join(dir, "network", "tags"))[0];
     if (tag) add("network tag", `/network/tags/${tag}/`);
-    const reservedNet = new Set(["tags", "branches", "news", "guides", "practice", "page", "events"]);
+    // A page per language when the network writes in several (entries in
+    // another language than the page carry their own lang).
+    const languages = join(dir, "network", "languages");
+    const language = existsSync(languages) ? subdirsWithIndex(languages)[0] : undefined;
+    if (language) add("network language", `/network/languages/${language}/`);
+    const reservedNet = new Set(["tags", "languages", "branches", "news", "guides", "practice", "page", "events"]);
     const branch = subdirsWithIndex(join(dir, "network")).find((d) => !reservedNet.has(d));
     if (branch) add("network branch", `/network/${branch}/`);
     add("network branches", "/network/branches/");
