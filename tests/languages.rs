@@ -583,3 +583,54 @@ fn each_language_has_a_branch_json_naming_its_own_feeds() {
     assert_eq!(sections, ["https://riverside.example/cy/news/"]);
     site.run(&["check"]).success();
 }
+
+#[test]
+fn event_pages_and_a_hubs_network_events_speak_their_language() {
+    let now = [("BRANCHPRESS_NOW", std::path::Path::new("2026-11-30T12:00:00Z"))];
+    let site = bilingual_site("");
+    site.write("content/events/_index.md", "+++\ntitle = \"Events\"\ntemplate = \"events.html\"\n+++\n");
+    site.write("content/events/_index.cy.md", "+++\ntitle = \"Digwyddiadau\"\ntemplate = \"events.html\"\n+++\n");
+    let meeting = "[event]\nstart = 2026-12-05T10:00:00\nend = 2026-12-05T12:00:00\ntimezone = \"Europe/London\"\n\
+                   online = \"https://meet.example/riverside\"\n+++\n";
+    site.write("content/events/meeting.md", &format!("+++\ntitle = \"Meeting\"\ndate = 2026-11-01\n{meeting}"));
+    site.write("content/events/meeting.cy.md", &format!("+++\ntitle = \"Cyfarfod\"\ndate = 2026-11-01\n{meeting}"));
+    common::run_with_env(site.path(), &["build"], &now).success();
+    let page = |path: &str| site.output(path).replace("&#39;", "'");
+    let welsh = page("cy/events/meeting/index.html");
+    assert!(welsh.contains("Dydd Sadwrn 5 Rhagfyr 2026, 10:00–12:00"), "{welsh}");
+    for words in ["<dt>Pryd</dt>", "<dt>Ar-lein</dt>", "Ychwanegu at y calendr", "Ar 30 Tachwedd 2026."] {
+        assert!(welsh.contains(words), "{words}: {welsh}");
+    }
+    let english = page("events/meeting/index.html");
+    assert!(
+        english.contains("Saturday 5 December 2026, 10:00–12:00") && english.contains("<dt>When</dt>"),
+        "{english}"
+    );
+    let list = page("cy/events/index.html");
+    assert!(list.contains("<h3>Rhagfyr 2026</h3>") && list.contains("· ar-lein"), "{list}");
+
+    // A Welsh hub following the branch: its network events in Welsh.
+    let hub = Site::new(&[
+        (
+            "config.toml",
+            "title = \"Hwb\"\nbase_url = \"https://hwb.example\"\ndefault_language = \"cy\"\ntheme = \"commons\"\n\
+             taxonomies = [{ name = \"tags\" }]\n\n[federation]\n\n\
+             [[federation.sources]]\nname = \"Glan-yr-afon\"\npath = \"peers/riverside.xml\"\n",
+        ),
+        ("peers/riverside.xml", &site.output("feed.xml")),
+        ("peers/riverside.ics", &site.output("events.ics")),
+        ("content/_index.md", "+++\ntitle = \"Hwb\"\n+++\n"),
+    ]);
+    hub.copy_commons_theme();
+    common::run_with_env(hub.path(), &["build"], &now).success();
+    let events = hub.output("network/events/index.html").replace("&#39;", "'");
+    for words in [
+        "<title>Digwyddiadau ar draws y rhwydwaith · Hwb</title>",
+        "<h2>Rhagfyr 2026</h2>",
+        "Dydd Sadwrn 5 Rhagfyr 2026",
+        "Tanysgrifio i'r calendr hwn",
+        ">Y cyfan</a>",
+    ] {
+        assert!(events.contains(words), "{words}: {events}");
+    }
+}

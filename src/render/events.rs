@@ -2,14 +2,16 @@
 //! `get_events()` for lists (upcoming first, grouped by month, then past).
 //!
 //! Dates and times are written here, in the event's own zone and in words
-//! ("Tuesday 8 December 2026", "19:00–21:00", "GMT"), so a theme never has
-//! to convert zones. Which events are upcoming depends on the build's day
+//! in the page's language ("Tuesday 8 December 2026", "Dydd Mawrth 8
+//! Rhagfyr 2026", "19:00–21:00", "GMT"), so a theme never has to convert
+//! zones. Which events are upcoming depends on the build's day
 //! ([`Config::today_start`]); `as_of` names that day so pages can say so.
 
 use jiff::Zoned;
 use serde_json::json;
 use tera::Value;
 
+use super::dates;
 use crate::config::Config;
 use crate::content::library::Library;
 use crate::content::page::Page;
@@ -48,12 +50,13 @@ pub fn event_value(config: &Config, page: &Page, event: &Event) -> Value {
     let shown = next.clone().or_else(|| event.first());
     let extra = [
         ("upcoming", json!(next.is_some())),
-        ("when", shown.as_ref().map(|o| occurrence_value(event, o)).unwrap_or_default()),
+        ("when", shown.as_ref().map(|o| occurrence_value(event, o, &page.lang)).unwrap_or_default()),
         ("map_url", json!(event.map_url())),
         ("in_person", json!(event.in_person())),
         ("place", json!(crate::events::ics::location_text(event))),
         ("status_label", json!(status_label(event))),
-        ("as_of", json!(as_of(config))),
+        ("as_of", json!(as_of(config, &page.lang))),
+        ("as_of_date", json!(build_day(config).to_string())),
         ("json_ld", json!(json_ld(config, page, event, shown.as_ref()))),
     ];
     if let Some(m) = value.as_object_mut() {
@@ -113,8 +116,8 @@ fn status_label(event: &Event) -> &'static str {
 }
 
 /// One occurrence in words and in machine form.
-fn occurrence_value(event: &Event, o: &Occurrence) -> serde_json::Value {
-    let day = |z: &Zoned| z.strftime("%A %-d %B %Y").to_string();
+fn occurrence_value(event: &Event, o: &Occurrence, lang: &str) -> serde_json::Value {
+    let day = |z: &Zoned| dates::in_words(z.date(), dates::DAY, lang);
     let time = |z: &Zoned| z.strftime("%H:%M").to_string();
     let same_day = o.start.date() == o.end.date();
     let (date, times) = if event.all_day {
@@ -122,7 +125,7 @@ fn occurrence_value(event: &Event, o: &Occurrence) -> serde_json::Value {
         let date = if last == o.start.date() {
             day(&o.start)
         } else {
-            format!("{} – {}", day(&o.start), last.strftime("%A %-d %B %Y"))
+            format!("{} – {}", day(&o.start), dates::in_words(last, dates::DAY, lang))
         };
         (date, String::new())
     } else if o.end == o.start {
@@ -142,13 +145,15 @@ fn occurrence_value(event: &Event, o: &Occurrence) -> serde_json::Value {
         "time": times,
         "zone": o.start.strftime("%Z").to_string(),
         "timezone": event.timezone,
-        "month": o.start.strftime("%B %Y").to_string(),
+        "month": dates::in_words(o.start.date(), dates::MONTH, lang),
     })
 }
 
 /// What `get_events()` returns: `upcoming` (by next occurrence),
-/// `upcoming_by_month` (`[{month, pages}]`), `past` (newest first) and
-/// `as_of` (the build's day, "30 November 2026"). Items are page values.
+/// `upcoming_by_month` (`[{month, pages}]`), `past` (newest first),
+/// `as_of` (the build's day in the site's language, "30 November 2026")
+/// and `as_of_date` (the same day, `2026-11-30`, for a page in another
+/// language to write with `date(locale=lang)`). Items are page values.
 pub fn events_value(config: &Config, library: &Library, pages: &[Value]) -> Value {
     let today = config.today_start();
     let mut upcoming: Vec<(jiff::Timestamp, usize)> = Vec::new();
@@ -175,19 +180,25 @@ pub fn events_value(config: &Config, library: &Library, pages: &[Value]) -> Valu
     let list = |ids: &[(jiff::Timestamp, usize)]| {
         Value::from(ids.iter().map(|&(_, id)| pages[id].clone()).collect::<Vec<_>>())
     };
-    let as_of = as_of(config);
     map([
         ("upcoming", list(&upcoming)),
         ("upcoming_by_month", Value::from(by_month)),
         ("past", list(&past)),
-        ("as_of", Value::from(as_of)),
+        ("as_of", Value::from(as_of(config, &config.language))),
+        ("as_of_date", Value::from(build_day(config).to_string())),
     ])
 }
 
-/// The build's day in the branch's zone, in words: "30 November 2026".
-pub fn as_of(config: &Config) -> String {
+/// The build's day in the branch's zone, in words in `lang`: "30 November 2026".
+pub fn as_of(config: &Config, lang: &str) -> String {
+    dates::in_words(build_day(config), dates::DATE, lang)
+}
+
+/// The build's day in the branch's zone (`as_of_date`: a template formats
+/// it in its page's language with `date(locale=lang)`).
+fn build_day(config: &Config) -> jiff::civil::Date {
     let zone = crate::events::zone::find(config.timezone()).unwrap_or(jiff::tz::TimeZone::UTC);
-    config.now.to_zoned(zone).strftime("%-d %B %Y").to_string()
+    config.now.to_zoned(zone).date()
 }
 
 /// A map value from `(key, value)` pairs, in order.
@@ -205,5 +216,6 @@ pub fn limited(events: &Value, n: usize) -> Value {
         ("upcoming_by_month", part("upcoming_by_month")),
         ("past", part("past")),
         ("as_of", part("as_of")),
+        ("as_of_date", part("as_of_date")),
     ])
 }

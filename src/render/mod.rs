@@ -3,6 +3,7 @@
 //! [`shortcodes`] the Markdown stage calls) and the list of HTML files to
 //! produce ([`jobs`]).
 
+pub mod dates;
 pub mod events;
 pub mod functions;
 pub mod images;

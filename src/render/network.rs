@@ -198,7 +198,7 @@ pub fn build(
         ("languages", Value::from(languages)),
         ("event_count", Value::from(events.events.len())),
     ]);
-    let events = super::network_events::build(events, &branch_permalink);
+    let events = super::network_events::build(events, &branch_permalink, &config.language);
     let listed = groups.listed;
     NetworkValues { network, entries, listings, paginate_by: paginate_by.max(1), index, events, listed }
 }

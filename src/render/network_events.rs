@@ -11,9 +11,9 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use jiff::Zoned;
 use tera::Value;
 
+use super::dates::{self, DateWords};
 use crate::base::urls;
 use crate::federation::network_events::{NetworkEvent, NetworkEvents};
 use crate::html;
@@ -26,6 +26,9 @@ pub struct EventListing {
     pub path: String,
     /// "all", "kind", "branch" or "place".
     pub group: &'static str,
+    /// The kind ("online", "in-person"), branch or place it lists; empty for "all".
+    /// A theme makes its heading from `group` and `name` in its own words.
+    pub name: String,
     /// Indexes into the dates.
     pub dates: Vec<usize>,
 }
@@ -54,12 +57,16 @@ pub struct EventValues {
 /// (a hub of 1,000 branches lists 20,000 dates three or four times).
 pub const EVENT_ITEM_TEMPLATE: &str = "partials/network-event.html";
 
-/// Shapes `events` for templates; `as_of` is the build's day in words.
+/// Shapes `events` for templates, dates in words in the language `lang`
+/// (the hub's).
 pub fn build(
     events: NetworkEvents,
     branch_paths: &dyn Fn(&crate::federation::sources::SourceId) -> Option<String>,
+    lang: &str,
 ) -> EventValues {
-    let dates: Vec<Value> = events.dates.iter().map(|(i, o)| date_value(&events.events[*i], o, branch_paths)).collect();
+    let mut words = DateWords::new(lang);
+    let dates: Vec<Value> =
+        events.dates.iter().map(|(i, o)| date_value(&events.events[*i], o, branch_paths, &mut words)).collect();
     let listings = listings(&events);
     let filters = Value::from(listings.iter().map(EventListing::value).collect::<Vec<_>>());
     EventValues { dates, listings, weeks: events.weeks, filters, events, rendered: OnceLock::new() }
@@ -73,9 +80,9 @@ fn date_value(
     e: &NetworkEvent,
     o: &crate::events::Occurrence,
     branch_paths: &dyn Fn(&crate::federation::sources::SourceId) -> Option<String>,
+    words: &mut DateWords,
 ) -> Value {
     let ev = &e.remote.event;
-    let day = |z: &Zoned| z.strftime("%A %-d %B %Y").to_string();
     let time = if ev.all_day {
         String::new()
     } else if o.end == o.start {
@@ -91,11 +98,11 @@ fn date_value(
         ("description", Value::from(e.remote.description.as_str())),
         ("url", address(e.remote.url.as_deref())),
         ("start", Value::from(iso)),
-        ("date", Value::from(day(&o.start))),
+        ("date", Value::from(words.get(o.start.date(), dates::DAY))),
         ("time", Value::from(time)),
         ("zone", Value::from(if ev.all_day { String::new() } else { o.start.strftime("%Z").to_string() })),
         ("timezone", Value::from(ev.timezone.as_str())),
-        ("month", Value::from(o.start.strftime("%B %Y").to_string())),
+        ("month", Value::from(words.get(o.start.date(), dates::MONTH))),
         ("status", Value::from(ev.status.name())),
         ("place", Value::from(crate::events::ics::location_text(ev))),
         ("map_url", address(ev.map_url().as_deref())),
@@ -119,18 +126,21 @@ fn listings(events: &NetworkEvents) -> Vec<EventListing> {
             title: "Events across the network".into(),
             path: "/network/events/".into(),
             group: "all",
+            name: String::new(),
             dates: all.clone(),
         },
         EventListing {
             title: "Online events".into(),
             path: "/network/events/online/".into(),
             group: "kind",
+            name: "online".into(),
             dates: pick(&|e| e.remote.event.online.is_some()),
         },
         EventListing {
             title: "In-person events".into(),
             path: "/network/events/in-person/".into(),
             group: "kind",
+            name: "in-person".into(),
             dates: pick(&|e| e.remote.event.in_person()),
         },
     ];
@@ -151,6 +161,7 @@ fn listings(events: &NetworkEvents) -> Vec<EventListing> {
             title: format!("Events of {name}"),
             path: urls::folder_path(["network", "events", "branch", slug]),
             group: "branch",
+            name: name.to_owned(),
             dates,
         });
     }
@@ -159,6 +170,7 @@ fn listings(events: &NetworkEvents) -> Vec<EventListing> {
             title: format!("Events in {name}"),
             path: urls::folder_path(["network", "events", "place", slug]),
             group: "place",
+            name: name.to_owned(),
             dates,
         });
     }
@@ -207,12 +219,13 @@ pub fn with_html(date: &Value, html: String) -> Value {
 }
 
 impl EventListing {
-    /// `{title, path, group}` for templates.
+    /// `{title, path, group, name}` for templates.
     pub fn value(&self) -> Value {
         let entries = [
             ("title", Value::from(self.title.as_str())),
             ("path", Value::from(self.path.as_str())),
             ("group", Value::from(self.group)),
+            ("name", Value::from(self.name.as_str())),
         ];
         Value::from(entries.into_iter().map(|(k, v)| (k.into(), v)).collect::<tera::value::Map>())
     }
