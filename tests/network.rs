@@ -272,6 +272,10 @@ fn a_hubs_network_pages_speak_the_sites_language() {
     );
     let welsh = page("network/languages/cy/index.html");
     assert!(welsh.contains(r#"Ysgrifennu yn <span lang="cy">Cymraeg</span> gan y canghennau"#), "{welsh}");
+    // The search page too, and the words its script writes.
+    let search = page("search/index.html");
+    assert!(search.contains("<h1>Chwilio</h1>") && search.contains("Geiriau i chwilio amdanynt"), "{search}");
+    assert!(search.contains(r#"data-one="{n} canlyniad{for}.""#) && search.contains("Pob cangen"), "{search}");
 }
 
 /// `BRO` with its two entries linked as translations of each other.

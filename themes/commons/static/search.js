@@ -81,11 +81,9 @@ async function run() {
   results = found.results;
   shown = [];
   list.replaceChildren();
-  const what = query ? ` for “${query}”` : "";
-  status.textContent =
-    results.length === 0
-      ? `Nothing found${what}.`
-      : `${results.length} result${results.length === 1 ? "" : "s"}${what}.`;
+  const what = query ? words("for", { query }) : "";
+  const count = results.length === 0 ? "none" : results.length === 1 ? "one" : "other";
+  status.textContent = words(count, { n: results.length, for: what });
   await showMore(mine);
 }
 
@@ -98,6 +96,15 @@ async function showMore(mine) {
     shown.push(item);
   }
   more.hidden = shown.length >= results.length;
+}
+
+/**
+ * The page's words for `key` (the status line's `data-*`, written by the
+ * theme in the page's language), with `{name}` filled from `values`.
+ */
+function words(key, values) {
+  const text = status.dataset[key] || "";
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
 }
 
 /** A date as the theme writes dates on its pages: day, month's name, year. */
@@ -131,7 +138,7 @@ function resultItem(item) {
   if (item.meta.branch) {
     const by = document.createElement("span");
     by.className = "search-branch";
-    by.textContent = `by ${item.meta.branch}`;
+    by.textContent = words("by", { branch: item.meta.branch });
     parts.push(by);
   }
   parts.forEach((part, i) => {
@@ -149,7 +156,7 @@ function resultItem(item) {
 
 /** Says so when the script or the index could not be loaded. */
 function failed(error) {
-  status.textContent = "Search could not be loaded. Try the sections and tags instead.";
+  status.textContent = words("failed", {});
   console.error(error);
 }
 
