@@ -634,3 +634,23 @@ fn event_pages_and_a_hubs_network_events_speak_their_language() {
         assert!(events.contains(words), "{words}: {events}");
     }
 }
+
+#[test]
+fn the_themes_shortcodes_write_their_words_in_the_pages_language() {
+    let site = bilingual_site("");
+    let body =
+        "{{ youtube(id=\"abc\", title=\"Y clwb\") }}\n\n{% notice(type=\"warning\") %}\nDewch yn gynnar.\n{% end %}\n";
+    site.write("content/news/video.cy.md", &format!("+++\ntitle = \"Fideo\"\ndate = 2026-03-07\n+++\n{body}"));
+    site.write("content/news/video.md", &format!("+++\ntitle = \"Video\"\ndate = 2026-03-07\n+++\n{body}"));
+    site.run(&["build"]).success();
+    let welsh = site.output("cy/news/video/index.html").replace("&#39;", "'");
+    assert!(
+        welsh.contains("Gwylio “Y clwb” ar YouTube") && welsh.contains("<p class=\"notice-title\">Rhybudd</p>"),
+        "{welsh}"
+    );
+    let english = site.output("news/video/index.html");
+    assert!(
+        english.contains("Watch “Y clwb” on YouTube") && english.contains("<p class=\"notice-title\">Warning</p>"),
+        "{english}"
+    );
+}

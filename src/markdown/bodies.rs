@@ -45,6 +45,8 @@ pub struct BodyCache {
 
 struct CachedBody {
     anchor_links: AnchorLinks,
+    /// The page's language: a shortcode writes its words in it.
+    lang: String,
     text: Arc<str>,
     body_line: usize,
     rendered: Arc<Rendered>,
@@ -54,6 +56,7 @@ struct CachedBody {
 /// One body rendered, or taken from the cache.
 struct Done {
     anchor_links: AnchorLinks,
+    lang: String,
     text: Arc<str>,
     body_line: usize,
     rendered: Arc<Rendered>,
@@ -106,14 +109,23 @@ pub fn render(
     cache.urls = urls.clone();
     let keep = cache.keep;
     let old = &cache.entries;
-    let one = |body: &Arc<str>, file: &Path, body_line: usize, anchor_links: AnchorLinks, page_path: &str| -> Done {
+    let one = |body: &Arc<str>,
+               file: &Path,
+               body_line: usize,
+               anchor_links: AnchorLinks,
+               page_path: &str,
+               lang: &str|
+     -> Done {
         // An unchanged file keeps its text's allocation, so this is
         // usually a pointer comparison.
         let text = body.clone();
-        let same = |c: &&CachedBody| c.body_line == body_line && c.anchor_links == anchor_links && c.text == text;
+        let same = |c: &&CachedBody| {
+            c.body_line == body_line && c.anchor_links == anchor_links && c.lang == lang && c.text == text
+        };
         if let Some(hit) = old.get(file.as_os_str()).filter(same).filter(|c| same_images(images, &c.rendered)) {
             let (rendered, warnings) = (hit.rendered.clone(), hit.warnings.clone());
-            return Done { anchor_links, text, body_line, rendered, errors: Vec::new(), warnings, reused: true };
+            let lang = lang.to_owned();
+            return Done { anchor_links, lang, text, body_line, rendered, errors: Vec::new(), warnings, reused: true };
         }
         let ctx = MarkdownContext {
             config: &config.markdown,
@@ -125,20 +137,22 @@ pub fn render(
             images: images.map(|images| markdown::images::PageImages { images, page_path }),
             anchor_links,
             shortcodes: Some(shortcodes),
+            lang,
         };
         let out = markdown::render(&text, &ctx);
         let rendered = Arc::new(out.rendered);
-        Done { anchor_links, text, body_line, rendered, errors: out.errors, warnings: out.warnings, reused: false }
+        let (errors, warnings, lang) = (out.errors, out.warnings, lang.to_owned());
+        Done { anchor_links, lang, text, body_line, rendered, errors, warnings, reused: false }
     };
     let pages: Vec<Done> = library
         .pages
         .par_iter()
-        .map(|p| one(&p.body, &p.file.path, p.body_line, p.more.anchor_links, &p.path))
+        .map(|p| one(&p.body, &p.file.path, p.body_line, p.more.anchor_links, &p.path, &p.lang))
         .collect();
     let sections: Vec<Done> = library
         .sections
         .par_iter()
-        .map(|s| one(&s.body, &s.file.path, s.body_line, s.more.anchor_links, &s.path))
+        .map(|s| one(&s.body, &s.file.path, s.body_line, s.more.anchor_links, &s.path, &s.lang))
         .collect();
     let mut files = library.pages.iter().map(|p| &p.file.path).chain(library.sections.iter().map(|s| &s.file.path));
     let mut errors = Vec::new();
@@ -154,6 +168,7 @@ pub fn render(
                 {
                     let cached = CachedBody {
                         anchor_links: d.anchor_links,
+                        lang: d.lang,
                         text: d.text,
                         body_line: d.body_line,
                         rendered: d.rendered.clone(),

@@ -61,6 +61,8 @@ pub struct MarkdownContext<'a> {
     pub anchor_links: AnchorLinks,
     /// The site's shortcode templates (none: shortcode syntax is text).
     pub shortcodes: Option<&'a dyn shortcodes::ShortcodeTemplates>,
+    /// The page's language, for the words a shortcode writes (`lang` in its template).
+    pub lang: &'a str,
 }
 
 /// A rendered Markdown body.
@@ -101,7 +103,7 @@ pub struct Outcome {
 /// Renders a Markdown body.
 pub fn render(body: &str, ctx: &MarkdownContext<'_>) -> Outcome {
     let expanded = match ctx.shortcodes {
-        Some(templates) => shortcodes::expand(body, options(ctx.config), templates, ctx.resolver),
+        Some(templates) => shortcodes::expand(body, options(ctx.config), templates, ctx.resolver, ctx.lang),
         None => shortcodes::Expanded::unchanged(body),
     };
     let mut state = Transform::new(body, ctx);

@@ -73,6 +73,8 @@ pub struct Call {
     pub body: Option<String>,
     /// How many calls of this shortcode the body had so far, from 1.
     pub nth: usize,
+    /// The language of the page that calls it.
+    pub lang: String,
 }
 
 /// A body with its shortcodes expanded.
@@ -116,6 +118,7 @@ pub fn expand<'a>(
     options: Options,
     templates: &dyn ShortcodeTemplates,
     links: &dyn LinkResolver,
+    lang: &str,
 ) -> Expanded<'a> {
     if !body.contains("{{") && !body.contains("{%") {
         return Expanded::unchanged(body);
@@ -148,10 +151,11 @@ pub fn expand<'a>(
             Parsed::Escaped(text) => text,
             Parsed::Call { call, markdown } => {
                 let nth = counts.entry(call.name.clone()).and_modify(|n| *n += 1).or_insert(1);
-                render_call(Call { nth: *nth, ..call }, markdown, templates, links).unwrap_or_else(|(message, help)| {
-                    out.errors.push((found, message, help));
-                    String::new()
-                })
+                render_call(Call { nth: *nth, lang: lang.to_owned(), ..call }, markdown, templates, links)
+                    .unwrap_or_else(|(message, help)| {
+                        out.errors.push((found, message, help));
+                        String::new()
+                    })
             }
             Parsed::Error(message, help) => {
                 out.errors.push((found, message, help));
@@ -326,7 +330,8 @@ fn parse_zola(text: &str, at: usize) -> Option<Found> {
     if !p.eat(close) {
         return None;
     }
-    let mut call = Call { name: name.to_owned(), named, positional: Vec::new(), body: None, nth: 0 };
+    let mut call =
+        Call { name: name.to_owned(), named, positional: Vec::new(), body: None, nth: 0, lang: String::new() };
     let mut end = p.at;
     if with_body {
         let Some((body, after)) = find_zola_end(text, end) else {
@@ -409,7 +414,7 @@ fn parse_hugo(text: &str, at: usize, unclosed: &mut std::collections::HashSet<St
         Ok(args) => args,
         Err(e) => return Found { kind: Parsed::Error(e, Some(HUGO_HELP.into())), end },
     };
-    let mut call = Call { name: name.to_owned(), named, positional, body: None, nth: 0 };
+    let mut call = Call { name: name.to_owned(), named, positional, body: None, nth: 0, lang: String::new() };
     let mut end = end;
     if !self_closing && !unclosed.contains(name) {
         match find_hugo_close(text, end, name) {
@@ -601,7 +606,7 @@ mod tests {
     fn expand_text(body: &str) -> Expanded<'_> {
         let links: std::collections::HashMap<String, String> =
             [("guides/x/index.md".to_owned(), "https://e.org/guides/x/".to_owned())].into();
-        expand(body, Options::empty(), &Fake, &links)
+        expand(body, Options::empty(), &Fake, &links, "en")
     }
 
     #[test]

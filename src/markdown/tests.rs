@@ -27,6 +27,7 @@ impl Fixture {
             images: None,
             anchor_links: crate::markdown::AnchorLinks::Default,
             shortcodes: None,
+            lang: "en",
         };
         render(body, &ctx)
     }
@@ -170,6 +171,7 @@ fn anchor_links_go_where_the_section_says() {
             anchor_links: place,
             shortcodes: None,
             images: None,
+            lang: "en",
         };
         render("## Opening times\n", &ctx).rendered.html
     };

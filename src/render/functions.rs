@@ -288,6 +288,7 @@ fn markdown_filter(data: &FunctionData, text: &str, kw: &Kwargs) -> TeraResult<V
         images: None,
         anchor_links: crate::markdown::AnchorLinks::Default,
         shortcodes: None,
+        lang: &data.config.language,
     };
     let out = crate::markdown::render(text, &ctx);
     if let Some(e) = out.errors.first() {

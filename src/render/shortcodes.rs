@@ -48,6 +48,8 @@ impl SiteShortcodes {
         }
         let mut tera = Tera::new();
         tera.register_filter("urlencode", urlencode);
+        // A shortcode writes its own words (a video's "Watch") in the page's language.
+        super::translations::Translations::load(config)?.register(&mut tera);
         tera.add_raw_templates(texts).map_err(|e| Error::many(sources.diagnostics(&e, None)))?;
         tera.global_context().insert_value("config", crate::render::values::config_value(config));
         Ok(SiteShortcodes { tera, by_name, fingerprint })
@@ -76,6 +78,7 @@ impl ShortcodeTemplates for SiteShortcodes {
             ctx.insert_value("body", Value::from(body.as_str()));
         }
         ctx.insert_value("nth", Value::from(call.nth));
+        ctx.insert_value("lang", Value::from(call.lang.as_str()));
         self.tera.render(template, &ctx).map_err(|e| first_line(&e.to_string()))
     }
 
