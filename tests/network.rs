@@ -343,3 +343,15 @@ fn a_feed_cannot_fold_another_branchs_entry_under_its_own() {
     assert!(all.contains(">Sut i redeg clwb brecwast</a></h2>"), "{all}");
     assert!(!all.contains(">Cymraeg</a></span>"), "no \"Also in\" across branches: {all}");
 }
+
+#[test]
+fn a_welsh_hub_says_why_a_branch_could_not_be_read_in_welsh() {
+    let site = bilingual_hub("\n[[federation.sources]]\nname = \"Broken branch\"\npath = \"peers/broken.xml\"\n");
+    site.write("peers/broken.xml", "<feed><this is not xml");
+    let config = std::fs::read_to_string(site.path().join("config.toml")).expect("config");
+    site.write("config.toml", &config.replace("theme = \"commons\"", "theme = \"commons\"\nlanguage = \"cy\""));
+    site.run(&["build"]).success();
+    let branches = site.output("network/branches/index.html");
+    assert!(branches.contains("(methu darllen y ffrwd)"), "{branches}");
+    assert!(!branches.contains("could not be read"), "{branches}");
+}

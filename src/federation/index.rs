@@ -209,6 +209,7 @@ fn source_input(source: &Source, read: Read) -> SourceInput {
         last_updated: None,
         status: read.status,
         last_error: public_problem(&read).map(Problem::describe),
+        problem: public_problem(&read),
         no_answer_since: None,
         home_url: home_url.clone(),
         feed_url: feed_url.clone(),

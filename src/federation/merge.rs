@@ -152,6 +152,8 @@ pub struct BranchSummary {
     /// What went wrong, in plain words for readers ([`super::Problem::describe`]):
     /// never a system error or a path, which only the terminal shows.
     pub last_error: Option<String>,
+    /// The kind of that trouble, for a theme to say it in its own words.
+    pub problem: Option<super::Problem>,
     /// For a failing source: when it last answered (or first failed).
     pub no_answer_since: Option<Timestamp>,
 }
@@ -431,6 +433,7 @@ mod tests {
                 last_updated: None,
                 status: BranchStatus::Ok,
                 last_error: None,
+                problem: None,
                 no_answer_since: None,
             },
             identity_urls: vec![format!("https://{host}/atom.xml"), format!("https://{host}/")],

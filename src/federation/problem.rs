@@ -47,6 +47,33 @@ pub enum Problem {
 }
 
 impl Problem {
+    /// Its name for a theme (`could_not_connect`, `server_answered`), which
+    /// writes [`Problem::describe`]'s words in the page's language
+    /// (`trans(key="problem_" ~ branch.problem)`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Problem::CouldNotConnect => "could_not_connect",
+            Problem::TookTooLong => "took_too_long",
+            Problem::ServerAnswered(_) => "server_answered",
+            Problem::TooLarge => "too_large",
+            Problem::TooManyRedirects => "too_many_redirects",
+            Problem::PrivateAddress => "private_address",
+            Problem::NotAFeed => "not_a_feed",
+            Problem::Unreadable => "unreadable",
+            Problem::NoEntries => "no_entries",
+            Problem::NotFetchedYet => "not_fetched_yet",
+            Problem::Other => "other",
+        }
+    }
+
+    /// The status a server answered with, for `server_answered`.
+    pub fn status(self) -> Option<u16> {
+        match self {
+            Problem::ServerAnswered(status) => Some(status),
+            _ => None,
+        }
+    }
+
     /// The plain words for the public pages: no system detail, no path.
     pub fn describe(self) -> String {
         match self {

@@ -159,6 +159,8 @@ pub fn build(
                 ("last_updated", Value::from(b.last_updated.map(|t| t.to_string()))),
                 ("status", Value::from(status_name(b.status))),
                 ("last_error", Value::from(b.last_error.clone())),
+                ("problem", Value::from(b.problem.map(|p| p.name()))),
+                ("problem_status", Value::from(b.problem.and_then(|p| p.status()))),
                 ("no_answer_since", Value::from(b.no_answer_since.map(|t| t.to_string()))),
                 ("permalink", Value::from(branch_permalink(&b.id))),
                 ("calendar", calendar_state(events.states.get(&b.id))),
