@@ -7,9 +7,11 @@ Writes --sources local branches, each a small Atom feed (3 entries,
 `bN.xml`) and beside it a calendar (`bN.ics`) of --events events (one in five repeating
 weekly, the others one-off within the next weeks; times in Europe/London),
 then builds a hub following all of them: the same work as a warm cache
-(every calendar read, parsed, credited, deduplicated, expanded for the
-12-week window, listed on /network/events/ and its filter pages, and
-written to /network/events.ics). Prints the median of --runs builds and
+(every calendar read, credited, deduplicated, expanded for the 12-week
+window, listed on /network/events/ and its filter pages, and written to
+/network/events.ics; each calendar is parsed by the first build only, as
+the build keeps what it read in .branchpress/cache/calendars/ under a key
+of the calendar's bytes). Prints the median of --runs builds and
 the peak memory, and the same hub without calendars, so the difference is
 the cost of the events. BRANCHPRESS_NOW is fixed so every run expands the
 same window. Build first: cargo build --release. With several --bin, the

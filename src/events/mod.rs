@@ -21,7 +21,7 @@ pub use parse::{Located, parse};
 pub use recurrence::Recurrence;
 
 /// One event, checked.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Event {
     /// When it starts, on the wall clock of `timezone` (00:00 for an all-day event).
     pub start: DateTime,
@@ -54,7 +54,7 @@ pub struct Event {
 }
 
 /// Where an event happens.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Location {
     /// The place's name.
     pub name: Option<String>,
@@ -65,7 +65,7 @@ pub struct Location {
 }
 
 /// Whether an event happens.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Status {
     /// As planned.
     Scheduled,

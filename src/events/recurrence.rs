@@ -14,7 +14,7 @@ use rrule::{RRuleSet, Tz};
 pub const MAX_OCCURRENCES: u16 = 1000;
 
 /// A validated recurrence.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Recurrence {
     /// The RRULE value, without `UNTIL` (kept apart, for time zones).
     pub rule: String,

@@ -29,7 +29,7 @@ use crate::events::{Event, Location, Recurrence, Status, zone};
 pub const MAX_EVENTS: usize = 5_000;
 
 /// One event read from another site's calendar.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RemoteEvent {
     /// Its `UID`.
     pub uid: String,
@@ -152,7 +152,7 @@ pub fn load(source: &Source, cache_dir: &Path, default_zone: &str) -> Option<Sou
             (read_bounded(&file)?, None)
         }
     };
-    let (events, problem) = match parse(&bytes, default_zone) {
+    let (events, problem) = match super::calendar_cache::read(cache_dir, &source.id, &bytes, default_zone, parse) {
         Ok(events) => (events, problem),
         Err(e) => (Vec::new(), Some(format!("calendar unreadable: {e}"))),
     };

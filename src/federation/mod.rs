@@ -17,6 +17,7 @@
 
 pub mod address;
 pub mod cache;
+mod calendar_cache;
 pub mod calendars;
 pub mod fetch;
 mod index;
