@@ -199,6 +199,14 @@ fn bilingual_hub(bro_filter: &str) -> Site {
     site
 }
 
+/// Makes a hub from [`bilingual_hub`] a Welsh site (`language = "cy"`).
+fn make_welsh(site: &Site) {
+    let config = std::fs::read_to_string(site.path().join("config.toml")).expect("config");
+    let welsh = config.replace("theme = \"commons\"", "theme = \"commons\"\nlanguage = \"cy\"");
+    assert_ne!(welsh, config, "the hub's config names its theme");
+    site.write("config.toml", &welsh);
+}
+
 #[test]
 fn network_entries_keep_their_language_with_a_page_per_language_and_a_source_filter() {
     let site = bilingual_hub("");
@@ -225,6 +233,9 @@ fn network_entries_keep_their_language_with_a_page_per_language_and_a_source_fil
     let all = site.output("network/index.html");
     assert!(all.contains("Sut i redeg clwb brecwast") && !all.contains("Breakfast club, in English"), "{all}");
     assert!(all.contains("Rent strike won"), "the filter is the Welsh branch's only: {all}");
+    for language in ["cy", "en"] {
+        assert!(site.public().join(format!("network/languages/{language}/index.html")).is_file(), "{language}");
+    }
 }
 
 #[test]
@@ -248,9 +259,7 @@ fn a_bad_language_in_a_source_filter_is_named() {
 #[test]
 fn a_hubs_network_pages_speak_the_sites_language() {
     let site = bilingual_hub("");
-    let config = std::fs::read_to_string(site.path().join("config.toml")).expect("config");
-    let config = config.replace("theme = \"commons\"", "theme = \"commons\"\nlanguage = \"cy\"");
-    site.write("config.toml", &config);
+    make_welsh(&site);
     site.run(&["build"]).success();
     // Apostrophes come escaped (`&#39;`); read them back as written.
     let page = |path: &str| site.output(path).replace("&#39;", "'");
@@ -295,6 +304,7 @@ fn bro_linked() -> String {
 #[test]
 fn an_entry_and_its_translation_show_once_in_the_hubs_language_and_link_each_other() {
     let site = bilingual_hub("");
+    assert_eq!(bro_linked().matches("hreflang").count(), 2, "both entries link the other");
     site.write("peers/bro.xml", &bro_linked());
     site.run(&["build"]).success();
     let all = site.output("network/index.html");
@@ -317,8 +327,7 @@ fn an_entry_and_its_translation_show_once_in_the_hubs_language_and_link_each_oth
     );
 
     // A Welsh hub lists the Welsh version instead.
-    let config = std::fs::read_to_string(site.path().join("config.toml")).expect("config");
-    site.write("config.toml", &config.replace("theme = \"commons\"", "theme = \"commons\"\nlanguage = \"cy\""));
+    make_welsh(&site);
     site.run(&["build"]).success();
     let all = site.output("network/index.html");
     assert!(
@@ -336,6 +345,7 @@ fn a_feed_cannot_fold_another_branchs_entry_under_its_own() {
         r#"<link rel="alternate" href="https://bro.example.org/canllawiau/clwb-brecwast/"/>
     <link rel="alternate" hreflang="en" href="https://hilltop.example.org/guides/repairs-clinic/"/>"#,
     );
+    assert_ne!(claim, BRO, "the claim was written into the feed");
     site.write("peers/bro.xml", &claim);
     site.run(&["build"]).success();
     let all = site.output("network/index.html");
@@ -348,8 +358,7 @@ fn a_feed_cannot_fold_another_branchs_entry_under_its_own() {
 fn a_welsh_hub_says_why_a_branch_could_not_be_read_in_welsh() {
     let site = bilingual_hub("\n[[federation.sources]]\nname = \"Broken branch\"\npath = \"peers/broken.xml\"\n");
     site.write("peers/broken.xml", "<feed><this is not xml");
-    let config = std::fs::read_to_string(site.path().join("config.toml")).expect("config");
-    site.write("config.toml", &config.replace("theme = \"commons\"", "theme = \"commons\"\nlanguage = \"cy\""));
+    make_welsh(&site);
     site.run(&["build"]).success();
     let branches = site.output("network/branches/index.html");
     assert!(branches.contains("(methu darllen y ffrwd)"), "{branches}");

@@ -39,6 +39,12 @@ const RTL_LANGUAGES: &[&str] = &[
 const RTL_SCRIPTS: &[&str] =
     &["adlm", "arab", "aran", "hebr", "mand", "mend", "nkoo", "rohg", "samr", "syrc", "thaa", "yezi"];
 
+/// The language of `tag` without script or region (`cy` for `cy-GB`,
+/// `pa` for `pa_Arab`), as written.
+pub fn primary(tag: &str) -> &str {
+    tag.split(['-', '_']).next().unwrap_or_default()
+}
+
 /// The direction of text in the language `tag`.
 pub fn direction(tag: &str) -> Direction {
     let mut parts = tag.split(['-', '_']);
@@ -107,7 +113,7 @@ const NAMES: &[(&str, &str)] = &[
 /// The language of `tag` in its own words ("Cymraeg" for `cy-GB`), or the
 /// tag itself for a language not in the list.
 pub fn name(tag: &str) -> String {
-    let primary = tag.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
+    let primary = primary(tag).to_ascii_lowercase();
     NAMES.iter().find(|(code, _)| *code == primary).map_or_else(|| tag.to_owned(), |(_, name)| (*name).to_owned())
 }
 

@@ -10,7 +10,7 @@
 //! the events back instead of parsing. The key is not a security hash: a
 //! collision would only give a source its own earlier events back. A file
 //! that cannot be read, or has another key, is a miss; it is written to a
-//! temporary name and renamed, so a killed build leaves the old one or none.
+//! `.part` name and renamed, so a killed build leaves the old one or none.
 
 use std::path::{Path, PathBuf};
 
@@ -73,14 +73,20 @@ fn path(cache_dir: &Path, source: &SourceId) -> PathBuf {
     cache_dir.join(CALENDARS).join(format!("{}.bin", source.as_str()))
 }
 
+/// Writes `<source>.bin.part` and renames it. Not `cache::write_atomic`:
+/// this file only saves time, so it needs no fsync (a thousand of them on
+/// a hub's first build) and no random name: one fixed name per source
+/// (each source is read by one thread), so a killed build's part is
+/// replaced by the next build's instead of piling up; a part torn by two
+/// builds at once is a file that does not deserialize, a miss.
 fn write(file: &Path, kept: &Kept) -> std::io::Result<()> {
-    let dir = file.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
+    if let Some(dir) = file.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
     let bytes = bincode::serialize(kept).map_err(std::io::Error::other)?;
-    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
-    std::io::Write::write_all(&mut temp, &bytes)?;
-    temp.persist(file).map_err(|e| e.error)?;
-    Ok(())
+    let part = file.with_extension("bin.part");
+    std::fs::write(&part, bytes)?;
+    std::fs::rename(&part, file)
 }
 
 #[cfg(test)]

@@ -135,9 +135,12 @@ pub fn files(site: &Site<'_>, cache: Option<&mut FeedCache>) -> MachineFiles {
     let sitemap_url = urls::permalink(&site.config.base_url, "/sitemap.xml");
     out.push(("robots.txt".into(), publish::robots_txt(&sitemap_url)));
     out.push((manifest::FILE_NAME.into(), branch_manifest(site, &feeds, None).to_json_pretty()));
-    // Each other language gets its own, beside its home page (`/cy/branch.json`),
-    // so a hub can follow the branch in that language (`follow https://…/cy/`).
-    for code in site.config.languages.keys() {
+    // Each other language with pages gets its own, beside its home page
+    // (`/cy/branch.json`), so a hub can follow the branch in that language
+    // (`follow https://…/cy/`); a language table holding only the theme's
+    // words has no home page, so no manifest either.
+    let homes = site.library.sections.iter().filter(|s| s.is_home());
+    for code in homes.filter_map(|s| s.file.lang.as_deref()) {
         let path = format!("{code}/{}", manifest::FILE_NAME);
         out.push((path, branch_manifest(site, &feeds, Some(code)).to_json_pretty()));
     }
@@ -300,7 +303,7 @@ fn translations(site: &Site<'_>, id: PageId) -> Vec<(String, String)> {
         .iter()
         .filter(|&&other| other != id)
         .map(|&other| &library.pages[other])
-        .filter(|p| p.more.render && !p.draft)
+        .filter(|p| p.more.render)
         .map(|p| (p.lang.clone(), p.permalink.clone()))
         .collect()
 }

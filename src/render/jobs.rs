@@ -467,7 +467,7 @@ impl Renderer<'_> {
             ("listing", l.value()),
             ("dates", Value::from(dates)),
             ("filters", values.filters.clone()),
-            ("as_of", Value::from(super::events::as_of(self.config, &self.config.language))),
+            ("as_of", Value::from(values.as_of.as_str())),
             ("weeks", Value::from(values.weeks)),
         ]);
         ctx.insert_value("events", events);

@@ -200,7 +200,8 @@ pub fn build(
         ("languages", Value::from(languages)),
         ("event_count", Value::from(events.events.len())),
     ]);
-    let events = super::network_events::build(events, &branch_permalink, &config.language);
+    let as_of = super::events::as_of(config, &config.language);
+    let events = super::network_events::build(events, &branch_permalink, &config.language, as_of);
     let listed = groups.listed;
     NetworkValues { network, entries, listings, paginate_by: paginate_by.max(1), index, events, listed }
 }
@@ -276,9 +277,8 @@ impl TranslationGroups {
             let r = find(&mut root, i);
             members.entry(r).or_default().push(i);
         }
-        let site = site_language.split('-').next().unwrap_or_default().to_ascii_lowercase();
-        let speaks_site =
-            |i: usize| entries[i].language.as_deref().and_then(|l| l.split('-').next()) == Some(site.as_str());
+        let site = languages::primary(site_language).to_ascii_lowercase();
+        let speaks_site = |i: usize| entries[i].language.as_deref().map(languages::primary) == Some(site.as_str());
         let mut listed = vec![false; entries.len()];
         let mut others = vec![Vec::new(); entries.len()];
         for group in members.values() {
@@ -397,7 +397,7 @@ fn listings(
 fn language_listings(index: &NetworkIndex) -> Vec<Listing> {
     let mut by_language: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, entry) in index.entries.iter().enumerate() {
-        if let Some(primary) = entry.language.as_deref().and_then(|l| l.split('-').next()) {
+        if let Some(primary) = entry.language.as_deref().map(languages::primary) {
             by_language.entry(primary).or_default().push(i);
         }
     }

@@ -43,6 +43,9 @@ pub struct EventValues {
     pub events: NetworkEvents,
     /// The window, in weeks.
     pub weeks: u32,
+    /// The build's day in words in the hub's language, written once for
+    /// every listing page.
+    pub as_of: String,
     /// Every listing's `{title, path, group}`, for the filter menus (made once, shared by every page).
     pub filters: Value,
     /// The dates with their list item rendered (`html`), made by the first
@@ -58,18 +61,19 @@ pub struct EventValues {
 pub const EVENT_ITEM_TEMPLATE: &str = "partials/network-event.html";
 
 /// Shapes `events` for templates, dates in words in the language `lang`
-/// (the hub's).
+/// (the hub's); `as_of` is the build's day in those words.
 pub fn build(
     events: NetworkEvents,
     branch_paths: &dyn Fn(&crate::federation::sources::SourceId) -> Option<String>,
     lang: &str,
+    as_of: String,
 ) -> EventValues {
     let mut words = DateWords::new(lang);
     let dates: Vec<Value> =
         events.dates.iter().map(|(i, o)| date_value(&events.events[*i], o, branch_paths, &mut words)).collect();
     let listings = listings(&events);
     let filters = Value::from(listings.iter().map(EventListing::value).collect::<Vec<_>>());
-    EventValues { dates, listings, weeks: events.weeks, filters, events, rendered: OnceLock::new() }
+    EventValues { dates, listings, weeks: events.weeks, as_of, filters, events, rendered: OnceLock::new() }
 }
 
 fn address(url: Option<&str>) -> Value {

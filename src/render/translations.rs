@@ -50,7 +50,7 @@ impl Translations {
     /// The string `key` in `lang` (or its fallbacks).
     pub fn get(&self, key: &str, lang: &str) -> Option<&str> {
         let lang = lang.to_ascii_lowercase();
-        let primary = lang.split('-').next().unwrap_or_default();
+        let primary = crate::base::languages::primary(&lang);
         [lang.as_str(), primary, self.default_lang.as_str(), "en"]
             .into_iter()
             .find_map(|l| self.by_lang.get(l).and_then(|s| s.get(key)))
