@@ -283,3 +283,47 @@ fn corrupt_cache_metadata_is_a_warning_and_local_sources_need_no_network() {
     assert!(report.sources[1].status.is_failure());
     assert!(report.warnings.iter().any(|w| w.message.contains("unreadable cache metadata")));
 }
+
+#[test]
+fn a_build_keeps_each_feed_as_read_and_reads_it_again_only_when_it_changes() {
+    let server = start_server();
+    let site = tempfile::tempdir().unwrap();
+    let config = config(&server, site.path());
+    let hilltop = config.sources[0].id.to_string();
+    let cache_dir = federation::cache_dir(site.path());
+    federation::fetch(
+        &config,
+        &cache_dir,
+        &FetchOptions { now: at("2025-06-01T12:00:00Z"), ..FetchOptions::default() },
+        &|_| {},
+    );
+    let build = || {
+        let (index, warnings) = federation::load_index(&config, &cache_dir, at("2025-06-02T00:00:00Z"));
+        format!("{:#?}\n{:#?}\n{warnings:#?}", index.entries, index.branches)
+    };
+    let kept = cache_dir.join(&hilltop).join("entries.bin");
+    let modified = || std::fs::metadata(&kept).and_then(|m| m.modified()).unwrap();
+
+    let cold = build();
+    assert!(cold.contains("Hilltop branch post 2"), "{cold}");
+    let first = modified();
+    assert_eq!(build(), cold, "read back from entries.bin, the same index");
+    assert_eq!(modified(), first, "an unchanged feed is not parsed and kept again");
+
+    std::fs::write(&kept, b"torn").unwrap();
+    assert_eq!(build(), cold, "a broken entries.bin is parsed again");
+    assert!(std::fs::read(&kept).unwrap().len() > 100, "and kept again");
+
+    // The body changes (as a fetch would bring): the index follows it, not the kept reading.
+    let body = walkdir::WalkDir::new(cache_dir.join(&hilltop))
+        .into_iter()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().starts_with("body-"))
+        .unwrap()
+        .into_path();
+    let text = std::fs::read_to_string(&body).unwrap().replace("Hilltop branch post 2", "Hilltop branch post two");
+    std::fs::write(&body, text).unwrap();
+    let changed = build();
+    assert!(changed.contains("Hilltop branch post two") && !changed.contains("Hilltop branch post 2"), "{changed}");
+    assert_eq!(build(), changed);
+}

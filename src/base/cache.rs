@@ -13,7 +13,7 @@ pub const IMAGES: &str = "images";
 pub const SEARCH: &str = "search";
 /// Highlighted code blocks (see `markdown::highlight_cache`).
 pub const HIGHLIGHT: &str = "highlight";
-/// Followed calendars as read (see `federation::calendar_cache`).
+/// Followed calendars as read (see `federation::parsed_cache`).
 pub const CALENDARS: &str = "calendars";
 /// The folders the build itself fills, never a source's.
 pub const BUILD_FOLDERS: &[&str] = &[IMAGES, SEARCH, HIGHLIGHT, CALENDARS];

@@ -23,6 +23,7 @@ use super::outcome::{Warning, printable};
 use super::problem::Problem;
 use super::sanitize::plain_text;
 use super::sources::{Source, SourceLocation};
+use crate::base::cache::CALENDARS;
 use crate::events::{Event, Location, Recurrence, Status, zone};
 
 /// At most this many events are read from one calendar; the rest are dropped.
@@ -152,7 +153,9 @@ pub fn load(source: &Source, cache_dir: &Path, default_zone: &str) -> Option<Sou
             (read_bounded(&file)?, None)
         }
     };
-    let (events, problem) = match super::calendar_cache::read(cache_dir, &source.id, &bytes, default_zone, parse) {
+    let kept = cache_dir.join(CALENDARS).join(format!("{}.bin", source.id.as_str()));
+    let read = super::parsed_cache::read(&kept, &bytes, default_zone.as_bytes(), |b| parse(b, default_zone));
+    let (events, problem) = match read {
         Ok(events) => (events, problem),
         Err(e) => (Vec::new(), Some(format!("calendar unreadable: {e}"))),
     };

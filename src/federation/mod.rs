@@ -17,7 +17,6 @@
 
 pub mod address;
 pub mod cache;
-mod calendar_cache;
 pub mod calendars;
 pub mod fetch;
 mod index;
@@ -26,6 +25,7 @@ pub mod merge;
 pub mod network_events;
 pub mod outcome;
 pub mod parse;
+mod parsed_cache;
 pub mod problem;
 mod read;
 mod refresh;

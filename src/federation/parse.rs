@@ -54,7 +54,7 @@ pub struct Attribution {
 }
 
 /// One normalised entry; its HTML is still untrusted.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RemoteEntry {
     /// The entry id (Atom id, RSS guid, JSON id, or one feed-rs derived).
     pub id: String,
@@ -89,7 +89,7 @@ pub struct RemoteEntry {
 }
 
 /// A link to the same entry in another language.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Translation {
     /// Its language tag, lower-cased.
     pub language: String,
@@ -98,7 +98,7 @@ pub struct Translation {
 }
 
 /// A parsed document: feed-level facts and its entries.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ParsedFeed {
     /// The feed's title, plain text.
     pub title: Option<String>,

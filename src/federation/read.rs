@@ -79,6 +79,26 @@ pub(crate) fn parse_body(body: &[u8], ctx: &BodyContext<'_>) -> Result<ParsedFee
     Ok(feed)
 }
 
+/// [`parse_body`], kept in `kept` between builds (see `parsed_cache`):
+/// parsed again only when the body or anything else the reading depends on
+/// changed (the source's place, name and `hub`, its `branch.json`, the feed's
+/// address, the first-seen dates and when the body was fetched).
+pub(crate) fn parse_body_kept(body: &[u8], ctx: &BodyContext<'_>, kept: &Path) -> Result<ParsedFeed, ParseError> {
+    let context = (
+        location_key(ctx.source),
+        &ctx.source.name,
+        ctx.source.hub,
+        ctx.manifest,
+        ctx.feed_url.map(Url::as_str),
+        ctx.first_seen,
+        ctx.fetched_at,
+    );
+    match bincode::serialize(&context) {
+        Ok(context) => super::parsed_cache::read(kept, body, &context, |body| parse_body(body, ctx)),
+        Err(_) => parse_body(body, ctx),
+    }
+}
+
 /// The credit for this source's own entries: config name, `branch.json`, then the URLs known.
 fn default_attribution(ctx: &BodyContext<'_>) -> Attribution {
     let manifest = ctx.manifest;
