@@ -187,33 +187,70 @@ impl Candidate {
     }
 }
 
+/// A candidate and the keys it is met under ([`dedup_keys`]).
+type Keyed = (Candidate, Vec<String>);
+
 /// Merges every source's entries into the index.
+///
+/// Each source's entries are first made candidates on their own, in
+/// parallel (filtering, and the address work: parsing and canonicalising
+/// links was most of merging a thousand sources); then they meet one source
+/// after another in config order, so which copy of an entry wins does not
+/// depend on the threads.
 pub fn merge(inputs: Vec<SourceInput>) -> NetworkIndex {
     let identities = identity_map(&inputs);
-    let mut branches = Vec::with_capacity(inputs.len());
-    let mut slots: Vec<Candidate> = Vec::new();
-    let mut keys: HashMap<String, usize> = HashMap::new();
-    for (via, input) in inputs.into_iter().enumerate() {
-        let mut branch = input.branch;
-        let entries = filtered(input.entries, &input.filter);
-        branch.last_updated = entries.iter().map(|e| e.updated).max();
-        let home = canonical(branch.home_url.as_deref());
-        for entry in entries {
-            let origin_source = origin_source(&entry.origin, &identities)
-                .or_else(|| names_only_this(&entry.origin, &branch).then_some(via));
-            let via_id = branch.id.clone();
-            let link_is_own = home.as_deref().is_some_and(|home| is_under(entry.link.as_deref(), home));
-            add_candidate(&mut slots, &mut keys, Candidate { entry, via, via_id, origin_source, link_is_own });
+    let sources: Vec<(BranchSummary, Vec<Keyed>)> = inputs
+        .into_par_iter()
+        .enumerate()
+        .map(|(via, input)| {
+            let mut branch = input.branch;
+            let entries = filtered(input.entries, &input.filter);
+            branch.last_updated = entries.iter().map(|e| e.updated).max();
+            let home = canonical(branch.home_url.as_deref());
+            let candidates = entries
+                .into_iter()
+                .map(|entry| {
+                    let origin_source = origin_source(&entry.origin, &identities)
+                        .or_else(|| names_only_this(&entry.origin, &branch).then_some(via));
+                    let link_is_own = home.as_deref().is_some_and(|home| is_under(entry.link.as_deref(), home));
+                    let keys = dedup_keys(&entry);
+                    (Candidate { entry, via, via_id: branch.id.clone(), origin_source, link_is_own }, keys)
+                })
+                .collect();
+            (branch, candidates)
+        })
+        .collect();
+    let total = sources.iter().map(|(_, candidates)| candidates.len()).sum();
+    let mut branches = Vec::with_capacity(sources.len());
+    let mut slots: Vec<Candidate> = Vec::with_capacity(total);
+    let mut keys: HashMap<String, usize> = HashMap::with_capacity(2 * total);
+    for (branch, candidates) in sources {
+        for (candidate, candidate_keys) in candidates {
+            add_candidate(&mut slots, &mut keys, candidate, candidate_keys);
         }
         branches.push(branch);
     }
-    slots.sort_by(|a, b| newest_first(&a.entry, &b.entry));
-    slots.truncate(MAX_SEARCH_ENTRIES);
+    let mut slots = newest(slots, MAX_SEARCH_ENTRIES);
     let archive = slots.split_off(MAX_INDEX_ENTRIES.min(slots.len()));
     let mut index = build_index(slots, branches);
     // Sanitizing is per entry, so in parallel: a hub may keep tens of thousands.
     index.archive = archive.into_par_iter().map(|candidate| network_entry(candidate, &index.branches)).collect();
     index
+}
+
+/// The `count` newest candidates, newest first; of two as new, the one met
+/// first. Only positions are sorted, not the (large) candidates, and only
+/// the kept ones fully: a hub of a thousand sources meets fifty thousand.
+fn newest(slots: Vec<Candidate>, count: usize) -> Vec<Candidate> {
+    let order = |a: &usize, b: &usize| newest_first(&slots[*a].entry, &slots[*b].entry).then(a.cmp(b));
+    let mut positions: Vec<usize> = (0..slots.len()).collect();
+    if positions.len() > count {
+        positions.select_nth_unstable_by(count, order);
+        positions.truncate(count);
+    }
+    positions.par_sort_unstable_by(order);
+    let mut slots: Vec<Option<Candidate>> = slots.into_iter().map(Some).collect();
+    positions.into_iter().filter_map(|i| slots[i].take()).collect()
 }
 
 /// The entries `filter` allows, newest first, at most its limit.
@@ -282,8 +319,14 @@ fn dedup_keys(entry: &RemoteEntry) -> Vec<String> {
     keys
 }
 
-fn add_candidate(slots: &mut Vec<Candidate>, keys: &mut HashMap<String, usize>, candidate: Candidate) {
-    let candidate_keys = dedup_keys(&candidate.entry);
+/// Adds `candidate` (met under `candidate_keys`, see [`dedup_keys`]): a new
+/// slot, or into the slot of an earlier copy when it is [`preferred`].
+fn add_candidate(
+    slots: &mut Vec<Candidate>,
+    keys: &mut HashMap<String, usize>,
+    candidate: Candidate,
+    candidate_keys: Vec<String>,
+) {
     let slot = match candidate_keys.iter().find_map(|k| keys.get(k).copied()) {
         Some(slot) => {
             if preferred(&candidate, &slots[slot]) {
@@ -331,15 +374,16 @@ fn link_under(link: Option<&str>, home: Option<&str>) -> bool {
 
 fn build_index(slots: Vec<Candidate>, mut branches: Vec<BranchSummary>) -> NetworkIndex {
     let mut index = NetworkIndex::default();
+    let position: HashMap<SourceId, usize> = branches.iter().enumerate().map(|(i, b)| (b.id.clone(), i)).collect();
     for (i, candidate) in slots.into_iter().enumerate() {
         let entry = network_entry(candidate, &branches);
-        if let Some(branch) = entry.origin.branch_id.as_ref().and_then(|id| branches.iter_mut().find(|b| &b.id == id)) {
-            branch.entry_count += 1;
+        if let Some(&at) = entry.origin.branch_id.as_ref().and_then(|id| position.get(id)) {
+            branches[at].entry_count += 1;
         }
         if entry.relayed
-            && let Some(branch) = branches.iter_mut().find(|b| b.id == entry.via)
+            && let Some(&at) = position.get(&entry.via)
         {
-            branch.relayed_count += 1;
+            branches[at].relayed_count += 1;
         }
         index.by_kind.entry(entry.kind.as_str().to_owned()).or_default().push(i);
         for tag in &entry.tags {
@@ -440,6 +484,45 @@ mod tests {
             filter: SourceFilter { limit: 50, ..SourceFilter::default() },
             entries,
         }
+    }
+
+    #[test]
+    fn the_newest_are_kept_newest_first_and_of_two_as_new_the_one_met_first() {
+        let a = attribution("A", "a.example");
+        // Days 1..=9, twice each (ids differ, dates the same), met in a scrambled order.
+        let entries: Vec<RemoteEntry> = [5u8, 9, 1, 7, 3, 9, 2, 8, 4, 6, 5, 1]
+            .iter()
+            .enumerate()
+            .map(|(n, day)| entry(&format!("urn:{n:02}"), &format!("https://a.example/{n}/"), *day, a.clone()))
+            .collect();
+        let slots: Vec<Candidate> = entries
+            .into_iter()
+            .map(|entry| Candidate {
+                entry,
+                via: 0,
+                via_id: SourceId::slug_of("a").unwrap(),
+                origin_source: Some(0),
+                link_is_own: true,
+            })
+            .collect();
+        let kept: Vec<String> = newest(slots, 5).into_iter().map(|c| c.entry.id).collect();
+        // Day 9 twice (urn:01 before urn:05: same dates, ids compared), then 8, 7, 6.
+        assert_eq!(kept, ["urn:01", "urn:05", "urn:07", "urn:03", "urn:09"]);
+        // Two copies alike in id and dates: the one met first comes first.
+        let copy = |link: &str| Candidate {
+            entry: entry("urn:same", link, 3, a.clone()),
+            via: 0,
+            via_id: SourceId::slug_of("a").unwrap(),
+            origin_source: Some(0),
+            link_is_own: true,
+        };
+        let older = Candidate { entry: entry("urn:old", "https://a.example/old/", 1, a.clone()), ..copy("https://x/") };
+        let links: Vec<Option<String>> =
+            newest(vec![older, copy("https://a.example/first/"), copy("https://a.example/second/")], 2)
+                .into_iter()
+                .map(|c| c.entry.link)
+                .collect();
+        assert_eq!(links, [Some("https://a.example/first/".to_owned()), Some("https://a.example/second/".to_owned())]);
     }
 
     #[test]
