@@ -34,6 +34,8 @@ pub struct NetworkValues {
     pub entries: Vec<Value>,
     /// The paginated listings.
     pub listings: Vec<Listing>,
+    /// `network.branches`, one value per followed branch.
+    pub branches: Vec<Value>,
     /// Entries per pager.
     pub paginate_by: usize,
     /// The merged index (for the network feeds).
@@ -56,16 +58,23 @@ pub struct Listing {
     pub path: String,
     /// Indexes into `entries`.
     pub entries: Vec<usize>,
+    /// A branch's listing: the branch, as an index into the index's branches.
+    pub branch: Option<usize>,
 }
 
 impl Listing {
-    /// `listing` for templates.
-    pub fn value(&self) -> Value {
+    /// `listing` for templates; `branches` are `network.branches`.
+    ///
+    /// A branch's listing carries its branch, so a template need not look
+    /// for it in `network.branches` (a loop over every branch on every
+    /// branch's page: a thousand branches made that a million steps).
+    pub fn value(&self, branches: &[Value]) -> Value {
         map([
             ("kind", Value::from(self.kind)),
             ("name", Value::from(self.name.as_str())),
             ("title", Value::from(self.title.as_str())),
             ("path", Value::from(self.path.as_str())),
+            ("branch", self.branch.and_then(|b| branches.get(b)).cloned().unwrap_or_else(Value::none)),
         ])
     }
 }
@@ -195,7 +204,7 @@ pub fn build(
         .collect();
     let network = map([
         ("entries", Value::from(entries.clone())),
-        ("branches", Value::from(branches)),
+        ("branches", Value::from(branches.clone())),
         ("tags", Value::from(tags)),
         ("languages", Value::from(languages)),
         ("event_count", Value::from(events.events.len())),
@@ -203,7 +212,7 @@ pub fn build(
     let as_of = super::events::as_of(config, &config.language);
     let events = super::network_events::build(events, &branch_permalink, &config.language, as_of);
     let listed = groups.listed;
-    NetworkValues { network, entries, listings, paginate_by: paginate_by.max(1), index, events, listed }
+    NetworkValues { network, entries, listings, branches, paginate_by: paginate_by.max(1), index, events, listed }
 }
 
 /// A branch's calendar for the branches page: `{events, problem}`, or none without one.
@@ -335,6 +344,7 @@ fn listings(
         title: "Latest from the network".into(),
         path: "/network/".into(),
         entries: listed((0..index.entries.len()).collect()),
+        branch: None,
     }];
     for (kind, title) in [("news", "News"), ("guides", "Guides"), ("practice", "Best practice")] {
         let entries = listed(index.by_kind.get(kind).cloned().unwrap_or_default());
@@ -344,6 +354,7 @@ fn listings(
             title: format!("{title} from the network"),
             path: urls::folder_path(["network", kind]),
             entries,
+            branch: None,
         });
     }
     let mut by_slug: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
@@ -368,23 +379,24 @@ fn listings(
             title: format!("Tagged “{tag}” across the network"),
             path: urls::folder_path(["network", "tags", slug.as_str()]),
             entries,
+            branch: None,
         });
     }
     out.extend(language_listings(index));
-    for branch in &index.branches {
-        let entries = index
-            .entries
-            .iter()
-            .enumerate()
-            .filter(|(i, e)| groups.listed[*i] && e.origin.branch_id.as_ref() == Some(&branch.id))
-            .map(|(i, _)| i)
-            .collect();
+    let mut by_branch: HashMap<&SourceId, Vec<usize>> = HashMap::new();
+    for (i, entry) in index.entries.iter().enumerate().filter(|(i, _)| groups.listed[*i]) {
+        if let Some(id) = &entry.origin.branch_id {
+            by_branch.entry(id).or_default().push(i);
+        }
+    }
+    for (b, branch) in index.branches.iter().enumerate() {
         out.push(Listing {
             kind: "branch",
             name: branch.id.as_str().to_owned(),
             title: branch.name.clone(),
             path: branch_paths.get(&branch.id).cloned().unwrap_or_default(),
-            entries,
+            entries: by_branch.remove(&branch.id).unwrap_or_default(),
+            branch: Some(b),
         });
     }
     out
@@ -413,6 +425,7 @@ fn language_listings(index: &NetworkIndex) -> Vec<Listing> {
             title: languages::name(tag),
             path: urls::folder_path(["network", "languages", urls::slugify(tag).as_str()]),
             entries,
+            branch: None,
         })
         .collect()
 }
