@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Federation benchmark: a hub following many branches.
 
-    python3 benches/network_speed.py [--sources 1000] [--entries 50] [--fetch-sources 200] [--runs 5]
+    python3 benches/network_speed.py [--sources 1000] [--entries 50] [--fetch-sources 200] [--runs 5] [--bin PATH]
 
-1. Builds a hub whose config follows --sources local feed files of --entries
-   Atom entries each (the same work as a warm cache: every body is read,
-   parsed, sanitised and merged), median of --runs builds and peak memory.
-2. Serves --fetch-sources feeds from a local HTTP server (Python's, which
-   answers If-Modified-Since with 304), runs `branchpress fetch` once to fill
-   the cache, then times a second fetch where every source is unchanged.
+1. Serves --sources feeds of --entries Atom entries each from a local HTTP
+   server (Python's, which answers If-Modified-Since with 304), fetches them
+   once into a hub's cache, then times builds from that cache (what a hub's
+   build does after `fetch`; issue 18's "1,000 sources x 50 entries from
+   cache"): median of --runs builds and peak memory.
+2. The same feeds followed as local files (`path` sources), which every
+   build reads and parses again.
+3. Times `branchpress fetch` of --fetch-sources when every source is unchanged.
 Build first: cargo build --release.
 """
 import argparse
@@ -76,12 +78,15 @@ def peak_mib(cmd):
 
 
 def main():
+    global BIN
     ap = argparse.ArgumentParser()
     ap.add_argument("--sources", type=int, default=1000)
     ap.add_argument("--entries", type=int, default=50)
     ap.add_argument("--fetch-sources", type=int, default=200)
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--bin", default=BIN, help="the branchpress binary (default: target/release)")
     args = ap.parse_args()
+    BIN = args.bin
 
     feeds = os.path.join(WORK, "feeds")
     os.makedirs(feeds, exist_ok=True)
@@ -89,21 +94,23 @@ def main():
         with open(os.path.join(feeds, "b%d.xml" % i), "w") as f:
             f.write(feed(i, args.entries))
 
-    hub = os.path.join(WORK, "hub-local")
-    write_hub(hub, [("Branch %d" % i, "path", os.path.join(feeds, "b%d.xml" % i)) for i in range(args.sources)])
-    cmd = [BIN, "build", hub, "--output-dir", os.path.join(WORK, "hub-out")]
-    timed(cmd)
-    times = [timed(cmd) for _ in range(args.runs)]
-    print("hub build, %d sources x %d entries: median %.3f s (min %.3f, max %.3f), peak %.0f MiB"
-          % (args.sources, args.entries, statistics.median(times), min(times), max(times), peak_mib(cmd)))
-
     handler = functools.partial(QuietHandler, directory=feeds)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     port = server.server_address[1]
+    url = lambda i: "http://127.0.0.1:%d/b%d.xml" % (port, i)
+
+    cached = os.path.join(WORK, "hub-cached")
+    write_hub(cached, [("Branch %d" % i, "url", url(i)) for i in range(args.sources)])
+    subprocess.run([BIN, "fetch", cached], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    build_bench("hub build from the fetch cache", cached, args)
+
+    local = os.path.join(WORK, "hub-local")
+    write_hub(local, [("Branch %d" % i, "path", os.path.join(feeds, "b%d.xml" % i)) for i in range(args.sources)])
+    build_bench("hub build from local feed files", local, args)
+
     fetch_hub = os.path.join(WORK, "hub-fetch")
-    write_hub(fetch_hub, [("Branch %d" % i, "url", "http://127.0.0.1:%d/b%d.xml" % (port, i))
-                          for i in range(args.fetch_sources)])
+    write_hub(fetch_hub, [("Branch %d" % i, "url", url(i)) for i in range(args.fetch_sources)])
     fetch = [BIN, "fetch", fetch_hub]
     first = timed(fetch)
     again = [timed(fetch) for _ in range(args.runs)]
@@ -113,6 +120,15 @@ def main():
     not_modified = report.count("not modified")
     print("  sources answered 304 on the last run: %d of %d" % (not_modified, args.fetch_sources))
     server.shutdown()
+
+
+def build_bench(label, hub, args):
+    """Builds `hub` once to warm up, then --runs times; prints the median and the peak memory."""
+    cmd = [BIN, "build", hub, "--output-dir", os.path.join(WORK, "hub-out")]
+    timed(cmd)
+    times = [timed(cmd) for _ in range(args.runs)]
+    print("%s, %d sources x %d entries: median %.3f s (min %.3f, max %.3f), peak %.0f MiB"
+          % (label, args.sources, args.entries, statistics.median(times), min(times), max(times), peak_mib(cmd)))
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
