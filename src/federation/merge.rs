@@ -234,7 +234,7 @@ pub fn merge(inputs: Vec<SourceInput>) -> NetworkIndex {
     let archive = slots.split_off(MAX_INDEX_ENTRIES.min(slots.len()));
     let mut index = build_index(slots, branches);
     // Sanitizing is per entry, so in parallel: a hub may keep tens of thousands.
-    index.archive = archive.into_par_iter().map(|candidate| network_entry(candidate, &index.branches)).collect();
+    index.archive = archive.into_par_iter().map(|candidate| archived_entry(candidate, &index.branches)).collect();
     index
 }
 
@@ -398,10 +398,30 @@ fn build_index(slots: Vec<Candidate>, mut branches: Vec<BranchSummary>) -> Netwo
     index
 }
 
+/// An archived entry ([`NetworkIndex::archive`]): only search reads it, and
+/// only its content, or its summary when it has no content; so its summary
+/// is sanitized only then (each is a parse of the HTML, and a hub archives
+/// up to 9,000 entries).
+fn archived_entry(mut candidate: Candidate, branches: &[BranchSummary]) -> NetworkEntry {
+    let summary = candidate.entry.summary_html.take();
+    let base = candidate.entry.base_url.clone();
+    let mut entry = network_entry(candidate, branches);
+    if entry.content.is_none() {
+        let base = base.as_deref().and_then(|b| Url::parse(b).ok());
+        entry.summary = safe_html(summary.as_deref(), base.as_ref());
+    }
+    entry
+}
+
+/// Untrusted HTML made safe against its base address; none when nothing is left.
+fn safe_html(html: Option<&str>, base: Option<&Url>) -> Option<SafeHtml> {
+    html.map(|h| sanitize_html(h, base)).filter(|h| !h.is_empty())
+}
+
 fn network_entry(candidate: Candidate, branches: &[BranchSummary]) -> NetworkEntry {
     let Candidate { entry, via, via_id, origin_source, .. } = candidate;
     let base = entry.base_url.as_deref().and_then(|b| Url::parse(b).ok());
-    let html = |h: &Option<String>| h.as_deref().map(|h| sanitize_html(h, base.as_ref())).filter(|h| !h.is_empty());
+    let html = |h: &Option<String>| safe_html(h.as_deref(), base.as_ref());
     let origin_branch = origin_source.and_then(|i| branches.get(i));
     let origin = CreditedBranch {
         name: entry.origin.branch_name.as_deref().map(plain_text).or_else(|| origin_branch.map(|b| b.name.clone())),
@@ -484,6 +504,36 @@ mod tests {
             filter: SourceFilter { limit: 50, ..SourceFilter::default() },
             entries,
         }
+    }
+
+    #[test]
+    fn an_archived_entry_keeps_the_text_search_reads_sanitized() {
+        let a = attribution("A", "a.example");
+        let archived = |content: Option<&str>| {
+            let mut e = entry("urn:a", "https://a.example/a/", 1, a.clone());
+            e.content_html = content.map(str::to_owned);
+            let candidate = Candidate {
+                entry: e,
+                via: 0,
+                via_id: SourceId::slug_of("a").unwrap(),
+                origin_source: Some(0),
+                link_is_own: true,
+            };
+            let branches = [input("A", "a.example", vec![]).branch];
+            let kept = archived_entry(candidate, &branches);
+            (kept.content.map(|h| h.as_str().to_owned()), kept.summary.map(|h| h.as_str().to_owned()))
+        };
+        let (content, summary) = archived(Some("<p>Body <script>x()</script></p>"));
+        assert_eq!((content.as_deref(), summary), (Some("<p>Body </p>"), None), "content only, sanitized");
+        let (content, summary) = archived(None);
+        assert_eq!(content, None);
+        let summary = summary.expect("the summary, when there is no content");
+        assert!(
+            summary.contains("hi") && !summary.contains("onclick") && summary.contains("https://a.example/a"),
+            "{summary}"
+        );
+        let (content, summary) = archived(Some("<script>only()</script>"));
+        assert!(content.is_none() && summary.is_some(), "content that sanitizes to nothing falls back to the summary");
     }
 
     #[test]
