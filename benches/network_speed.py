@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Federation benchmark: a hub following many branches.
 
-    python3 benches/network_speed.py [--sources 1000] [--entries 50] [--fetch-sources 200] [--runs 5] [--bin PATH]
+    python3 benches/network_speed.py [--sources 1000] [--entries 50] [--fetch-sources 200] [--runs 5] [--bin PATH] [--against PATH]
 
 1. Serves --sources feeds of --entries Atom entries each from a local HTTP
    server (Python's, which answers If-Modified-Since with 304), fetches them
@@ -85,6 +85,7 @@ def main():
     ap.add_argument("--fetch-sources", type=int, default=200)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--bin", default=BIN, help="the branchpress binary (default: target/release)")
+    ap.add_argument("--against", help="another binary: the hub from cache is built by both, alternating")
     args = ap.parse_args()
     BIN = args.bin
 
@@ -104,6 +105,8 @@ def main():
     write_hub(cached, [("Branch %d" % i, "url", url(i)) for i in range(args.sources)])
     subprocess.run([BIN, "fetch", cached], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     build_bench("hub build from the fetch cache", cached, args)
+    if args.against:
+        alternate(cached, {"--bin": BIN, "--against": args.against}, args.runs)
 
     local = os.path.join(WORK, "hub-local")
     write_hub(local, [("Branch %d" % i, "path", os.path.join(feeds, "b%d.xml" % i)) for i in range(args.sources)])
@@ -120,6 +123,19 @@ def main():
     not_modified = report.count("not modified")
     print("  sources answered 304 on the last run: %d of %d" % (not_modified, args.fetch_sources))
     server.shutdown()
+
+
+def alternate(hub, binaries, runs):
+    """Builds `hub` with each binary in turn, `runs` rounds; prints the medians and their ratio."""
+    times = {name: [] for name in binaries}
+    for _ in range(runs):
+        for name, binary in binaries.items():
+            times[name].append(timed([binary, "build", hub, "--output-dir", os.path.join(WORK, "hub-out")]))
+    for name, binary in binaries.items():
+        print("  alternating, %s %s: median %.3f s (%s)"
+              % (name, binary, statistics.median(times[name]), " ".join("%.2f" % t for t in times[name])))
+    bin_time, against_time = (statistics.median(times[n]) for n in binaries)
+    print("  ratio --bin / --against: %.2f" % (bin_time / against_time))
 
 
 def build_bench(label, hub, args):
