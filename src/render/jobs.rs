@@ -444,7 +444,7 @@ impl Renderer<'_> {
         let items = l.entries[this.range.clone()].iter().map(|&i| network.entries[i].clone()).collect();
         let mut ctx = self.context(&this.path);
         ctx.insert_value("network", network.network.clone());
-        ctx.insert_value("listing", l.value(&network.branches));
+        ctx.insert_value("listing", l.value());
         ctx.insert_value("paginator", paginator_value(self.config, &list, this, items));
         self.template("network.html", &this.path, ctx, None)
     }

@@ -34,8 +34,6 @@ pub struct NetworkValues {
     pub entries: Vec<Value>,
     /// The paginated listings.
     pub listings: Vec<Listing>,
-    /// `network.branches`, one value per followed branch.
-    pub branches: Vec<Value>,
     /// Entries per pager.
     pub paginate_by: usize,
     /// The merged index (for the network feeds).
@@ -58,23 +56,23 @@ pub struct Listing {
     pub path: String,
     /// Indexes into `entries`.
     pub entries: Vec<usize>,
-    /// A branch's listing: the branch, as an index into the index's branches.
-    pub branch: Option<usize>,
+    /// A branch's listing: the branch, its value in `network.branches`.
+    pub branch: Option<Value>,
 }
 
 impl Listing {
-    /// `listing` for templates; `branches` are `network.branches`.
+    /// `listing` for templates.
     ///
     /// A branch's listing carries its branch, so a template need not look
     /// for it in `network.branches` (a loop over every branch on every
     /// branch's page: a thousand branches made that a million steps).
-    pub fn value(&self, branches: &[Value]) -> Value {
+    pub fn value(&self) -> Value {
         map([
             ("kind", Value::from(self.kind)),
             ("name", Value::from(self.name.as_str())),
             ("title", Value::from(self.title.as_str())),
             ("path", Value::from(self.path.as_str())),
-            ("branch", self.branch.and_then(|b| branches.get(b)).cloned().unwrap_or_else(Value::none)),
+            ("branch", self.branch.clone().unwrap_or_else(Value::none)),
         ])
     }
 }
@@ -176,7 +174,7 @@ pub fn build(
             ])
         })
         .collect();
-    let listings = listings(&index, &paths, &groups);
+    let listings = listings(&index, &paths, &groups, &branches);
     let tags: Vec<Value> = listings
         .iter()
         .filter(|l| l.kind == "tag")
@@ -204,7 +202,7 @@ pub fn build(
         .collect();
     let network = map([
         ("entries", Value::from(entries.clone())),
-        ("branches", Value::from(branches.clone())),
+        ("branches", Value::from(branches)),
         ("tags", Value::from(tags)),
         ("languages", Value::from(languages)),
         ("event_count", Value::from(events.events.len())),
@@ -212,7 +210,7 @@ pub fn build(
     let as_of = super::events::as_of(config, &config.language);
     let events = super::network_events::build(events, &branch_permalink, &config.language, as_of);
     let listed = groups.listed;
-    NetworkValues { network, entries, listings, branches, paginate_by: paginate_by.max(1), index, events, listed }
+    NetworkValues { network, entries, listings, paginate_by: paginate_by.max(1), index, events, listed }
 }
 
 /// A branch's calendar for the branches page: `{events, problem}`, or none without one.
@@ -336,6 +334,7 @@ fn listings(
     index: &NetworkIndex,
     branch_paths: &HashMap<SourceId, String>,
     groups: &TranslationGroups,
+    branch_values: &[Value],
 ) -> Vec<Listing> {
     let listed = |entries: Vec<usize>| -> Vec<usize> { entries.into_iter().filter(|&i| groups.listed[i]).collect() };
     let mut out = vec![Listing {
@@ -396,7 +395,7 @@ fn listings(
             title: branch.name.clone(),
             path: branch_paths.get(&branch.id).cloned().unwrap_or_default(),
             entries: by_branch.remove(&branch.id).unwrap_or_default(),
-            branch: Some(b),
+            branch: branch_values.get(b).cloned(),
         });
     }
     out
