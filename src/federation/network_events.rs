@@ -85,25 +85,36 @@ pub fn load(sources: EventSources<'_>, from: Timestamp) -> (NetworkEvents, Vec<W
     let localities: HashMap<&str, &str> =
         branches.iter().filter_map(|b| Some((b.home_url.as_deref()?, b.locality.as_deref()?))).collect();
     let summaries: HashMap<&SourceId, &BranchSummary> = branches.iter().map(|b| (&b.id, b)).collect();
-    // Reading and parsing is per calendar, so in parallel; merging stays in source order.
-    let calendars: Vec<_> =
-        config.sources.par_iter().map(|source| (source, calendars::load(source, cache_dir, default_zone))).collect();
+    // Reading, parsing and crediting are per calendar, so in parallel; merging stays in source order.
+    let calendars: Vec<_> = config
+        .sources
+        .par_iter()
+        .filter_map(|source| {
+            let calendar = calendars::load(source, cache_dir, default_zone)?;
+            let summary = summaries.get(&source.id).copied();
+            let home = summary.and_then(|s| s.home_url.as_deref());
+            let events: Vec<(NetworkEvent, bool)> = calendar
+                .events
+                .into_iter()
+                .map(|remote| credit(remote, source.hub, summary, &source.id, &localities))
+                .map(|event| {
+                    let own = event.branch_url.is_some() && event.branch_url.as_deref() == home;
+                    (event, own)
+                })
+                .collect();
+            Some((source, calendar.state, home, events))
+        })
+        .collect();
     // Sized once: growing a vector of 50,000 events copies it again and again.
-    out.events.reserve(calendars.iter().filter_map(|(_, c)| c.as_ref()).map(|c| c.events.len()).sum());
-    for (source, calendar) in calendars {
-        let Some(calendar) = calendar else { continue };
-        if let Some(problem) = &calendar.state.problem {
+    out.events.reserve(calendars.iter().map(|c| c.3.len()).sum());
+    for (source, state, home, events) in calendars {
+        if let Some(problem) = &state.problem {
             warnings.push(Warning::new(source, problem));
         }
-        out.states.insert(source.id.clone(), calendar.state);
-        let summary = summaries.get(&source.id).copied();
-        for remote in calendar.events {
-            let event = credit(remote, source.hub, summary, &source.id, &localities);
-            let own = event.branch_url.is_some() && event.branch_url == summary.and_then(|s| s.home_url.clone());
+        out.states.insert(source.id.clone(), state);
+        for (event, own) in events {
             match by_uid.get(&event.remote.uid) {
-                Some(&i) if own && out.events[i].branch_url != summary.and_then(|s| s.home_url.clone()) => {
-                    out.events[i] = event;
-                }
+                Some(&i) if own && out.events[i].branch_url.as_deref() != home => out.events[i] = event,
                 Some(_) => {}
                 None => {
                     by_uid.insert(event.remote.uid.clone(), out.events.len());

@@ -50,15 +50,15 @@ fn item<'a>(config: &Config, page: &Page, event: &'a Event) -> ics::Item<'a> {
     let modified = page.updated.as_ref().map(|d| d.timestamp);
     ics::Item {
         event,
-        uid: uid(config, page, event),
-        summary: page.title.clone().unwrap_or_else(|| page.slug.clone()),
-        description: description(page, event),
-        url: page.permalink.clone(),
+        uid: uid(config, page, event).into(),
+        summary: page.title.clone().unwrap_or_else(|| page.slug.clone()).into(),
+        description: description(page, event).into(),
+        url: page.permalink.clone().into(),
         stamp,
         sequence: modified.map_or(0, sequence),
         modified,
-        branch: config.branch.name.clone().unwrap_or_else(|| config.title.clone()),
-        branch_url: config.home_url(),
+        branch: config.branch.name.clone().unwrap_or_else(|| config.title.clone()).into(),
+        branch_url: config.home_url().into(),
     }
 }
 
@@ -93,15 +93,15 @@ pub fn network_file(config: &Config, events: &crate::federation::network_events:
         .iter()
         .map(|e| ics::Item {
             event: &e.remote.event,
-            uid: e.remote.uid.clone(),
-            summary: e.remote.summary.clone(),
-            description: e.remote.description.clone(),
-            url: e.remote.url.clone().or_else(|| e.branch_url.clone()).unwrap_or_default(),
+            uid: e.remote.uid.as_str().into(),
+            summary: e.remote.summary.as_str().into(),
+            description: e.remote.description.as_str().into(),
+            url: e.remote.url.as_deref().or(e.branch_url.as_deref()).unwrap_or_default().into(),
             stamp: e.remote.stamp.unwrap_or(day),
             sequence: e.remote.sequence,
             modified: None,
-            branch: e.branch.clone(),
-            branch_url: e.branch_url.clone().unwrap_or_default(),
+            branch: e.branch.as_str().into(),
+            branch_url: e.branch_url.as_deref().unwrap_or_default().into(),
         })
         .collect();
     let name = format!("The network · {}", config.branch.name.clone().unwrap_or_else(|| config.title.clone()));

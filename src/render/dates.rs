@@ -43,22 +43,28 @@ fn format(date: Date, pattern: &str, lang: &str) -> Option<String> {
     formatter.format(&zoned).try_write_to_string().ok().map(|s| s.into_owned())
 }
 
-/// Dates in words in one language, each distinct date and pattern formatted once.
+/// Dates in words in one language, each distinct date and pattern formatted
+/// once, up front, so threads can share them.
 pub struct DateWords {
     lang: String,
     known: HashMap<(Date, &'static str), String>,
 }
 
 impl DateWords {
-    /// Words in the language `lang`.
-    pub fn new(lang: &str) -> DateWords {
-        DateWords { lang: lang.to_owned(), known: HashMap::new() }
+    /// Words in the language `lang` for every day of `days` in every one of
+    /// `patterns` ([`DAY`], [`MONTH`], [`DATE`]), formatted in parallel.
+    pub fn new(lang: &str, days: impl IntoIterator<Item = Date>, patterns: &[&'static str]) -> DateWords {
+        use rayon::prelude::*;
+        let days: std::collections::BTreeSet<Date> = days.into_iter().collect();
+        let wanted: Vec<(Date, &'static str)> =
+            days.iter().flat_map(|&d| patterns.iter().map(move |&p| (d, p))).collect();
+        let known = wanted.into_par_iter().map(|(d, p)| ((d, p), in_words(d, p, lang))).collect();
+        DateWords { lang: lang.to_owned(), known }
     }
 
-    /// `date` with `pattern` ([`DAY`], [`MONTH`], [`DATE`]).
-    pub fn get(&mut self, date: Date, pattern: &'static str) -> String {
-        let lang = &self.lang;
-        self.known.entry((date, pattern)).or_insert_with(|| in_words(date, pattern, lang)).clone()
+    /// `date` with `pattern`; formatted now if it was not asked for up front.
+    pub fn get(&self, date: Date, pattern: &'static str) -> String {
+        self.known.get(&(date, pattern)).cloned().unwrap_or_else(|| in_words(date, pattern, &self.lang))
     }
 }
 
@@ -75,8 +81,9 @@ mod tests {
         assert!(in_words(day, DAY, "cy").starts_with("Dydd Sadwrn"), "{}", in_words(day, DAY, "cy"));
         assert!(in_words(day, MONTH, "ar").contains("ديسمبر"), "{}", in_words(day, MONTH, "ar"));
         assert_eq!(in_words(day, DATE, "not a tag!"), "5 December 2026", "English when the tag does not parse");
-        let mut words = DateWords::new("cy");
+        let words = DateWords::new("cy", [day, day], &[DATE]);
+        assert_eq!(words.known.len(), 1, "each day once");
         assert_eq!(words.get(day, DATE), "5 Rhagfyr 2026");
-        assert_eq!(words.known.len(), 1);
+        assert!(words.get(day, MONTH).starts_with("Rhagfyr"), "a pattern not asked for is formatted when asked");
     }
 }
