@@ -15,8 +15,10 @@ pub const SEARCH: &str = "search";
 pub const HIGHLIGHT: &str = "highlight";
 /// Followed calendars as read (see `federation::parsed_cache`).
 pub const CALENDARS: &str = "calendars";
+/// A hub's merged calendar's events as written (see `publish::written_events`).
+pub const WRITTEN_EVENTS: &str = "written-events";
 /// The folders the build itself fills, never a source's.
-pub const BUILD_FOLDERS: &[&str] = &[IMAGES, SEARCH, HIGHLIGHT, CALENDARS];
+pub const BUILD_FOLDERS: &[&str] = &[IMAGES, SEARCH, HIGHLIGHT, CALENDARS, WRITTEN_EVENTS];
 
 /// The cache folder of the site at `site_root`.
 pub fn root(site_root: &Path) -> PathBuf {

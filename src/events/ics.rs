@@ -21,7 +21,9 @@ use rayon::prelude::*;
 use super::{Event, Status, zone};
 
 /// One event of a calendar, with what its page says about it (borrowed
-/// where the caller holds it: a hub writes 50,000 of these).
+/// where the caller holds it: a hub writes 50,000 of these). Everything its
+/// `VEVENT` is written from, so its serialized form keys the written text.
+#[derive(serde::Serialize)]
 pub struct Item<'a> {
     /// The event.
     pub event: &'a Event,
@@ -47,6 +49,38 @@ pub struct Item<'a> {
 
 /// A whole calendar named `name` holding `items`.
 pub fn calendar(name: &str, items: &[Item<'_>]) -> String {
+    // A hub's calendar holds tens of thousands of events: written in parallel, a block at a time.
+    let blocks: Vec<String> = items
+        .par_chunks(256)
+        .map(|block| {
+            // Sized for the block up front (an event is some 600 bytes): grown
+            // by doubling instead, each block's text is copied into fresh memory again and again.
+            let mut text = String::with_capacity(block.len() * 1024);
+            for item in block {
+                write_event(item, &mut text);
+            }
+            text
+        })
+        .collect();
+    assemble(name, items, &blocks)
+}
+
+/// One event's `VEVENT` lines, as [`calendar`] writes them.
+pub fn event_text(item: &Item<'_>) -> String {
+    let mut text = String::with_capacity(1024);
+    write_event(item, &mut text);
+    text
+}
+
+fn write_event(item: &Item<'_>, text: &mut String) {
+    // Writing to a String cannot fail.
+    let _ = vevent(item).fmt_write(text);
+}
+
+/// The calendar named `name` around `events`, the `VEVENT` text of `items`
+/// (one text per item, or per block of items, in their order), with the
+/// time zones they use.
+pub fn assemble(name: &str, items: &[Item<'_>], events: &[impl AsRef<str>]) -> String {
     let mut cal = Calendar::empty();
     cal.append_property(Property::new("VERSION", "2.0"));
     cal.append_property(Property::new("PRODID", "-//branchpress//events//EN"));
@@ -55,12 +89,13 @@ pub fn calendar(name: &str, items: &[Item<'_>]) -> String {
     let head = cal.done().to_string();
     let head = head.trim_end_matches("END:VCALENDAR\r\n");
     let zones = time_zones(items);
-    // Each event is written on its own (a hub's calendar holds tens of thousands), in parallel.
-    let events: Vec<String> = items.par_iter().map(|item| vevent(item).to_string()).collect();
-    let mut out = String::with_capacity(head.len() + zones.len() + events.iter().map(String::len).sum::<usize>() + 15);
+    let length = events.iter().map(|e| e.as_ref().len()).sum::<usize>();
+    let mut out = String::with_capacity(head.len() + zones.len() + length + 15);
     out.push_str(head);
     out.push_str(&zones);
-    out.extend(events);
+    for text in events {
+        out.push_str(text.as_ref());
+    }
     out.push_str("END:VCALENDAR\r\n");
     out
 }
@@ -166,23 +201,24 @@ pub fn utc(t: Timestamp) -> String {
 
 /// One `VTIMEZONE` per zone used by a timed event, spanning its events.
 fn time_zones(items: &[Item<'_>]) -> String {
-    let mut spans: BTreeMap<&str, (Timestamp, Timestamp)> = BTreeMap::new();
+    // Each zone's first start and last day on its own clock, in one pass
+    // (a hub's calendar holds 50,000 events); on one clock, the earliest
+    // wall time is the earliest instant, so only the ends are converted.
+    let mut clock_spans: BTreeMap<&str, (&Event, DateTime, DateTime)> = BTreeMap::new();
     for e in items.iter().map(|i| i.event).filter(|e| !e.all_day) {
-        let tz = e.zone();
-        let at = |d: DateTime| d.to_zoned(tz.clone()).map(|z| z.timestamp()).unwrap_or(Timestamp::UNIX_EPOCH);
-        let first = at(e.start);
-        let last = e.last_day().map(|d| at(d.to_datetime(jiff::civil::Time::MAX))).unwrap_or(first);
-        let span = spans.entry(&e.timezone).or_insert((first, last));
-        span.0 = span.0.min(first);
-        span.1 = span.1.max(last).max(first);
+        let last = e.last_day().map_or(e.start, |d| d.to_datetime(jiff::civil::Time::MAX)).max(e.start);
+        let span = clock_spans.entry(&e.timezone).or_insert((e, e.start, last));
+        span.1 = span.1.min(e.start);
+        span.2 = span.2.max(last);
     }
     let year = SignedDuration::from_hours(24 * 366);
-    spans
+    clock_spans
         .into_iter()
-        .filter_map(|(name, (first, last))| {
+        .filter_map(|(name, (e, first, last))| {
+            let at = |d: DateTime| d.to_zoned(e.zone()).map(|z| z.timestamp()).unwrap_or(Timestamp::UNIX_EPOCH);
             let tz = zone::find(name)?;
-            let from = first.saturating_sub(year).ok()?;
-            let to = last.saturating_add(year * YEARS_AFTER).ok()?;
+            let from = at(first).saturating_sub(year).ok()?;
+            let to = at(last).max(at(first)).saturating_add(year * YEARS_AFTER).ok()?;
             Some(vtimezone(name, &zone::transitions(&tz, from, to)))
         })
         .collect()

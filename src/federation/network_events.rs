@@ -45,8 +45,10 @@ pub struct NetworkEvent {
 /// The network's events and the state of each calendar.
 #[derive(Debug, Default)]
 pub struct NetworkEvents {
-    /// Each event once, in source order.
-    pub events: Vec<NetworkEvent>,
+    /// Each event once, in source order. Boxed: each is made on the thread
+    /// that reads its calendar and then only its address moves (50,000
+    /// events inline would be some 32 MB copied again on one core).
+    pub events: Vec<Box<NetworkEvent>>,
     /// Its dates in the window, sorted: (event index, occurrence).
     pub dates: Vec<(usize, Occurrence)>,
     /// Per source id: its calendar's state (sources without a calendar are absent).
@@ -78,7 +80,7 @@ pub fn load(sources: EventSources<'_>, from: Timestamp) -> (NetworkEvents, Vec<W
     let mut by_uid: HashMap<String, usize> = HashMap::new();
     for event in own {
         if by_uid.insert(event.remote.uid.clone(), out.events.len()).is_none() {
-            out.events.push(event);
+            out.events.push(Box::new(event));
         }
     }
     // Home page to locality, and source id to summary: looked up per event, built once.
@@ -93,10 +95,10 @@ pub fn load(sources: EventSources<'_>, from: Timestamp) -> (NetworkEvents, Vec<W
             let calendar = calendars::load(source, cache_dir, default_zone)?;
             let summary = summaries.get(&source.id).copied();
             let home = summary.and_then(|s| s.home_url.as_deref());
-            let events: Vec<(NetworkEvent, bool)> = calendar
+            let events: Vec<(Box<NetworkEvent>, bool)> = calendar
                 .events
                 .into_iter()
-                .map(|remote| credit(remote, source.hub, summary, &source.id, &localities))
+                .map(|remote| Box::new(credit(remote, source.hub, summary, &source.id, &localities)))
                 .map(|event| {
                     let own = event.branch_url.is_some() && event.branch_url.as_deref() == home;
                     (event, own)
@@ -151,7 +153,7 @@ fn credit(
 /// Every event's dates in the window, at most [`MAX_DATES`] in all (the
 /// first events' first). Expanded in parallel, a block of events at a time,
 /// so the bound also bounds the work.
-fn dates(events: &[NetworkEvent], from: Timestamp, to: Timestamp) -> Vec<(usize, Occurrence)> {
+fn dates(events: &[Box<NetworkEvent>], from: Timestamp, to: Timestamp) -> Vec<(usize, Occurrence)> {
     const BLOCK: usize = 512;
     let mut all = Vec::new();
     for (b, block) in events.chunks(BLOCK).enumerate() {

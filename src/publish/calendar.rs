@@ -105,5 +105,9 @@ pub fn network_file(config: &Config, events: &crate::federation::network_events:
         })
         .collect();
     let name = format!("The network · {}", config.branch.name.clone().unwrap_or_else(|| config.title.clone()));
-    (NETWORK_CALENDAR_FILE.into(), ics::calendar(&name, &items))
+    // Between two fetches, a hub's events do not change: their text is kept between builds.
+    let dir = super::written_events::dir(&config.paths.root);
+    let kept = super::written_events::WrittenEvents::read(&dir);
+    let texts = super::written_events::texts(&dir, &items, &kept);
+    (NETWORK_CALENDAR_FILE.into(), ics::assemble(&name, &items, &texts))
 }

@@ -52,6 +52,7 @@ mod opml;
 mod rss;
 pub mod site_files;
 pub mod sitemap;
+pub mod written_events;
 mod xml;
 
 /// When a list of entries last changed: the newest `updated` (the epoch

@@ -458,8 +458,7 @@ impl Renderer<'_> {
         };
         let values = &network.events;
         let l = &values.listings[listing];
-        let all = self.rendered_event_items(network)?;
-        let all = if all.is_empty() { &values.dates } else { all };
+        let all = self.event_dates(network)?;
         let dates: Vec<Value> = l.dates.iter().map(|&d| all[d].clone()).collect();
         let mut ctx = self.context(&l.path);
         ctx.insert_value("network", network.network.clone());
@@ -477,43 +476,34 @@ impl Renderer<'_> {
 
 impl Renderer<'_> {
     /// Renders what several jobs share before the jobs run in parallel:
-    /// the network events' list items, once per build. (Made lazily inside
-    /// the first events job instead, the other jobs would wait on it, each
-    /// holding a worker thread, and the items would render on one core.)
+    /// the network events' dates and list items, once per build. (Made
+    /// lazily inside the first events job instead, the other jobs would
+    /// wait on it, each holding a worker thread, and the items would render
+    /// on one core.)
     pub fn prepare(&self, jobs: &[Job]) -> Result<(), Diagnostic> {
         match self.network {
             Some(network) if jobs.iter().any(|j| matches!(j, Job::NetworkEvents(_))) => {
-                self.rendered_event_items(network).map(|_| ())
+                self.event_dates(network).map(|_| ())
             }
             _ => Ok(()),
         }
     }
 
-    /// The dates with their list items, rendered on first use.
-    fn rendered_event_items<'n>(&self, network: &'n NetworkValues) -> Result<&'n Vec<Value>, Diagnostic> {
+    /// The dates with their list items rendered by the theme's
+    /// [`EVENT_ITEM_TEMPLATE`], made on first use; without that partial
+    /// (the theme's `network_events.html` then lists the fields itself),
+    /// the dates alone.
+    fn event_dates<'n>(&self, network: &'n NetworkValues) -> Result<&'n Vec<Value>, Diagnostic> {
+        use crate::render::network_events::EVENT_ITEM_TEMPLATE;
         let values = &network.events;
-        values.rendered.get_or_init(|| self.event_items(&values.dates)).as_ref().map_err(Clone::clone)
-    }
-
-    /// Every date with its list item rendered by the theme's
-    /// [`EVENT_ITEM_TEMPLATE`], in parallel; none when the theme has no such
-    /// partial (its `network_events.html` then lists the fields itself).
-    fn event_items(&self, dates: &[Value]) -> Result<Vec<Value>, Diagnostic> {
-        use crate::render::network_events::{EVENT_ITEM_TEMPLATE, with_html};
-        use rayon::prelude::*;
-        if !self.sources.contains(EVENT_ITEM_TEMPLATE) {
-            return Ok(Vec::new());
-        }
-        dates
-            .par_iter()
-            .map(|d| {
-                let mut ctx = self.context("/network/events/");
-                ctx.insert_value("d", d.clone());
-                let html =
-                    self.tera.render(EVENT_ITEM_TEMPLATE, &ctx).map_err(|e| self.sources.diagnostic(&e, None))?;
-                Ok(with_html(d, html))
-            })
-            .collect()
+        let render = |d: &Value| {
+            let mut ctx = self.context("/network/events/");
+            ctx.insert_value("d", d.clone());
+            self.tera.render(EVENT_ITEM_TEMPLATE, &ctx).map_err(|e| self.sources.diagnostic(&e, None))
+        };
+        let render: Option<&crate::render::network_events::ItemRenderer<'_>> =
+            self.sources.contains(EVENT_ITEM_TEMPLATE).then_some(&render);
+        values.dates.get_or_init(|| values.date_values(render)).as_ref().map_err(Clone::clone)
     }
 }
 

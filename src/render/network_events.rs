@@ -36,8 +36,6 @@ pub struct EventListing {
 
 /// The network's events, shaped for templates.
 pub struct EventValues {
-    /// One value per date, in date order.
-    pub dates: Vec<Value>,
     /// The listings.
     pub listings: Vec<EventListing>,
     /// The merged events (for `/network/events.ics`).
@@ -49,9 +47,14 @@ pub struct EventValues {
     pub as_of: String,
     /// Every listing's `{title, path, group}`, for the filter menus (made once, shared by every page).
     pub filters: Value,
-    /// The dates with their list item rendered (`html`), made by the first
-    /// listing page that needs them (see [`EVENT_ITEM_TEMPLATE`]).
-    pub rendered: OnceLock<Result<Vec<Value>, crate::error::Diagnostic>>,
+    /// One value per date, in date order, with its list item rendered
+    /// (`html`) when the theme has [`EVENT_ITEM_TEMPLATE`]: made by the
+    /// first listing page that needs them, by [`EventValues::date_values`].
+    pub dates: OnceLock<Result<Vec<Value>, crate::error::Diagnostic>>,
+    /// The days of the dates in words.
+    words: DateWords,
+    /// Each event's branch page on this hub.
+    branch_permalinks: Vec<Option<String>>,
 }
 
 /// The template of one date of a network events list. A date is in several
@@ -61,19 +64,50 @@ pub struct EventValues {
 /// (a hub of 1,000 branches lists 20,000 dates three or four times).
 pub const EVENT_ITEM_TEMPLATE: &str = "partials/network-event.html";
 
+/// Renders one date's list item from its value.
+pub type ItemRenderer<'a> = dyn Fn(&Value) -> Result<String, crate::error::Diagnostic> + Sync + 'a;
+
 /// A branch's page on the hub, by source id.
 type BranchPaths<'a> = dyn Fn(&crate::federation::sources::SourceId) -> Option<String> + Sync + 'a;
 
 /// Shapes `events` for templates, dates in words in the language `lang`
 /// (the hub's); `as_of` is the build's day in those words.
 pub fn build(events: NetworkEvents, branch_paths: &BranchPaths<'_>, lang: &str, as_of: String) -> EventValues {
-    // Up to 20,000 dates on some 84 days: the days are put in words once, then the dates made in parallel.
+    // Up to 20,000 dates on some 84 days: each day is put in words once.
     let words = DateWords::new(lang, events.dates.iter().map(|(_, o)| o.start.date()), &[dates::DAY, dates::MONTH]);
-    let dates: Vec<Value> =
-        events.dates.par_iter().map(|(i, o)| date_value(&events.events[*i], o, branch_paths, &words)).collect();
+    let branch_permalinks = events.events.iter().map(|e| branch_paths(&e.source)).collect();
     let listings = listings(&events);
     let filters = Value::from(listings.iter().map(EventListing::value).collect::<Vec<_>>());
-    EventValues { dates, listings, weeks: events.weeks, as_of, filters, events, rendered: OnceLock::new() }
+    EventValues {
+        listings,
+        weeks: events.weeks,
+        as_of,
+        filters,
+        events,
+        dates: OnceLock::new(),
+        words,
+        branch_permalinks,
+    }
+}
+
+impl EventValues {
+    /// Every date's value, in parallel, each with its list item as `html`
+    /// when `render` is given. The item is rendered from the date's own
+    /// value, which then takes the `html` without being copied.
+    pub fn date_values(&self, render: Option<&ItemRenderer<'_>>) -> Result<Vec<Value>, crate::error::Diagnostic> {
+        self.events
+            .dates
+            .par_iter()
+            .map(|(i, o)| {
+                let date = date_value(&self.events.events[*i], o, self.branch_permalinks[*i].clone(), &self.words);
+                let Some(render) = render else { return Ok(date) };
+                let html = render(&date)?;
+                let mut map = date.into_map().unwrap_or_default();
+                map.insert("html".into(), Value::safe_string(&html));
+                Ok(Value::from(map))
+            })
+            .collect()
+    }
 }
 
 fn address(url: Option<&str>) -> Value {
@@ -83,7 +117,7 @@ fn address(url: Option<&str>) -> Value {
 fn date_value(
     e: &NetworkEvent,
     o: &crate::events::Occurrence,
-    branch_paths: &BranchPaths<'_>,
+    branch_permalink: Option<String>,
     words: &DateWords,
 ) -> Value {
     let ev = &e.remote.event;
@@ -114,7 +148,7 @@ fn date_value(
         ("in_person", Value::from(ev.in_person())),
         ("branch", Value::from(e.branch.as_str())),
         ("branch_url", address(e.branch_url.as_deref())),
-        ("branch_permalink", Value::from(branch_paths(&e.source))),
+        ("branch_permalink", Value::from(branch_permalink)),
         ("locality", Value::from(e.locality.clone())),
     ];
     Value::from(entries.into_iter().map(|(k, v)| (k.into(), v)).collect::<tera::value::Map>())
@@ -213,13 +247,6 @@ pub fn own_events(config: &crate::config::Config, library: &crate::content::libr
             })
         })
         .collect()
-}
-
-/// `date` with its rendered list item as `html`.
-pub fn with_html(date: &Value, html: String) -> Value {
-    let mut map = date.as_map().cloned().unwrap_or_default();
-    map.insert("html".into(), Value::safe_string(&html));
-    Value::from(map)
 }
 
 impl EventListing {
