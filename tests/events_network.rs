@@ -316,3 +316,47 @@ SUMMARY:Winter dig <i>day</i>\r\nLOCATION:Dale allotments\r\nEND:VEVENT\r\nEND:V
         )]
     );
 }
+
+#[test]
+fn the_merged_calendar_from_kept_event_texts_equals_one_written_afresh() {
+    let world = World::new();
+    let calendar = |summary: &str| {
+        format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:elsewhere\r\nBEGIN:VEVENT\r\nUID:dig-1@dale.example.org\r\n\
+DTSTAMP:20261101T000000Z\r\nDTSTART;TZID=Europe/London:20261212T100000\r\nSUMMARY:{summary}\r\nEND:VEVENT\r\n\
+BEGIN:VEVENT\r\nUID:dig-2@dale.example.org\r\nDTSTAMP:20261101T000000Z\r\nDTSTART;TZID=Europe/London:20261219T100000\r\n\
+SUMMARY:Second dig\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        )
+    };
+    // A longer prefix wins over an earlier mount: the second calendar is served at the file's own path.
+    let serve = |prefix: &str, body: String| {
+        world.server.mount(
+            prefix,
+            Arc::new(move |_: &Request, stream: &mut TcpStream| {
+                reply(stream, "200 OK", &[("Content-Type", "text/calendar".to_owned())], body.as_bytes())
+            }),
+        );
+    };
+    serve("/dale/", calendar("First dig"));
+    let url = world.server.url("/dale/calendar.ics");
+    let hub = world.hub("hub", "Hub", &[format!("name = \"Dale\"\nurl = \"{url}\"")]);
+    world.fetch_and_build(&hub, "hub");
+    let kept = hub.join(".branchpress/cache/written-events/events.bin");
+    assert!(kept.is_file(), "the events' texts are kept");
+    assert!(read(&hub, "network/events.ics").contains("SUMMARY:First dig"));
+
+    // One event changes: the calendar says so, and keeps the other one.
+    serve("/dale/calendar.ics", calendar("First dig (moved indoors)"));
+    world.fetch_and_build(&hub, "hub");
+    let warm = read(&hub, "network/events.ics");
+    assert!(warm.contains("SUMMARY:First dig (moved indoors)"), "{warm}");
+    assert!(!warm.contains("SUMMARY:First dig\r\n"), "{warm}");
+    assert!(warm.contains("SUMMARY:Second dig"), "{warm}");
+
+    // Written afresh, without the kept texts, the calendar is the same, byte for byte.
+    std::fs::remove_dir_all(kept.parent().unwrap()).unwrap();
+    world.build(&hub, "hub");
+    assert_eq!(read(&hub, "network/events.ics"), warm);
+    let cal = ical::IcalParser::new(std::io::BufReader::new(warm.as_bytes())).next().unwrap().unwrap();
+    assert_eq!(cal.events.len(), 2, "two events, parsed back");
+}
