@@ -95,7 +95,7 @@ impl StagingDir {
         }
         self.committed = true;
         let previous = self.target.join(PREVIOUS);
-        Ok(std::fs::remove_dir_all(&previous).err().filter(|_| previous.exists()).map(|e| {
+        Ok(remove_tree(&previous).err().filter(|_| previous.exists()).map(|e| {
             Diagnostic::in_file(
                 &previous,
                 format!("the new output is in place, but the previous one could not be removed: {e}"),
@@ -145,6 +145,20 @@ impl StagingDir {
         }
         Ok(file)
     }
+}
+
+/// Removes the folder `dir` and everything in it, like
+/// `std::fs::remove_dir_all` (links are removed, not followed), with the
+/// entries of each folder removed in parallel: the previous output of a hub
+/// holds 10,000 search fragments in one folder, and removing them one by
+/// one was a tenth of its build.
+fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let entries = std::fs::read_dir(dir)?.collect::<std::io::Result<Vec<_>>>()?;
+    entries.par_iter().try_for_each(|entry| {
+        if entry.file_type()?.is_dir() { remove_tree(&entry.path()) } else { std::fs::remove_file(entry.path()) }
+    })?;
+    std::fs::remove_dir(dir)
 }
 
 impl Drop for StagingDir {
@@ -201,6 +215,28 @@ impl Sink for MemoryOutput {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn removing_a_tree_removes_links_without_following_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let tree = dir.path().join("previous");
+        for i in 0..50 {
+            let file = tree.join(format!("pagefind/fragment/{i}.pf_fragment"));
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(file, "x").unwrap();
+        }
+        let outside = dir.path().join("photos");
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(outside.join("keep.jpg"), "a user's photo").unwrap();
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(&outside, tree.join("photos-link")).unwrap();
+            std::os::unix::fs::symlink(outside.join("keep.jpg"), tree.join("pagefind/keep-link.jpg")).unwrap();
+        }
+        remove_tree(&tree).unwrap();
+        assert!(!tree.exists());
+        assert_eq!(std::fs::read_to_string(outside.join("keep.jpg")).unwrap(), "a user's photo");
+    }
 
     #[test]
     fn staging_replaces_target_only_on_commit() {
