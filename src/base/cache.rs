@@ -30,3 +30,19 @@ pub fn build_folder(site_root: &Path, name: &str) -> PathBuf {
     debug_assert!(BUILD_FOLDERS.contains(&name));
     root(site_root).join(name)
 }
+
+/// Replaces `file` with `bytes` through `<file>.part` and a rename, making
+/// its folder first. For cache files, which only save time: no fsync (a
+/// thousand of them on a hub's first build) and no random name (one fixed
+/// name per file, so a killed build's part is replaced by the next build's
+/// instead of piling up; a part torn by two builds at once is a file that
+/// does not read back, a miss).
+pub fn replace_file(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(dir) = file.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut part = file.as_os_str().to_owned();
+    part.push(".part");
+    std::fs::write(&part, bytes)?;
+    std::fs::rename(&part, file)
+}

@@ -108,7 +108,7 @@ pub fn load(sources: EventSources<'_>, from: Timestamp) -> (NetworkEvents, Vec<W
         })
         .collect();
     // Sized once: growing a vector of 50,000 events copies it again and again.
-    out.events.reserve(calendars.iter().map(|c| c.3.len()).sum());
+    out.events.reserve(calendars.iter().map(|(_, _, _, events)| events.len()).sum());
     for (source, state, home, events) in calendars {
         if let Some(problem) = &state.problem {
             warnings.push(Warning::new(source, problem));

@@ -73,21 +73,11 @@ pub fn read<T: Serialize + DeserializeOwned, E>(
     Ok(kept.value)
 }
 
-/// Writes `<file>.part` and renames it. Not `cache::write_atomic`: this
-/// file only saves time, so it needs no fsync (a thousand of them on a
-/// hub's first build) and no random name: one fixed name per file (each
-/// source is read by one thread), so a killed build's part is replaced by
-/// the next build's instead of piling up; a part torn by two builds at
-/// once is a file that does not deserialize, a miss.
+/// Writes `kept` to `file` ([`crate::base::cache::replace_file`]; not
+/// `cache::write_atomic`, which syncs: this file only saves time).
 fn write<T: Serialize>(file: &Path, kept: &Kept<T>) -> std::io::Result<()> {
-    if let Some(dir) = file.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
     let bytes = bincode::serialize(kept).map_err(std::io::Error::other)?;
-    let mut part = file.as_os_str().to_owned();
-    part.push(".part");
-    std::fs::write(&part, bytes)?;
-    std::fs::rename(&part, file)
+    crate::base::cache::replace_file(file, &bytes)
 }
 
 #[cfg(test)]

@@ -134,10 +134,7 @@ fn save(dir: &Path, keys: &[Key], texts: &[Cow<'_, str>]) -> std::io::Result<()>
     for text in texts {
         out.extend_from_slice(text.as_bytes());
     }
-    std::fs::create_dir_all(dir)?;
-    let part = dir.join(format!("{FILE}.part"));
-    std::fs::write(&part, &out)?;
-    std::fs::rename(&part, dir.join(FILE))
+    crate::base::cache::replace_file(&dir.join(FILE), &out)
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 //! strings (escaped when printed), and addresses pass
 //! [`html::publishable_address`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 use rayon::prelude::*;
@@ -17,6 +17,7 @@ use tera::Value;
 use super::dates::{self, DateWords};
 use crate::base::urls;
 use crate::federation::network_events::{NetworkEvent, NetworkEvents};
+use crate::federation::sources::SourceId;
 use crate::html;
 
 /// One listing of network events.
@@ -53,8 +54,9 @@ pub struct EventValues {
     pub dates: OnceLock<Result<Vec<Value>, crate::error::Diagnostic>>,
     /// The days of the dates in words.
     words: DateWords,
-    /// Each event's branch page on this hub.
-    branch_permalinks: Vec<Option<String>>,
+    /// Each source's branch page on this hub (per source, not per event: a
+    /// thousand addresses for 50,000 events).
+    branch_permalinks: HashMap<SourceId, Option<String>>,
 }
 
 /// The template of one date of a network events list. A date is in several
@@ -68,14 +70,17 @@ pub const EVENT_ITEM_TEMPLATE: &str = "partials/network-event.html";
 pub type ItemRenderer<'a> = dyn Fn(&Value) -> Result<String, crate::error::Diagnostic> + Sync + 'a;
 
 /// A branch's page on the hub, by source id.
-type BranchPaths<'a> = dyn Fn(&crate::federation::sources::SourceId) -> Option<String> + Sync + 'a;
+type BranchPaths<'a> = dyn Fn(&SourceId) -> Option<String> + Sync + 'a;
 
 /// Shapes `events` for templates, dates in words in the language `lang`
 /// (the hub's); `as_of` is the build's day in those words.
 pub fn build(events: NetworkEvents, branch_paths: &BranchPaths<'_>, lang: &str, as_of: String) -> EventValues {
     // Up to 20,000 dates on some 84 days: each day is put in words once.
     let words = DateWords::new(lang, events.dates.iter().map(|(_, o)| o.start.date()), &[dates::DAY, dates::MONTH]);
-    let branch_permalinks = events.events.iter().map(|e| branch_paths(&e.source)).collect();
+    let mut branch_permalinks = HashMap::new();
+    for e in &events.events {
+        branch_permalinks.entry(e.source.clone()).or_insert_with(|| branch_paths(&e.source));
+    }
     let listings = listings(&events);
     let filters = Value::from(listings.iter().map(EventListing::value).collect::<Vec<_>>());
     EventValues {
@@ -99,7 +104,9 @@ impl EventValues {
             .dates
             .par_iter()
             .map(|(i, o)| {
-                let date = date_value(&self.events.events[*i], o, self.branch_permalinks[*i].clone(), &self.words);
+                let event = &self.events.events[*i];
+                let permalink = self.branch_permalinks.get(&event.source).cloned().flatten();
+                let date = date_value(event, o, permalink, &self.words);
                 let Some(render) = render else { return Ok(date) };
                 let html = render(&date)?;
                 let mut map = date.into_map().unwrap_or_default();
