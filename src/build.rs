@@ -480,11 +480,8 @@ pub fn render_site(config: Config, drafts: bool, sink: &dyn Sink) -> Result<Buil
         timings,
         output_dir: PathBuf::new(),
     };
-    // Every file is written: the site is freed beside the commit that
-    // follows, not before it (a hub's 50,000 events or a site's 10,000
-    // bodies take 50-100 ms to free on one core). A process that exits
-    // first frees it at once.
-    std::thread::spawn(move || drop(site));
+    // Every file is written: the site is freed beside the commit that follows.
+    crate::base::free::free_aside(site);
     Ok(report)
 }
 

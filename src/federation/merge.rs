@@ -187,8 +187,32 @@ impl Candidate {
     }
 }
 
-/// A candidate and the keys it is met under ([`dedup_keys`]).
-type Keyed = (Candidate, Vec<String>);
+/// Every source's candidates, left where each source made them: a slot
+/// names one by source and position, so merging moves none of them (a hub
+/// meets 50,000, of several hundred bytes each) until [`newest`] takes out
+/// the kept ones.
+struct Pool(Vec<Vec<Option<Candidate>>>);
+
+/// Where a candidate is in the [`Pool`]: its source, then its position.
+type Slot = (usize, usize);
+
+impl Pool {
+    fn get(&self, (source, position): Slot) -> &Candidate {
+        self.0[source][position].as_ref().expect("a slot's candidate is taken only once, by `newest`")
+    }
+
+    fn take(&mut self, (source, position): Slot) -> Option<Candidate> {
+        self.0[source][position].take()
+    }
+}
+
+/// One source's candidates, made on their own, and the keys each is met
+/// under ([`dedup_keys`]), position for position.
+struct SourceCandidates {
+    branch: BranchSummary,
+    candidates: Vec<Option<Candidate>>,
+    keys: Vec<Vec<String>>,
+}
 
 /// Merges every source's entries into the index.
 ///
@@ -199,7 +223,7 @@ type Keyed = (Candidate, Vec<String>);
 /// depend on the threads.
 pub fn merge(inputs: Vec<SourceInput>) -> NetworkIndex {
     let identities = identity_map(&inputs);
-    let sources: Vec<(BranchSummary, Vec<Keyed>)> = inputs
+    let sources: Vec<SourceCandidates> = inputs
         .into_par_iter()
         .enumerate()
         .map(|(via, input)| {
@@ -207,50 +231,55 @@ pub fn merge(inputs: Vec<SourceInput>) -> NetworkIndex {
             let entries = filtered(input.entries, &input.filter);
             branch.last_updated = entries.iter().map(|e| e.updated).max();
             let home = canonical(branch.home_url.as_deref());
-            let candidates = entries
+            let (candidates, keys) = entries
                 .into_iter()
                 .map(|entry| {
                     let origin_source = origin_source(&entry.origin, &identities)
                         .or_else(|| names_only_this(&entry.origin, &branch).then_some(via));
                     let link_is_own = home.as_deref().is_some_and(|home| is_under(entry.link.as_deref(), home));
                     let keys = dedup_keys(&entry);
-                    (Candidate { entry, via, via_id: branch.id.clone(), origin_source, link_is_own }, keys)
+                    (Some(Candidate { entry, via, via_id: branch.id.clone(), origin_source, link_is_own }), keys)
                 })
-                .collect();
-            (branch, candidates)
+                .unzip();
+            SourceCandidates { branch, candidates, keys }
         })
         .collect();
-    let total = sources.iter().map(|(_, candidates)| candidates.len()).sum();
+    let total = sources.iter().map(|source| source.candidates.len()).sum();
     let mut branches = Vec::with_capacity(sources.len());
-    let mut slots: Vec<Candidate> = Vec::with_capacity(total);
+    let mut pool = Pool(Vec::with_capacity(sources.len()));
+    let mut slots: Vec<Slot> = Vec::with_capacity(total);
     let mut keys: HashMap<String, usize> = HashMap::with_capacity(2 * total);
-    for (branch, candidates) in sources {
-        for (candidate, candidate_keys) in candidates {
-            add_candidate(&mut slots, &mut keys, candidate, candidate_keys);
+    for (source, SourceCandidates { branch, candidates, keys: candidate_keys }) in sources.into_iter().enumerate() {
+        pool.0.push(candidates);
+        for (position, its_keys) in candidate_keys.into_iter().enumerate() {
+            add_candidate(&mut slots, &mut keys, &pool, (source, position), its_keys);
         }
         branches.push(branch);
     }
-    let mut slots = newest(slots, MAX_SEARCH_ENTRIES);
-    let archive = slots.split_off(MAX_INDEX_ENTRIES.min(slots.len()));
-    let mut index = build_index(slots, branches);
+    let mut kept = newest(&slots, &mut pool, MAX_SEARCH_ENTRIES);
+    // The 40,000 candidates not kept and 100,000 keys are freed beside the
+    // work below, not before it.
+    crate::base::free::free_aside((pool, keys));
+    let archive = kept.split_off(MAX_INDEX_ENTRIES.min(kept.len()));
+    let mut index = build_index(kept, branches);
     // Sanitizing is per entry, so in parallel: a hub may keep tens of thousands.
     index.archive = archive.into_par_iter().map(|candidate| archived_entry(candidate, &index.branches)).collect();
     index
 }
 
-/// The `count` newest candidates, newest first; of two as new, the one met
-/// first. Only positions are sorted, not the (large) candidates, and only
-/// the kept ones fully: a hub of a thousand sources meets fifty thousand.
-fn newest(slots: Vec<Candidate>, count: usize) -> Vec<Candidate> {
-    let order = |a: &usize, b: &usize| newest_first(&slots[*a].entry, &slots[*b].entry).then(a.cmp(b));
+/// The `count` newest of `slots`, taken out of the pool, newest first; of
+/// two as new, the one met first. Only slots are sorted, and only the kept
+/// ones fully: a hub of a thousand sources meets fifty thousand.
+fn newest(slots: &[Slot], pool: &mut Pool, count: usize) -> Vec<Candidate> {
+    let order =
+        |a: &usize, b: &usize| newest_first(&pool.get(slots[*a]).entry, &pool.get(slots[*b]).entry).then(a.cmp(b));
     let mut positions: Vec<usize> = (0..slots.len()).collect();
     if positions.len() > count {
         positions.select_nth_unstable_by(count, order);
         positions.truncate(count);
     }
     positions.par_sort_unstable_by(order);
-    let mut slots: Vec<Option<Candidate>> = slots.into_iter().map(Some).collect();
-    positions.into_iter().filter_map(|i| slots[i].take()).collect()
+    positions.into_iter().filter_map(|i| pool.take(slots[i])).collect()
 }
 
 /// The entries `filter` allows, newest first, at most its limit.
@@ -319,28 +348,30 @@ fn dedup_keys(entry: &RemoteEntry) -> Vec<String> {
     keys
 }
 
-/// Adds `candidate` (met under `candidate_keys`, see [`dedup_keys`]): a new
-/// slot, or into the slot of an earlier copy when it is [`preferred`].
+/// Adds the candidate at `slot` (met under `candidate_keys`, see
+/// [`dedup_keys`]): a new slot, or into the slot of an earlier copy when it
+/// is [`preferred`].
 fn add_candidate(
-    slots: &mut Vec<Candidate>,
+    slots: &mut Vec<Slot>,
     keys: &mut HashMap<String, usize>,
-    candidate: Candidate,
+    pool: &Pool,
+    slot: Slot,
     candidate_keys: Vec<String>,
 ) {
-    let slot = match candidate_keys.iter().find_map(|k| keys.get(k).copied()) {
-        Some(slot) => {
-            if preferred(&candidate, &slots[slot]) {
-                slots[slot] = candidate;
+    let at = match candidate_keys.iter().find_map(|k| keys.get(k).copied()) {
+        Some(at) => {
+            if preferred(pool.get(slot), pool.get(slots[at])) {
+                slots[at] = slot;
             }
-            slot
+            at
         }
         None => {
-            slots.push(candidate);
+            slots.push(slot);
             slots.len() - 1
         }
     };
     for key in candidate_keys {
-        keys.entry(key).or_insert(slot);
+        keys.entry(key).or_insert(at);
     }
 }
 
@@ -536,6 +567,13 @@ mod tests {
         assert!(content.is_none() && summary.is_some(), "content that sanitizes to nothing falls back to the summary");
     }
 
+    /// [`newest`] of candidates met in this order, all from one source.
+    fn newest_of(candidates: Vec<Candidate>, count: usize) -> Vec<Candidate> {
+        let slots: Vec<Slot> = (0..candidates.len()).map(|position| (0, position)).collect();
+        let mut pool = Pool(vec![candidates.into_iter().map(Some).collect()]);
+        newest(&slots, &mut pool, count)
+    }
+
     #[test]
     fn the_newest_are_kept_newest_first_and_of_two_as_new_the_one_met_first() {
         let a = attribution("A", "a.example");
@@ -545,7 +583,7 @@ mod tests {
             .enumerate()
             .map(|(n, day)| entry(&format!("urn:{n:02}"), &format!("https://a.example/{n}/"), *day, a.clone()))
             .collect();
-        let slots: Vec<Candidate> = entries
+        let candidates: Vec<Candidate> = entries
             .into_iter()
             .map(|entry| Candidate {
                 entry,
@@ -555,7 +593,7 @@ mod tests {
                 link_is_own: true,
             })
             .collect();
-        let kept: Vec<String> = newest(slots, 5).into_iter().map(|c| c.entry.id).collect();
+        let kept: Vec<String> = newest_of(candidates, 5).into_iter().map(|c| c.entry.id).collect();
         // Day 9 twice (urn:01 before urn:05: same dates, ids compared), then 8, 7, 6.
         assert_eq!(kept, ["urn:01", "urn:05", "urn:07", "urn:03", "urn:09"]);
         // Two copies alike in id and dates: the one met first comes first.
@@ -568,7 +606,7 @@ mod tests {
         };
         let older = Candidate { entry: entry("urn:old", "https://a.example/old/", 1, a.clone()), ..copy("https://x/") };
         let links: Vec<Option<String>> =
-            newest(vec![older, copy("https://a.example/first/"), copy("https://a.example/second/")], 2)
+            newest_of(vec![older, copy("https://a.example/first/"), copy("https://a.example/second/")], 2)
                 .into_iter()
                 .map(|c| c.entry.link)
                 .collect();

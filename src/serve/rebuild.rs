@@ -263,7 +263,7 @@ impl Preview {
             build,
         });
         // Freeing a large site's values takes a while; the editor need not wait.
-        std::thread::spawn(move || drop(replaced));
+        crate::base::free::free_aside(replaced);
         Ok(Update { files, changed, new_pages, rendered, elapsed: started.elapsed(), warnings })
     }
 }
