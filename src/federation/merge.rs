@@ -279,7 +279,9 @@ fn newest(slots: &[Slot], pool: &mut Pool, count: usize) -> Vec<Candidate> {
         positions.truncate(count);
     }
     positions.par_sort_unstable_by(order);
-    positions.into_iter().filter_map(|i| pool.take(slots[i])).collect()
+    let mut kept = Vec::with_capacity(positions.len());
+    kept.extend(positions.into_iter().filter_map(|i| pool.take(slots[i])));
+    kept
 }
 
 /// The entries `filter` allows, newest first, at most its limit.
