@@ -161,7 +161,7 @@ impl LoadedSite {
         let started = Instant::now();
         let old_library = previous.map(|p| Reuse { library: &p.library, changed });
         let (loaded, ()) = rayon::join(|| load(&config, drafts, old_library), || highlighter.preload());
-        let Loaded { library, taxonomies, sources, static_files } = loaded?;
+        let Loaded { mut library, taxonomies, sources, static_files } = loaded?;
         timings.load = started.elapsed();
 
         let t = Instant::now();
@@ -170,6 +170,9 @@ impl LoadedSite {
         let shortcodes = SiteShortcodes::new(&config, &sources)?;
         let (bodies, warnings) =
             bodies::render(&config, &library, highlighter, &content_urls, Some(&images), &shortcodes, cache)?;
+        if !cache.keeps() {
+            crate::base::free::free_aside(library.take_texts());
+        }
         timings.markdown = t.elapsed();
 
         let mut warnings = warnings;

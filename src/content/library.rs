@@ -6,6 +6,7 @@ use rustc_hash::FxHashMap as HashMap;
 use std::cmp::Ordering;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -76,6 +77,18 @@ impl<'a> Reuse<'a> {
 }
 
 impl Library {
+    /// Takes every page's and section's Markdown text out, leaving each
+    /// empty. A one-off build reads the texts only in the Markdown stage,
+    /// and holding them to the end costs memory in proportion to the site
+    /// (about 6 KB a page, 600 MB at 100,000 pages). The preview keeps
+    /// them: its next rebuild reuses unchanged pages, texts included.
+    pub fn take_texts(&mut self) -> Vec<Arc<str>> {
+        let empty: Arc<str> = Arc::from("");
+        let pages = self.pages.iter_mut().map(|p| &mut p.body);
+        let sections = self.sections.iter_mut().map(|s| &mut s.body);
+        pages.chain(sections).map(|text| std::mem::replace(text, empty.clone())).collect()
+    }
+
     /// Reads and parses everything under `content/`. Drafts are left out
     /// unless `include_drafts`. Every broken file is reported, not only the
     /// first. A page of `previous` whose file has not changed (same

@@ -70,6 +70,11 @@ impl BodyCache {
     pub fn keeping() -> BodyCache {
         BodyCache { keep: true, ..BodyCache::default() }
     }
+
+    /// True for a cache that keeps bodies for a next build of the site.
+    pub fn keeps(&self) -> bool {
+        self.keep
+    }
 }
 
 /// The settings outside a body that its HTML depends on.
