@@ -7,6 +7,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
+use rayon::prelude::*;
 use tera::Value;
 use tera::value::Map;
 
@@ -83,14 +84,16 @@ impl SiteValues {
         let same_page: Vec<bool> = match reuse {
             Some((_, old)) => library
                 .pages
-                .iter()
+                .par_iter()
                 .map(|p| old.page_by_relative(&p.file.relative).is_some_and(|o| old.pages[o] == *p))
                 .collect(),
             None => vec![false; library.pages.len()],
         };
+        // Each page's value on its own, in parallel: at 100,000 pages this
+        // took 4.5 s on one core.
         let pages: Vec<(Value, bool)> = library
             .pages
-            .iter()
+            .par_iter()
             .enumerate()
             .zip(page_bodies)
             .zip(&neighbours)
