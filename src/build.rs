@@ -538,7 +538,12 @@ fn load_network(
     problems: &mut Vec<Diagnostic>,
 ) -> NetworkValues {
     let cache = crate::federation::cache_dir(&config.paths.root);
-    let (index, mut warnings) = crate::federation::load_index(federation, &cache, jiff::Timestamp::now());
+    // Only search reads the entries older than the network's pages list.
+    let archive = match config.search.enabled && config.search.include_network {
+        true => crate::federation::Archive::Kept,
+        false => crate::federation::Archive::Skipped,
+    };
+    let (index, mut warnings) = crate::federation::load_index(federation, &cache, jiff::Timestamp::now(), archive);
     let sources = crate::federation::network_events::EventSources {
         config: federation,
         branches: &index.branches,

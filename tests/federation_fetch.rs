@@ -223,7 +223,8 @@ fn fetch_caches_every_source_and_the_build_reads_it_offline() {
 
     // The network is gone: the build still has every cached entry, and warnings name the broken sources.
     server.stop();
-    let (index, warnings) = federation::load_index(&config, &cache_dir, at("2025-06-02T00:00:00Z"));
+    let (index, warnings) =
+        federation::load_index(&config, &cache_dir, at("2025-06-02T00:00:00Z"), federation::Archive::Kept);
     let warned = |id: &str| warnings.iter().find(|w| w.source.as_str() == id).map(|w| w.message.clone());
     assert!(warned("flaky").is_some_and(|m| m.contains("last fetch failed")), "{warnings:#?}");
     for broken in ["big", "slow", "bomb", "redirect-six"] {
@@ -270,7 +271,8 @@ fn corrupt_cache_metadata_is_a_warning_and_local_sources_need_no_network() {
     std::fs::create_dir_all(cache_dir.join("gone")).unwrap();
     std::fs::write(cache_dir.join("gone/meta.json"), b"{ not json").unwrap();
 
-    let (index, warnings) = federation::load_index(&config, &cache_dir, at("2025-06-01T00:00:00Z"));
+    let (index, warnings) =
+        federation::load_index(&config, &cache_dir, at("2025-06-01T00:00:00Z"), federation::Archive::Kept);
     assert_eq!(index.entries.len(), 2);
     assert_eq!(index.branches[0].status, BranchStatus::Local);
     assert_eq!(index.branches[0].name, "Valley");
@@ -298,7 +300,8 @@ fn a_build_keeps_each_feed_as_read_and_reads_it_again_only_when_it_changes() {
         &|_| {},
     );
     let build = || {
-        let (index, warnings) = federation::load_index(&config, &cache_dir, at("2025-06-02T00:00:00Z"));
+        let (index, warnings) =
+            federation::load_index(&config, &cache_dir, at("2025-06-02T00:00:00Z"), federation::Archive::Kept);
         format!("{:#?}\n{:#?}\n{warnings:#?}", index.entries, index.branches)
     };
     let kept = cache_dir.join(&hilltop).join("entries.bin");

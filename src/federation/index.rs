@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use url::Url;
 
 use super::cache::{CacheMeta, SourceCache};
-use super::merge::{self, BranchStatus, BranchSummary, NetworkIndex, SourceInput};
+use super::merge::{self, Archive, BranchStatus, BranchSummary, NetworkIndex, SourceInput};
 use super::outcome::{Warning, printable};
 use super::parse::ParsedFeed;
 use super::problem::Problem;
@@ -24,7 +24,12 @@ use super::sources::{FederationConfig, Source, SourceLocation};
 use crate::base::branch_json::ManifestAsRead;
 
 /// Builds the network index from the cache in `cache_dir` and local sources; never fails.
-pub fn load_index(config: &FederationConfig, cache_dir: &Path, now: Timestamp) -> (NetworkIndex, Vec<Warning>) {
+pub fn load_index(
+    config: &FederationConfig,
+    cache_dir: &Path,
+    now: Timestamp,
+    archive: Archive,
+) -> (NetworkIndex, Vec<Warning>) {
     // Sources are read and parsed in parallel: parsing a thousand feeds was
     // most of a large hub's build. `collect` keeps their order, so the
     // merge and the warnings are the same as one at a time.
@@ -52,7 +57,7 @@ pub fn load_index(config: &FederationConfig, cache_dir: &Path, now: Timestamp) -
             Err(warning) => warnings.push(warning),
         }
     }
-    (merge::merge(inputs), warnings)
+    (merge::merge(inputs, archive), warnings)
 }
 
 /// The file in a source's cache folder keeping its body as read (`parsed_cache`).

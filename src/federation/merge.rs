@@ -46,6 +46,18 @@ pub const MAX_INDEX_ENTRIES: usize = 1000;
 /// (on 2 loaded cores), so search covers the newest 10,000.
 pub const MAX_SEARCH_ENTRIES: usize = 10_000;
 
+/// Whether merging keeps the entries after the newest [`MAX_INDEX_ENTRIES`]
+/// for search ([`NetworkIndex::archive`]). A hub whose search is off, or
+/// leaves the network out, has no use for them, and each costs a
+/// sanitizing parse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Archive {
+    /// Keep up to [`MAX_SEARCH_ENTRIES`] in all.
+    Kept,
+    /// Keep only what the network's pages and feeds list.
+    Skipped,
+}
+
 /// The whole network as templates see it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct NetworkIndex {
@@ -221,7 +233,7 @@ struct SourceCandidates {
 /// links was most of merging a thousand sources); then they meet one source
 /// after another in config order, so which copy of an entry wins does not
 /// depend on the threads.
-pub fn merge(inputs: Vec<SourceInput>) -> NetworkIndex {
+pub fn merge(inputs: Vec<SourceInput>, archive: Archive) -> NetworkIndex {
     let identities = identity_map(&inputs);
     let sources: Vec<SourceCandidates> = inputs
         .into_par_iter()
@@ -256,7 +268,11 @@ pub fn merge(inputs: Vec<SourceInput>) -> NetworkIndex {
         }
         branches.push(branch);
     }
-    let mut kept = newest(&slots, &mut pool, MAX_SEARCH_ENTRIES);
+    let keep = match archive {
+        Archive::Kept => MAX_SEARCH_ENTRIES,
+        Archive::Skipped => MAX_INDEX_ENTRIES,
+    };
+    let mut kept = newest(&slots, &mut pool, keep);
     // The 40,000 candidates not kept and 100,000 keys are freed beside the
     // work below, not before it.
     crate::base::free::free_aside((pool, keys));
@@ -569,6 +585,11 @@ mod tests {
         assert!(content.is_none() && summary.is_some(), "content that sanitizes to nothing falls back to the summary");
     }
 
+    /// [`merge`] as a hub with search over its network merges.
+    fn merged(inputs: Vec<SourceInput>) -> NetworkIndex {
+        merge(inputs, Archive::Kept)
+    }
+
     /// [`newest`] of candidates met in this order, all from one source.
     fn newest_of(candidates: Vec<Candidate>, count: usize) -> Vec<Candidate> {
         let slots: Vec<Slot> = (0..candidates.len()).map(|position| (0, position)).collect();
@@ -622,7 +643,7 @@ mod tests {
         let hub_own = entry("tag:hub,2025:own", "https://hub.example/own/", 3, attribution("Hub", "hub.example"));
         let direct = entry("tag:hilltop,2025:rent", "https://hilltop.example/rent/", 2, hilltop.clone());
         // The hub comes first in config order: the direct copy must still win.
-        let index = merge(vec![
+        let index = merged(vec![
             input("Hub", "hub.example", vec![relayed, hub_own]),
             input("Hilltop", "hilltop.example", vec![direct]),
         ]);
@@ -636,7 +657,7 @@ mod tests {
 
         // Without the direct source, the hub's copy is kept and credited to Hilltop.
         let relayed = entry("tag:hilltop,2025:rent", "https://hilltop.example/rent/", 2, hilltop);
-        let index = merge(vec![input("Hub", "hub.example", vec![relayed])]);
+        let index = merged(vec![input("Hub", "hub.example", vec![relayed])]);
         let rent = &index.entries[0];
         assert!(rent.relayed);
         assert_eq!(rent.origin.name.as_deref(), Some("Hilltop"));
@@ -659,7 +680,7 @@ mod tests {
         valley.branch.home_url = None;
         valley.branch.feed_url = None;
         valley.identity_urls.clear();
-        let index = merge(vec![valley]);
+        let index = merged(vec![valley]);
         let by_id = |id: &str| index.entries.iter().find(|e| e.id == id).unwrap();
         assert_eq!(by_id("tag:v:1").origin.branch_id.as_ref().map(SourceId::as_str), Some("valley"));
         assert!(!by_id("tag:v:1").relayed);
@@ -682,7 +703,7 @@ mod tests {
                 input("M", "m.example", vec![forged.clone()]),
             );
             let inputs = if order { vec![first, second] } else { vec![second, first] };
-            let index = merge(inputs);
+            let index = merged(inputs);
             assert_eq!(index.entries.len(), 1);
             assert_eq!(index.entries[0].title, "Entry tag:hilltop,2025:rent", "config order {order}");
             assert_eq!(index.entries[0].via.as_str(), "hilltop");
@@ -699,7 +720,7 @@ mod tests {
         let b = entry("urn:b", "https://VALLEY.example/p/1#top", 1, origin.clone());
         let same_short_id_elsewhere = entry("1", "https://other.example/1", 1, attribution("O", "other.example"));
         let short_id = entry("1", "https://valley.example/short", 1, origin);
-        let index = merge(vec![
+        let index = merged(vec![
             input("Valley", "valley.example", vec![a, short_id]),
             input("Hub", "hub.example", vec![b, same_short_id_elsewhere]),
         ]);
@@ -721,7 +742,7 @@ mod tests {
             .collect();
         let mut source = input("Bro", "bro.example", entries);
         source.filter = SourceFilter { languages: vec!["cy".into()], limit: 50, ..SourceFilter::default() };
-        let index = merge(vec![source]);
+        let index = merged(vec![source]);
         let languages: Vec<_> = index.entries.iter().map(|e| e.language.as_deref()).collect();
         assert_eq!(languages, [Some("cy-gb"), Some("cy")], "no English, no undeclared, and `cym` is not `cy`");
     }
@@ -741,14 +762,14 @@ mod tests {
             limit: 2,
             ..SourceFilter::default()
         };
-        let index = merge(vec![source]);
+        let index = merged(vec![source]);
         let ids: Vec<&str> = index.entries.iter().map(|e| e.id.as_str()).collect();
         assert_eq!(ids, ["tag:h:3", "tag:h:2"], "day 5 is a guide, day 4 lacks the tag, limit 2");
         assert_eq!(index.by_kind["news"], [0, 1]);
         assert_eq!(index.by_tag["housing"], [0, 1]);
         assert_eq!(index.branches[0].last_updated, Some(ts("2025-05-03T00:00:00Z")));
 
-        let index = merge(vec![input("Hilltop", "hilltop.example", entries)]);
+        let index = merged(vec![input("Hilltop", "hilltop.example", entries)]);
         let days: Vec<i8> = index.entries.iter().map(|e| e.published.to_zoned(jiff::tz::TimeZone::UTC).day()).collect();
         assert_eq!(days, [5, 4, 3, 2, 1]);
     }
@@ -760,13 +781,33 @@ mod tests {
             (0..1200).map(|i| entry(&format!("tag:b:{i}"), &format!("https://big.example/{i}"), 1, origin.clone()));
         let mut source = input("Big", "big.example", entries.collect());
         source.filter.limit = 5000;
-        let index = merge(vec![source]);
+        let index = merged(vec![source]);
         assert_eq!(index.entries.len(), MAX_INDEX_ENTRIES);
         let summary = index.entries[0].summary.as_ref().unwrap().as_str();
         assert!(!summary.contains("onclick"), "{summary}");
         assert!(summary.contains("href=\"https://big.example/a\"") && summary.contains("nofollow"), "{summary}");
         let json = serde_json::to_value(&index).unwrap();
         assert!(json["entries"][0]["summary"].is_string());
+    }
+
+    #[test]
+    fn the_archive_is_kept_for_search_and_skipped_without_it() {
+        let origin = attribution("Big", "big.example");
+        let entries: Vec<RemoteEntry> = (0..1200)
+            .map(|i| {
+                entry(&format!("tag:b:{i}"), &format!("https://big.example/{i}"), (i % 28) as u8 + 1, origin.clone())
+            })
+            .collect();
+        let source = || {
+            let mut source = input("Big", "big.example", entries.clone());
+            source.filter.limit = 5000;
+            source
+        };
+        let with = merge(vec![source()], Archive::Kept);
+        let without = merge(vec![source()], Archive::Skipped);
+        assert_eq!(with.archive.len(), 200, "the 200 older than the newest {MAX_INDEX_ENTRIES}");
+        assert!(without.archive.is_empty());
+        assert_eq!(with.entries, without.entries, "the listed entries do not depend on search");
     }
 
     fn canon(s: &str) -> String {

@@ -35,7 +35,7 @@ pub mod sources;
 use std::path::{Path, PathBuf};
 
 pub use index::load_index;
-pub use merge::{BranchStatus, BranchSummary, NetworkEntry, NetworkIndex};
+pub use merge::{Archive, BranchStatus, BranchSummary, NetworkEntry, NetworkIndex};
 pub use outcome::{FetchReport, FetchStatus, ProgressEvent, SourceReport, Warning};
 pub use problem::Problem;
 pub use refresh::{DEFAULT_CONCURRENCY, FetchOptions, Progress, fetch};
