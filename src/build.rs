@@ -539,7 +539,7 @@ fn load_network(
 ) -> NetworkValues {
     let cache = crate::federation::cache_dir(&config.paths.root);
     // Only search reads the entries older than the network's pages list.
-    let archive = match config.search.enabled && config.search.include_network {
+    let archive = match config.search.covers_network() {
         true => crate::federation::Archive::Kept,
         false => crate::federation::Archive::Skipped,
     };

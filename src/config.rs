@@ -219,6 +219,14 @@ pub struct SearchConfig {
     pub include_network: bool,
 }
 
+impl SearchConfig {
+    /// True when the index holds the network's entries (on a hub): the one
+    /// rule for what search reads, and so for what merging must keep.
+    pub fn covers_network(&self) -> bool {
+        self.enabled && self.include_network
+    }
+}
+
 impl Default for SearchConfig {
     fn default() -> Self {
         SearchConfig { enabled: true, exclude: Vec::new(), include_network: true }

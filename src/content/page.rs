@@ -161,7 +161,8 @@ pub struct Page {
     pub path: String,
     /// Absolute URL.
     pub permalink: String,
-    /// The Markdown body.
+    /// The Markdown body. Empty after a one-off build's Markdown stage,
+    /// which frees it ([`crate::content::library::Library::take_texts`]).
     pub body: Arc<str>,
     /// 1-based line of the file where the body starts.
     pub body_line: usize,

@@ -77,10 +77,8 @@ type BranchPaths<'a> = dyn Fn(&SourceId) -> Option<String> + Sync + 'a;
 pub fn build(events: NetworkEvents, branch_paths: &BranchPaths<'_>, lang: &str, as_of: String) -> EventValues {
     // Up to 20,000 dates on some 84 days: each day is put in words once.
     let words = DateWords::new(lang, events.dates.iter().map(|(_, o)| o.start.date()), &[dates::DAY, dates::MONTH]);
-    let mut branch_permalinks = HashMap::new();
-    for e in &events.events {
-        branch_permalinks.entry(e.source.clone()).or_insert_with(|| branch_paths(&e.source));
-    }
+    // Every event comes from a source with a calendar, which has a state.
+    let branch_permalinks = events.states.keys().map(|id| (id.clone(), branch_paths(id))).collect();
     let listings = listings(&events);
     let filters = Value::from(listings.iter().map(EventListing::value).collect::<Vec<_>>());
     EventValues {

@@ -63,7 +63,7 @@ pub fn records(input: &SiteInput<'_>) -> Vec<Record> {
         .filter(|(_, page)| searchable(page, &excluded))
         .map(|(id, _)| page_record(input, id, &branch))
         .collect();
-    if let Some(network) = input.network.filter(|_| input.config.search.include_network) {
+    if let Some(network) = input.network.filter(|_| input.config.search.covers_network()) {
         let entries = network.entries.par_iter().chain(network.archive.par_iter());
         out.par_extend(entries.filter_map(|entry| entry_record(network, entry)));
     }
@@ -111,7 +111,7 @@ pub fn filter_values(input: &SiteInput<'_>) -> Vec<FilterValues> {
     let excluded = excluded_folders(input.config, input.library);
     let branch = input.config.branch.name.clone().unwrap_or_else(|| input.config.title.clone());
     let pages = input.library.pages.iter().filter(|page| searchable(page, &excluded));
-    let entries = input.network.filter(|_| input.config.search.include_network).into_iter().flat_map(|network| {
+    let entries = input.network.filter(|_| input.config.search.covers_network()).into_iter().flat_map(|network| {
         let entries = network.entries.iter().chain(&network.archive);
         entries.filter(|e| e.link.is_some()).map(move |e| (network, e))
     });
