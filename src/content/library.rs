@@ -76,17 +76,38 @@ impl<'a> Reuse<'a> {
     }
 }
 
+/// The Markdown texts of a library's pages and sections, in library
+/// order: what the Markdown stage renders.
+pub struct Texts {
+    /// One per page.
+    pub pages: Vec<Arc<str>>,
+    /// One per section.
+    pub sections: Vec<Arc<str>>,
+}
+
 impl Library {
+    /// Every page's and section's Markdown text, shared with the library
+    /// (the preview keeps them: its next rebuild reuses unchanged pages,
+    /// texts included).
+    pub fn texts(&self) -> Texts {
+        Texts {
+            pages: self.pages.iter().map(|p| p.body.clone()).collect(),
+            sections: self.sections.iter().map(|s| s.body.clone()).collect(),
+        }
+    }
+
     /// Takes every page's and section's Markdown text out, leaving each
     /// empty. A one-off build reads the texts only in the Markdown stage,
-    /// and holding them to the end costs memory in proportion to the site
-    /// (about 6 KB a page, 600 MB at 100,000 pages). The preview keeps
-    /// them: its next rebuild reuses unchanged pages, texts included.
-    pub fn take_texts(&mut self) -> Vec<Arc<str>> {
+    /// which frees each one as soon as its body is rendered: holding them
+    /// all beside the rendered bodies costs memory in proportion to the
+    /// site (about 6 KB a page, 600 MB at 100,000 pages).
+    pub fn take_texts(&mut self) -> Texts {
         let empty: Arc<str> = Arc::from("");
-        let pages = self.pages.iter_mut().map(|p| &mut p.body);
-        let sections = self.sections.iter_mut().map(|s| &mut s.body);
-        pages.chain(sections).map(|text| std::mem::replace(text, empty.clone())).collect()
+        let take = |text: &mut Arc<str>| std::mem::replace(text, empty.clone());
+        Texts {
+            pages: self.pages.iter_mut().map(|p| take(&mut p.body)).collect(),
+            sections: self.sections.iter_mut().map(|s| take(&mut s.body)).collect(),
+        }
     }
 
     /// Reads and parses everything under `content/`. Drafts are left out

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::content::library::Library;
+use crate::content::library::{Library, Texts};
 use crate::error::{Diagnostic, Error, Result};
 use crate::images::Images;
 use crate::markdown::highlight::Highlighter;
@@ -57,7 +57,8 @@ struct CachedBody {
 struct Done {
     anchor_links: AnchorLinks,
     lang: String,
-    text: Arc<str>,
+    /// The text, kept only by a cache that keeps bodies.
+    text: Option<Arc<str>>,
     body_line: usize,
     rendered: Arc<Rendered>,
     errors: Vec<Diagnostic>,
@@ -97,9 +98,16 @@ pub fn content_urls(library: &Library) -> ContentUrls {
 /// Renders every body, reusing `cache` where possible (and refilling it).
 /// Errors (a link to a missing page) fail the build, all of them reported;
 /// warnings are returned beside the bodies.
+///
+/// `texts` are the library's texts ([`Library::texts`], or
+/// [`Library::take_texts`] for a one-off build): unless the cache keeps
+/// bodies, each text is freed as soon as its body is rendered, so the
+/// texts and the bodies of a large site are never all held at once.
+#[allow(clippy::too_many_arguments)]
 pub fn render(
     config: &Config,
     library: &Library,
+    texts: Texts,
     highlighter: &Highlighter,
     urls: &Arc<HashMap<String, String>>,
     images: Option<&Images>,
@@ -114,7 +122,7 @@ pub fn render(
     cache.urls = urls.clone();
     let keep = cache.keep;
     let old = &cache.entries;
-    let one = |body: &Arc<str>,
+    let one = |text: Arc<str>,
                file: &Path,
                body_line: usize,
                anchor_links: AnchorLinks,
@@ -123,13 +131,12 @@ pub fn render(
      -> Done {
         // An unchanged file keeps its text's allocation, so this is
         // usually a pointer comparison.
-        let text = body.clone();
         let same = |c: &&CachedBody| {
             c.body_line == body_line && c.anchor_links == anchor_links && c.lang == lang && c.text == text
         };
         if let Some(hit) = old.get(file.as_os_str()).filter(same).filter(|c| same_images(images, &c.rendered)) {
             let (rendered, warnings) = (hit.rendered.clone(), hit.warnings.clone());
-            let lang = lang.to_owned();
+            let (lang, text) = (lang.to_owned(), Some(text));
             return Done { anchor_links, lang, text, body_line, rendered, errors: Vec::new(), warnings, reused: true };
         }
         let ctx = MarkdownContext {
@@ -147,17 +154,21 @@ pub fn render(
         let out = markdown::render(&text, &ctx);
         let rendered = Arc::new(out.rendered);
         let (errors, warnings, lang) = (out.errors, out.warnings, lang.to_owned());
+        let text = keep.then_some(text);
         Done { anchor_links, lang, text, body_line, rendered, errors, warnings, reused: false }
     };
+    let Texts { pages: page_texts, sections: section_texts } = texts;
     let pages: Vec<Done> = library
         .pages
         .par_iter()
-        .map(|p| one(&p.body, &p.file.path, p.body_line, p.more.anchor_links, &p.path, &p.lang))
+        .zip(page_texts)
+        .map(|(p, text)| one(text, &p.file.path, p.body_line, p.more.anchor_links, &p.path, &p.lang))
         .collect();
     let sections: Vec<Done> = library
         .sections
         .par_iter()
-        .map(|s| one(&s.body, &s.file.path, s.body_line, s.more.anchor_links, &s.path, &s.lang))
+        .zip(section_texts)
+        .map(|(s, text)| one(text, &s.file.path, s.body_line, s.more.anchor_links, &s.path, &s.lang))
         .collect();
     let mut files = library.pages.iter().map(|p| &p.file.path).chain(library.sections.iter().map(|s| &s.file.path));
     let mut errors = Vec::new();
@@ -167,14 +178,14 @@ pub fn render(
         done.into_iter()
             .map(|d| {
                 let file = files.next();
-                if keep
-                    && d.errors.is_empty()
+                if d.errors.is_empty()
                     && let Some(file) = file
+                    && let Some(text) = d.text
                 {
                     let cached = CachedBody {
                         anchor_links: d.anchor_links,
                         lang: d.lang,
-                        text: d.text,
+                        text,
                         body_line: d.body_line,
                         rendered: d.rendered.clone(),
                         warnings: d.warnings.clone(),

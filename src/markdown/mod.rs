@@ -162,12 +162,24 @@ fn write_html(events: Vec<Event<'_>>, more_at: Option<usize>) -> (String, Option
             pulldown_cmark::html::push_html(&mut html, iter.by_ref().take(at));
             let summary = footnotes::without_references(html.clone());
             pulldown_cmark::html::push_html(&mut html, iter);
-            (html, Some(summary))
+            (exact(html), Some(summary))
         }
         None => {
             pulldown_cmark::html::push_html(&mut html, events.into_iter());
-            (html, None)
+            (exact(html), None)
         }
+    }
+}
+
+/// `html` in a block of its own length. Grown by doubling, a body's
+/// string can be up to half spare capacity, and a build holds every body
+/// until its template value is made; shrinking in place would not help,
+/// since the allocator (mimalloc) leaves a block that is at least half
+/// used where it is.
+fn exact(html: String) -> String {
+    match html.capacity() - html.len() > html.len() / 16 {
+        true => html.as_str().to_owned(),
+        false => html,
     }
 }
 
