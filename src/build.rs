@@ -168,10 +168,8 @@ impl LoadedSite {
         let images = Arc::new(Images::new(&config, &static_files, previous.map(|p| p.images.as_ref())));
         let content_urls = Arc::new(bodies::content_urls(&library));
         let shortcodes = SiteShortcodes::new(&config, &sources)?;
-        // A one-off build frees each text once its body is rendered.
-        let texts = if cache.keeps() { library.texts() } else { library.take_texts() };
         let (bodies, warnings) =
-            bodies::render(&config, &library, texts, highlighter, &content_urls, Some(&images), &shortcodes, cache)?;
+            bodies::render(&config, &mut library, highlighter, &content_urls, Some(&images), &shortcodes, cache)?;
         timings.markdown = t.elapsed();
 
         let mut warnings = warnings;

@@ -71,11 +71,6 @@ impl BodyCache {
     pub fn keeping() -> BodyCache {
         BodyCache { keep: true, ..BodyCache::default() }
     }
-
-    /// True for a cache that keeps bodies for a next build of the site.
-    pub fn keeps(&self) -> bool {
-        self.keep
-    }
 }
 
 /// The settings outside a body that its HTML depends on.
@@ -99,15 +94,13 @@ pub fn content_urls(library: &Library) -> ContentUrls {
 /// Errors (a link to a missing page) fail the build, all of them reported;
 /// warnings are returned beside the bodies.
 ///
-/// `texts` are the library's texts ([`Library::texts`], or
-/// [`Library::take_texts`] for a one-off build): unless the cache keeps
-/// bodies, each text is freed as soon as its body is rendered, so the
-/// texts and the bodies of a large site are never all held at once.
-#[allow(clippy::too_many_arguments)]
+/// Unless the cache keeps bodies (the preview), nothing reads a text
+/// again, so the texts are taken out of `library` ([`Library::take_texts`])
+/// and each is freed as soon as its body is rendered: the texts and the
+/// bodies of a large site are never all held at once.
 pub fn render(
     config: &Config,
-    library: &Library,
-    texts: Texts,
+    library: &mut Library,
     highlighter: &Highlighter,
     urls: &Arc<HashMap<String, String>>,
     images: Option<&Images>,
@@ -157,7 +150,9 @@ pub fn render(
         let text = keep.then_some(text);
         Done { anchor_links, lang, text, body_line, rendered, errors, warnings, reused: false }
     };
-    let Texts { pages: page_texts, sections: section_texts } = texts;
+    let Texts { pages: page_texts, sections: section_texts } =
+        if keep { library.texts() } else { library.take_texts() };
+    let library = &*library;
     let pages: Vec<Done> = library
         .pages
         .par_iter()

@@ -177,10 +177,7 @@ fn write_html(events: Vec<Event<'_>>, more_at: Option<usize>) -> (String, Option
 /// since the allocator (mimalloc) leaves a block that is at least half
 /// used where it is.
 fn exact(html: String) -> String {
-    match html.capacity() - html.len() > html.len() / 16 {
-        true => html.as_str().to_owned(),
-        false => html,
-    }
+    if html.capacity() - html.len() > html.len() / 16 { html.as_str().to_owned() } else { html }
 }
 
 /// An open heading: where its start event is, and its text so far.
